@@ -1,0 +1,55 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Services } from './services.js';
+import { errorHandler, notFoundHandler } from './http/problems.js';
+import organisationRoutes from './routes/orgs.js';
+import credentialRoutes from './routes/credentials.js';
+import statusListRoutes from './routes/status.js';
+import metaRoutes from './routes/meta.js';
+
+export interface AppOptions {
+  services: Services;
+  logger?: boolean | { level: string };
+  https?: { cert: Buffer; key: Buffer };
+}
+
+/** 1 MB: a signed credential with evidence is a few KB; this bounds hostile bodies without refusing real ones. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the HTTP application around already-created services. It never listens: server.ts and tests decide that. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    ...(options.https ? { https: options.https } : {}),
+    // Validation must never change a credential: no coercion, no defaults, nothing removed (any of these breaks proofs).
+    ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Passerelle',
+        version: '0.1.0',
+        description: 'Verifiable skills credentials for circular labour migration: organisations and their DIDs, issuance and verification (VC-API), Bitstring status lists.',
+      },
+      servers: [{ url: options.services.config.baseUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const routeOptions = { services: options.services };
+  await app.register(metaRoutes, routeOptions);
+  await app.register(organisationRoutes, routeOptions);
+  await app.register(credentialRoutes, routeOptions);
+  await app.register(statusListRoutes, routeOptions);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.addHook('onClose', async () => options.services.close());
+  return app;
+}

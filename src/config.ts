@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Project root, so that defaults do not depend on the directory the service is started from. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public origin (scheme, host, optional port): used in did:web DIDs and status-list URLs. */
+  baseUrl: string;
+  dataDir: string;
+  keysDir: string;
+  /** Bootstrap admin token; when absent, one is generated on first start and printed once. */
+  adminToken: string | undefined;
+  /** Encrypts private keys at rest; required when NODE_ENV=production. */
+  keySecret: string | undefined;
+  tls: { cert: string; key: string } | undefined;
+  /** Resolve did:web DIDs of other services over HTTPS (off by default: verification stays offline). */
+  resolveRemoteDids: boolean;
+  production: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Every variable, its default and what it does: the README's configuration table mirrors this list. */
+export const configDocs = [
+  ['PORT', '3000', 'TCP port to listen on'],
+  ['HOST', '127.0.0.1', 'interface to bind (0.0.0.0 to accept connections from other machines)'],
+  ['PASSERELLE_BASE_URL', 'http://localhost:$PORT', 'public origin used in DIDs (did:web) and status-list URLs'],
+  ['PASSERELLE_DATA_DIR', '.passerelle/', 'folder of the SQLite database (passerelle.db)'],
+  ['PASSERELLE_KEYS_DIR', 'keys/', 'folder of the organisations\' private keys (files mode 0600)'],
+  ['PASSERELLE_ADMIN_TOKEN', '(generated once, printed at first start)', 'bootstrap admin token (at least 24 characters)'],
+  ['PASSERELLE_KEY_SECRET', '(none: keys stored unencrypted)', 'secret that encrypts private keys at rest (AES-256-GCM, scrypt); required with NODE_ENV=production'],
+  ['PASSERELLE_TLS_CERT', '(none)', 'PEM certificate file: serve HTTPS directly (with PASSERELLE_TLS_KEY)'],
+  ['PASSERELLE_TLS_KEY', '(none)', 'PEM private key file for PASSERELLE_TLS_CERT'],
+  ['PASSERELLE_RESOLVE_REMOTE_DIDS', 'false', 'resolve other services\' did:web DIDs over HTTPS (5 s timeout, 64 KB limit)'],
+  ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+] as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the environment once; every problem is reported together, each saying what to set. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be an integer 0-65535, got "${env.PORT}"`);
+  const host = env.HOST ?? '127.0.0.1';
+  const tlsCert = env.PASSERELLE_TLS_CERT;
+  const tlsKey = env.PASSERELLE_TLS_KEY;
+  if (Boolean(tlsCert) !== Boolean(tlsKey)) problems.push('set both PASSERELLE_TLS_CERT and PASSERELLE_TLS_KEY, or neither');
+  const scheme = tlsCert ? 'https' : 'http';
+  const baseUrl = (env.PASSERELLE_BASE_URL ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(baseUrl);
+    if (!['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+      problems.push(`PASSERELLE_BASE_URL must be an origin such as https://credentials.example.org, got "${baseUrl}"`);
+    }
+  } catch {
+    problems.push(`PASSERELLE_BASE_URL is not a URL: "${baseUrl}"`);
+  }
+  const adminToken = env.PASSERELLE_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 24) problems.push('PASSERELLE_ADMIN_TOKEN must be at least 24 characters');
+  const production = env.NODE_ENV === 'production';
+  const keySecret = env.PASSERELLE_KEY_SECRET || undefined;
+  if (production && !keySecret) {
+    problems.push('NODE_ENV=production needs PASSERELLE_KEY_SECRET (a long random secret, e.g. `openssl rand -base64 32`) so that private keys are encrypted at rest');
+  }
+  if (keySecret !== undefined && keySecret.length < 16) problems.push('PASSERELLE_KEY_SECRET must be at least 16 characters');
+  const remote = env.PASSERELLE_RESOLVE_REMOTE_DIDS ?? 'false';
+  if (!['true', 'false'].includes(remote)) problems.push('PASSERELLE_RESOLVE_REMOTE_DIDS must be true or false');
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  return {
+    port,
+    host,
+    baseUrl,
+    dataDir: path.resolve(env.PASSERELLE_DATA_DIR ?? path.join(projectRoot, '.passerelle')),
+    keysDir: path.resolve(env.PASSERELLE_KEYS_DIR ?? path.join(projectRoot, 'keys')),
+    adminToken,
+    keySecret,
+    tls: tlsCert && tlsKey ? { cert: tlsCert, key: tlsKey } : undefined,
+    resolveRemoteDids: remote === 'true',
+    production,
+    logLevel,
+  };
+}

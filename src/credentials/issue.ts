@@ -1,0 +1,165 @@
+import crypto from 'node:crypto';
+import { CompactSign } from 'jose';
+import { AppError, badRequest } from '../errors.js';
+import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
+import { IndexTakenError, type CredentialRepository } from '../db/repositories/credentials.js';
+import type { KeyStore } from '../keys/keyStore.js';
+import { signingKeyOf } from '../orgs/organisations.js';
+import { CONTEXTS } from './contexts/index.js';
+import type { DocumentLoader } from './documentLoader.js';
+import { assertDepth, isObject } from './jsonLimits.js';
+import { jsonLdProblem } from './jsonLdErrors.js';
+import { STATUS_PURPOSES, type StatusListService, type StatusPurpose } from './statusLists.js';
+import { checkCredentialShape, dataIntegrityFormats, expandSafely, signCredential, type DataIntegrityFormat, type JsonObject } from './vcLibrary.js';
+
+export const CREDENTIAL_FORMATS = [...dataIntegrityFormats, 'vc+jwt'] as const;
+export type CredentialFormat = DataIntegrityFormat | 'vc+jwt';
+
+export interface IssueOptions {
+  format?: CredentialFormat;
+  /** Extra status entries beyond the default revocation entry, e.g. [{type, statusPurpose: "suspension"}]. */
+  credentialStatus?: Array<{ type: string; statusPurpose: string }> | { type: string; statusPurpose: string };
+  credentialId?: string;
+}
+
+export interface IssueDeps {
+  organisations: OrganisationRepository;
+  credentials: CredentialRepository;
+  keyStore: KeyStore;
+  statusLists: StatusListService;
+  documentLoader: DocumentLoader;
+  now: () => Date;
+}
+
+export interface IssuedCredential {
+  id: string;
+  format: CredentialFormat;
+  /** What VC-API returns: the signed credential, or for vc+jwt an EnvelopedVerifiableCredential. */
+  verifiableCredential: JsonObject;
+  /** The compact JWT, for vc+jwt. */
+  jwt?: string;
+}
+
+/** Index collisions need two writers to pick the same random index of 131,072 at once; a few retries are plenty. */
+const MAX_INDEX_ATTEMPTS = 5;
+
+export async function issueCredential(deps: IssueDeps, request: {
+  organisation: Organisation; credential: unknown; options?: IssueOptions;
+}): Promise<IssuedCredential> {
+  const { organisation } = request;
+  const options = request.options ?? {};
+  const format = options.format ?? 'eddsa-rdfc-2022';
+  if (!CREDENTIAL_FORMATS.includes(format)) {
+    throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
+  }
+  const purposes = statusPurposesFrom(options);
+  for (let attempt = 1; ; attempt++) {
+    const reservations = deps.statusLists.reserve(organisation, purposes);
+    try {
+      const now = deps.now();
+      const credential = prepareCredential(request.credential, organisation, format, now, options.credentialId);
+      const entries = reservations.map((r) => deps.statusLists.entryFor(r));
+      credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
+      const issued = await sign(deps, organisation, credential, format, now);
+      const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
+      deps.credentials.recordIssued({
+        id: issued.id,
+        organisationId: organisation.id,
+        types: typesOf(credential),
+        subjectId: subjectIdOf(credential),
+        format,
+        sha256: crypto.createHash('sha256').update(signedForm).digest('hex'),
+        issuedAt: now.toISOString(),
+      }, reservations, now.toISOString());
+      return issued;
+    } catch (error) {
+      if (!(error instanceof IndexTakenError) || attempt >= MAX_INDEX_ATTEMPTS) throw translateIssueError(error);
+    } finally {
+      deps.statusLists.release(reservations);
+    }
+  }
+}
+
+function statusPurposesFrom(options: IssueOptions): StatusPurpose[] {
+  const requested = options.credentialStatus === undefined ? []
+    : Array.isArray(options.credentialStatus) ? options.credentialStatus : [options.credentialStatus];
+  const purposes = new Set<StatusPurpose>(['revocation']);
+  for (const entry of requested) {
+    if (!isObject(entry) || entry.type !== 'BitstringStatusListEntry' || !STATUS_PURPOSES.includes(entry.statusPurpose as StatusPurpose)) {
+      throw badRequest('invalid-credential-status-option', `options.credentialStatus entries must be {"type": "BitstringStatusListEntry", "statusPurpose": "revocation" | "suspension"}`);
+    }
+    purposes.add(entry.statusPurpose as StatusPurpose);
+  }
+  return [...purposes];
+}
+
+const contextsOf = (credential: JsonObject): unknown[] =>
+  Array.isArray(credential['@context']) ? credential['@context'] : [credential['@context']];
+
+/** Fills in what the issuer owns (issuer, id, dates, contexts) and refuses what contradicts it. */
+function prepareCredential(input: unknown, organisation: Organisation, format: CredentialFormat, now: Date, credentialId?: string): JsonObject {
+  if (!isObject(input)) throw badRequest('invalid-credential', 'credential must be a JSON object');
+  assertDepth(input, 'credential');
+  const credential: JsonObject = structuredClone(input);
+  const contexts = contextsOf(credential);
+  const version = contexts[0] === CONTEXTS.credentialsV2 ? 2 : contexts[0] === CONTEXTS.credentialsV1 ? 1 : undefined;
+  if (!version) {
+    throw badRequest('invalid-context', `credential["@context"] must start with "${CONTEXTS.credentialsV2}" (VC 2.0) or "${CONTEXTS.credentialsV1}" (VC 1.1)`);
+  }
+  if (format === 'vc+jwt' && version === 1) {
+    throw badRequest('unsupported-format-for-version', 'vc+jwt (VC-JOSE-COSE) secures VC 2.0 credentials only; use a Data Integrity format for VC 1.1, or the VC 2.0 context');
+  }
+  if ('proof' in credential) throw badRequest('already-signed', 'credential already has a proof; send the unsigned credential');
+  if ('credentialStatus' in credential) {
+    throw badRequest('status-managed-by-service', 'credentialStatus is allocated by the service; remove it and use options.credentialStatus to ask for suspension');
+  }
+  const issuerId = typeof credential.issuer === 'string' ? credential.issuer : isObject(credential.issuer) ? credential.issuer.id : undefined;
+  if (credential.issuer === undefined) credential.issuer = organisation.did;
+  else if (issuerId !== organisation.did) {
+    throw badRequest('issuer-mismatch', `credential.issuer must be omitted or be this organisation's DID ${organisation.did} (a string, or an object whose id is it)`);
+  }
+  if (version === 1) {
+    if (format !== 'vc+jwt' && !contexts.includes(CONTEXTS.dataIntegrityV2)) contexts.push(CONTEXTS.dataIntegrityV2);
+    if (!contexts.includes(CONTEXTS.statusListV1)) contexts.push(CONTEXTS.statusListV1);
+    credential['@context'] = contexts;
+  }
+  if (credential.id === undefined) credential.id = credentialId ?? `urn:uuid:${crypto.randomUUID()}`;
+  const seconds = `${now.toISOString().slice(0, 19)}Z`;
+  if (version === 2 && credential.validFrom === undefined) credential.validFrom = seconds;
+  if (version === 1 && credential.issuanceDate === undefined) credential.issuanceDate = seconds;
+  const shapeProblem = checkCredentialShape(credential);
+  if (shapeProblem) throw badRequest('invalid-credential', `The credential does not follow the VC data model: ${shapeProblem}`);
+  return credential;
+}
+
+async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: CredentialFormat, now: Date): Promise<IssuedCredential> {
+  const { keyPair, privateKey } = await signingKeyOf(deps, organisation);
+  const id = credential.id as string;
+  if (format === 'vc+jwt') {
+    // Safe-mode expansion gives JWT credentials the same "every term defined" guarantee as Data Integrity ones.
+    await expandSafely(credential, deps.documentLoader);
+    const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(credential)))
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: keyPair.id, iss: organisation.did } as never)
+      .sign(privateKey);
+    return {
+      id, format, jwt,
+      verifiableCredential: { '@context': CONTEXTS.credentialsV2, id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' },
+    };
+  }
+  const verifiableCredential = await signCredential({ credential, format, keyPair, documentLoader: deps.documentLoader, now });
+  return { id, format, verifiableCredential };
+}
+
+function typesOf(credential: JsonObject): string[] {
+  return (Array.isArray(credential.type) ? credential.type : [credential.type]).filter((t): t is string => typeof t === 'string');
+}
+
+function subjectIdOf(credential: JsonObject): string | null {
+  const subject = Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject;
+  return isObject(subject) && typeof subject.id === 'string' ? subject.id : null;
+}
+
+function translateIssueError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  return jsonLdProblem(error) ?? error;
+}

@@ -1,0 +1,222 @@
+import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { AppError, badRequest } from '../errors.js';
+import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
+import type { DocumentLoader } from './documentLoader.js';
+import { assertDepth, isObject } from './jsonLimits.js';
+import type { SchemaValidator } from './schemaCheck.js';
+import type { StatusChecker } from './statusCheck.js';
+import { checkCredentialShape, verifyCredentialProof, verifyPresentationProof, type JsonObject } from './vcLibrary.js';
+
+/** Stable check ids: clients and pages switch on them. */
+export type CheckId = 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
+export interface Check { id: CheckId; valid: boolean; message: string }
+export interface ProblemDetail { type: string; title: string; detail: string }
+
+export interface VerificationResult {
+  verified: boolean;
+  checks: Check[];
+  problemDetails: ProblemDetail[];
+  /** The credential as verified (decoded from the JWT for vc+jwt). */
+  credential?: JsonObject;
+  format?: 'data-integrity' | 'vc+jwt';
+}
+
+export interface VerifyDeps {
+  resolveDid: DidResolver;
+  documentLoader: DocumentLoader;
+  statusChecker: StatusChecker;
+  schemaValidator: SchemaValidator;
+  now: () => Date;
+}
+
+const ERROR_TYPES: Record<CheckId, string> = {
+  proof: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
+  presentation: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
+  issuer: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
+  validity: 'https://www.w3.org/TR/vc-data-model#RANGE_ERROR',
+  status: 'https://www.w3.org/TR/vc-bitstring-status-list#STATUS_VERIFICATION_ERROR',
+  schema: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
+};
+
+class ResultBuilder {
+  readonly checks: Check[] = [];
+  readonly problemDetails: ProblemDetail[] = [];
+
+  add(id: CheckId, valid: boolean, message: string, errorType?: string): void {
+    this.checks.push({ id, valid, message });
+    if (!valid) {
+      this.problemDetails.push({
+        type: errorType ? `https://www.w3.org/TR/vc-bitstring-status-list#${errorType}` : ERROR_TYPES[id],
+        title: `${id} check failed`, detail: message,
+      });
+    }
+  }
+
+  result(extra: Partial<VerificationResult>): VerificationResult {
+    return { verified: this.checks.every((c) => c.valid), checks: this.checks, problemDetails: this.problemDetails, ...extra };
+  }
+}
+
+const ENVELOPED_JWT_PREFIX = 'data:application/vc+jwt,';
+
+/** A compact JWT, an EnvelopedVerifiableCredential, or a credential with a Data Integrity proof. */
+export async function verifyCredential(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
+  if (typeof input === 'string') return verifyJwtCredential(deps, input);
+  if (!isObject(input)) throw badRequest('invalid-credential', 'verifiableCredential must be a JSON object or a compact JWT string');
+  assertDepth(input, 'verifiableCredential');
+  const types = Array.isArray(input.type) ? input.type : [input.type];
+  if (types.includes('EnvelopedVerifiableCredential')) {
+    if (typeof input.id !== 'string' || !input.id.startsWith(ENVELOPED_JWT_PREFIX)) {
+      throw badRequest('invalid-envelope', `An EnvelopedVerifiableCredential must have an id starting with "${ENVELOPED_JWT_PREFIX}"`);
+    }
+    return verifyJwtCredential(deps, input.id.slice(ENVELOPED_JWT_PREFIX.length));
+  }
+  return verifyDataIntegrityCredential(deps, input);
+}
+
+async function verifyDataIntegrityCredential(deps: VerifyDeps, credential: JsonObject): Promise<VerificationResult> {
+  const result = new ResultBuilder();
+  const shapeProblem = checkCredentialShape(credential);
+  if (shapeProblem) {
+    result.add('proof', false, `Not a well-formed verifiable credential: ${shapeProblem}`);
+    return result.result({ credential, format: 'data-integrity' });
+  }
+  const proofs = (Array.isArray(credential.proof) ? credential.proof : [credential.proof]).filter(isObject);
+  if (proofs.length === 0) {
+    result.add('proof', false, 'The credential has no proof');
+  } else {
+    const issuerOutcome = await checkIssuerKeys(deps.resolveDid, issuerIdOf(credential), proofs.map((p) => String(p.verificationMethod)));
+    const proof = await verifyCredentialProof(credential, deps.documentLoader);
+    result.add('proof', proof.verified, proof.verified
+      ? `Signature valid (${proofs.map((p) => p.cryptosuite ?? p.type).join(', ')})`
+      : `Signature invalid: ${proof.errors.join('; ') || 'the credential was changed after signing'}`);
+    result.add('issuer', issuerOutcome.valid, issuerOutcome.message);
+  }
+  await addCommonChecks(deps, result, credential);
+  return result.result({ credential, format: 'data-integrity' });
+}
+
+async function verifyJwtCredential(deps: VerifyDeps, jwt: string): Promise<VerificationResult> {
+  const result = new ResultBuilder();
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let payload: JsonObject;
+  try {
+    header = decodeProtectedHeader(jwt);
+    const [, body = ''] = jwt.split('.');
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as JsonObject;
+    if (!isObject(payload)) throw new Error('payload is not an object');
+  } catch (error) {
+    throw badRequest('invalid-jwt', `The JWT cannot be decoded (${(error as Error).message}); send a compact JWS: header.payload.signature`);
+  }
+  const credential = credentialFromJwtPayload(payload);
+  assertDepth(credential, 'JWT payload');
+  const issuer = issuerIdOf(credential);
+  const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') ? `${issuer}${header.kid}` : header.kid) : undefined;
+  if (!kid || header.alg !== 'EdDSA') {
+    result.add('proof', false, `JWT must be signed with EdDSA and name its key in "kid" (got alg ${String(header.alg)}, kid ${String(header.kid)})`);
+  } else {
+    const issuerOutcome = await checkIssuerKeys(deps.resolveDid, issuer, [kid]);
+    try {
+      const vm = (await deps.documentLoader(kid)).document as JsonObject;
+      const key = await Ed25519Multikey.from(vm);
+      const jwk = await Ed25519Multikey.toJwk({ keyPair: key });
+      await compactVerify(jwt, await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA'));
+      result.add('proof', true, 'Signature valid (vc+jwt, EdDSA)');
+    } catch (error) {
+      result.add('proof', false, `Signature invalid: ${(error as Error).message}`);
+    }
+    result.add('issuer', issuerOutcome.valid, issuerOutcome.message);
+  }
+  await addCommonChecks(deps, result, credential, payload);
+  return result.result({ credential, format: 'vc+jwt' });
+}
+
+/** VC-JOSE-COSE puts the credential itself in the payload; VC 1.1 JWTs nest it in `vc` with registered claims. */
+function credentialFromJwtPayload(payload: JsonObject): JsonObject {
+  if (!isObject(payload.vc)) return payload;
+  const credential: JsonObject = { ...payload.vc };
+  if (credential.issuer === undefined && typeof payload.iss === 'string') credential.issuer = payload.iss;
+  if (credential.id === undefined && typeof payload.jti === 'string') credential.id = payload.jti;
+  if (credential.issuanceDate === undefined && typeof payload.nbf === 'number') credential.issuanceDate = new Date(payload.nbf * 1000).toISOString();
+  if (credential.expirationDate === undefined && typeof payload.exp === 'number') credential.expirationDate = new Date(payload.exp * 1000).toISOString();
+  return credential;
+}
+
+function issuerIdOf(credential: JsonObject): string {
+  const issuer = credential.issuer;
+  return typeof issuer === 'string' ? issuer : isObject(issuer) && typeof issuer.id === 'string' ? issuer.id : '';
+}
+
+async function checkIssuerKeys(resolveDid: DidResolver, issuer: string, vmIds: string[]): Promise<{ valid: boolean; message: string }> {
+  if (!issuer.startsWith('did:')) return { valid: false, message: `Issuer ${issuer || '(none)'} is not a DID, so its key cannot be checked` };
+  let document;
+  try {
+    document = await resolveDid(issuer);
+  } catch (error) {
+    return { valid: false, message: error instanceof AppError ? error.detail : `Cannot resolve ${issuer}` };
+  }
+  for (const vmId of vmIds) {
+    const vm = findVerificationMethod(document, vmId);
+    if (!vm) return { valid: false, message: `Key ${vmId} is not in the DID document of ${issuer}` };
+    if ((vm.controller ?? document.id) !== issuer) return { valid: false, message: `Key ${vmId} is controlled by ${String(vm.controller)}, not by the issuer ${issuer}` };
+    if (!isAuthorisedFor(document, vmId, 'assertionMethod')) return { valid: false, message: `Key ${vmId} is not authorised to issue credentials (assertionMethod) for ${issuer}` };
+  }
+  return { valid: true, message: `Issuer ${issuer} resolved; its key is authorised to issue credentials` };
+}
+
+function parseDate(value: unknown): Date | undefined | null {
+  if (value === undefined) return undefined;
+  const date = typeof value === 'string' ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+async function addCommonChecks(deps: VerifyDeps, result: ResultBuilder, credential: JsonObject, jwtClaims?: JsonObject): Promise<void> {
+  result.add('validity', ...validityOf(credential, deps.now(), jwtClaims));
+  const statuses = credential.credentialStatus === undefined ? [] : Array.isArray(credential.credentialStatus) ? credential.credentialStatus : [credential.credentialStatus];
+  if (statuses.length > 0) {
+    const outcomes = await Promise.all(statuses.map((entry) => deps.statusChecker.check(entry, issuerIdOf(credential))));
+    const failed = outcomes.find((o) => !o.valid);
+    result.add('status', !failed, failed ? failed.message : outcomes.map((o) => o.message).join('; '), failed?.errorType);
+  }
+  if (credential.credentialSchema !== undefined) {
+    const outcome = await deps.schemaValidator.check(credential);
+    result.add('schema', outcome.valid, outcome.message);
+  }
+}
+
+function validityOf(credential: JsonObject, now: Date, jwtClaims?: JsonObject): [boolean, string] {
+  const from = parseDate(credential.validFrom ?? credential.issuanceDate);
+  const until = parseDate(credential.validUntil ?? credential.expirationDate);
+  if (from === null || until === null) return [false, 'validFrom/validUntil (or issuanceDate/expirationDate) is not an XML Schema date-time'];
+  const notBefore = typeof jwtClaims?.nbf === 'number' ? new Date(jwtClaims.nbf * 1000) : undefined;
+  const expires = typeof jwtClaims?.exp === 'number' ? new Date(jwtClaims.exp * 1000) : undefined;
+  const start = [from, notBefore].filter((d): d is Date => d !== undefined).sort((a, b) => b.getTime() - a.getTime())[0];
+  const end = [until, expires].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
+  if (start && now < start) return [false, `Not valid yet: valid from ${start.toISOString()}`];
+  if (end && now > end) return [false, `Expired on ${end.toISOString()}`];
+  return [true, end ? `Valid until ${end.toISOString()}` : 'Valid (no expiry date)'];
+}
+
+export interface PresentationResult extends VerificationResult {
+  credentialResults: VerificationResult[];
+}
+
+/** Checks the holder's proof (with challenge and domain) and every credential inside the presentation. */
+export async function verifyPresentation(deps: VerifyDeps, presentation: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
+  if (!isObject(presentation)) throw badRequest('invalid-presentation', 'verifiablePresentation must be a JSON object');
+  assertDepth(presentation, 'verifiablePresentation');
+  const result = new ResultBuilder();
+  if (presentation.proof === undefined) {
+    result.add('presentation', false, 'The presentation is not signed by its holder');
+  } else {
+    const proof = await verifyPresentationProof(presentation, { ...options, documentLoader: deps.documentLoader });
+    result.add('presentation', proof.verified, proof.verified ? 'Holder signature valid (challenge and domain match)' : `Holder signature invalid: ${proof.errors.join('; ')}`);
+  }
+  const embedded = presentation.verifiableCredential === undefined ? []
+    : Array.isArray(presentation.verifiableCredential) ? presentation.verifiableCredential : [presentation.verifiableCredential];
+  const credentialResults: VerificationResult[] = [];
+  for (const credential of embedded) credentialResults.push(await verifyCredential(deps, credential));
+  const built = result.result({});
+  return { ...built, verified: built.verified && credentialResults.every((r) => r.verified), credentialResults };
+}

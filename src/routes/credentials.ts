@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services.js';
+import { principalOf } from '../http/auth.js';
+import { forbidden, notFound } from '../errors.js';
+import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
+import { CREDENTIAL_FORMATS, issueCredential, type IssueOptions } from '../credentials/issue.js';
+import { verifyCredential, verifyPresentation } from '../credentials/verify.js';
+import { STATUS_PURPOSES } from '../credentials/statusLists.js';
+
+const statusRequest = {
+  type: 'object', additionalProperties: false, required: ['type', 'statusPurpose'],
+  properties: { type: { const: 'BitstringStatusListEntry' }, statusPurpose: { type: 'string', enum: [...STATUS_PURPOSES] } },
+} as const;
+
+/** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
+const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
+
+export default async function credentialRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  app.post<{ Body: { credential: unknown; options?: IssueOptions } }>('/credentials/issue', {
+    schema: {
+      tags: ['credentials'], summary: 'Issue (sign) a credential as the token\'s organisation', security: [{ bearer: [] }],
+      body: {
+        type: 'object', required: ['credential'], additionalProperties: false,
+        properties: {
+          credential: { type: 'object', description: 'unsigned VC 2.0 (or 1.1) credential; passed through untouched' },
+          options: {
+            type: 'object',
+            properties: {
+              format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022' },
+              credentialId: { type: 'string', format: 'uri' },
+              credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }] },
+            },
+          },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(services, request);
+    if (isBootstrapAdmin(principal) || !principal.organisationId) {
+      throw forbidden('Issue with a token of the issuing organisation (POST /orgs/<slug>/tokens with scopes ["issue"]), not the administrator token');
+    }
+    const organisation = services.repos.organisations.byId(principal.organisationId)!;
+    authorise(principal, organisation, 'issue');
+    const issued = await issueCredential(services.issueDeps, { organisation, credential: request.body.credential, options: request.body.options });
+    return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
+  });
+
+  app.post<{ Body: { verifiableCredential: unknown; options?: Record<string, unknown> } }>('/credentials/verify', {
+    schema: {
+      tags: ['credentials'], summary: 'Verify a credential: proof, issuer key, validity dates, status, schema',
+      body: {
+        type: 'object', required: ['verifiableCredential'], additionalProperties: false,
+        properties: {
+          verifiableCredential: { type: ['object', 'string'], description: 'a credential with a Data Integrity proof, an EnvelopedVerifiableCredential, or a compact vc+jwt' },
+          options: { type: 'object' },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const result = await verifyCredential(services.verifyDeps, request.body.verifiableCredential);
+    return reply.status(verificationStatus(result.verified)).send(result);
+  });
+
+  app.post<{ Body: { verifiablePresentation: unknown; options?: { challenge?: string; domain?: string } } }>('/presentations/verify', {
+    schema: {
+      tags: ['credentials'], summary: 'Verify a presentation: the holder\'s proof (challenge, domain) and every credential in it',
+      body: {
+        type: 'object', required: ['verifiablePresentation'], additionalProperties: false,
+        properties: {
+          verifiablePresentation: { type: 'object' },
+          options: { type: 'object', properties: { challenge: { type: 'string', maxLength: 500 }, domain: { type: 'string', maxLength: 500 } } },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const result = await verifyPresentation(services.verifyDeps, request.body.verifiablePresentation, request.body.options ?? {});
+    return reply.status(verificationStatus(result.verified)).send(result);
+  });
+
+  app.post<{ Body: { credentialId: string; credentialStatus: { type: string; statusPurpose: string }; status: boolean } }>('/credentials/status', {
+    schema: {
+      tags: ['credentials'], summary: 'Revoke, suspend or lift a suspension (revocation is final)', security: [{ bearer: [] }],
+      body: {
+        type: 'object', additionalProperties: false, required: ['credentialId', 'credentialStatus', 'status'],
+        properties: { credentialId: { type: 'string', maxLength: 500 }, credentialStatus: statusRequest, status: { type: 'boolean' } },
+      },
+    },
+  }, async (request) => {
+    const principal = principalOf(services, request);
+    const { credentialId, credentialStatus, status } = request.body;
+    const record = services.repos.credentials.byId(credentialId);
+    if (!record) throw notFound('unknown-credential', `No credential with id ${credentialId} was issued by this service`);
+    const owner = services.repos.organisations.byId(record.organisationId)!;
+    authorise(principal, owner, 'status');
+    const { changed } = services.statusLists.updateStatus(owner, credentialId, credentialStatus.statusPurpose, status);
+    return { credentialId, statusPurpose: credentialStatus.statusPurpose, status, changed };
+  });
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { projectRoot, type Config } from './config.js';
+import { openDatabase, type Db } from './db/client.js';
+import { createRepositories, type Repositories } from './db/repositories/index.js';
+import { KeyStore } from './keys/keyStore.js';
+import { createDidResolver, type DidResolver } from './credentials/didResolver.js';
+import { createDocumentLoader, type DocumentLoader } from './credentials/documentLoader.js';
+import { StatusListService } from './credentials/statusLists.js';
+import { StatusChecker } from './credentials/statusCheck.js';
+import { SchemaValidator } from './credentials/schemaCheck.js';
+import { didDocumentOf } from './orgs/organisations.js';
+import type { VerifyDeps } from './credentials/verify.js';
+import type { IssueDeps } from './credentials/issue.js';
+
+/** Everything the routes hand to the domain, wired once: the composition root. */
+export interface Services {
+  config: Config;
+  db: Db;
+  repos: Repositories;
+  keyStore: KeyStore;
+  resolveDid: DidResolver;
+  documentLoader: DocumentLoader;
+  statusLists: StatusListService;
+  statusChecker: StatusChecker;
+  schemaValidator: SchemaValidator;
+  now: () => Date;
+  issueDeps: IssueDeps;
+  verifyDeps: VerifyDeps;
+  close(): void;
+}
+
+export const schemasDir = path.join(projectRoot, 'schemas');
+
+export function createServices(config: Config, now: () => Date = () => new Date()): Services {
+  const db = openDatabase(path.join(config.dataDir, 'passerelle.db'));
+  const repos = createRepositories(db);
+  const keyStore = new KeyStore(config.keysDir, config.keySecret);
+  const resolveDid = createDidResolver({
+    resolveRemote: config.resolveRemoteDids,
+    localDid: (did) => {
+      const organisation = repos.organisations.byDid(did);
+      return organisation?.didMethod === 'web' ? didDocumentOf(organisation, repos.organisations.keysOf(organisation.id)) : undefined;
+    },
+  });
+  const documentLoader = createDocumentLoader(resolveDid);
+  const statusLists = new StatusListService({
+    statusLists: repos.statusLists, credentials: repos.credentials, organisations: repos.organisations, keyStore, documentLoader,
+    baseUrl: config.baseUrl, now,
+  });
+  const statusChecker = new StatusChecker({
+    statusLists, versionOf: (id) => repos.statusLists.version(id), documentLoader, baseUrl: config.baseUrl,
+  });
+  const schemaValidator = new SchemaValidator({ baseUrl: config.baseUrl, schemasDir });
+  return {
+    config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
+    issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
+    verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, now },
+    close: () => db.$client.close(),
+  };
+}
