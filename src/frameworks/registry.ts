@@ -1,0 +1,375 @@
+/**
+ * Loads the qualification-framework data (data/frameworks) once, validates it, and answers look-ups.
+ * Bad data fails at load with a message naming the file and the entry: a wrong mapping must never be served.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { badRequest, notFound } from '../errors.js';
+import {
+  BASES, KINDS, RELATIONS, STATUSES,
+  type Agreement, type Descriptors, type Edge, type Framework, type LanguageMessages, type Level,
+  type Messages, type OccupationEligibility, type Registry, type Source, type Text, type TypicalQualification,
+} from './types.js';
+
+export const DATA_DIR = fileURLToPath(new URL('../../data/frameworks/', import.meta.url));
+
+export class FrameworkDataError extends Error {
+  constructor(file: string, entry: string, problem: string) {
+    super(`${file}: ${entry}: ${problem}`);
+    this.name = 'FrameworkDataError';
+  }
+}
+
+export interface DataFile {
+  file: string;
+  data: unknown;
+}
+
+export interface RawData {
+  frameworks: DataFile[];
+  relations: DataFile;
+  agreements: DataFile;
+  messages: DataFile;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Small checker bound to one file and entry, so every failure names where it happened. */
+class Check {
+  constructor(readonly file: string, readonly entry: string) {}
+  at(entry: string) { return new Check(this.file, entry); }
+  fail(problem: string): never { throw new FrameworkDataError(this.file, this.entry, problem); }
+  obj(v: unknown, what: string): Obj {
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : this.fail(`${what} must be an object`);
+  }
+  str(v: unknown, what: string): string {
+    return typeof v === 'string' && v.length > 0 ? v : this.fail(`${what} must be a non-empty string`);
+  }
+  bool(v: unknown, what: string): boolean {
+    return typeof v === 'boolean' ? v : this.fail(`${what} must be true or false`);
+  }
+  arr(v: unknown, what: string): unknown[] {
+    return Array.isArray(v) ? v : this.fail(`${what} must be an array`);
+  }
+  oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+    return allowed.includes(v as T) ? (v as T) : this.fail(`${what} must be one of ${allowed.join(', ')} (got ${String(v)})`);
+  }
+  text(v: unknown, what: string): Text {
+    const o = this.obj(v, what);
+    for (const lang of ['en', 'fr']) this.str(o[lang], `${what}.${lang}`);
+    for (const [lang, s] of Object.entries(o)) this.str(s, `${what}.${lang}`);
+    return o as Text;
+  }
+  optionalText(v: unknown, what: string): Text | undefined {
+    return v === undefined ? undefined : this.text(v, what);
+  }
+  source(v: unknown, what: string): Source {
+    const o = this.obj(v, what);
+    this.str(o.title, `${what}.title`);
+    if (o.url !== null) this.str(o.url, `${what}.url`);
+    if (o.url === null) this.str(o.reference, `${what}.reference (required when url is null)`);
+    this.bool(o.verified, `${what}.verified`);
+    return o as unknown as Source;
+  }
+  sources(v: unknown, what: string): Source[] {
+    const list = this.arr(v, what);
+    if (list.length === 0) this.fail(`${what} must list at least one source`);
+    return list.map((s, i) => this.source(s, `${what}[${i}]`));
+  }
+}
+
+export const splitRef = (ref: string): [string, string] | undefined => {
+  const i = ref.indexOf(':');
+  return i > 0 && i < ref.length - 1 ? [ref.slice(0, i), ref.slice(i + 1)] : undefined;
+};
+
+function parseDescriptors(c: Check, v: unknown): Descriptors | null {
+  if (v === null) return null;
+  const o = c.obj(v, 'descriptors');
+  const keys = Object.keys(o);
+  if (keys.length === 0) c.fail('descriptors must have knowledge, skills or autonomy (or be null)');
+  for (const k of keys) c.oneOf(k, ['knowledge', 'skills', 'autonomy'] as const, 'descriptor key');
+  for (const k of keys) c.text(o[k], `descriptors.${k}`);
+  return o as Descriptors;
+}
+
+function parseLevel(c: Check, v: unknown, fw: { id: string; levelUriBase: string }): Level {
+  const o = c.obj(v, 'level');
+  const code = c.str(o.code, 'code');
+  const lc = c.at(`level ${fw.id}:${code}`);
+  const typical = lc.arr(o.typicalQualifications, 'typicalQualifications').map((q, i): TypicalQualification => {
+    const qo = lc.obj(q, `typicalQualifications[${i}]`);
+    return { title: lc.text(qo.title, `typicalQualifications[${i}].title`), verified: lc.bool(qo.verified, `typicalQualifications[${i}].verified`) };
+  });
+  const note = lc.optionalText(o.note, 'note');
+  return {
+    ref: `${fw.id}:${code}`,
+    framework: fw.id,
+    code,
+    // The URI base lives once per framework; levels never carry their own.
+    uri: fw.levelUriBase + code,
+    title: lc.text(o.title, 'title'),
+    descriptors: parseDescriptors(lc, o.descriptors),
+    typicalQualifications: typical,
+    verified: lc.bool(o.verified, 'verified'),
+    ...(note ? { note } : {}),
+  };
+}
+
+function parseFramework({ file, data }: DataFile): Framework {
+  const c = new Check(file, 'framework');
+  const o = c.obj(data, 'file content');
+  const id = c.str(o.id, 'id');
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(id)) c.fail(`id '${id}' must be lowercase kebab-case`);
+  if (!file.endsWith(`/${id}.json`) && file !== `${id}.json`) c.fail(`id '${id}' must match the file name`);
+  const fc = c.at(`framework ${id}`);
+  const country = o.country === null ? null : fc.str(o.country, 'country');
+  if (country !== null && !/^[A-Z]{2}$/.test(country)) fc.fail(`country '${country}' must be ISO 3166-1 alpha-2 or null`);
+  const levelUriBase = fc.str(o.levelUriBase, 'levelUriBase');
+  const levels = fc.arr(o.levels, 'levels').map((l) => parseLevel(fc, l, { id, levelUriBase }));
+  if (levels.length === 0) fc.fail('levels must not be empty');
+  const seen = new Set<string>();
+  for (const l of levels) {
+    if (seen.has(l.code)) fc.fail(`duplicate level code '${l.code}'`);
+    seen.add(l.code);
+  }
+  const descriptorsNote = fc.optionalText(o.descriptorsNote, 'descriptorsNote');
+  return {
+    id,
+    version: fc.str(o.version, 'version'),
+    name: fc.text(o.name, 'name'),
+    acronym: fc.str(o.acronym, 'acronym'),
+    kind: fc.oneOf(o.kind, KINDS, 'kind'),
+    country,
+    ...(o.countryDefault === undefined ? {} : { countryDefault: fc.bool(o.countryDefault, 'countryDefault') }),
+    languages: fc.arr(o.languages, 'languages').map((l) => fc.str(l, 'languages[]')),
+    status: fc.oneOf(o.status, STATUSES, 'status'),
+    date: fc.str(o.date, 'date'),
+    statusVerified: fc.bool(o.statusVerified, 'statusVerified'),
+    statusNote: fc.text(o.statusNote, 'statusNote'),
+    levelUriBase,
+    descriptorsBasis: fc.str(o.descriptorsBasis, 'descriptorsBasis'),
+    ...(descriptorsNote ? { descriptorsNote } : {}),
+    sources: fc.sources(o.sources, 'sources'),
+    levels,
+  };
+}
+
+function parseEdge(c: Check, v: unknown, sourceOf: (raw: unknown, ec: Check) => Source, levels: Map<string, Level>, frameworks: Map<string, Framework>, origin: string): Edge {
+  const o = c.obj(v, 'edge');
+  const from = c.str(o.from, 'from');
+  const to = c.str(o.to, 'to');
+  const ec = c.at(`${c.entry} (${from} -> ${to})`);
+  for (const ref of [from, to]) {
+    const parts = splitRef(ref) ?? ec.fail(`'${ref}' is not <framework>:<code>`);
+    if (!frameworks.has(parts[0])) ec.fail(`unknown framework '${parts[0]}'`);
+    if (!levels.has(ref)) ec.fail(`unknown level '${ref}'`);
+  }
+  const kinds = [from, to].map((r) => frameworks.get(splitRef(r)![0])!.kind);
+  // CEFR is a language scale, not a qualifications framework: no official relation to EQF levels exists.
+  if (kinds.includes('language') && kinds.some((k) => k !== 'language')) ec.fail('a language framework (CEFR) cannot be related to a qualifications framework');
+  if (splitRef(from)![0] === splitRef(to)![0]) ec.fail('an edge must link two different frameworks');
+  const note = ec.optionalText(o.note, 'note');
+  return {
+    from,
+    to,
+    relation: ec.oneOf(o.relation, RELATIONS, 'relation'),
+    basis: ec.oneOf(o.basis, BASES, 'basis'),
+    source: sourceOf(o.source, ec),
+    date: ec.str(o.date, 'date'),
+    verified: ec.bool(o.verified, 'verified'),
+    ...(note ? { note } : {}),
+    origin,
+  };
+}
+
+function parseRelations({ file, data }: DataFile, levels: Map<string, Level>, frameworks: Map<string, Framework>): Edge[] {
+  const c = new Check(file, 'relations');
+  const o = c.obj(data, 'file content');
+  const sourcesObj = c.obj(o.sources, 'sources');
+  const sources = new Map(Object.entries(sourcesObj).map(([key, s]) => [key, c.at(`sources.${key}`).source(s, 'source')]));
+  const sourceByKey = (raw: unknown, ec: Check) => {
+    const key = ec.str(raw, 'source');
+    return sources.get(key) ?? ec.fail(`unknown source '${key}' (define it under "sources")`);
+  };
+  return c.arr(o.edges, 'edges').map((e, i) => parseEdge(c.at(`edges[${i}]`), e, sourceByKey, levels, frameworks, 'relations'));
+}
+
+function parseAgreements({ file, data }: DataFile, levels: Map<string, Level>, frameworks: Map<string, Framework>): { agreements: Agreement[]; edges: Edge[] } {
+  const c = new Check(file, 'agreements');
+  const list = c.arr(c.obj(data, 'file content').agreements, 'agreements');
+  const agreements: Agreement[] = [];
+  const edges: Edge[] = [];
+  const ids = new Set<string>();
+  list.forEach((raw, i) => {
+    const o = c.at(`agreements[${i}]`).obj(raw, 'agreement');
+    const id = c.at(`agreements[${i}]`).str(o.id, 'id');
+    const ac = c.at(`agreement ${id}`);
+    if (ids.has(id)) ac.fail('duplicate agreement id');
+    ids.add(id);
+    const equivalence = ac.bool(o.establishesLevelEquivalence, 'establishesLevelEquivalence');
+    const levelEdges = ac.arr(o.levelEdges, 'levelEdges');
+    // Honesty rule: an arrangement that does not establish level equivalence must not add level edges.
+    if (!equivalence && levelEdges.length > 0) ac.fail('levelEdges given but establishesLevelEquivalence is false');
+    levelEdges.forEach((e, j) => {
+      const edge = parseEdge(ac.at(`agreement ${id} levelEdges[${j}]`), e, (s, ec) => ec.source(s, 'source'), levels, frameworks, id);
+      if (edge.basis !== 'bilateral-agreement') ac.fail(`levelEdges[${j}] basis must be bilateral-agreement`);
+      edges.push(edge);
+    });
+    const occupations = ac.arr(o.occupations, 'occupations').map((raw2, j): OccupationEligibility => {
+      const oc = ac.at(`agreement ${id} occupations[${j}]`);
+      const occ = oc.obj(raw2, 'occupation');
+      const isco08 = oc.str(occ.isco08, 'isco08');
+      if (!/^\d{4}$/.test(isco08)) oc.fail(`isco08 '${isco08}' must be a 4-digit ISCO-08 unit group`);
+      const note = oc.optionalText(occ.note, 'note');
+      return { isco08, title: oc.text(occ.title, 'title'), source: oc.source(occ.source, 'source'), verified: oc.bool(occ.verified, 'verified'), ...(note ? { note } : {}) };
+    });
+    const origin = o.origin === 'any' ? 'any' : ac.arr(o.origin, 'origin').map((cc) => ac.str(cc, 'origin[]'));
+    agreements.push({
+      id, title: ac.text(o.title, 'title'), kind: ac.str(o.kind, 'kind'), origin, destination: ac.str(o.destination, 'destination'),
+      status: ac.str(o.status, 'status'), date: ac.str(o.date, 'date'), verified: ac.bool(o.verified, 'verified'),
+      establishesLevelEquivalence: equivalence, summary: ac.text(o.summary, 'summary'), occupations, sources: ac.sources(o.sources, 'sources'),
+    });
+  });
+  return { agreements, edges };
+}
+
+function parseMessages({ file, data }: DataFile): Messages {
+  const c = new Check(file, 'messages');
+  const o = c.obj(data, 'file content');
+  const languages = c.arr(o.languages, 'languages').map((l) => c.str(l, 'languages[]'));
+  if (!languages.includes('en')) c.fail('languages must include en (the fallback)');
+  const keys = ['recognised', 'none', 'several', 'basis', 'path', 'sources', 'unverified', 'bestFit', 'agreement', 'languageFallback'] as const;
+  const byLang: Record<string, LanguageMessages> = {};
+  for (const lang of languages) {
+    const lc = c.at(`messages.${lang}`);
+    const m = lc.obj(o[lang], lang);
+    for (const k of keys) lc.str(m[k], k);
+    const words = lc.obj(m.basisWords, 'basisWords');
+    for (const b of BASES) lc.str(words[b], `basisWords.${b}`);
+    byLang[lang] = m as unknown as LanguageMessages;
+  }
+  return { languages, byLang };
+}
+
+/** Pure: validates already-parsed files and builds the look-up tables. Throws FrameworkDataError on bad data. */
+export function buildRegistry(raw: RawData): Registry {
+  const frameworks = new Map<string, Framework>();
+  const levels = new Map<string, Level>();
+  const levelsByUri = new Map<string, Level>();
+  for (const f of raw.frameworks) {
+    const fw = parseFramework(f);
+    if (frameworks.has(fw.id)) throw new FrameworkDataError(f.file, `framework ${fw.id}`, 'duplicate framework id');
+    frameworks.set(fw.id, fw);
+    for (const l of fw.levels) {
+      if (levelsByUri.has(l.uri)) throw new FrameworkDataError(f.file, `level ${l.ref}`, `duplicate level URI ${l.uri}`);
+      levels.set(l.ref, l);
+      levelsByUri.set(l.uri, l);
+    }
+  }
+  checkCountryDefaults(frameworks);
+  const relationEdges = parseRelations(raw.relations, levels, frameworks);
+  const { agreements, edges: agreementEdges } = parseAgreements(raw.agreements, levels, frameworks);
+  return { frameworks, levels, levelsByUri, edges: [...relationEdges, ...agreementEdges], agreements, messages: parseMessages(raw.messages) };
+}
+
+function checkCountryDefaults(frameworks: Map<string, Framework>): void {
+  const defaults = new Map<string, string>();
+  for (const fw of frameworks.values()) {
+    if (!fw.countryDefault) continue;
+    if (fw.country === null) throw new FrameworkDataError(`frameworks/${fw.id}.json`, `framework ${fw.id}`, 'countryDefault needs a country');
+    const other = defaults.get(fw.country);
+    if (other) throw new FrameworkDataError(`frameworks/${fw.id}.json`, `framework ${fw.id}`, `${fw.country} already has default framework ${other}`);
+    defaults.set(fw.country, fw.id);
+  }
+}
+
+function readJson(dir: string, file: string): DataFile {
+  const path = join(dir, file);
+  try {
+    return { file, data: JSON.parse(readFileSync(path, 'utf8')) };
+  } catch (err) {
+    throw new FrameworkDataError(file, 'file', `cannot read or parse ${path}: ${(err as Error).message}`);
+  }
+}
+
+export function loadRegistry(dir: string = DATA_DIR): Registry {
+  const frameworkFiles = readdirSync(join(dir, 'frameworks')).filter((f) => f.endsWith('.json')).sort();
+  return buildRegistry({
+    frameworks: frameworkFiles.map((f) => readJson(dir, `frameworks/${f}`)),
+    relations: readJson(dir, 'relations.json'),
+    agreements: readJson(dir, 'agreements.json'),
+    messages: readJson(dir, 'messages.json'),
+  });
+}
+
+let loaded: Registry | undefined;
+/** The project's registry, loaded and validated on first use. */
+export function registry(): Registry {
+  loaded ??= loadRegistry();
+  return loaded;
+}
+
+export const listFrameworks = (reg: Registry = registry()): Framework[] => [...reg.frameworks.values()];
+export const getFramework = (id: string, reg: Registry = registry()): Framework | undefined => reg.frameworks.get(id);
+export const getLevel = (ref: string, reg: Registry = registry()): Level | undefined => reg.levels.get(ref);
+export const listEdges = (reg: Registry = registry()): Edge[] => reg.edges;
+export const listAgreements = (reg: Registry = registry()): Agreement[] => reg.agreements;
+
+export function requireFramework(id: string, reg: Registry = registry()): Framework {
+  return reg.frameworks.get(id) ?? (() => {
+    throw notFound('unknown-framework', `Unknown framework '${id}'. Known frameworks: ${[...reg.frameworks.keys()].join(', ')}.`);
+  })();
+}
+
+export function requireLevel(ref: string, reg: Registry = registry()): Level {
+  const parts = splitRef(ref);
+  if (!parts) throw badRequest('invalid-level-ref', `'${ref}' is not a level reference; use <framework>:<code>, e.g. ma-cnc:5 or cefr:B1.`);
+  const fw = requireFramework(parts[0], reg);
+  return reg.levels.get(ref) ?? (() => {
+    throw notFound('unknown-level', `Framework ${fw.id} has no level '${parts[1]}'. Its levels: ${fw.levels.map((l) => l.code).join(', ')}.`);
+  })();
+}
+
+export const frameworksForCountry = (cc: string, reg: Registry = registry()): Framework[] =>
+  listFrameworks(reg).filter((f) => f.country === cc.toUpperCase());
+
+/** The framework for a country: its only one, or the one marked countryDefault (Spain: MECU). */
+export function frameworkForCountry(cc: string, reg: Registry = registry()): Framework | undefined {
+  const candidates = frameworksForCountry(cc, reg);
+  if (candidates.length <= 1) return candidates[0];
+  const preferred = candidates.find((f) => f.countryDefault);
+  if (preferred) return preferred;
+  throw badRequest('ambiguous-country', `${cc.toUpperCase()} has several frameworks (${candidates.map((f) => f.id).join(', ')}); name one.`);
+}
+
+export function levelByUri(uri: string, reg: Registry = registry()): Level | undefined {
+  return reg.levelsByUri.get(uri) ?? reg.levelsByUri.get(uri.replace(/\/+$/, ''));
+}
+
+const normalise = (s: string) => s.trim().toLowerCase();
+
+function frameworkByIdOrName(name: string, reg: Registry): Framework | undefined {
+  const n = normalise(name);
+  return listFrameworks(reg).find((f) => f.id === n || normalise(f.acronym) === n || Object.values(f.name).some((v) => normalise(v) === n));
+}
+
+/**
+ * Resolves an Open Badges / CLR alignment to a level: by targetUrl (our URIs and the EQF's
+ * http://data.europa.eu/snb/eqf/N), else by targetFramework (id, acronym or display name) + targetCode.
+ */
+export function resolveAlignment(
+  alignment: { targetFramework?: string; targetCode?: string; targetUrl?: string },
+  reg: Registry = registry(),
+): Level | null {
+  if (alignment.targetUrl) {
+    const byUri = levelByUri(alignment.targetUrl, reg);
+    if (byUri) return byUri;
+  }
+  if (!alignment.targetFramework || !alignment.targetCode) return null;
+  const fw = frameworkByIdOrName(alignment.targetFramework, reg);
+  const code = normalise(alignment.targetCode);
+  return fw?.levels.find((l) => normalise(l.code) === code) ?? null;
+}
+
