@@ -1,0 +1,144 @@
+import t from 'tap';
+import {
+  buildRegistry, frameworkForCountry, getFramework, getLevel, levelByUri, listAgreements, listEdges, listFrameworks,
+  readRawData, resolveAlignment, type RawData,
+} from '../../src/frameworks/registry.js';
+
+const IDS = ['eqf', 'acqf', 'ma-cnc', 'es-mecu', 'es-meces', 'pt-qnq', 'fr-cnp', 'be-fl', 'be-fr', 'de-dqr', 'lt-ltks', 'it-qnq',
+  'sn-cnc', 'gh-ntvetqf', 'ng-nsqf', 'ke-knqf', 'am-anqf', 'cefr'];
+
+/** A fresh, mutable copy of the project's data files. */
+const raw = (): RawData => structuredClone(readRawData());
+const frameworkFile = (data: RawData, id: string) => data.frameworks.find((f) => f.file === `frameworks/${id}.json`)!.data as any;
+
+t.test('every framework of the issue is loaded, with sources, status, date and levels', async (t) => {
+  t.same(listFrameworks().map((f) => f.id).sort(), [...IDS].sort());
+  for (const f of listFrameworks()) {
+    t.ok(f.sources.length > 0, `${f.id} has sources`);
+    t.ok(f.date, `${f.id} has a date`);
+    t.ok(f.name.en && f.name.fr, `${f.id} is named in en and fr`);
+    for (const l of f.levels) t.ok(l.title.en && l.title.fr, `${l.ref} has en and fr titles`);
+  }
+});
+
+t.test('level counts follow the facts sheet', async (t) => {
+  const counts: Record<string, number> = { eqf: 8, acqf: 10, 'ma-cnc': 8, 'es-mecu': 8, 'es-meces': 4, 'pt-qnq': 8, 'fr-cnp': 8, 'be-fl': 8,
+    'be-fr': 8, 'de-dqr': 8, 'lt-ltks': 8, 'it-qnq': 8, 'gh-ntvetqf': 8, 'ng-nsqf': 6, 'ke-knqf': 10, 'am-anqf': 8, cefr: 6 };
+  for (const [id, n] of Object.entries(counts)) t.equal(getFramework(id)!.levels.length, n, id);
+  t.same(getFramework('cefr')!.levels.map((l) => l.code), ['A1', 'A2', 'B1', 'B2', 'C1', 'C2']);
+});
+
+t.test('statuses: Morocco and Senegal are in development, Senegal says its levels are not CNC levels', async (t) => {
+  t.equal(getFramework('sn-cnc')!.status, 'in-development');
+  t.match(getFramework('sn-cnc')!.statusNote.en, /NOT CNC levels/);
+  t.equal(getFramework('ma-cnc')!.status, 'in-development');
+  t.equal(getFramework('de-dqr')!.status, 'referenced-to-eqf');
+  t.equal(getFramework('acqf')!.status, 'adopted');
+});
+
+t.test('own-language titles where known', async (t) => {
+  t.equal(getLevel('de-dqr:4')!.title.de, 'DQR-Niveau 4');
+  t.equal(getLevel('es-mecu:4')!.title.es, 'Nivel 4 del MECU');
+  t.equal(getLevel('pt-qnq:4')!.title.pt, 'Nível 4 do QNQ');
+  t.equal(getLevel('be-fl:5')!.title.nl, 'VKS-niveau 5');
+  t.equal(getLevel('lt-ltks:6')!.title.lt, 'LTKS 6 lygis');
+});
+
+t.test('facts the sheet marks [K] are marked unverified in the data', async (t) => {
+  t.equal(getLevel('de-dqr:4')!.typicalQualifications[0]!.verified, false, 'DQR 4 = dual apprenticeship is [K]');
+  t.match(getLevel('de-dqr:4')!.typicalQualifications[0]!.title.de, /Maurer/);
+  t.equal(getLevel('es-mecu:4')!.typicalQualifications[0]!.verified, false, 'Técnico = 4 is [K]');
+  const meces = listEdges().filter((e) => e.from.startsWith('es-meces:'));
+  t.same(meces.map((e) => [e.from, e.to, e.verified]), [
+    ['es-meces:1', 'eqf:5', false], ['es-meces:2', 'eqf:6', true], ['es-meces:3', 'eqf:7', false], ['es-meces:4', 'eqf:8', false]]);
+  t.equal(getFramework('es-meces')!.statusVerified, false);
+  t.equal(getLevel('fr-cnp:3')!.typicalQualifications[0]!.verified, true, 'CAP = 3 is [V] legifrance');
+});
+
+t.test('level URIs: EQF uses the official URIs, others the one base per framework', async (t) => {
+  for (let n = 1; n <= 8; n++) t.equal(getLevel(`eqf:${n}`)!.uri, `http://data.europa.eu/snb/eqf/${n}`);
+  t.equal(getLevel('ma-cnc:5')!.uri, 'https://passerelle.example/frameworks/ma-cnc/levels/5');
+  t.equal(getLevel('cefr:B1')!.uri, 'https://passerelle.example/frameworks/cefr/levels/B1');
+  t.equal(levelByUri('http://data.europa.eu/snb/eqf/4')!.ref, 'eqf:4');
+  t.equal(levelByUri('https://passerelle.example/frameworks/de-dqr/levels/4/')!.ref, 'de-dqr:4');
+  t.equal(levelByUri('http://data.europa.eu/snb/eqf/9'), undefined);
+});
+
+t.test('frameworkForCountry', async (t) => {
+  t.equal(frameworkForCountry('ES')!.id, 'es-mecu', 'MECU is the Spanish default');
+  t.equal(frameworkForCountry('ma')!.id, 'ma-cnc');
+  t.equal(frameworkForCountry('ZZ'), undefined);
+  t.equal(getFramework('eqf')!.country, null);
+  t.throws(() => frameworkForCountry('BE'), { code: 'ambiguous-country', detail: /be-fl, be-fr/ });
+});
+
+t.test('resolveAlignment accepts URLs, ids, acronyms and display names', async (t) => {
+  const cases: [Parameters<typeof resolveAlignment>[0], string | null][] = [
+    [{ targetUrl: 'http://data.europa.eu/snb/eqf/6' }, 'eqf:6'],
+    [{ targetFramework: 'eqf', targetCode: '6' }, 'eqf:6'],
+    [{ targetFramework: 'European Qualifications Framework', targetCode: '6' }, 'eqf:6'],
+    [{ targetFramework: 'Cadre européen commun de référence pour les langues (CECRL)', targetCode: 'b2' }, 'cefr:B2'],
+    [{ targetFramework: 'DQR', targetCode: '4' }, 'de-dqr:4'],
+    [{ targetUrl: 'https://passerelle.example/frameworks/ma-cnc/levels/5' }, 'ma-cnc:5'],
+    [{ targetFramework: 'ma-cnc', targetCode: '9' }, null],
+    [{ targetFramework: 'Unknown framework', targetCode: '1' }, null],
+    [{ targetUrl: 'https://example.org/nope' }, null],
+    [{}, null],
+  ];
+  for (const [alignment, expected] of cases) t.equal(resolveAlignment(alignment)?.ref ?? null, expected, JSON.stringify(alignment));
+});
+
+t.test('CEFR is not related to any qualifications framework', async (t) => {
+  t.equal(listEdges().filter((e) => e.from.startsWith('cefr:') || e.to.startsWith('cefr:')).length, 0);
+});
+
+t.test('agreements: none establishes level equivalence, so none adds a level edge; occupations carry sources', async (t) => {
+  const ids = listAgreements().map((a) => a.id);
+  t.same(ids, ['es-ma-gecco', 'de-bqfg-anerkennung']);
+  t.equal(listEdges().filter((e) => e.basis === 'bilateral-agreement').length, 0);
+  const gecco = listAgreements().find((a) => a.id === 'es-ma-gecco')!;
+  t.equal(gecco.establishesLevelEquivalence, false);
+  t.same(gecco.occupations.map((o) => o.isco08), ['9211']);
+  t.ok(gecco.occupations[0]!.source.url);
+  const bqfg = listAgreements().find((a) => a.id === 'de-bqfg-anerkennung')!;
+  t.ok(bqfg.occupations.some((o) => o.isco08 === '7112'));
+  t.equal(bqfg.occupations.find((o) => o.isco08 === '7112')!.verified, false);
+});
+
+t.test('bad data fails loudly, naming the file and the entry', async (t) => {
+  const cases: [string, (d: RawData) => void, RegExp][] = [
+    ['unknown framework in an edge', (d) => (d.relations.data as any).edges.push({ from: 'xx-nqf:1', to: 'eqf:1', relation: 'exact', basis: 'official-referencing', source: 'de-referencing', date: '2020', verified: true }),
+      /^relations\.json: edges\[\d+\] \(xx-nqf:1 -> eqf:1\): unknown framework 'xx-nqf'$/],
+    ['unknown level in an edge', (d) => (d.relations.data as any).edges.push({ from: 'de-dqr:9', to: 'eqf:8', relation: 'exact', basis: 'official-referencing', source: 'de-referencing', date: '2020', verified: true }),
+      /^relations\.json: edges\[\d+\] \(de-dqr:9 -> eqf:8\): unknown level 'de-dqr:9'$/],
+    ['unknown source key', (d) => ((d.relations.data as any).edges[0].source = 'nowhere'),
+      /^relations\.json: edges\[0\] \(de-dqr:1 -> eqf:1\): unknown source 'nowhere'/],
+    ['duplicate level', (d) => frameworkFile(d, 'de-dqr').levels.push(structuredClone(frameworkFile(d, 'de-dqr').levels[3])),
+      /^frameworks\/de-dqr\.json: framework de-dqr: duplicate level code '4'$/],
+    ['missing sources', (d) => delete frameworkFile(d, 'eqf').sources,
+      /^frameworks\/eqf\.json: framework eqf: sources must be an array$/],
+    ['empty sources', (d) => (frameworkFile(d, 'ng-nsqf').sources = []),
+      /^frameworks\/ng-nsqf\.json: framework ng-nsqf: sources must list at least one source$/],
+    ['source without url or reference', (d) => (frameworkFile(d, 'ke-knqf').sources[0] = { title: 'x', url: null, verified: false }),
+      /^frameworks\/ke-knqf\.json: framework ke-knqf: sources\[0\]\.reference/],
+    ['level without French title', (d) => delete frameworkFile(d, 'it-qnq').levels[0].title.fr,
+      /^frameworks\/it-qnq\.json: level it-qnq:1: title\.fr must be a non-empty string$/],
+    ['CEFR related to the EQF', (d) => (d.relations.data as any).edges.push({ from: 'cefr:B1', to: 'eqf:3', relation: 'close', basis: 'indicative', source: 'de-referencing', date: '2020', verified: false }),
+      /cefr:B1 -> eqf:3\): a language framework \(CEFR\) cannot be related/],
+    ['agreement with level edges but no equivalence', (d) => (d.agreements.data as any).agreements[0].levelEdges.push({ from: 'ma-cnc:4', to: 'es-mecu:4', relation: 'close', basis: 'bilateral-agreement', source: { title: 's', url: 'https://example.org', verified: false }, date: '2020', verified: false }),
+      /^agreements\.json: agreement es-ma-gecco: levelEdges given but establishesLevelEquivalence is false$/],
+    ['two default frameworks for one country', (d) => (frameworkFile(d, 'es-meces').countryDefault = true),
+      /ES already has default framework/],
+    ['message missing in one language', (d) => delete (d.messages.data as any).ar.none,
+      /^messages\.json: messages\.ar: none must be a non-empty string$/],
+  ];
+  for (const [name, mutate, message] of cases) {
+    const data = raw();
+    mutate(data);
+    t.throws(() => buildRegistry(data), message, name);
+  }
+});
+
+t.test('the unmodified data builds', async (t) => {
+  t.doesNotThrow(() => buildRegistry(raw()));
+});
