@@ -37,6 +37,8 @@ export interface Step {
   verified: boolean;
   /** true when the stored edge was followed backwards (relation inverted). */
   inverse: boolean;
+  /** Countries bound by the agreement behind a bilateral-agreement step. */
+  parties?: string[];
 }
 
 export interface RecognitionPath {
@@ -104,11 +106,16 @@ function stepOf(e: Edge, inverse: boolean): Step {
     date: e.date,
     verified: e.verified,
     inverse,
+    ...(e.parties ? { parties: e.parties } : {}),
   };
 }
 
+/** A bilateral agreement binds only its parties: it cannot carry a recognition to or from a third country. */
+const withinParties = (steps: Step[], countries: (string | null)[]) =>
+  steps.every((s) => !s.parties || countries.every((cc) => cc !== null && s.parties!.includes(cc)));
+
 /** Every simple path from `start` into the target framework, visiting each framework at most once. */
-function findPaths(graph: Map<string, Step[]>, start: string, target: string): Step[][] {
+function findPaths(graph: Map<string, Step[]>, start: string, target: string, countries: (string | null)[]): Step[][] {
   const found: Step[][] = [];
   const walk = (ref: string, visited: Set<string>, steps: Step[]) => {
     if (steps.length === MAX_HOPS) return;
@@ -116,8 +123,9 @@ function findPaths(graph: Map<string, Step[]>, start: string, target: string): S
       const fw = frameworkOf(step.to);
       if (visited.has(fw)) continue;
       const next = [...steps, step];
-      if (fw === target) found.push(next);
-      else walk(step.to, new Set(visited).add(fw), next);
+      if (fw === target) {
+        if (withinParties(next, countries)) found.push(next);
+      } else walk(step.to, new Set(visited).add(fw), next);
     }
   };
   walk(start, new Set([frameworkOf(start)]), []);
@@ -180,7 +188,8 @@ export function recognise(input: RecogniseInput, reg: Registry = registry()): Re
   const requestedLang = input.lang ?? 'en';
   const lang = reg.messages.languages.includes(requestedLang) ? requestedLang : 'en';
 
-  const found = findPaths(graphFor(reg), from.ref, target.id);
+  const source = requireFramework(from.framework, reg);
+  const found = findPaths(graphFor(reg), from.ref, target.id, [source.country, target.country]);
   const chosen = found.length ? bestPaths(found) : [];
   const paths: RecognitionPath[] = chosen.map((steps) => ({ steps, basis: weakestBasis(steps), verified: steps.every((s) => s.verified) }));
   const order = new Map(target.levels.map((l, i) => [l.ref, i]));
@@ -190,7 +199,7 @@ export function recognise(input: RecogniseInput, reg: Registry = registry()): Re
   paths.sort((a, b) => order.get(a.steps.at(-1)!.to)! - order.get(b.steps.at(-1)!.to)!);
   // Ties may mix official kinds; report the weaker label so the answer never overstates.
   const basis = paths.length ? weakestBasis(paths.flatMap((p) => p.steps)) : null;
-  const agreements = relevantAgreements(reg, requireFramework(from.framework, reg), target);
+  const agreements = relevantAgreements(reg, source, target);
 
   return {
     from: from.ref,

@@ -212,10 +212,13 @@ function parseAgreements({ file, data }: DataFile, levels: Map<string, Level>, f
     const levelEdges = ac.arr(o.levelEdges, 'levelEdges');
     // Honesty rule: an arrangement that does not establish level equivalence must not add level edges.
     if (!equivalence && levelEdges.length > 0) ac.fail('levelEdges given but establishesLevelEquivalence is false');
+    const origin = o.origin === 'any' ? 'any' : ac.arr(o.origin, 'origin').map((cc) => ac.str(cc, 'origin[]'));
+    const destination = ac.str(o.destination, 'destination');
+    if (levelEdges.length > 0 && origin === 'any') ac.fail('an agreement with levelEdges must list its origin countries');
     levelEdges.forEach((e, j) => {
       const edge = parseEdge(ac.at(`agreement ${id} levelEdges[${j}]`), e, (s, ec) => ec.source(s, 'source'), levels, frameworks, id);
       if (edge.basis !== 'bilateral-agreement') ac.fail(`levelEdges[${j}] basis must be bilateral-agreement`);
-      edges.push(edge);
+      edges.push({ ...edge, parties: [...(origin as string[]), destination] });
     });
     const occupations = ac.arr(o.occupations, 'occupations').map((raw2, j): OccupationEligibility => {
       const oc = ac.at(`agreement ${id} occupations[${j}]`);
@@ -225,9 +228,8 @@ function parseAgreements({ file, data }: DataFile, levels: Map<string, Level>, f
       const note = oc.optionalText(occ.note, 'note');
       return { isco08, title: oc.text(occ.title, 'title'), source: oc.source(occ.source, 'source'), verified: oc.bool(occ.verified, 'verified'), ...(note ? { note } : {}) };
     });
-    const origin = o.origin === 'any' ? 'any' : ac.arr(o.origin, 'origin').map((cc) => ac.str(cc, 'origin[]'));
     agreements.push({
-      id, title: ac.text(o.title, 'title'), kind: ac.str(o.kind, 'kind'), origin, destination: ac.str(o.destination, 'destination'),
+      id, title: ac.text(o.title, 'title'), kind: ac.str(o.kind, 'kind'), origin, destination,
       status: ac.str(o.status, 'status'), date: ac.str(o.date, 'date'), verified: ac.bool(o.verified, 'verified'),
       establishesLevelEquivalence: equivalence, summary: ac.text(o.summary, 'summary'), occupations, sources: ac.sources(o.sources, 'sources'),
     });
@@ -294,15 +296,18 @@ function readJson(dir: string, file: string): DataFile {
   }
 }
 
-export function loadRegistry(dir: string = DATA_DIR): Registry {
+/** Reads the data files as parsed JSON, without validating them. */
+export function readRawData(dir: string = DATA_DIR): RawData {
   const frameworkFiles = readdirSync(join(dir, 'frameworks')).filter((f) => f.endsWith('.json')).sort();
-  return buildRegistry({
+  return {
     frameworks: frameworkFiles.map((f) => readJson(dir, `frameworks/${f}`)),
     relations: readJson(dir, 'relations.json'),
     agreements: readJson(dir, 'agreements.json'),
     messages: readJson(dir, 'messages.json'),
-  });
+  };
 }
+
+export const loadRegistry = (dir: string = DATA_DIR): Registry => buildRegistry(readRawData(dir));
 
 let loaded: Registry | undefined;
 /** The project's registry, loaded and validated on first use. */

@@ -77,6 +77,8 @@ export interface Edge {
   note?: Text;
   /** `relations` or the id of the agreement that added the edge. */
   origin: string;
+  /** For agreement edges: the countries the agreement binds; a path may use the edge only between them. */
+  parties?: string[];
 }
 
 export interface OccupationEligibility {

@@ -127,6 +127,11 @@ t.test('bad data fails loudly, naming the file and the entry', async (t) => {
       /cefr:B1 -> eqf:3\): a language framework \(CEFR\) cannot be related/],
     ['agreement with level edges but no equivalence', (d) => (d.agreements.data as any).agreements[0].levelEdges.push({ from: 'ma-cnc:4', to: 'es-mecu:4', relation: 'close', basis: 'bilateral-agreement', source: { title: 's', url: 'https://example.org', verified: false }, date: '2020', verified: false }),
       /^agreements\.json: agreement es-ma-gecco: levelEdges given but establishesLevelEquivalence is false$/],
+    ['agreement with level edges open to any origin', (d) => {
+      const bqfg = (d.agreements.data as any).agreements[1];
+      bqfg.establishesLevelEquivalence = true;
+      bqfg.levelEdges.push({ from: 'ma-cnc:4', to: 'de-dqr:4', relation: 'close', basis: 'bilateral-agreement', source: { title: 's', url: 'https://example.org', verified: false }, date: '2020', verified: false });
+    }, /^agreements\.json: agreement de-bqfg-anerkennung: an agreement with levelEdges must list its origin countries$/],
     ['two default frameworks for one country', (d) => (frameworkFile(d, 'es-meces').countryDefault = true),
       /ES already has default framework/],
     ['message missing in one language', (d) => delete (d.messages.data as any).ar.none,
