@@ -26,6 +26,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Validation must never change a credential: no coercion, no defaults, nothing removed (any of these breaks proofs).
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
   }) as unknown as FastifyInstance;
+  // JSON only: a text/plain body would otherwise reach the routes as a string.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 

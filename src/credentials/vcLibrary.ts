@@ -44,7 +44,8 @@ export async function signPresentation(options: {
   const suite = signingSuites['eddsa-rdfc-2022'](options.keyPair);
   suite.date = options.now;
   return vc.signPresentation({
-    presentation: options.presentation, suite, documentLoader: options.documentLoader,
+    // The library adds the proof to the object it is given; the caller's presentation stays unsigned.
+    presentation: structuredClone(options.presentation), suite, documentLoader: options.documentLoader,
     challenge: options.challenge, domain: options.domain,
   });
 }

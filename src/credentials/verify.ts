@@ -209,6 +209,8 @@ export async function verifyPresentation(deps: VerifyDeps, presentation: unknown
   const result = new ResultBuilder();
   if (presentation.proof === undefined) {
     result.add('presentation', false, 'The presentation is not signed by its holder');
+  } else if (typeof options.challenge !== 'string') {
+    result.add('presentation', false, 'options.challenge is required to check the holder\'s proof: it is what prevents a presentation from being replayed');
   } else {
     const proof = await verifyPresentationProof(presentation, { ...options, documentLoader: deps.documentLoader });
     result.add('presentation', proof.verified, proof.verified ? 'Holder signature valid (challenge and domain match)' : `Holder signature invalid: ${proof.errors.join('; ')}`);

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { KeyStore } from '../src/keys/keyStore.js';
+
+t.test('configuration has documented defaults', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.port, 3000);
+  t.equal(config.host, '127.0.0.1');
+  t.equal(config.baseUrl, 'http://localhost:3000');
+  t.equal(config.resolveRemoteDids, false);
+});
+
+t.test('production without a key secret is a start-up error that says what to set', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), { message: /PASSERELLE_KEY_SECRET/ });
+  let thrown: unknown;
+  try { loadConfig({ NODE_ENV: 'production' }); } catch (error) { thrown = error; }
+  t.ok(thrown instanceof ConfigError, 'a ConfigError, which the server prints without a stack trace');
+  t.ok(loadConfig({ NODE_ENV: 'production', PASSERELLE_KEY_SECRET: 'a-long-enough-secret-value' }));
+});
+
+t.test('invalid values are all reported together', async (t) => {
+  try {
+    loadConfig({ PORT: 'eighty', PASSERELLE_BASE_URL: 'not a url', PASSERELLE_ADMIN_TOKEN: 'short' });
+    t.fail('should throw');
+  } catch (error) {
+    t.match((error as Error).message, /PORT/);
+    t.match((error as Error).message, /PASSERELLE_BASE_URL/);
+    t.match((error as Error).message, /PASSERELLE_ADMIN_TOKEN/);
+  }
+});
+
+t.test('private keys are written 0600 and encrypted when a secret is set', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-keys-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const store = new KeyStore(dir, 'correct horse battery staple');
+  const { publicKeyMultibase } = await store.create('k1');
+  const file = path.join(dir, 'k1.json');
+  t.equal(fs.statSync(file).mode & 0o777, 0o600);
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+  t.equal(stored.cipher, 'aes-256-gcm');
+  t.equal(stored.kdf, 'scrypt');
+  t.notOk('seed' in stored, 'no plaintext seed');
+  const loaded = await store.load('k1', 'did:example:org#key-1', 'did:example:org');
+  t.equal(loaded.keyPair.publicKeyMultibase, publicKeyMultibase);
+  await t.rejects(new KeyStore(dir, 'a different secret value').load('k1', 'did:example:org#key-1', 'did:example:org'), /PASSERELLE_KEY_SECRET differs/);
+  await t.rejects(new KeyStore(dir, undefined).load('k1', 'did:example:org#key-1', 'did:example:org'), /set PASSERELLE_KEY_SECRET/);
+});

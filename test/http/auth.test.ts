@@ -1,0 +1,91 @@
+import t from 'tap';
+import { buildTestApp, plainCredential } from '../helpers/app.js';
+
+const issueBody = { credential: plainCredential() };
+
+t.test('issuing needs a valid token: 401 without one, with an unknown one, an expired or a revoked one', async (t) => {
+  const ctx = await buildTestApp(t);
+  await ctx.createOrganisation('centre-a');
+  const noToken = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', payload: issueBody });
+  t.equal(noToken.statusCode, 401);
+  t.equal(noToken.json().code, 'unauthorized');
+  t.match(noToken.json().detail, /Authorization: Bearer/);
+  const unknown = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: { authorization: 'Bearer psl_nope' }, payload: issueBody });
+  t.equal(unknown.statusCode, 401);
+
+  const created = await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/tokens', headers: ctx.admin, payload: { scopes: ['issue'], expiresIn: '1h' } });
+  const { id, token } = created.json();
+  const auth = { authorization: `Bearer ${token}` };
+  t.equal((await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: issueBody })).statusCode, 201);
+  ctx.clock.advance(2 * 3600_000);
+  const expired = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: issueBody });
+  t.equal(expired.statusCode, 401);
+  t.match(expired.json().detail, /expired/);
+
+  const second = (await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/tokens', headers: ctx.admin, payload: { scopes: ['issue'] } })).json();
+  const revoke = await ctx.app.inject({ method: 'DELETE', url: `/orgs/centre-a/tokens/${second.id}`, headers: ctx.admin });
+  t.equal(revoke.statusCode, 204);
+  const revoked = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: { authorization: `Bearer ${second.token}` }, payload: issueBody });
+  t.equal(revoked.statusCode, 401);
+  t.match(revoked.json().detail, /revoked/);
+  t.ok(id);
+});
+
+t.test('only a hash of a token is stored, and listing never shows secrets', async (t) => {
+  const ctx = await buildTestApp(t);
+  await ctx.createOrganisation('centre-a');
+  const { token } = (await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/tokens', headers: ctx.admin, payload: { scopes: ['issue'] } })).json();
+  const rows = ctx.services.db.$client.prepare('select * from tokens').all() as Array<Record<string, unknown>>;
+  t.notOk(JSON.stringify(rows).includes(token), 'the secret is nowhere in the table');
+  const list = await ctx.app.inject({ method: 'GET', url: '/orgs/centre-a/tokens', headers: ctx.admin });
+  t.notOk(list.body.includes(token));
+  t.notOk(list.body.includes('secretHash'));
+});
+
+t.test('wrong organisation or wrong scope is 403', async (t) => {
+  const ctx = await buildTestApp(t);
+  const a = await ctx.issuer('centre-a');
+  await ctx.createOrganisation('centre-b');
+  const statusOnly = `Bearer ${await ctx.tokenFor('centre-a', ['status'])}`;
+  const wrongScope = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: { authorization: statusOnly }, payload: issueBody });
+  t.equal(wrongScope.statusCode, 403);
+  t.match(wrongScope.json().detail, /"issue" scope/);
+
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: a.auth, payload: issueBody })).json().verifiableCredential;
+  const bToken = `Bearer ${await ctx.tokenFor('centre-b', ['status'])}`;
+  const otherOrg = await ctx.app.inject({
+    method: 'POST', url: '/credentials/status', headers: { authorization: bToken },
+    payload: { credentialId: vc.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+  });
+  t.equal(otherOrg.statusCode, 403);
+  const rotateOther = await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/keys/rotate', headers: { authorization: bToken } });
+  t.equal(rotateOther.statusCode, 403);
+  const createOrg = await ctx.app.inject({
+    method: 'POST', url: '/orgs', headers: a.auth, payload: { slug: 'x-org', name: { en: 'X' }, country: 'ES', kind: 'employer' },
+  });
+  t.equal(createOrg.statusCode, 403, 'only the administrator creates organisations');
+  const adminIssues = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: ctx.admin, payload: issueBody });
+  t.equal(adminIssues.statusCode, 403, 'the administrator token does not sign for an organisation');
+});
+
+t.test('organisations are public, with their did:web DID document and JWKs', async (t) => {
+  const ctx = await buildTestApp(t);
+  const created = await ctx.createOrganisation('ofppt-casa');
+  t.equal(created.did, 'did:web:passerelle.test:orgs:ofppt-casa');
+  const org = await ctx.app.inject({ method: 'GET', url: '/orgs/ofppt-casa' });
+  t.equal(org.statusCode, 200);
+  t.same(org.json().name, { fr: 'Centre ofppt-casa', en: 'Centre ofppt-casa' });
+  const did = await ctx.app.inject({ method: 'GET', url: '/orgs/ofppt-casa/did.json' });
+  t.equal(did.json().id, created.did);
+  t.same(did.json().assertionMethod, [`${created.did}#key-1`]);
+  t.equal(did.json().verificationMethod[0].type, 'Multikey');
+  const jwks = await ctx.app.inject({ method: 'GET', url: '/orgs/ofppt-casa/jwks.json' });
+  t.match(jwks.json().keys[0], { kty: 'OKP', crv: 'Ed25519', kid: `${created.did}#key-1` });
+  const duplicate = await ctx.app.inject({
+    method: 'POST', url: '/orgs', headers: ctx.admin, payload: { slug: 'ofppt-casa', name: { fr: 'X' }, country: 'MA', kind: 'training-centre' },
+  });
+  t.equal(duplicate.statusCode, 409);
+  const missing = await ctx.app.inject({ method: 'GET', url: '/orgs/nobody' });
+  t.equal(missing.statusCode, 404);
+  t.equal(missing.json().code, 'unknown-organisation');
+});
