@@ -7,6 +7,8 @@ import organisationRoutes from './routes/orgs.js';
 import credentialRoutes from './routes/credentials.js';
 import statusListRoutes from './routes/status.js';
 import metaRoutes from './routes/meta.js';
+import skillRoutes from './routes/skills.js';
+import frameworkRoutes from './routes/frameworks.js';
 
 export interface AppOptions {
   services: Services;
@@ -50,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(organisationRoutes, routeOptions);
   await app.register(credentialRoutes, routeOptions);
   await app.register(statusListRoutes, routeOptions);
+  await app.register(skillRoutes);
+  await app.register(frameworkRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

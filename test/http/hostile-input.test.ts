@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { InjectOptions } from 'fastify';
 import { buildTestApp, plainCredential } from '../helpers/app.js';
 
 t.test('malformed and hostile requests get problem+json with a stable code, never a 500', async (t) => {
@@ -8,7 +9,7 @@ t.test('malformed and hostile requests get problem+json with a stable code, neve
   const deep = `{"verifiableCredential": ${'{"nested": '.repeat(5000)}true${'}'.repeat(5000)}}`;
   const deepArray = `{"credential": {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:1", "skill": ${'['.repeat(5000)}${']'.repeat(5000)}}}}`;
   const json = { 'content-type': 'application/json' };
-  const cases: Array<[string, Parameters<typeof ctx.app.inject>[0], number, string]> = [
+  const cases: Array<[string, InjectOptions, number, string]> = [
     ['bad JSON', { method: 'POST', url: '/credentials/verify', headers: json, payload: '{"verifiableCredential": ' }, 400, 'invalid-json'],
     ['wrong content type', { method: 'POST', url: '/credentials/verify', headers: { 'content-type': 'text/plain' }, payload: 'hello' }, 415, 'unsupported-media-type'],
     ['empty body', { method: 'POST', url: '/credentials/verify', headers: json, payload: '' }, 400, 'empty-body'],
