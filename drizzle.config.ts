@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './src/db/schema.ts',
+  // One schema file per area (schema.ts for the core, schema-<area>.ts for the others).
+  schema: './src/db/schema*.ts',
   out: './src/db/migrations',
 });
