@@ -1,0 +1,60 @@
+import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations } from './schema.js';
+
+/**
+ * Training centres: their catalogue of Open Badges 3.0 achievements (every version kept, since issued credentials
+ * embed the version they were issued from) and batch issuance to whole cohorts, one row per recipient.
+ */
+
+export const achievements = sqliteTable('training_achievements', {
+  organisationId: text('organisation_id').notNull().references(() => organisations.id),
+  /** Chosen by the organisation or generated; part of the public URL /orgs/<slug>/achievements/<id>. */
+  achievementId: text('achievement_id').notNull(),
+  version: integer('version').notNull(),
+  /** The validated definition with its references (levels, ESCO skills, ISCO group) resolved when it was saved. */
+  definition: text('definition', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.organisationId, t.achievementId, t.version] })]);
+
+export const batches = sqliteTable('training_batches', {
+  id: text('id').primaryKey(),
+  organisationId: text('organisation_id').notNull().references(() => organisations.id),
+  achievementId: text('achievement_id').notNull(),
+  achievementVersion: integer('achievement_version').notNull(),
+  /** SHA-256 of the uploaded file: the same file for the same achievement is the same batch. */
+  fileSha256: text('file_sha256').notNull(),
+  fileFormat: text('file_format').notNull(),
+  credentialFormat: text('credential_format').notNull(),
+  /** queued, running or completed; a batch not completed is resumed when the service starts. */
+  state: text('state').notNull(),
+  totalRows: integer('total_rows').notNull(),
+  createdAt: text('created_at').notNull(),
+  startedAt: text('started_at'),
+  finishedAt: text('finished_at'),
+}, (t) => [
+  uniqueIndex('training_batches_file').on(t.organisationId, t.achievementId, t.fileSha256),
+  index('training_batches_state').on(t.state),
+]);
+
+export const batchRows = sqliteTable('training_batch_rows', {
+  batchId: text('batch_id').notNull().references(() => batches.id),
+  /** Line of the file where the row starts (the header is line 1 in CSV). */
+  line: integer('line').notNull(),
+  rowKey: text('row_key').notNull(),
+  /** Derived from organisation, achievement and row key, so a row can only ever produce this one credential. */
+  credentialId: text('credential_id').notNull(),
+  /** The validated row: recipient (name, email, phone, DID) and result columns. */
+  recipient: text('recipient', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** pending, issued, skipped (already issued earlier) or failed. */
+  state: text('state').notNull(),
+  /** For skipped and failed rows: {code, detail}. */
+  outcome: text('outcome', { mode: 'json' }).$type<Record<string, unknown>>(),
+  /** The signed credential (JSON; for vc+jwt the EnvelopedVerifiableCredential), written with the issuance itself. */
+  document: text('document'),
+  finishedAt: text('finished_at'),
+}, (t) => [
+  primaryKey({ columns: [t.batchId, t.line] }),
+  uniqueIndex('training_batch_rows_key').on(t.batchId, t.rowKey),
+  index('training_batch_rows_state').on(t.batchId, t.state),
+  index('training_batch_rows_credential').on(t.credentialId),
+]);
