@@ -5,6 +5,7 @@ import type { Organisation, OrganisationRepository } from '../db/repositories/or
 import { IndexTakenError, type CredentialRepository } from '../db/repositories/credentials.js';
 import type { KeyStore } from '../keys/keyStore.js';
 import { signingKeyOf } from '../orgs/organisations.js';
+import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
 import { CONTEXTS } from './contexts/index.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { assertDepth, isObject } from './jsonLimits.js';
@@ -129,6 +130,8 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
   if (version === 1 && credential.issuanceDate === undefined) credential.issuanceDate = seconds;
   const shapeProblem = checkCredentialShape(credential);
   if (shapeProblem) throw badRequest('invalid-credential', `The credential does not follow the VC data model: ${shapeProblem}`);
+  // Levels, ESCO skills and ISCO occupations named by the achievement must exist: a credential never carries a guess.
+  validateCredentialMapping(credential);
   return credential;
 }
 

@@ -7,7 +7,7 @@ import { registry, requireFramework, requireLevel, splitRef } from './registry.j
 import type { Agreement, Basis, Edge, Framework, LanguageMessages, Level, Registry, Relation, Source, Text } from './types.js';
 
 /** Label order: a path is labelled with its weakest basis. */
-const BASIS_STRENGTH: Record<Basis, number> = {
+export const BASIS_STRENGTH: Record<Basis, number> = {
   'official-referencing': 4,
   'official-comparison': 3,
   'bilateral-agreement': 2,

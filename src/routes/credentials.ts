@@ -6,6 +6,8 @@ import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
 import { CREDENTIAL_FORMATS, issueCredential, type IssueOptions } from '../credentials/issue.js';
 import { verifyCredential, verifyPresentation } from '../credentials/verify.js';
 import { STATUS_PURPOSES } from '../credentials/statusLists.js';
+import { issueDepsActingAs } from '../audit/actingAs.js';
+import { recognitionForCredential } from '../frameworks/credentialMapping.js';
 
 const statusRequest = {
   type: 'object', additionalProperties: false, required: ['type', 'statusPurpose'],
@@ -41,7 +43,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     }
     const organisation = services.repos.organisations.byId(principal.organisationId)!;
     authorise(principal, organisation, 'issue');
-    const issued = await issueCredential(services.issueDeps, { organisation, credential: request.body.credential, options: request.body.options });
+    const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential: request.body.credential, options: request.body.options });
     return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
   });
 
@@ -52,13 +54,30 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
         type: 'object', required: ['verifiableCredential'], additionalProperties: false,
         properties: {
           verifiableCredential: { type: ['object', 'string'], description: 'a credential with a Data Integrity proof, an EnvelopedVerifiableCredential, or a compact vc+jwt' },
-          options: { type: 'object' },
+          options: {
+            type: 'object',
+            properties: {
+              recognition: {
+                type: 'object', additionalProperties: false,
+                description: 'add what the credential\'s level corresponds to in this framework or country\'s framework',
+                properties: { framework: { type: 'string', maxLength: 40 }, country: { type: 'string', pattern: '^[A-Za-z]{2}$' } },
+              },
+              lang: { type: 'string', maxLength: 10, description: 'language of the recognition explanation: en, fr, es, ar' },
+            },
+          },
         },
       },
     },
   }, async (request, reply) => {
+    const options = (request.body.options ?? {}) as { recognition?: { framework?: string; country?: string }; lang?: string };
     const result = await verifyCredential(services.verifyDeps, request.body.verifiableCredential);
-    return reply.status(verificationStatus(result.verified)).send(result);
+    const body: Record<string, unknown> = { ...result };
+    if (options.recognition && result.credential) {
+      // A bad target is the caller's mistake (problem+json); a credential without a level is an answer.
+      body.recognition = recognitionForCredential(result.credential, { ...options.recognition, lang: options.lang })
+        ?? { outcome: 'no-framework-level', explanation: 'The credential states no level of a known qualification framework.' };
+    }
+    return reply.status(verificationStatus(result.verified)).send(body);
   });
 
   app.post<{ Body: { verifiablePresentation: unknown; options?: { challenge?: string; domain?: string } } }>('/presentations/verify', {
@@ -92,7 +111,13 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     if (!record) throw notFound('unknown-credential', `No credential with id ${credentialId} was issued by this service`);
     const owner = services.repos.organisations.byId(record.organisationId)!;
     authorise(principal, owner, 'status');
-    const { changed } = services.statusLists.updateStatus(owner, credentialId, credentialStatus.statusPurpose, status);
+    const { changed } = services.audit.record(
+      () => services.statusLists.updateStatus(owner, credentialId, credentialStatus.statusPurpose, status),
+      (outcome) => (outcome.changed ? {
+        organisationId: owner.id, actorTokenId: principal.tokenId, subject: credentialId,
+        action: credentialStatus.statusPurpose === 'revocation' ? 'credential.revoked' : status ? 'credential.suspended' : 'credential.suspension-lifted',
+      } : undefined),
+    );
     return { credentialId, statusPurpose: credentialStatus.statusPurpose, status, changed };
   });
 }

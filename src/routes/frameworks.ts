@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 // Brings in @fastify/swagger's `tags`/`summary` fields of route schemas (types only).
 import type {} from '@fastify/swagger';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest } from '../errors.js';
+import { destinationFramework, recognitionForCredential } from '../frameworks/credentialMapping.js';
 import { recognise } from '../frameworks/recognition.js';
-import { frameworkForCountry, listEdges, listFrameworks, registry, requireFramework, requireLevel } from '../frameworks/registry.js';
+import { listEdges, listFrameworks, registry, requireFramework, requireLevel } from '../frameworks/registry.js';
 import type { Framework } from '../frameworks/types.js';
 
 const TAGS = ['frameworks'];
@@ -25,15 +26,6 @@ interface RecognitionQuery {
   to?: string;
   country?: string;
   lang?: string;
-}
-
-/** `to` names the framework; `country` picks the country's framework (Spain: MECU). Exactly one is needed. */
-function targetFramework({ to, country }: RecognitionQuery): string {
-  if ((to === undefined) === (country === undefined)) throw badRequest('invalid-request', 'Give exactly one of to (framework id) or country (ISO 3166-1 alpha-2).');
-  if (to !== undefined) return to;
-  const fw = frameworkForCountry(country!);
-  if (!fw) throw notFound('unknown-country', `No framework for country ${country}. Countries: ${[...new Set(listFrameworks().flatMap((f) => (f.country ? [f.country] : [])))].join(', ')}.`);
-  return fw.id;
 }
 
 export default async function frameworkRoutes(app: FastifyInstance) {
@@ -80,5 +72,36 @@ export default async function frameworkRoutes(app: FastifyInstance) {
         },
       },
     },
-  }, async (request) => recognise({ from: request.query.from, to: targetFramework(request.query), ...(request.query.lang ? { lang: request.query.lang } : {}) }));
+  }, async (request) => {
+    const { from, to, country, lang } = request.query;
+    return recognise({ from, to: destinationFramework({ framework: to, country }).id, ...(lang ? { lang } : {}) });
+  });
+
+  app.post<{ Body: { credential?: Record<string, unknown>; level?: string; to?: string; country?: string; lang?: string } }>('/recognition/evaluate', {
+    schema: {
+      tags: TAGS,
+      summary: 'What a credential (from its Open Badges alignments) or a level corresponds to in a target framework',
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          credential: { type: 'object', description: 'a credential whose achievement has alignments to framework levels, ESCO skills, ISCO occupations' },
+          level: { type: 'string', pattern: '^[a-z][a-z0-9-]*:[A-Za-z0-9-]+$', description: 'a level reference instead of a credential, e.g. ma-cnc:5' },
+          to: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', description: 'target framework id, e.g. de-dqr' },
+          country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'target country instead of to' },
+          lang: { type: 'string', maxLength: 10, description: 'explanation language: en, fr, es, ar' },
+        },
+      },
+    },
+  }, async (request) => {
+    const { credential, level, to, country, lang } = request.body;
+    if ((credential === undefined) === (level === undefined)) throw badRequest('invalid-request', 'Send exactly one of credential or level');
+    const target = { framework: to, country, lang };
+    if (level !== undefined) return recognise({ from: level, to: destinationFramework(target).id, ...(lang ? { lang } : {}) });
+    const recognition = recognitionForCredential(credential!, target);
+    if (!recognition) {
+      throw badRequest('no-framework-level', 'The credential states no level of a known framework (an achievement alignment with targetFramework and targetCode, or an EQF targetUrl such as http://data.europa.eu/snb/eqf/4)');
+    }
+    return recognition;
+  });
 }
