@@ -99,3 +99,16 @@ t.test('POST /recognition/evaluate takes a level or a credential', async (t) => 
   const unknownLevel = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { level: 'ma-cnc:12', to: 'de-dqr' } });
   t.equal(unknownLevel.statusCode, 404);
 });
+
+t.test('the skills a credential names feed the skills gap against the ESCO bricklayer occupation', async (t) => {
+  const ctx = await buildTestApp(t);
+  const evaluated = (await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: cncBricklayer(), country: 'ES' } })).json();
+  const gap = await ctx.app.inject({
+    method: 'POST', url: '/skills/gap', payload: { skills: evaluated.skills.map((s: { uri: string }) => s.uri), occupation: BRICKLAYER, lang: 'es' },
+  });
+  t.equal(gap.statusCode, 200, gap.body);
+  const body = gap.json();
+  t.same(body.essential.covered.map((s: { uri: string }) => s.uri).sort(), [MIX_GROUTS, SAFETY].sort());
+  t.notOk(body.essential.missing.some((s: { uri: string }) => s.uri === MIX_GROUTS));
+  t.ok(body.essential.missing.length > 0, 'the rest of the essentials are listed as missing');
+});
