@@ -9,6 +9,7 @@ import statusListRoutes from './routes/status.js';
 import metaRoutes from './routes/meta.js';
 import skillRoutes from './routes/skills.js';
 import frameworkRoutes from './routes/frameworks.js';
+import auditRoutes from './routes/audit.js';
 
 export interface AppOptions {
   services: Services;
@@ -54,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statusListRoutes, routeOptions);
   await app.register(skillRoutes);
   await app.register(frameworkRoutes);
+  await app.register(auditRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

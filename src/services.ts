@@ -11,6 +11,7 @@ import { SchemaValidator } from './credentials/schemaCheck.js';
 import { didDocumentOf } from './orgs/organisations.js';
 import type { VerifyDeps } from './credentials/verify.js';
 import type { IssueDeps } from './credentials/issue.js';
+import { AuditLog } from './audit/auditLog.js';
 
 /** Everything the routes hand to the domain, wired once: the composition root. */
 export interface Services {
@@ -26,6 +27,8 @@ export interface Services {
   now: () => Date;
   issueDeps: IssueDeps;
   verifyDeps: VerifyDeps;
+  /** Hash-chained log of each organisation's issuances, status changes, keys, tokens, accreditations, assessments. */
+  audit: AuditLog;
   close(): void;
 }
 
@@ -55,6 +58,7 @@ export function createServices(config: Config, now: () => Date = () => new Date(
     config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
     verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, now },
+    audit: new AuditLog({ db, entries: repos.audit, now }),
     close: () => db.$client.close(),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '../orgs/organisations.js';
 import { TOKEN_SCOPES, authorise, createToken, isBootstrapAdmin, parseLifetime, revokeToken, type TokenScope } from '../orgs/tokens.js';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { organisationsActingAs } from '../audit/actingAs.js';
 
 const slugParams = {
   type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } },
@@ -82,7 +83,7 @@ export default async function organisationRoutes(app: FastifyInstance, { service
     const principal = principalOf(services, request);
     const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    const key = await rotateKey(deps, organisation);
+    const key = await rotateKey({ ...deps, organisations: organisationsActingAs(services, principal.tokenId) }, organisation);
     return { verificationMethod: key.verificationMethod, publicKeyMultibase: key.publicKeyMultibase, createdAt: key.createdAt };
   });
 
@@ -102,10 +103,13 @@ export default async function organisationRoutes(app: FastifyInstance, { service
     const principal = principalOf(services, request);
     const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    const { token, secret } = createToken(services.repos.tokens, {
-      organisationId: organisation.id, scopes: request.body.scopes, expiresInSeconds: parseLifetime(request.body.expiresIn),
-      label: request.body.label, now: services.now(),
-    });
+    const expiresInSeconds = parseLifetime(request.body.expiresIn);
+    const { token, secret } = services.audit.record(() => createToken(services.repos.tokens, {
+      organisationId: organisation.id, scopes: request.body.scopes, expiresInSeconds, label: request.body.label, now: services.now(),
+    }), ({ token: created }) => ({
+      organisationId: organisation.id, actorTokenId: principal.tokenId, action: 'token.created', subject: created.id,
+      details: { scopes: created.scopes, expiresAt: created.expiresAt, label: created.label },
+    }));
     return reply.status(201).send({ id: token.id, token: secret, scopes: token.scopes, expiresAt: token.expiresAt, label: token.label });
   });
 
@@ -127,7 +131,13 @@ export default async function organisationRoutes(app: FastifyInstance, { service
     const principal = principalOf(services, request);
     const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    revokeToken(services.repos.tokens, organisation, request.params.id, services.now());
+    services.audit.record(() => {
+      const wasRevoked = Boolean(services.repos.tokens.byId(organisation.id, request.params.id)?.revokedAt);
+      revokeToken(services.repos.tokens, organisation, request.params.id, services.now());
+      return wasRevoked;
+    }, (wasRevoked) => (wasRevoked ? undefined : {
+      organisationId: organisation.id, actorTokenId: principal.tokenId, action: 'token.revoked', subject: request.params.id,
+    }));
     return reply.status(204).send();
   });
 }
