@@ -1,0 +1,179 @@
+import t from 'tap';
+import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
+import { canonicalJson } from '../../src/audit/canonicalJson.js';
+import { entryHash } from '../../src/audit/auditLog.js';
+
+type Json = Record<string, any>;
+
+async function issue(ctx: TestApp, auth: Json, options: Json = {}) {
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options } });
+  if (response.statusCode !== 201) throw new Error(response.body);
+  return response.json().verifiableCredential as Json;
+}
+
+function setStatus(ctx: TestApp, auth: Json, credentialId: string, statusPurpose: string, status: boolean) {
+  return ctx.app.inject({
+    method: 'POST', url: '/credentials/status', headers: auth,
+    payload: { credentialId, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose }, status },
+  });
+}
+
+async function auditOf(ctx: TestApp, slug: string, query = '') {
+  const response = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit${query}`, headers: ctx.admin });
+  return { response, body: response.json() as Json };
+}
+
+async function verifyChain(ctx: TestApp, slug: string, query = '') {
+  const response = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit/verify${query}`, headers: ctx.admin });
+  return response.json() as { valid: boolean; brokenAt: number | null; reason: string | null; entries: number; head: { seq: number; hash: string } | null };
+}
+
+const sqlite = (ctx: TestApp) => ctx.services.db.$client;
+
+/** An organisation with a history: issuance, suspension and its lifting, revocation, key rotation, a token revoked. */
+async function organisationWithHistory(ctx: TestApp) {
+  const { slug, auth } = await ctx.issuer();
+  const vc = await issue(ctx, auth, { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'suspension' } });
+  await setStatus(ctx, auth, vc.id, 'suspension', true);
+  await setStatus(ctx, auth, vc.id, 'suspension', false);
+  await setStatus(ctx, auth, vc.id, 'revocation', true);
+  await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx.admin });
+  const token = await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/tokens`, headers: ctx.admin, payload: { scopes: ['issue'], label: 'temp' } });
+  await ctx.app.inject({ method: 'DELETE', url: `/orgs/${slug}/tokens/${token.json().id}`, headers: ctx.admin });
+  return { slug, auth, vc, tokenId: token.json().id as string };
+}
+
+t.test('every issuance, status change, key rotation and token change is logged, in order, with its actor', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, vc, tokenId } = await organisationWithHistory(ctx);
+  const { response, body } = await auditOf(ctx, slug);
+  t.equal(response.statusCode, 200, response.body);
+  const actions = body.entries.map((e: Json) => e.action);
+  t.same(actions, [
+    'token.created', // the issue+status token made by the test helper
+    'credential.issued', 'credential.suspended', 'credential.suspension-lifted', 'credential.revoked',
+    'key.rotated', 'token.created', 'token.revoked',
+  ]);
+  t.same(body.entries.map((e: Json) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const issued = body.entries[1];
+  t.equal(issued.subject, vc.id);
+  t.match(issued.details, { format: 'eddsa-rdfc-2022', types: ['VerifiableCredential', 'OpenBadgeCredential'] });
+  t.match(issued.details.sha256, /^[0-9a-f]{64}$/);
+  const issuingToken = ctx.services.repos.tokens.listFor(ctx.services.repos.organisations.bySlug(slug)!.id)[0]!;
+  t.equal(issued.actorTokenId, issuingToken.id, 'the issuing token is the actor');
+  t.equal(body.entries[7].subject, tokenId);
+  t.equal(body.entries[0].prevHash, '0'.repeat(64));
+  for (let i = 1; i < body.entries.length; i++) t.equal(body.entries[i].prevHash, body.entries[i - 1].hash, `entry ${i + 1} links to entry ${i}`);
+  const check = await verifyChain(ctx, slug);
+  t.match(check, { valid: true, entries: 8, brokenAt: null, reason: null, head: { seq: 8, hash: body.entries[7].hash } });
+});
+
+t.test('a refused change leaves no entry, and a change that changes nothing logs nothing', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, auth } = await ctx.issuer();
+  const vc = await issue(ctx, auth);
+  t.equal((await setStatus(ctx, auth, vc.id, 'revocation', true)).statusCode, 200);
+  t.equal((await setStatus(ctx, auth, vc.id, 'revocation', true)).json().changed, false);
+  t.equal((await setStatus(ctx, auth, vc.id, 'revocation', false)).json().code, 'revocation-is-final');
+  const { body } = await auditOf(ctx, slug);
+  t.same(body.entries.map((e: Json) => e.action), ['token.created', 'credential.issued', 'credential.revoked']);
+});
+
+t.test('changing a past entry directly in SQLite is detected, at that entry', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await organisationWithHistory(ctx);
+  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  t.equal((await verifyChain(ctx, slug)).valid, true);
+  sqlite(ctx).prepare(`UPDATE audit_entries SET action = 'credential.suspended' WHERE organisation_id = ? AND seq = 5`).run(organisationId);
+  const check = await verifyChain(ctx, slug);
+  t.match(check, { valid: false, brokenAt: 5, reason: 'hash-mismatch' });
+  const listed = await auditOf(ctx, slug, '?verify=true');
+  t.match(listed.body.verification, { valid: false, brokenAt: 5 }, 'the listing reports it too');
+});
+
+t.test('editing details, the time or the actor is detected as well', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await organisationWithHistory(ctx);
+  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  const edits = [
+    `UPDATE audit_entries SET details = '{"format":"vc+jwt"}' WHERE organisation_id = ? AND seq = 2`,
+    `UPDATE audit_entries SET at = '2020-01-01T00:00:00.000Z' WHERE organisation_id = ? AND seq = 3`,
+    `UPDATE audit_entries SET actor_token_id = 'someone-else' WHERE organisation_id = ? AND seq = 4`,
+  ];
+  for (const [i, edit] of edits.entries()) {
+    const db = sqlite(ctx);
+    const before = db.prepare('SELECT * FROM audit_entries WHERE organisation_id = ? AND seq = ?').get(organisationId, i + 2) as Json;
+    db.prepare(edit).run(organisationId);
+    t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: i + 2, reason: 'hash-mismatch' }, edit);
+    db.prepare('UPDATE audit_entries SET details = ?, at = ?, actor_token_id = ? WHERE organisation_id = ? AND seq = ?')
+      .run(before.details, before.at, before.actor_token_id, organisationId, i + 2);
+    t.equal((await verifyChain(ctx, slug)).valid, true, 'restoring the entry restores the chain');
+  }
+});
+
+t.test('a deleted entry is a gap; a chain rewritten with fresh hashes is caught by an anchor kept earlier', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await organisationWithHistory(ctx);
+  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  const db = sqlite(ctx);
+  const anchor = (await verifyChain(ctx, slug)).head!;
+
+  // Rewrite entry 5 and re-hash everything after it, as someone with write access to the database could.
+  const rows = db.prepare('SELECT * FROM audit_entries WHERE organisation_id = ? ORDER BY seq').all(organisationId) as Json[];
+  let prevHash = rows[3]!.hash as string;
+  for (const row of rows.slice(4)) {
+    const entry = {
+      organisationId, seq: row.seq, at: row.at, actorTokenId: row.actor_token_id,
+      action: row.seq === 5 ? 'credential.suspended' : row.action, subject: row.subject, details: JSON.parse(row.details), prevHash,
+    };
+    const hash = entryHash(entry);
+    db.prepare('UPDATE audit_entries SET action = ?, prev_hash = ?, hash = ? WHERE organisation_id = ? AND seq = ?')
+      .run(entry.action, prevHash, hash, organisationId, row.seq);
+    prevHash = hash;
+  }
+  t.equal((await verifyChain(ctx, slug)).valid, true, 'without an anchor, a consistent rewrite cannot be told apart');
+  const anchored = await verifyChain(ctx, slug, `?anchorSeq=${anchor.seq}&anchorHash=${anchor.hash}`);
+  t.match(anchored, { valid: false, brokenAt: anchor.seq, reason: 'anchor-mismatch' });
+
+  db.prepare('DELETE FROM audit_entries WHERE organisation_id = ? AND seq = 3').run(organisationId);
+  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 3, reason: 'sequence-gap' });
+});
+
+t.test('an anchor past the end of the log means entries were removed from its end', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await organisationWithHistory(ctx);
+  const head = (await verifyChain(ctx, slug)).head!;
+  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  sqlite(ctx).prepare('DELETE FROM audit_entries WHERE organisation_id = ? AND seq = ?').run(organisationId, head.seq);
+  t.match(await verifyChain(ctx, slug, `?anchorSeq=${head.seq}&anchorHash=${head.hash}`), { valid: false, reason: 'anchor-mismatch' });
+});
+
+t.test('the log is paged and readable only with the organisation\'s admin scope', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, auth } = await organisationWithHistory(ctx);
+  const first = await auditOf(ctx, slug, '?limit=3');
+  t.equal(first.body.entries.length, 3);
+  t.equal(first.body.next, `/orgs/${slug}/audit?after=3&limit=3`);
+  const rest = await ctx.app.inject({ method: 'GET', url: `${first.body.next}`, headers: ctx.admin });
+  t.same(rest.json().entries.map((e: Json) => e.seq), [4, 5, 6]);
+  const issueToken = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit`, headers: auth });
+  t.equal(issueToken.statusCode, 403);
+  t.equal(issueToken.json().code, 'forbidden');
+  await ctx.createOrganisation('other-centre');
+  const otherAdmin = await ctx.tokenFor('other-centre', ['admin']);
+  const foreign = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit`, headers: { authorization: `Bearer ${otherAdmin}` } });
+  t.equal(foreign.statusCode, 403);
+  const badLimit = await auditOf(ctx, slug, '?limit=0');
+  t.equal(badLimit.body.code, 'invalid-limit');
+  const halfAnchor = await verifyChain(ctx, slug, '?anchorSeq=2') as unknown as Json;
+  t.equal(halfAnchor.code, 'incomplete-anchor');
+  const own = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit/verify`, headers: { authorization: `Bearer ${await ctx.tokenFor(slug, ['admin'])}` } });
+  t.equal(own.statusCode, 200);
+});
+
+t.test('canonical JSON sorts keys at every depth and ignores how the object was built', async (t) => {
+  t.equal(canonicalJson({ b: 1, a: { d: [true, null, 'x'], c: 'é' } }), '{"a":{"c":"é","d":[true,null,"x"]},"b":1}');
+  t.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
+  t.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
+  t.throws(() => canonicalJson({ n: Number.NaN }));
+});
