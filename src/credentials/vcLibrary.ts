@@ -11,6 +11,10 @@ import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import type { Ed25519KeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
+import { installFastContexts } from './fastContexts.js';
+
+// jsonld.js without its defensive deep copies of active contexts: same output, about 2-3x faster (see fastContexts.ts).
+installFastContexts();
 
 export type JsonObject = Record<string, unknown>;
 

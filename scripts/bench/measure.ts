@@ -1,0 +1,54 @@
+/** Timing helpers: a closed loop with `concurrency` operations in flight, latency per operation, percentiles. */
+export interface Figures {
+  ops: number;
+  seconds: number;
+  opsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb?: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export async function runFor(durationMs: number, fn: () => Promise<unknown>, options: { warmupMs?: number; concurrency?: number } = {}): Promise<Figures> {
+  const concurrency = options.concurrency ?? 1;
+  if (options.warmupMs) await loop(options.warmupMs, fn, concurrency, []);
+  const latencies: number[] = [];
+  const start = performance.now();
+  await loop(durationMs, fn, concurrency, latencies);
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { ops: latencies.length, seconds, opsPerSec: latencies.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+async function loop(durationMs: number, fn: () => Promise<unknown>, concurrency: number, latencies: number[]): Promise<void> {
+  const end = performance.now() + durationMs;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await fn();
+      latencies.push(performance.now() - t0);
+    }
+  }));
+}
+
+/** This process's peak resident set size so far (MB), as the kernel counts it. */
+export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** Peak RSS (VmHWM) of other processes, e.g. a server and its cluster workers, read from /proc (Linux). */
+export async function peakRssOfPids(pids: number[]): Promise<number | undefined> {
+  const fs = await import('node:fs');
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) total += Number(match[1]) / 1024;
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
+}
