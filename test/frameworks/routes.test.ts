@@ -41,7 +41,7 @@ t.test('GET /recognition by framework or by country', async (t) => {
   t.same(byCountry.json().levels.map((l: { ref: string }) => l.ref), ['es-mecu:4']);
   const none = await server.inject('/recognition?from=cefr:B1&to=eqf');
   t.equal(none.json().outcome, 'none');
-  t.equal((await server.inject('/recognition?from=ma-cnc:4')).json().code, 'invalid-request');
+  t.equal((await server.inject('/recognition?from=ma-cnc:4')).json().code, 'missing-recognition-target');
   t.equal((await server.inject('/recognition?from=ma-cnc:4&country=BE')).json().code, 'ambiguous-country');
   t.equal((await server.inject('/recognition?from=ma-cnc:4&country=ZZ')).json().code, 'unknown-country');
 });
