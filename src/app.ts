@@ -9,6 +9,8 @@ import statusListRoutes from './routes/status.js';
 import metaRoutes from './routes/meta.js';
 import skillRoutes from './routes/skills.js';
 import frameworkRoutes from './routes/frameworks.js';
+import achievementRoutes from './routes/achievements.js';
+import batchRoutes from './routes/batches.js';
 import auditRoutes from './routes/audit.js';
 
 export interface AppOptions {
@@ -55,6 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statusListRoutes, routeOptions);
   await app.register(skillRoutes);
   await app.register(frameworkRoutes);
+  await app.register(achievementRoutes, routeOptions);
+  await app.register(batchRoutes, routeOptions);
   await app.register(auditRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

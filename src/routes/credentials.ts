@@ -7,6 +7,8 @@ import { CREDENTIAL_FORMATS, issueCredential, type IssueOptions } from '../crede
 import { verifyCredential, verifyPresentation } from '../credentials/verify.js';
 import { STATUS_PURPOSES } from '../credentials/statusLists.js';
 import { issueDepsActingAs } from '../audit/actingAs.js';
+import { ACHIEVEMENT_ID_PATTERN, requireAchievement } from '../training/achievements.js';
+import { credentialFromAchievement } from '../training/achievementCredential.js';
 import { recognitionForCredential } from '../frameworks/credentialMapping.js';
 
 const statusRequest = {
@@ -18,7 +20,7 @@ const statusRequest = {
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
 
 export default async function credentialRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.post<{ Body: { credential: unknown; options?: IssueOptions } }>('/credentials/issue', {
+  app.post<{ Body: { credential: unknown; options?: IssueOptions & { achievement?: string } } }>('/credentials/issue', {
     schema: {
       tags: ['credentials'], summary: 'Issue (sign) a credential as the token\'s organisation', security: [{ bearer: [] }],
       body: {
@@ -31,6 +33,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
               format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022' },
               credentialId: { type: 'string', format: 'uri' },
               credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }] },
+              achievement: { type: 'string', pattern: ACHIEVEMENT_ID_PATTERN, description: 'id of a catalogue achievement: the service builds the OpenBadgeCredential from it, and credential gives only the recipient (credentialSubject) and extras' },
             },
           },
         },
@@ -43,7 +46,13 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     }
     const organisation = services.repos.organisations.byId(principal.organisationId)!;
     authorise(principal, organisation, 'issue');
-    const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential: request.body.credential, options: request.body.options });
+    const { achievement: achievementId, ...issueOptions } = request.body.options ?? {};
+    // With options.achievement the catalogue supplies the achievement, so the credential cannot drift from its published definition.
+    const credential = achievementId === undefined ? request.body.credential : credentialFromAchievement({
+      achievement: requireAchievement(services.repos.achievements, organisation, achievementId), organisation,
+      baseUrl: services.config.baseUrl, partial: request.body.credential,
+    });
+    const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential, options: issueOptions });
     return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
   });
 

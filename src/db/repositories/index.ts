@@ -2,6 +2,7 @@ import type { Db } from '../client.js';
 import { CredentialRepository, StatusListRepository } from './credentials.js';
 import { OrganisationRepository } from './organisations.js';
 import { TokenRepository } from './tokens.js';
+import { AchievementRepository, BatchRepository } from './training.js';
 import { AuditRepository } from './audit.js';
 
 export interface Repositories {
@@ -9,6 +10,8 @@ export interface Repositories {
   tokens: TokenRepository;
   credentials: CredentialRepository;
   statusLists: StatusListRepository;
+  achievements: AchievementRepository;
+  batches: BatchRepository;
   audit: AuditRepository;
 }
 
@@ -18,6 +21,8 @@ export function createRepositories(db: Db): Repositories {
     tokens: new TokenRepository(db),
     credentials: new CredentialRepository(db),
     statusLists: new StatusListRepository(db),
+    achievements: new AchievementRepository(db),
+    batches: new BatchRepository(db),
     audit: new AuditRepository(db),
   };
 }

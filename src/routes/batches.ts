@@ -1,0 +1,191 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../services.js';
+import { principalOf } from '../http/auth.js';
+import { errorHandler, problemOf, PROBLEM_CONTENT_TYPE } from '../http/problems.js';
+import { AppError, badRequest, forbidden, notFound } from '../errors.js';
+import { authorise, isBootstrapAdmin, type Principal } from '../orgs/tokens.js';
+import { CREDENTIAL_FORMATS } from '../credentials/issue.js';
+import { issueDepsActingAs } from '../audit/actingAs.js';
+import { ROW_STATES, type RowState } from '../db/repositories/training.js';
+import type { Organisation } from '../db/repositories/organisations.js';
+import { BatchRunner } from '../training/batchRunner.js';
+import { batchView, createBatch } from '../training/batches.js';
+import { MAX_ROWS, type FileFormat } from '../training/batchRows.js';
+import { MultipartError, parseMultipart } from '../training/multipart.js';
+
+/** 10,000 rows of name, e-mail, phone, DID and results fit in about 3 MB; 16 MB leaves room for wide files. */
+export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+const CSV_TYPES = ['text/csv', 'application/csv'];
+const JSON_LINES_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/jsonlines', 'application/x-jsonlines'];
+
+const fileFormatOf = (mediaType: string | undefined, filename?: string): FileFormat | undefined => {
+  if (mediaType && CSV_TYPES.includes(mediaType)) return 'csv';
+  if (mediaType && JSON_LINES_TYPES.includes(mediaType)) return 'jsonl';
+  if (filename && /\.csv$/i.test(filename)) return 'csv';
+  if (filename && /\.(jsonl|ndjson)$/i.test(filename)) return 'jsonl';
+  return undefined;
+};
+
+const mediaTypeOf = (request: FastifyRequest) => request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+
+const uploadHelp = 'Send the recipients as text/csv or application/x-ndjson with ?achievement=<id>, or as multipart/form-data with fields "achievement" and "file"';
+
+/** The batch's upload in one shape, whichever way it was sent. */
+function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: string; format?: string } }>): {
+  achievementId: string; credentialFormat?: string; fileFormat: FileFormat; content: Buffer;
+} {
+  const body = request.body as Buffer;
+  const mediaType = mediaTypeOf(request);
+  let achievementId = request.query.achievement;
+  let credentialFormat = request.query.format;
+  let fileFormat = fileFormatOf(mediaType);
+  let content = body;
+  if (mediaType === 'multipart/form-data') {
+    let parts;
+    try {
+      parts = parseMultipart(body, request.headers['content-type']!);
+    } catch (error) {
+      if (error instanceof MultipartError) throw badRequest('invalid-multipart', `The multipart body cannot be read: ${error.message}. ${uploadHelp}`);
+      throw error;
+    }
+    const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.content.toString('utf8').trim();
+    achievementId = field('achievement') ?? achievementId;
+    credentialFormat = field('format') ?? credentialFormat;
+    const file = parts.find((p) => p.name === 'file');
+    if (!file) throw badRequest('missing-file', `The form has no "file" part. ${uploadHelp}`);
+    fileFormat = fileFormatOf(file.contentType, file.filename);
+    if (!fileFormat) {
+      throw badRequest('unknown-file-format', `Cannot tell whether "${file.filename ?? 'file'}" is CSV or JSON Lines; name it .csv or .jsonl, or give the part a Content-Type of text/csv or application/x-ndjson`);
+    }
+    content = file.content;
+  }
+  if (!achievementId) throw badRequest('missing-achievement', `Name the achievement to issue. ${uploadHelp}`);
+  return { achievementId, ...(credentialFormat ? { credentialFormat } : {}), fileFormat: fileFormat!, content };
+}
+
+const batchParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+
+/**
+ * Batch issuance: POST a recipient file, every row is checked before anything is issued, then a background runner
+ * issues the rows (resumed after a restart). Parsers and limits for CSV, JSON Lines and multipart stay inside this plugin.
+ */
+export default async function batchRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const runner = new BatchRunner({
+    db: services.db, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
+    issueDeps: issueDepsActingAs(services, null), baseUrl: services.config.baseUrl, now: services.now,
+    onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
+  });
+  app.addHook('onReady', async () => runner.start());
+  app.addHook('onClose', async () => runner.stop());
+
+  const keepBuffer = (_request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => done(null, body);
+  app.addContentTypeParser([...CSV_TYPES, ...JSON_LINES_TYPES, 'multipart/form-data'], { parseAs: 'buffer', bodyLimit: BATCH_BODY_LIMIT_BYTES }, keepBuffer);
+
+  // The application's messages speak of JSON bodies and 1 MB; an upload needs its own.
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const problem = problemOf(413, 'file-too-large', `The file is larger than ${BATCH_BODY_LIMIT_BYTES / 1024 / 1024} MB; split it into batches of at most ${MAX_ROWS} rows`);
+      return reply.status(413).type(PROBLEM_CONTENT_TYPE).send(problem);
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.status(415).type(PROBLEM_CONTENT_TYPE).send(problemOf(415, 'unsupported-media-type', uploadHelp));
+    }
+    return errorHandler(error, request, reply);
+  });
+
+  const issuingOrganisation = (principal: Principal): Organisation => {
+    if (isBootstrapAdmin(principal) || !principal.organisationId) {
+      throw forbidden('Batches are issued with a token of the issuing organisation (POST /orgs/<slug>/tokens with scopes ["issue"]), not the administrator token');
+    }
+    const organisation = services.repos.organisations.byId(principal.organisationId)!;
+    authorise(principal, organisation, 'issue');
+    return organisation;
+  };
+  const requireBatch = (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const batch = services.repos.batches.byId(request.params.id);
+    if (!batch) throw notFound('unknown-batch', `No batch ${request.params.id}`);
+    const organisation = services.repos.organisations.byId(batch.organisationId)!;
+    authorise(principalOf(services, request), organisation, 'issue');
+    return { batch, organisation };
+  };
+
+  app.post<{ Querystring: { achievement?: string; format?: string } }>('/batches', {
+    bodyLimit: BATCH_BODY_LIMIT_BYTES,
+    schema: {
+      tags: ['batches'], summary: 'Issue an achievement to every recipient of a CSV or JSON Lines file (checked in full first, then issued in the background)',
+      security: [{ bearer: [] }],
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          achievement: { type: 'string', maxLength: 64, description: 'achievement id in the organisation\'s catalogue (or a multipart field)' },
+          format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022 (or a multipart field)' },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const organisation = issuingOrganisation(principalOf(services, request));
+    if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported-media-type', 415, uploadHelp);
+    const upload = uploadOf(request);
+    const { batch, created } = createBatch({
+      batches: services.repos.batches, achievements: services.repos.achievements, credentials: services.repos.credentials,
+      baseUrl: services.config.baseUrl, now: services.now,
+    }, { organisation, ...upload });
+    if (created) runner.wake();
+    const view = batchView({ batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl }, batch, organisation, { offset: 0, limit: 0 });
+    // The same file again is the same batch: 200 and its current state instead of 202 and a new one.
+    return reply.status(created ? 202 : 200).header('location', `/batches/${batch.id}`).send({ ...view, resubmitted: !created });
+  });
+
+  app.get<{ Querystring: { limit?: number } }>('/batches', {
+    schema: {
+      tags: ['batches'], summary: 'The organisation\'s batches, newest first', security: [{ bearer: [] }],
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200 } } },
+    },
+  }, async (request) => {
+    const organisation = issuingOrganisation(principalOf(services, request));
+    const deps = { batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl };
+    return services.repos.batches.listFor(organisation.id, request.query.limit ?? 50)
+      .map((batch) => batchView(deps, batch, organisation, { offset: 0, limit: 0 }));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number; state?: RowState } }>('/batches/:id', {
+    schema: {
+      tags: ['batches'], summary: 'Progress (counts, rate, estimated time left) and each row\'s result', security: [{ bearer: [] }], params: batchParams,
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          offset: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 0, maximum: MAX_ROWS, description: 'rows to list (default 1000)' },
+          state: { type: 'string', enum: [...ROW_STATES], description: 'only rows in this state, e.g. failed' },
+        },
+      },
+    },
+  }, async (request) => {
+    const { batch, organisation } = requireBatch(request);
+    const { offset = 0, limit = 1000, state } = request.query;
+    return batchView({ batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl }, batch, organisation,
+      { offset, limit, ...(state ? { state } : {}) });
+  });
+
+  app.get<{ Params: { id: string } }>('/batches/:id/credentials', {
+    schema: { tags: ['batches'], summary: 'The issued credentials as JSON Lines: {line, key, credentialId, verifiableCredential}', security: [{ bearer: [] }], params: batchParams },
+  }, async (request, reply) => {
+    const { batch } = requireBatch(request);
+    const lines: string[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const rows = services.repos.batches.rows(batch.id, { offset, limit: 1000, state: 'issued' });
+      for (const row of rows) lines.push(JSON.stringify({ line: row.line, key: row.rowKey, credentialId: row.credentialId, verifiableCredential: JSON.parse(row.document!) }));
+      if (rows.length < 1000) break;
+    }
+    return reply.type('application/x-ndjson').send(lines.length ? `${lines.join('\n')}\n` : '');
+  });
+
+  app.post<{ Params: { id: string } }>('/batches/:id/retry', {
+    schema: { tags: ['batches'], summary: 'Issue the failed rows of a batch again', security: [{ bearer: [] }], params: batchParams },
+  }, async (request) => {
+    const { batch } = requireBatch(request);
+    const retried = services.repos.batches.retryFailed(batch.id);
+    if (retried > 0) runner.wake();
+    return { id: batch.id, retried };
+  });
+}

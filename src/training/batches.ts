@@ -1,0 +1,133 @@
+import crypto from 'node:crypto';
+import { badRequest } from '../errors.js';
+import type { Organisation } from '../db/repositories/organisations.js';
+import type { CredentialRepository } from '../db/repositories/credentials.js';
+import type { AchievementRepository, BatchRecord, BatchRepository, BatchRowRecord, RowState } from '../db/repositories/training.js';
+import { CREDENTIAL_FORMATS, type CredentialFormat } from '../credentials/issue.js';
+import { achievementUrl, requireAchievement } from './achievements.js';
+import { readRecipientFile, type FileFormat } from './batchRows.js';
+import { batchCredentialId } from './credentialIds.js';
+
+export interface BatchDeps {
+  batches: BatchRepository;
+  achievements: AchievementRepository;
+  credentials: CredentialRepository;
+  baseUrl: string;
+  now: () => Date;
+}
+
+export interface NewBatch {
+  organisation: Organisation;
+  achievementId: string;
+  content: Buffer;
+  fileFormat: FileFormat;
+  credentialFormat?: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Checks every row, then records the batch and its rows as pending in one transaction; the runner issues them.
+ * The same file for the same achievement is the same batch: sending it again returns the first one.
+ */
+export function createBatch(deps: BatchDeps, input: NewBatch): { batch: BatchRecord; created: boolean } {
+  const { organisation } = input;
+  const credentialFormat = (input.credentialFormat ?? 'eddsa-rdfc-2022') as CredentialFormat;
+  if (!CREDENTIAL_FORMATS.includes(credentialFormat)) {
+    throw badRequest('unknown-format', `format "${input.credentialFormat}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
+  }
+  const achievement = requireAchievement(deps.achievements, organisation, input.achievementId);
+  const fileSha256 = crypto.createHash('sha256').update(input.content).digest('hex');
+  const existing = deps.batches.byFile(organisation.id, achievement.id, fileSha256);
+  if (existing) return { batch: existing, created: false };
+
+  let text: string;
+  try {
+    text = utf8.decode(input.content);
+  } catch {
+    throw badRequest('file-not-utf8', 'The file is not UTF-8 text', {
+      errors: [{ line: 1, column: '', code: 'file-not-utf8', problem: 'the file is not encoded in UTF-8 (spreadsheets often save "CSV" in a local encoding, which garbles names such as "Ouédraogo")', fix: 'save it as "CSV UTF-8" (Excel) or choose UTF-8 as the character set (LibreOffice)' }],
+    });
+  }
+  const now = deps.now();
+  const { rows, errors, errorCount } = readRecipientFile(text, input.fileFormat, achievement, now.toISOString().slice(0, 10));
+  if (errorCount > 0) {
+    const rowsWithErrors = new Set(errors.map((e) => e.line)).size;
+    throw badRequest('invalid-batch-rows', `${errorCount} problem${errorCount === 1 ? '' : 's'} in ${rowsWithErrors} line${rowsWithErrors === 1 ? '' : 's'} of the file; nothing was issued. Fix every line listed in errors and send the file again`, {
+      errors, errorCount, ...(errorCount > errors.length ? { errorsOmitted: errorCount - errors.length } : {}),
+    });
+  }
+  const batch: BatchRecord = {
+    id: crypto.randomUUID(), organisationId: organisation.id, achievementId: achievement.id, achievementVersion: achievement.version,
+    fileSha256, fileFormat: input.fileFormat, credentialFormat, state: 'queued', totalRows: rows.length,
+    createdAt: now.toISOString(), startedAt: null, finishedAt: null,
+  };
+  const rowRecords: BatchRowRecord[] = rows.map((row) => ({
+    batchId: batch.id, line: row.line, rowKey: row.key, credentialId: batchCredentialId(organisation.id, achievement.id, row.key),
+    recipient: row.recipient as unknown as Record<string, unknown>, state: 'pending', outcome: null, document: null, finishedAt: null,
+  }));
+  deps.batches.insert(batch, rowRecords);
+  return { batch, created: true };
+}
+
+/** Rows finished within this window give the current rate: recent enough to follow slowdowns, long enough to be stable. */
+const RATE_WINDOW_MS = 30_000;
+
+export function batchProgress(deps: Pick<BatchDeps, 'batches' | 'now'>, batch: BatchRecord) {
+  const counts = deps.batches.counts(batch.id);
+  const now = deps.now().getTime();
+  let ratePerSecond: number | null = null;
+  if (batch.state === 'completed' && batch.startedAt && batch.finishedAt) {
+    const seconds = (Date.parse(batch.finishedAt) - Date.parse(batch.startedAt)) / 1000;
+    ratePerSecond = seconds > 0 ? round(counts.issued / seconds) : null;
+  } else {
+    const recent = deps.batches.finishedSince(batch.id, new Date(now - RATE_WINDOW_MS).toISOString());
+    if (recent.length >= 2) {
+      const seconds = (Date.parse(recent.at(-1)!) - Date.parse(recent[0]!)) / 1000;
+      if (seconds > 0) ratePerSecond = round((recent.length - 1) / seconds);
+    }
+  }
+  const estimatedSecondsLeft = counts.pending === 0 ? 0 : ratePerSecond ? Math.ceil(counts.pending / ratePerSecond) : null;
+  return { counts, ratePerSecond, estimatedSecondsLeft };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export interface RowView {
+  line: number;
+  key: string;
+  name: string;
+  state: RowState;
+  credentialId?: string;
+  /** The link the recipient opens to claim the credential into a wallet, once claim offers exist for batch rows. */
+  claimUrl?: string;
+  outcome?: Record<string, unknown>;
+}
+
+export function rowView(row: BatchRowRecord): RowView {
+  return {
+    line: row.line, key: row.rowKey, name: String(row.recipient.name ?? ''), state: row.state as RowState,
+    ...(row.state === 'issued' || row.outcome?.code === 'already-issued' ? { credentialId: row.credentialId } : {}),
+    ...(row.outcome ? { outcome: row.outcome } : {}),
+  };
+}
+
+export function batchView(deps: Pick<BatchDeps, 'batches' | 'now' | 'baseUrl'>, batch: BatchRecord, organisation: Organisation,
+  page: { offset: number; limit: number; state?: RowState }) {
+  const progress = batchProgress(deps, batch);
+  const rows = deps.batches.rows(batch.id, page).map(rowView);
+  return {
+    id: batch.id,
+    organisation: organisation.slug,
+    achievement: { id: batch.achievementId, version: batch.achievementVersion, url: achievementUrl(deps.baseUrl, organisation, batch.achievementId) },
+    state: batch.state,
+    fileFormat: batch.fileFormat,
+    credentialFormat: batch.credentialFormat,
+    createdAt: batch.createdAt,
+    startedAt: batch.startedAt,
+    finishedAt: batch.finishedAt,
+    ...progress,
+    rows,
+    rowsPage: { offset: page.offset, limit: page.limit, ...(page.state ? { state: page.state } : {}) },
+  };
+}
