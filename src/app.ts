@@ -9,9 +9,13 @@ import statusListRoutes from './routes/status.js';
 import metaRoutes from './routes/meta.js';
 import skillRoutes from './routes/skills.js';
 import frameworkRoutes from './routes/frameworks.js';
+import walletRoutes from './routes/wallet.js';
+import pageRoutes from './routes/pages.js';
+import { withRedactedUrls } from './web/logging.js';
 import achievementRoutes from './routes/achievements.js';
 import batchRoutes from './routes/batches.js';
 import auditRoutes from './routes/audit.js';
+import accreditationRoutes from './routes/accreditations.js';
 
 export interface AppOptions {
   services: Services;
@@ -25,7 +29,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Builds the HTTP application around already-created services. It never listens: server.ts and tests decide that. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedactedUrls(options.logger ?? false),
     bodyLimit: BODY_LIMIT_BYTES,
     ...(options.https ? { https: options.https } : {}),
     // Validation must never change a credential: no coercion, no defaults, nothing removed (any of these breaks proofs).
@@ -57,9 +61,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statusListRoutes, routeOptions);
   await app.register(skillRoutes);
   await app.register(frameworkRoutes);
+  await app.register(walletRoutes, routeOptions);
+  await app.register(pageRoutes, routeOptions);
   await app.register(achievementRoutes, routeOptions);
   await app.register(batchRoutes, routeOptions);
   await app.register(auditRoutes, routeOptions);
+  await app.register(accreditationRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

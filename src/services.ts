@@ -11,6 +11,8 @@ import { SchemaValidator } from './credentials/schemaCheck.js';
 import { didDocumentOf } from './orgs/organisations.js';
 import type { VerifyDeps } from './credentials/verify.js';
 import type { IssueDeps } from './credentials/issue.js';
+import { WalletService } from './wallet/walletService.js';
+import { SharePresenter } from './wallet/presenter.js';
 import { AuditLog } from './audit/auditLog.js';
 
 /** Everything the routes hand to the domain, wired once: the composition root. */
@@ -27,6 +29,10 @@ export interface Services {
   now: () => Date;
   issueDeps: IssueDeps;
   verifyDeps: VerifyDeps;
+  /** Holders' wallets, claim offers and share links. */
+  wallet: WalletService;
+  /** Signs share-link presentations with the service's own did:key. */
+  sharePresenter: SharePresenter;
   /** Hash-chained log of each organisation's issuances, status changes, keys, tokens, accreditations, assessments. */
   audit: AuditLog;
   close(): void;
@@ -58,6 +64,8 @@ export function createServices(config: Config, now: () => Date = () => new Date(
     config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
     verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, now },
+    wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now }),
+    sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ db, entries: repos.audit, now }),
     close: () => db.$client.close(),
   };

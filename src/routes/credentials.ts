@@ -6,9 +6,12 @@ import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
 import { CREDENTIAL_FORMATS, issueCredential, type IssueOptions } from '../credentials/issue.js';
 import { verifyCredential, verifyPresentation } from '../credentials/verify.js';
 import { STATUS_PURPOSES } from '../credentials/statusLists.js';
+import { holderDetailsOf, holderInputSchema, type HolderInput } from '../wallet/holder.js';
+import { qrCodeSvg } from '../web/qr.js';
 import { issueDepsActingAs } from '../audit/actingAs.js';
 import { ACHIEVEMENT_ID_PATTERN, requireAchievement } from '../training/achievements.js';
 import { credentialFromAchievement } from '../training/achievementCredential.js';
+import { trustOfVerification } from '../trust/trustCheck.js';
 import { recognitionForCredential } from '../frameworks/credentialMapping.js';
 
 const statusRequest = {
@@ -20,6 +23,7 @@ const statusRequest = {
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
 
 export default async function credentialRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const trustDeps = { accreditations: services.repos.accreditations, now: services.now };
   app.post<{ Body: { credential: unknown; options?: IssueOptions & { achievement?: string } } }>('/credentials/issue', {
     schema: {
       tags: ['credentials'], summary: 'Issue (sign) a credential as the token\'s organisation', security: [{ bearer: [] }],
@@ -33,6 +37,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
               format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022' },
               credentialId: { type: 'string', format: 'uri' },
               credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }] },
+              holder: holderInputSchema,
               achievement: { type: 'string', pattern: ACHIEVEMENT_ID_PATTERN, description: 'id of a catalogue achievement: the service builds the OpenBadgeCredential from it, and credential gives only the recipient (credentialSubject) and extras' },
             },
           },
@@ -46,6 +51,8 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     }
     const organisation = services.repos.organisations.byId(principal.organisationId)!;
     authorise(principal, organisation, 'issue');
+    const holder = (request.body.options as { holder?: HolderInput } | undefined)?.holder;
+    if (holder) holderDetailsOf(holder); // a bad holder is refused before anything is signed
     const { achievement: achievementId, ...issueOptions } = request.body.options ?? {};
     // With options.achievement the catalogue supplies the achievement, so the credential cannot drift from its published definition.
     const credential = achievementId === undefined ? request.body.credential : credentialFromAchievement({
@@ -53,7 +60,10 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       baseUrl: services.config.baseUrl, partial: request.body.credential,
     });
     const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential, options: issueOptions });
-    return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
+    if (!holder) return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
+    // A one-time link (and its QR code) for the person the credential is for: opening it adds it to their wallet.
+    const offer = services.wallet.createClaimOffer(issued, holder);
+    return reply.status(201).send({ verifiableCredential: issued.verifiableCredential, claimOffer: { ...offer, qrCodeSvg: await qrCodeSvg(offer.url) } });
   });
 
   app.post<{ Body: { verifiableCredential: unknown; options?: Record<string, unknown> } }>('/credentials/verify', {
@@ -86,6 +96,8 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       body.recognition = recognitionForCredential(result.credential, { ...options.recognition, lang: options.lang })
         ?? { outcome: 'no-framework-level', explanation: 'The credential states no level of a known qualification framework.' };
     }
+    // Whether an authority accredits the issuer: its own answer, never part of `verified` (unknown is not invalid).
+    body.trust = trustOfVerification(trustDeps, result, options.lang);
     return reply.status(verificationStatus(result.verified)).send(body);
   });
 
@@ -102,7 +114,8 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     },
   }, async (request, reply) => {
     const result = await verifyPresentation(services.verifyDeps, request.body.verifiablePresentation, request.body.options ?? {});
-    return reply.status(verificationStatus(result.verified)).send(result);
+    const credentialResults = result.credentialResults.map((r) => ({ ...r, trust: trustOfVerification(trustDeps, r) }));
+    return reply.status(verificationStatus(result.verified)).send({ ...result, credentialResults });
   });
 
   app.post<{ Body: { credentialId: string; credentialStatus: { type: string; statusPurpose: string }; status: boolean } }>('/credentials/status', {

@@ -2,17 +2,21 @@ import type { Db } from '../client.js';
 import { CredentialRepository, StatusListRepository } from './credentials.js';
 import { OrganisationRepository } from './organisations.js';
 import { TokenRepository } from './tokens.js';
+import { WalletRepository } from './wallet.js';
 import { AchievementRepository, BatchRepository } from './training.js';
 import { AuditRepository } from './audit.js';
+import { AccreditationRepository } from './accreditations.js';
 
 export interface Repositories {
   organisations: OrganisationRepository;
   tokens: TokenRepository;
   credentials: CredentialRepository;
   statusLists: StatusListRepository;
+  wallet: WalletRepository;
   achievements: AchievementRepository;
   batches: BatchRepository;
   audit: AuditRepository;
+  accreditations: AccreditationRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -21,8 +25,10 @@ export function createRepositories(db: Db): Repositories {
     tokens: new TokenRepository(db),
     credentials: new CredentialRepository(db),
     statusLists: new StatusListRepository(db),
+    wallet: new WalletRepository(db),
     achievements: new AchievementRepository(db),
     batches: new BatchRepository(db),
     audit: new AuditRepository(db),
+    accreditations: new AccreditationRepository(db),
   };
 }

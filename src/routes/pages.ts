@@ -1,0 +1,52 @@
+/** Public pages that need no secret: the verification page, and the pages' stylesheet. */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services.js';
+import { badRequest } from '../errors.js';
+import { reportOn, type ReportDeps } from '../wallet/credentialReport.js';
+import { formValue, pageContext, registerPageSupport, sendPage, type FormBody } from '../web/http.js';
+import { STYLESHEET_PATH } from '../web/pages/layout.js';
+import { verifyPage } from '../web/pages/verify.js';
+import { defaultFramework } from '../web/frameworkChoice.js';
+
+const stylesheet = fs.readFileSync(fileURLToPath(new URL('../web/assets/passerelle.css', import.meta.url)), 'utf8');
+
+/** A pasted credential: a compact JWT (three base64url parts) or JSON (a credential, or {"verifiableCredential": ...}). */
+export function parsePastedCredential(text: string): unknown {
+  const trimmed = text.trim().replace(/^data:application\/vc\+jwt,/, '');
+  if (trimmed === '') throw badRequest('empty-credential', 'Paste a credential or choose a file');
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(trimmed)) return trimmed;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    throw badRequest('unreadable-credential', 'The text is neither JSON nor a compact JWT');
+  }
+  if (parsed !== null && typeof parsed === 'object' && 'verifiableCredential' in parsed) return (parsed as { verifiableCredential: unknown }).verifiableCredential;
+  return parsed;
+}
+
+export default async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  registerPageSupport(app);
+  const reportDeps: ReportDeps = { verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did) };
+
+  app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').type('text/css; charset=utf-8').send(stylesheet));
+
+  app.get('/verify', { schema: { hide: true } }, async (request, reply) =>
+    sendPage(reply, 200, verifyPage(pageContext(request, '/verify'))));
+
+  app.post<{ Body: FormBody | undefined }>('/verify', {
+    schema: { hide: true },
+  }, async (request, reply) => {
+    const ctx = pageContext(request, '/verify');
+    const body = request.body ?? {};
+    const file = formValue(body, 'file') ?? '';
+    const pasted = formValue(body, 'credential') ?? '';
+    const input = file.trim() !== '' ? file : pasted;
+    const framework = defaultFramework(ctx.lang, request.headers['accept-language']);
+    const report = await reportOn(reportDeps, parsePastedCredential(input), { lang: ctx.lang, framework });
+    return sendPage(reply, 200, verifyPage(ctx, { input, report }), { private: true });
+  });
+}

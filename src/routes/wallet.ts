@@ -1,0 +1,264 @@
+/**
+ * Holders and employers: claim links (/claim/<code>), private wallets (/w/<secret>), public share links (/s/<token>).
+ * Browsers get server-rendered pages (no script); API clients get JSON and problem+json.
+ */
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../services.js';
+import { AppError, badRequest } from '../errors.js';
+import type { Wallet, WalletCredential } from '../db/repositories/wallet.js';
+import { getFramework } from '../frameworks/registry.js';
+import { defaultFramework, frameworkChoices } from '../web/frameworkChoice.js';
+import { reportOn, type CredentialReport, type ReportDeps } from '../wallet/credentialReport.js';
+import { SHARE_DAYS, type ShareLinkView } from '../wallet/walletService.js';
+import { qrCodeSvg } from '../web/qr.js';
+import { formValue, formValues, pageContext, registerPageSupport, sendPage, wantsHtml, type FormBody } from '../web/http.js';
+import type { MessageKey, PageLang } from '../web/i18n.js';
+import { withLang } from '../web/pages/layout.js';
+import { claimPage } from '../web/pages/claim.js';
+import { lockedWalletPage, walletPage } from '../web/pages/wallet.js';
+import { goneSharePage, sharePage } from '../web/pages/share.js';
+import { credentialTitleText } from '../web/pages/report.js';
+
+const SESSION_COOKIE = 'passerelle_wallet';
+const secretParam = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const idParam = { type: 'string', minLength: 1, maxLength: 100 } as const;
+
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+export default async function walletRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  registerPageSupport(app);
+  const wallets = services.wallet;
+  const reportDeps: ReportDeps = { verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did) };
+  const secureCookie = services.config.baseUrl.startsWith('https:');
+
+  const report = (credential: WalletCredential, lang: PageLang, framework?: string): Promise<CredentialReport> =>
+    reportOn(reportDeps, credential.document, { lang, ...(framework ? { framework } : {}) });
+
+  /** Forms get a 303 to the page; API clients get the JSON. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, location: string, json: unknown, status = 200) =>
+    wantsHtml(request) || request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+      ? reply.redirect(location, 303)
+      : reply.status(status).send(json);
+
+  const walletPath = (secret: string) => `/w/${secret}`;
+
+  /** The unlock session lives in an HttpOnly, SameSite=Strict cookie scoped to wallet pages. */
+  function setSessionCookie(reply: FastifyReply, session: { sessionToken: string; expiresAt: Date }) {
+    const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - services.now().getTime()) / 1000));
+    reply.header('set-cookie', `${SESSION_COOKIE}=${session.sessionToken}; Path=/w/; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secureCookie ? '; Secure' : ''}`);
+  }
+  const langOf = (request: FastifyRequest) => pageContext(request, '/').lang;
+
+  /** Opens the wallet named by the URL; passphrase-protected wallets also need this browser's unlock cookie. */
+  function unlockedWallet(request: FastifyRequest<{ Params: { secret: string } }>): Wallet {
+    const wallet = wallets.openWallet(request.params.secret, request.ip);
+    if (!wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
+      throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
+    }
+    return wallet;
+  }
+
+  // Claim links
+
+  app.get<{ Params: { code: string }; Querystring: { lang?: string } }>('/claim/:code', {
+    schema: { hide: true, params: { type: 'object', properties: { code: secretParam } } },
+  }, async (request, reply) => {
+    const ctx = pageContext(request, `/claim/${request.params.code}`);
+    const offer = wallets.openClaimOffer(request.params.code, request.ip);
+    const offered = await reportOn(reportDeps, offer.jwt ?? offer.document, { lang: ctx.lang });
+    if (!wantsHtml(request)) {
+      return { credentialId: offer.credentialId, state: offered.state, issuer: offered.issuer.id, expiresAt: offer.expiresAt, holder: offer.holder };
+    }
+    return sendPage(reply, 200, claimPage(ctx, { code: request.params.code, offer, report: offered }), { private: true });
+  });
+
+  app.post<{ Params: { code: string }; Body: FormBody | undefined }>('/claim/:code', {
+    schema: {
+      tags: ['wallet'], summary: 'Claim an offered credential into a new wallet, or into an existing one (wallet link, and passphrase if set)',
+      params: { type: 'object', properties: { code: secretParam } },
+    },
+  }, async (request, reply) => {
+    const body = request.body ?? {};
+    const walletLink = formValue(body, 'wallet');
+    const intoExisting = formValue(body, 'action') === 'existing' || (formValue(body, 'action') === undefined && walletLink !== undefined);
+    if (intoExisting && !walletLink) throw badRequest('missing-wallet-link', 'Give the link of the wallet to add the credential to (field "wallet")');
+    const claimed = intoExisting
+      ? wallets.claimIntoWallet(request.params.code, walletLink!, formValue(body, 'passphrase'), request.ip)
+      : wallets.claimIntoNewWallet(request.params.code, request.ip);
+    const lang = langOf(request);
+    const location = withLang(walletPath(claimed.walletSecret), lang, { done: 'added', ...(intoExisting ? {} : { new: '1' }) });
+    return answer(request, reply, location, { walletUrl: wallets.walletUrl(claimed.walletSecret), created: !intoExisting }, 201);
+  });
+
+  // Wallets
+
+  app.get<{ Params: { secret: string }; Querystring: Record<string, string> }>('/w/:secret', {
+    schema: { hide: true, params: { type: 'object', properties: { secret: secretParam } } },
+  }, async (request, reply) => {
+    const { secret } = request.params;
+    const ctx = pageContext(request, walletPath(secret));
+    const wallet = wallets.openWallet(secret, request.ip);
+    if (!wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
+      if (!wantsHtml(request)) throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
+      return sendPage(reply, 401, lockedWalletPage(ctx, walletPath(secret)), { private: true });
+    }
+    const credentials = wallets.credentials(wallet);
+    const links = wallets.shareLinks(wallet, secret);
+    const items = await Promise.all(credentials.map(async (credential) => ({ credential, report: await report(credential, ctx.lang) })));
+    if (!wantsHtml(request)) {
+      return {
+        credentials: items.map(({ credential, report: r }) => ({
+          id: credential.id, credentialId: credential.credentialId, format: credential.format, state: r.state, addedAt: credential.addedAt,
+          shareLinks: links.filter((l) => l.walletCredentialIds.includes(credential.id)).map((l) => l.id),
+        })),
+        shareLinks: links.map(publicLinkView),
+      };
+    }
+    const titles = new Map(items.map(({ credential, report: r }) => [credential.id, credentialTitleText(r, ctx.lang)]));
+    const linkItems = await Promise.all(links.map(async (link) => ({
+      link, qrSvg: link.state === 'active' ? await qrCodeSvg(link.url) : '',
+      names: link.walletCredentialIds.map((id) => titles.get(id) ?? ''),
+    })));
+    const notice = NOTICES[request.query.done ?? ''];
+    return sendPage(reply, 200, walletPage(ctx, {
+      walletPath: walletPath(secret), walletUrl: wallets.walletUrl(secret), items, links: linkItems,
+      hasPassphrase: wallet.passphraseHash !== null, isNew: request.query.new === '1',
+      ...(notice ? { notice } : {}), ...(request.query.link ? { openLinkId: request.query.link } : {}),
+    }), { private: true });
+  });
+
+  app.post<{ Params: { secret: string }; Body: FormBody | undefined }>('/w/:secret/unlock', {
+    schema: { tags: ['wallet'], summary: 'Open a passphrase-protected wallet on this browser (sets a session cookie for 4 hours)', params: { type: 'object', properties: { secret: secretParam } } },
+  }, async (request, reply) => {
+    const wallet = wallets.openWallet(request.params.secret, request.ip);
+    const session = wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
+    setSessionCookie(reply, session);
+    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request)), { unlocked: true, expiresAt: session.expiresAt.toISOString() });
+  });
+
+  app.post<{ Params: { secret: string }; Body: FormBody | undefined }>('/w/:secret/passphrase', {
+    schema: { tags: ['wallet'], summary: 'Set or change the wallet\'s passphrase (8 to 200 characters)', params: { type: 'object', properties: { secret: secretParam } } },
+  }, async (request, reply) => {
+    const wallet = unlockedWallet(request);
+    const session = wallets.setPassphrase(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
+    setSessionCookie(reply, session);
+    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'passphrase' }), { passphraseSet: true });
+  });
+
+  app.get<{ Params: { secret: string; id: string; format: string } }>('/w/:secret/credentials/:id/credential.:format', {
+    schema: {
+      tags: ['wallet'], summary: 'Download a credential as issued: JSON, or the compact JWT for vc+jwt credentials',
+      params: { type: 'object', properties: { secret: secretParam, id: idParam, format: { type: 'string', enum: ['json', 'jwt'] } } },
+    },
+  }, async (request, reply) => {
+    const credential = wallets.credential(unlockedWallet(request), request.params.id);
+    reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+    const name = `credential-${credential.id.slice(0, 8)}`;
+    if (request.params.format === 'jwt') {
+      if (!credential.jwt) throw badRequest('not-a-jwt-credential', 'This credential was not issued as vc+jwt; download it as JSON');
+      return reply.header('content-disposition', `attachment; filename="${name}.jwt"`).type('application/vc+jwt').send(credential.jwt);
+    }
+    return reply.header('content-disposition', `attachment; filename="${name}.json"`).type('application/json').send(JSON.stringify(credential.document, null, 2));
+  });
+
+  app.post<{ Params: { secret: string; id: string } }>('/w/:secret/credentials/:id/delete', {
+    schema: { tags: ['wallet'], summary: 'Delete a credential from the wallet (share links left empty are withdrawn)', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
+  }, async (request, reply) => {
+    wallets.deleteCredential(unlockedWallet(request), request.params.id);
+    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'deleted' }), { deleted: true });
+  });
+
+  app.post<{ Params: { secret: string }; Body: FormBody | { credentials?: string[]; expiresInDays?: number; label?: string } | undefined }>('/w/:secret/shares', {
+    schema: {
+      tags: ['wallet'], summary: `Create a share link for chosen credentials (expiry ${SHARE_DAYS.min} to ${SHARE_DAYS.max} days, default ${SHARE_DAYS.default}; optional label)`,
+      params: { type: 'object', properties: { secret: secretParam } },
+    },
+  }, async (request, reply) => {
+    const wallet = unlockedWallet(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const isForm = !Array.isArray(body.credentials) && typeof body.expiresInDays !== 'number';
+    const ids = Array.isArray(body.credentials) ? body.credentials.map(String) : formValues(body as FormBody, 'credential');
+    const daysText = isForm ? formValue(body as FormBody, 'days') : undefined;
+    const days = typeof body.expiresInDays === 'number' ? body.expiresInDays : daysText !== undefined && daysText !== '' ? Number(daysText) : undefined;
+    const label = typeof body.label === 'string' ? body.label : undefined;
+    const link = wallets.createShareLink(wallet, request.params.secret, { walletCredentialIds: ids, ...(days !== undefined ? { expiresInDays: days } : {}), ...(label !== undefined ? { label } : {}) });
+    const location = withLang(walletPath(request.params.secret), langOf(request), { done: 'shared', link: link.id }) + `#link-${link.id}`;
+    return answer(request, reply, location, { ...publicLinkView(link), qrCodeSvg: await qrCodeSvg(link.url) }, 201);
+  });
+
+  app.post<{ Params: { secret: string; id: string } }>('/w/:secret/shares/:id/revoke', {
+    schema: { tags: ['wallet'], summary: 'Withdraw a share link: it answers 410 from now on', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
+  }, async (request, reply) => {
+    wallets.revokeShareLink(unlockedWallet(request), request.params.id);
+    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'revoked' }), { revoked: true });
+  });
+
+  // Share links: what employers open
+
+  app.get<{ Params: { token: string }; Querystring: { lang?: string; framework?: string; challenge?: string; domain?: string } }>('/s/:token', {
+    schema: {
+      tags: ['wallet'],
+      summary: 'A shared set of credentials: a page for people, or with Accept: application/json a verifiable presentation signed by the service (give ?challenge= and ?domain= to bind it to your request)',
+      params: { type: 'object', properties: { token: secretParam } },
+      querystring: {
+        type: 'object',
+        properties: {
+          lang: { type: 'string', maxLength: 10 }, framework: { type: 'string', maxLength: 40 },
+          challenge: { type: 'string', minLength: 1, maxLength: 200 }, domain: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const { token } = request.params;
+    const html = wantsHtml(request);
+    const framework = request.query.framework;
+    if (framework !== undefined && !getFramework(framework)) {
+      throw badRequest('unknown-framework', `No qualification framework "${framework}"; GET /frameworks lists them`);
+    }
+    const ctx = pageContext(request, `/s/${token}`, { framework });
+    let opened;
+    try {
+      opened = wallets.openShareLink(token, request.ip);
+    } catch (error) {
+      if (html && error instanceof AppError && error.status === 410) {
+        const reason = error.code === 'share-link-expired' ? 'expired' : 'revoked';
+        const date = String(error.extra.expiresAt ?? error.extra.revokedAt ?? '');
+        return sendPage(reply, 410, goneSharePage(ctx, { reason, date }));
+      }
+      throw error;
+    }
+    const { link, credentials } = opened;
+    if (!html) {
+      const presentation = await services.sharePresenter.present(credentials.map((c) => c.document), {
+        id: `urn:uuid:${crypto.randomUUID()}`,
+        challenge: request.query.challenge ?? crypto.randomUUID(),
+        ...(request.query.domain ? { domain: request.query.domain } : {}),
+      });
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      return reply.type('application/json').send(presentation);
+    }
+    const chosen = framework ?? defaultFramework(ctx.lang, request.headers['accept-language']);
+    const reports = await Promise.all(credentials.map((c) => report(c, ctx.lang, chosen)));
+    return sendPage(reply, 200, sharePage(ctx, {
+      label: link.label, expiresAt: link.expiresAt, reports, frameworks: frameworkChoices(ctx.lang), framework: chosen, sharePath: `/s/${token}`,
+    }), { private: true });
+  });
+}
+
+const NOTICES: Record<string, MessageKey> = {
+  added: 'wallet.added', deleted: 'wallet.deleted', revoked: 'wallet.linkRevoked', passphrase: 'wallet.passphrase.saved',
+};
+
+function publicLinkView(link: ShareLinkView) {
+  return {
+    id: link.id, url: link.url, label: link.label, state: link.state, createdAt: link.createdAt, expiresAt: link.expiresAt,
+    revokedAt: link.revokedAt, credentials: link.walletCredentialIds, views: link.views, lastViewedAt: link.lastViewedAt,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Holders' wallets: claim offers made at issuance, wallets opened by a private link (and an optional passphrase),
+ * share links for employers. Every secret is random (256 bits) and stored hashed; failed guesses are rate-limited.
+ */
+import crypto from 'node:crypto';
+import { AppError, badRequest, notFound } from '../errors.js';
+import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential, WalletRepository } from '../db/repositories/wallet.js';
+import type { IssuedCredential } from '../credentials/issue.js';
+import { AttemptLimiter } from './attemptLimiter.js';
+import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
+import { hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
+
+const DAY_MS = 86_400_000;
+export const SHARE_DAYS = { min: 1, max: 365, default: 30 } as const;
+export const PASSPHRASE_LENGTH = { min: 8, max: 200 } as const;
+export const LABEL_MAX_LENGTH = 100;
+/** How long a passphrase unlock lasts on one browser. */
+export const SESSION_MS = 4 * 3600_000;
+
+export const gone = (code: string, detail: string, extra?: Record<string, unknown>) => new AppError(code, 410, detail, extra);
+
+export interface ClaimOfferCreated { url: string; expiresAt: string }
+export interface ShareLinkView extends ShareLinkSummary { url: string; state: 'active' | 'expired' | 'revoked' }
+
+export interface WalletServiceDeps {
+  repo: WalletRepository;
+  baseUrl: string;
+  now: () => Date;
+}
+
+export class WalletService {
+  /** Unknown claim codes, wallet links and share links, per client address: 30 per 15 minutes. */
+  private readonly guesses: AttemptLimiter;
+  /** Wrong passphrases, per wallet: 5 per 15 minutes. */
+  private readonly passphrases: AttemptLimiter;
+
+  constructor(private readonly deps: WalletServiceDeps) {
+    this.guesses = new AttemptLimiter({ maxFailures: 30, windowMs: 15 * 60_000 }, deps.now);
+    this.passphrases = new AttemptLimiter({ maxFailures: 5, windowMs: 15 * 60_000 }, deps.now);
+  }
+
+  claimUrl(code: string) { return `${this.deps.baseUrl}/claim/${code}`; }
+  walletUrl(secret: string) { return `${this.deps.baseUrl}/w/${secret}`; }
+  shareUrl(token: string) { return `${this.deps.baseUrl}/s/${token}`; }
+
+  // Claim offers
+
+  /** Called right after issuance: a one-time link the person opens to add the credential to a wallet. */
+  createClaimOffer(issued: IssuedCredential, holder: HolderInput): ClaimOfferCreated {
+    const details = holderDetailsOf(holder);
+    const code = newSecret();
+    const now = this.deps.now();
+    const expiresAt = new Date(now.getTime() + (holder.claimValidForDays ?? DEFAULT_CLAIM_DAYS) * DAY_MS).toISOString();
+    this.deps.repo.insertClaimOffer({
+      id: crypto.randomUUID(), codeHash: hashOf(code), credentialId: issued.id, format: issued.format,
+      document: issued.verifiableCredential, jwt: issued.jwt ?? null, holder: details,
+      createdAt: now.toISOString(), expiresAt, claimedAt: null, claimedByWalletId: null,
+    });
+    return { url: this.claimUrl(code), expiresAt };
+  }
+
+  /** The offer behind a code, still claimable; 404 unknown, 410 used or expired. */
+  openClaimOffer(code: string, client: string): ClaimOffer {
+    this.guesses.assertAllowed(client);
+    const offer = looksLikeSecret(code) ? this.deps.repo.claimOfferByCodeHash(hashOf(code)) : undefined;
+    if (!offer) {
+      this.guesses.recordFailure(client);
+      throw notFound('unknown-claim-code', 'This claim link does not exist; check that it was copied in full');
+    }
+    if (offer.claimedAt) throw gone('claim-used', 'This claim link has already been used; open the wallet it was added to with its wallet link', { claimedAt: offer.claimedAt });
+    if (offer.expiresAt <= this.deps.now().toISOString()) {
+      throw gone('claim-expired', `This claim link expired on ${offer.expiresAt}; ask the issuer for a new one`, { expiresAt: offer.expiresAt });
+    }
+    return offer;
+  }
+
+  /** Claims into a new wallet and returns its secret: the only time it exists outside the holder's hands. */
+  claimIntoNewWallet(code: string, client: string): { walletSecret: string; wallet: Wallet } {
+    const offer = this.openClaimOffer(code, client);
+    const walletSecret = newSecret();
+    const wallet: Wallet = { id: crypto.randomUUID(), secretHash: hashOf(walletSecret), passphraseHash: null, createdAt: this.deps.now().toISOString() };
+    this.deps.repo.insertWallet(wallet);
+    this.take(offer, wallet);
+    return { walletSecret, wallet };
+  }
+
+  /** Claims into an existing wallet, given its link (or secret) and passphrase when it has one. */
+  claimIntoWallet(code: string, walletLink: string, passphrase: string | undefined, client: string): { walletSecret: string; wallet: Wallet } {
+    const offer = this.openClaimOffer(code, client);
+    const walletSecret = secretFromLink(walletLink);
+    const wallet = this.openWallet(walletSecret, client);
+    if (wallet.passphraseHash) this.checkPassphrase(wallet, passphrase ?? '');
+    this.take(offer, wallet);
+    return { walletSecret, wallet };
+  }
+
+  private take(offer: ClaimOffer, wallet: Wallet): void {
+    if (!offer.document) throw gone('claim-used', 'This claim link has already been used');
+    const claimed = this.deps.repo.claim(offer, {
+      id: crypto.randomUUID(), walletId: wallet.id, credentialId: offer.credentialId, format: offer.format,
+      document: offer.document, jwt: offer.jwt, addedAt: this.deps.now().toISOString(),
+    }, this.deps.now().toISOString());
+    if (!claimed) throw gone('claim-used', 'This claim link has just been used');
+  }
+
+  // Wallets
+
+  openWallet(secret: string, client: string): Wallet {
+    this.guesses.assertAllowed(client);
+    const wallet = looksLikeSecret(secret) ? this.deps.repo.walletBySecretHash(hashOf(secret)) : undefined;
+    if (!wallet) {
+      this.guesses.recordFailure(client);
+      throw notFound('unknown-wallet', 'No wallet has this link; check that it was copied in full');
+    }
+    return wallet;
+  }
+
+  /** Whether the browser's unlock session (cookie value) opens this wallet; wallets without passphrase are always open. */
+  isUnlocked(wallet: Wallet, sessionToken: string | undefined): boolean {
+    if (!wallet.passphraseHash) return true;
+    if (!sessionToken) return false;
+    return this.deps.repo.sessionWallet(hashOf(sessionToken), this.deps.now().toISOString()) === wallet.id;
+  }
+
+  /** Checks the passphrase and returns a session token for a cookie. */
+  unlock(wallet: Wallet, passphrase: string): { sessionToken: string; expiresAt: Date } {
+    this.checkPassphrase(wallet, passphrase);
+    return this.newSession(wallet);
+  }
+
+  private newSession(wallet: Wallet): { sessionToken: string; expiresAt: Date } {
+    const sessionToken = newSecret();
+    const now = this.deps.now();
+    const expiresAt = new Date(now.getTime() + SESSION_MS);
+    this.deps.repo.deleteExpiredSessions(now.toISOString());
+    this.deps.repo.insertSession({ tokenHash: hashOf(sessionToken), walletId: wallet.id, expiresAt: expiresAt.toISOString() });
+    return { sessionToken, expiresAt };
+  }
+
+  private checkPassphrase(wallet: Wallet, passphrase: string): void {
+    this.passphrases.assertAllowed(wallet.id);
+    if (!wallet.passphraseHash || !passphraseMatches(passphrase, wallet.passphraseHash)) {
+      this.passphrases.recordFailure(wallet.id);
+      throw new AppError('wrong-passphrase', 401, 'The passphrase does not match');
+    }
+  }
+
+  /** Sets or changes the passphrase; the browser that set it stays unlocked (the returned session). */
+  setPassphrase(wallet: Wallet, passphrase: string): { sessionToken: string; expiresAt: Date } {
+    if (passphrase.length < PASSPHRASE_LENGTH.min || passphrase.length > PASSPHRASE_LENGTH.max) {
+      throw badRequest('invalid-passphrase', `The passphrase must be ${PASSPHRASE_LENGTH.min} to ${PASSPHRASE_LENGTH.max} characters long`);
+    }
+    this.deps.repo.setPassphraseHash(wallet.id, hashPassphrase(passphrase));
+    return this.newSession(wallet);
+  }
+
+  credentials(wallet: Wallet): WalletCredential[] {
+    return this.deps.repo.credentialsOf(wallet.id);
+  }
+
+  credential(wallet: Wallet, walletCredentialId: string): WalletCredential {
+    const credential = this.deps.repo.credentialOf(wallet.id, walletCredentialId);
+    if (!credential) throw notFound('unknown-wallet-credential', 'This wallet holds no such credential');
+    return credential;
+  }
+
+  /** Deletes a credential from the wallet; links that showed only it are revoked. */
+  deleteCredential(wallet: Wallet, walletCredentialId: string): void {
+    if (!this.deps.repo.deleteCredential(wallet.id, walletCredentialId, this.deps.now().toISOString())) {
+      throw notFound('unknown-wallet-credential', 'This wallet holds no such credential');
+    }
+  }
+
+  // Share links
+
+  createShareLink(wallet: Wallet, walletSecret: string, request: { walletCredentialIds: string[]; expiresInDays?: number; label?: string }): ShareLinkView {
+    const ids = [...new Set(request.walletCredentialIds)];
+    if (ids.length === 0) throw badRequest('no-credentials-chosen', 'Choose at least one credential to share');
+    const held = new Set(this.deps.repo.credentialsOf(wallet.id).map((c) => c.id));
+    const unknown = ids.filter((id) => !held.has(id));
+    if (unknown.length > 0) throw badRequest('unknown-wallet-credential', `This wallet holds no credential ${unknown.join(', ')}`);
+    const days = request.expiresInDays ?? SHARE_DAYS.default;
+    if (!Number.isInteger(days) || days < SHARE_DAYS.min || days > SHARE_DAYS.max) {
+      throw badRequest('invalid-share-expiry', `A share link lasts ${SHARE_DAYS.min} to ${SHARE_DAYS.max} days (a whole number); got ${String(request.expiresInDays)}`);
+    }
+    const label = request.label?.trim() || null;
+    if (label && label.length > LABEL_MAX_LENGTH) throw badRequest('invalid-share-label', `The label is at most ${LABEL_MAX_LENGTH} characters`);
+    const now = this.deps.now();
+    const id = crypto.randomUUID();
+    const token = shareTokenFor(walletSecret, id);
+    const link: ShareLink = {
+      id, walletId: wallet.id, tokenHash: hashOf(token), label, createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString(), revokedAt: null,
+    };
+    this.deps.repo.insertShareLink(link, ids);
+    return this.viewOf({ ...link, walletCredentialIds: ids, views: 0, lastViewedAt: null }, walletSecret);
+  }
+
+  shareLinks(wallet: Wallet, walletSecret: string): ShareLinkView[] {
+    return this.deps.repo.shareLinksOf(wallet.id).map((link) => this.viewOf(link, walletSecret));
+  }
+
+  revokeShareLink(wallet: Wallet, shareLinkId: string): void {
+    if (this.deps.repo.revokeShareLink(wallet.id, shareLinkId, this.deps.now().toISOString())) return;
+    if (!this.deps.repo.shareLinkOf(wallet.id, shareLinkId)) throw notFound('unknown-share-link', 'This wallet has no such share link');
+  }
+
+  /** The link behind a public token and what it shows; 404 unknown, 410 revoked or expired. Counts the view. */
+  openShareLink(token: string, client: string): { link: ShareLink; credentials: WalletCredential[] } {
+    this.guesses.assertAllowed(client);
+    const link = looksLikeSecret(token) ? this.deps.repo.shareLinkByTokenHash(hashOf(token)) : undefined;
+    if (!link) {
+      this.guesses.recordFailure(client);
+      throw notFound('unknown-share-link', 'No share link has this address; check that it was copied in full');
+    }
+    if (link.revokedAt) throw gone('share-link-revoked', `The holder withdrew this link on ${link.revokedAt}`, { revokedAt: link.revokedAt });
+    const now = this.deps.now().toISOString();
+    if (link.expiresAt <= now) throw gone('share-link-expired', `This link expired on ${link.expiresAt}; ask the holder for a new one`, { expiresAt: link.expiresAt });
+    this.deps.repo.recordView(link.id, now);
+    return { link, credentials: this.deps.repo.sharedCredentials(link.id) };
+  }
+
+  private viewOf(link: ShareLinkSummary, walletSecret: string): ShareLinkView {
+    const state = link.revokedAt ? 'revoked' : link.expiresAt <= this.deps.now().toISOString() ? 'expired' : 'active';
+    return { ...link, url: this.shareUrl(shareTokenFor(walletSecret, link.id)), state };
+  }
+}
+
+/** Accepts the wallet link as pasted (full URL, path, or bare secret). */
+export function secretFromLink(link: string): string {
+  const trimmed = link.trim();
+  const match = trimmed.match(/\/w\/([A-Za-z0-9_-]+)/);
+  return match ? match[1]! : trimmed;
+}

@@ -1,0 +1,113 @@
+/**
+ * What the server-rendered pages share on the HTTP side: security headers, the page's language, form bodies
+ * (url-encoded and multipart, no JavaScript needed), and errors rendered as pages for browsers.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, badRequest } from '../errors.js';
+import { errorHandler, problemOf } from '../http/problems.js';
+import { chooseLanguage } from './i18n.js';
+import type { PageContext } from './pages/layout.js';
+import { errorPage } from './pages/error.js';
+
+/** Strict: nothing but this service's own stylesheet; no script at all; forms post only here; never framed. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+].join('; ');
+
+export const FORM_BODY_LIMIT = 1024 * 1024;
+
+export type FormBody = Record<string, string | string[]>;
+
+export function setPageHeaders(reply: FastifyReply, options: { private?: boolean } = {}): FastifyReply {
+  reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('x-robots-tag', 'noindex, nofollow');
+  reply.header('cache-control', options.private ? 'no-store' : 'no-cache');
+  return reply;
+}
+
+export function sendPage(reply: FastifyReply, status: number, markup: string, options: { private?: boolean } = {}) {
+  return setPageHeaders(reply, options).status(status).type('text/html; charset=utf-8').send(markup);
+}
+
+export function pageContext(request: FastifyRequest, path: string, keep: Record<string, string | undefined> = {}): PageContext {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const kept = Object.fromEntries(Object.entries(keep).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return { lang: chooseLanguage(query.lang, request.headers['accept-language']), path, query: kept };
+}
+
+/** Browsers navigating or posting forms get pages; API clients get problem+json. */
+export const wantsHtml = (request: FastifyRequest): boolean =>
+  (request.headers.accept ?? '').includes('text/html') && !(request.headers.accept ?? '').startsWith('application/json');
+
+export function formValue(body: FormBody, name: string): string | undefined {
+  const value = body[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function formValues(body: FormBody, name: string): string[] {
+  const value = body[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function parseUrlEncoded(text: string): FormBody {
+  const body: FormBody = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const existing = body[key];
+    body[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return body;
+}
+
+/** Text fields and file contents of a multipart/form-data body (one value per name; files read as UTF-8 text). */
+export function parseMultipart(body: Buffer, contentType: string): FormBody {
+  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const boundary = match?.[1] ?? match?.[2];
+  if (!boundary) throw badRequest('invalid-form', 'multipart/form-data without a boundary');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const fields: FormBody = {};
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const part = body.subarray(start + delimiter.length, next);
+    start = next;
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd === -1) continue;
+    const headers = part.subarray(0, headerEnd).toString('utf8');
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1];
+    if (!name) continue;
+    let content = part.subarray(headerEnd + 4);
+    if (content.subarray(-2).toString() === '\r\n') content = content.subarray(0, -2);
+    fields[name] = content.toString('utf8');
+  }
+  return fields;
+}
+
+/** Call inside a page plugin: form parsers and the page-aware error handler apply to that plugin's routes only. */
+export function registerPageSupport(app: FastifyInstance): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
+    done(null, parseUrlEncoded(body as string));
+  });
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) => {
+    try {
+      done(null, parseMultipart(body as Buffer, request.headers['content-type'] ?? ''));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError && typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));
+    if (!wantsHtml(request)) return errorHandler(error, request, reply);
+    const problem = error instanceof AppError ? problemOf(error.status, error.code, error.detail)
+      : error.validation ? problemOf(400, 'invalid-request', error.message)
+        : error.statusCode && error.statusCode < 500 ? problemOf(error.statusCode, 'bad-request', error.message) : undefined;
+    if (!problem) {
+      request.log.error({ err: error }, 'unhandled error');
+      return sendPage(reply, 500, errorPage(pageContext(request, '/verify'), problemOf(500, 'internal-error', 'The service failed to handle this request; it has been logged')));
+    }
+    return sendPage(reply, problem.status, errorPage(pageContext(request, '/verify'), problem), { private: true });
+  });
+}

@@ -1,0 +1,38 @@
+import { html } from '../html.js';
+import { formatDate } from '../i18n.js';
+import type { ClaimOffer } from '../../db/repositories/wallet.js';
+import type { CredentialReport } from '../../wallet/credentialReport.js';
+import { layout, translatorFor, withLang, type PageContext } from './layout.js';
+import { credentialTitle, issuerName, stateBadge } from './report.js';
+
+export function claimPage(ctx: PageContext, data: { code: string; offer: ClaimOffer; report: CredentialReport }): string {
+  const t = translatorFor(ctx.lang);
+  const action = withLang(`/claim/${data.code}`, ctx.lang);
+  const holderName = data.offer.holder.name;
+  return layout(ctx, {
+    title: t('claim.title'),
+    body: html`<h1>${t('claim.title')}</h1>
+<article class="credential compact">
+  <h2>${credentialTitle(data.report, ctx.lang)}</h2>
+  <p>${stateBadge(ctx.lang, data.report.state)}</p>
+  <p>${t('claim.intro', { issuer: issuerName(data.report, ctx.lang) })}</p>
+  ${holderName ? html`<p dir="auto">${t('claim.for', { name: holderName })}${data.offer.holder.contactHint ? html` <span dir="ltr">(${data.offer.holder.contactHint})</span>` : ''}</p>` : ''}
+  <p class="note">${t('claim.validUntil', { date: formatDate(data.offer.expiresAt, ctx.lang) })}</p>
+</article>
+<form method="post" action="${action}" class="primary">
+  <input type="hidden" name="action" value="new">
+  <button type="submit" class="big">${t('claim.newWallet')}</button>
+</form>
+<details class="existing">
+  <summary>${t('claim.existingWallet')}</summary>
+  <form method="post" action="${action}">
+    <input type="hidden" name="action" value="existing">
+    <label for="wallet">${t('claim.walletLink')}</label>
+    <input id="wallet" name="wallet" type="text" inputmode="url" autocomplete="off" required dir="ltr">
+    <label for="passphrase">${t('claim.passphraseIfAny')}</label>
+    <input id="passphrase" name="passphrase" type="password" autocomplete="current-password">
+    <button type="submit">${t('claim.addToWallet')}</button>
+  </form>
+</details>`,
+  });
+}
