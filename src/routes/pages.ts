@@ -29,7 +29,9 @@ export function parsePastedCredential(text: string): unknown {
 
 export default async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
   registerPageSupport(app);
-  const reportDeps: ReportDeps = { verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did) };
+  const reportDeps: ReportDeps = {
+    verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
+  };
 
   app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').type('text/css; charset=utf-8').send(stylesheet));

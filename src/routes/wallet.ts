@@ -35,7 +35,9 @@ function cookieOf(request: FastifyRequest, name: string): string | undefined {
 export default async function walletRoutes(app: FastifyInstance, { services }: { services: Services }) {
   registerPageSupport(app);
   const wallets = services.wallet;
-  const reportDeps: ReportDeps = { verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did) };
+  const reportDeps: ReportDeps = {
+    verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
+  };
   const secureCookie = services.config.baseUrl.startsWith('https:');
 
   const report = (credential: WalletCredential, lang: PageLang, framework?: string): Promise<CredentialReport> =>

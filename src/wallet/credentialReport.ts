@@ -6,6 +6,8 @@
 import { verifyCredential, type Check, type VerificationResult, type VerifyDeps } from '../credentials/verify.js';
 import { mappingOfCredential, recognitionForCredential, type CredentialMapping, type CredentialRecognition } from '../frameworks/credentialMapping.js';
 import type { Organisation } from '../db/repositories/organisations.js';
+import type { AccreditationRepository } from '../db/repositories/accreditations.js';
+import { nameIn, trustOfVerification, type TrustResult } from '../trust/trustCheck.js';
 import { issuerIdOf, summariseCredential, type CredentialSummary } from './credentialText.js';
 
 type JsonObject = Record<string, unknown>;
@@ -33,6 +35,8 @@ export interface Finding {
   reason: FindingReason;
   /** A date the reason refers to (expiry, start), ISO 8601. */
   date?: string;
+  /** Names the sentence needs (e.g. the accrediting authority). */
+  params?: Record<string, string>;
   message: string;
 }
 
@@ -53,6 +57,8 @@ export interface CredentialReport {
 export interface ReportDeps {
   verifyDeps: VerifyDeps;
   organisationByDid: (did: string) => Organisation | undefined;
+  /** Accreditations of issuers by recognition authorities; reported on their own, never part of the signature verdict. */
+  accreditations?: AccreditationRepository;
 }
 
 const ISO_DATE = /\d{4}-\d{2}-\d{2}T[0-9:.]+Z/;
@@ -93,9 +99,21 @@ function stateOf(findings: Finding[]): LiveState {
   return findings.some((f) => f.outcome === 'fail') ? 'invalid' : 'valid';
 }
 
+/** Only an unknown issuer makes a genuine credential amber; accreditation is shown as its own line. */
 function verdictOf(state: LiveState, findings: Finding[]): Verdict {
   if (state !== 'valid') return state;
-  return findings.some((f) => f.outcome === 'warning') ? 'valid-issuer-unknown' : 'valid';
+  return findings.some((f) => f.reason === 'issuer-unknown') ? 'valid-issuer-unknown' : 'valid';
+}
+
+function trustFinding(trust: TrustResult, lang: string): Finding {
+  const first = trust.accreditations[0];
+  if (trust.valid && first) {
+    return {
+      check: 'trust', outcome: 'pass', reason: 'accredited', message: trust.message, date: first.validUntil,
+      params: { authority: nameIn(first.authority.name, lang), scope: first.scope.label },
+    };
+  }
+  return { check: 'trust', outcome: 'warning', reason: 'not-accredited', message: trust.message };
 }
 
 /** Verifies and describes a credential. `target` chooses the framework to express its level in (by id or country). */
@@ -105,6 +123,11 @@ export async function reportOn(deps: ReportDeps, verifiable: unknown, options: {
   const issuerId = credential ? issuerIdOf(credential) : '';
   const organisation = issuerId ? deps.organisationByDid(issuerId) : undefined;
   const findings = result.checks.map((check) => findingOf(check, organisation !== undefined));
+  const signatureValid = ['proof', 'issuer'].every((id) => result.checks.find((c) => c.id === id)?.valid === true);
+  if (deps.accreditations && signatureValid) {
+    const trust = trustOfVerification({ accreditations: deps.accreditations, now: deps.verifyDeps.now }, result, options.lang);
+    findings.splice(findings.findIndex((f) => f.check === 'issuer') + 1, 0, trustFinding(trust, options.lang));
+  }
   const state = stateOf(findings);
   let mapping: CredentialMapping | undefined;
   let recognition: CredentialRecognition | null | undefined;

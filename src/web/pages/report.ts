@@ -44,7 +44,7 @@ export function stateBadge(lang: PageLang, state: CredentialReport['state']): Sa
 function findingItem(lang: PageLang, finding: Finding, report: CredentialReport): SafeHtml {
   const t = translatorFor(lang);
   const tone = OUTCOME_TONE[finding.outcome];
-  const sentence = t(`finding.${finding.reason}`, { issuer: issuerName(report, lang), date: formatDate(finding.date, lang) });
+  const sentence = t(`finding.${finding.reason}`, { issuer: issuerName(report, lang), date: formatDate(finding.date, lang), ...finding.params });
   return html`<li class="finding ${tone}" data-check="${finding.check}" data-outcome="${finding.outcome}">
     <span class="symbol" aria-hidden="true">${TONE_SYMBOL[tone]}</span>
     <span>${sentence}${finding.outcome !== 'pass' ? html`<details class="technical"><summary>${t('finding.details')}</summary><code dir="ltr">${finding.message}</code></details>` : ''}</span>
