@@ -33,7 +33,10 @@ export class SharePresenter {
 
   async present(credentials: JsonObject[], options: { id: string; challenge: string; domain?: string }): Promise<JsonObject> {
     const { did, signingKey } = await this.loadKey();
-    const presentation = createPresentation(credentials, did, options.id);
+    // The library's createPresentation judges each credential (and refuses envelopes and expired ones); a share link
+    // presents what the holder chose as it is, and the verifier judges: so the credentials are added afterwards.
+    const presentation = createPresentation([], did, options.id);
+    presentation.verifiableCredential = credentials;
     return signPresentation({
       presentation, keyPair: signingKey.keyPair, documentLoader: this.deps.documentLoader,
       challenge: options.challenge, ...(options.domain ? { domain: options.domain } : {}), now: this.deps.now(),
