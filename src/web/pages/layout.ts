@@ -42,6 +42,7 @@ export function layout(ctx: PageContext, options: { title: string; body: SafeHtm
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <title>${options.title} · Passerelle</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>

@@ -1,0 +1,150 @@
+/**
+ * The whole journey in a real browser (Chromium driven by playwright-core), at phone size: issue → claim → wallet →
+ * share → an employer opens the link in a fresh browser → verdict and recognition; revocations; Arabic right to left;
+ * a hostile credential name stays text. Screenshots go to test-output/screenshots/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import t from 'tap';
+import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+import { issueFor, pathOf, setStatus } from '../helpers/wallet.js';
+
+const SCREENSHOTS = path.resolve('test-output/screenshots');
+const PHONE = { width: 390, height: 844 };
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+function findChromium(): string | undefined {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const chromium = findChromium();
+if (!chromium) {
+  if (process.env.PASSERELLE_REQUIRE_BROWSER === '1') {
+    t.fail('Chromium is required (PASSERELLE_REQUIRE_BROWSER=1) but `chromium` is not on the PATH: apt-get install -y chromium');
+  } else {
+    t.skip('browser tests skipped: Chromium not found. Install it with `apt-get install -y chromium` (Debian/Ubuntu) to run them');
+  }
+} else {
+  t.test('a returning worker claims, shares, and an employer reads the verdict in Arabic and French', async (t) => {
+    const { chromium: playwright } = await import('playwright-core');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const ctx = await buildTestApp(t);
+    const address = await ctx.app.listen({ host: '127.0.0.1', port: 0 });
+    const { auth } = await ctx.issuer('ofppt-casa', { name: { fr: 'OFPPT Casablanca', ar: 'مكتب التكوين المهني الدار البيضاء', en: 'OFPPT Casablanca' } });
+    const credential = openBadgeCredential();
+    (credential.credentialSubject as any).achievement.alignment.push(
+      { type: ['Alignment'], targetName: 'mix grouts', targetUrl: 'http://data.europa.eu/esco/skill/bfd96453-f2fd-43ea-afc1-fb2dc0d7367d' },
+      { type: ['Alignment'], targetName: 'Bricklayers and related workers', targetFramework: 'ISCO-08', targetCode: '7112' },
+    );
+    const mason = await issueFor(ctx, auth, { credential, holder: { name: 'Fatima Zahra El Idrissi', phone: '+212 612 345 678' } });
+    const hostileName = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">';
+    const hostile = openBadgeCredential();
+    (hostile.credentialSubject as any).achievement.name = hostileName;
+    const injected = await issueFor(ctx, auth, { credential: hostile });
+
+    const browser = await playwright.launch({ executablePath: chromium, args: CHROMIUM_ARGS });
+    t.teardown(() => browser.close());
+    const problems: string[] = [];
+    const watch = (page: import('playwright-core').Page, who: string) => {
+      page.on('dialog', (dialog) => { problems.push(`${who}: dialog ${dialog.message()}`); void dialog.dismiss(); });
+      // The one expected error: the withdrawn link's 410.
+      page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('status of 410')) problems.push(`${who}: console ${message.text()}`); });
+      page.on('request', (request) => { if (!request.url().startsWith(address)) problems.push(`${who}: third-party request ${request.url()}`); });
+    };
+    const shot = (page: import('playwright-core').Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+    // The worker, on a phone, in French.
+    const holder = await browser.newContext({ viewport: PHONE, locale: 'fr-FR', isMobile: true, hasTouch: true });
+    const phone = await holder.newPage();
+    watch(phone, 'holder');
+    await phone.goto(`${address}${pathOf(mason.claimOffer.url)}`);
+    t.equal(await phone.locator('html').getAttribute('lang'), 'fr');
+    await shot(phone, 'claim-fr-phone');
+    await phone.getByRole('button', { name: 'Créer mon portefeuille et l’ajouter' }).click();
+    await phone.waitForURL(/\/w\/[A-Za-z0-9_-]{43}\?/);
+    const walletUrl = phone.url().split('?')[0]!;
+    t.match(await phone.locator('.keep-link').innerText(), 'Gardez ce lien pour vous');
+    t.match(await phone.locator('.notice').innerText(), 'ajoutée');
+
+    // The second credential, into the same wallet, through the claim page's "existing wallet" form.
+    await phone.goto(`${address}${pathOf(injected.claimOffer.url)}`);
+    await phone.locator('details.existing summary').click();
+    await phone.locator('#wallet').fill(walletUrl);
+    await phone.getByRole('button', { name: 'Ajouter à ce portefeuille' }).click();
+    await phone.waitForURL(/done=added/);
+    t.equal(await phone.locator('article.credential').count(), 2);
+    t.ok(await phone.locator('article.credential h3', { hasText: '<script>window.__xss = 1</script>' }).count() > 0, 'the hostile name shows as text');
+
+    // Share both, 30 days, for an employer.
+    await phone.locator('input[name=credential]').nth(1).check();
+    await phone.locator('#label').fill('Entreprise Atlas BTP');
+    await phone.getByRole('button', { name: 'Créer le lien' }).click();
+    await phone.waitForURL(/done=shared/);
+    const shareUrl = (await phone.locator('details[open] .share-url').innerText()).trim();
+    t.match(shareUrl, /\/s\/[A-Za-z0-9_-]{43}$/);
+    t.ok(await phone.locator('details[open] .qr svg').isVisible(), 'the QR code is shown');
+    await shot(phone, 'wallet-fr-phone');
+
+    // The employer: a fresh browser, Arabic, Morocco.
+    const employer = await browser.newContext({ viewport: PHONE, locale: 'ar-MA', extraHTTPHeaders: { 'accept-language': 'ar-MA,ar;q=0.9' } });
+    const reader = await employer.newPage();
+    watch(reader, 'employer');
+    const sharePath = pathOf(shareUrl);
+    const first = await reader.goto(`${address}${sharePath}`);
+    t.equal(first?.status(), 200);
+    t.equal(await reader.locator('html').getAttribute('dir'), 'rtl');
+    t.equal(await reader.evaluate(() => getComputedStyle(document.body).direction), 'rtl', 'laid out right to left');
+    const card = reader.locator('article.credential').first();
+    t.match(await card.locator('.verdict').innerText(), 'شهادة أصلية وسارية المفعول');
+    t.match(await card.locator('.recognition .answer').innerText(), 'المغرب', 'recognition in the Moroccan framework, chosen from ar-MA');
+    t.match(await card.locator('.basis').innerText(), 'إرشادي');
+    t.ok(await card.locator('.skills li').count() >= 1, 'ESCO skills listed');
+    t.match(await card.locator('.occupations').innerText(), '7112');
+    t.equal(await reader.evaluate(() => (window as any).__xss), undefined, 'the hostile name did not run');
+    t.ok(await reader.locator('article.credential h2', { hasText: '<img src=x' }).count() > 0);
+    const overflow = await reader.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    t.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+    await shot(reader, 'share-ar-phone');
+
+    // The same page in French, with the Spanish framework chosen on the page.
+    await reader.locator('nav.languages a[hreflang=fr]').click();
+    await reader.waitForURL(/lang=fr/);
+    t.equal(await reader.locator('html').getAttribute('dir'), 'ltr');
+    await reader.locator('article.credential').first().locator('select[name=framework]').selectOption('es-mecu');
+    await reader.locator('article.credential').first().getByRole('button', { name: 'Afficher' }).click();
+    await reader.waitForURL(/framework=es-mecu/);
+    t.match(await reader.locator('article.credential').first().locator('.recognition .answer').innerText(), /MECU|Espagne|espagnol/i);
+    await shot(reader, 'share-fr-phone');
+
+    // The issuer revokes the first credential: the employer sees it.
+    await setStatus(ctx, auth, mason.vc.id, 'revocation', true);
+    await reader.reload();
+    t.equal(await reader.locator('article.credential').first().getAttribute('data-verdict'), 'revoked');
+    t.match(await reader.locator('article.credential').first().locator('.verdict').innerText(), 'Révoquée');
+    await shot(reader, 'share-fr-revoked-phone');
+
+    // The worker withdraws the link: 410 for the employer.
+    await phone.goto(walletUrl);
+    await phone.getByRole('button', { name: 'Retirer ce lien' }).click();
+    await phone.waitForURL(/done=revoked/);
+    const gone = await reader.goto(`${address}${sharePath}?lang=ar`);
+    t.equal(gone?.status(), 410);
+    t.match(await reader.locator('.gone').innerText(), 'سحب');
+    await shot(reader, 'share-ar-gone-phone');
+
+    // The verify page, with a pasted credential.
+    await reader.goto(`${address}/verify?lang=es`);
+    await reader.locator('#credential').fill(JSON.stringify(injected.vc));
+    await reader.getByRole('button', { name: 'Verificar' }).click();
+    t.match(await reader.locator('.verdict').innerText(), 'Credencial auténtica y vigente');
+    t.equal(await reader.evaluate(() => (window as any).__xss), undefined);
+    await shot(reader, 'verify-es-phone');
+
+    t.same(problems, [], 'no dialogs, no console errors (CSP violations show there), no third-party requests');
+  });
+}
