@@ -137,34 +137,35 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
     return reply.status(created ? 202 : 200).header('location', `/batches/${batch.id}`).send({ ...view, resubmitted: !created });
   });
 
-  app.get<{ Querystring: { limit?: number } }>('/batches', {
+  app.get<{ Querystring: { limit?: string } }>('/batches', {
     schema: {
       tags: ['batches'], summary: 'The organisation\'s batches, newest first', security: [{ bearer: [] }],
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9]\\d?|1\\d\\d|200)$', description: '1 to 200 (default 50)' } } },
     },
   }, async (request) => {
     const organisation = issuingOrganisation(principalOf(services, request));
     const deps = { batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl };
-    return services.repos.batches.listFor(organisation.id, request.query.limit ?? 50)
+    return services.repos.batches.listFor(organisation.id, Number(request.query.limit ?? 50))
       .map((batch) => batchView(deps, batch, organisation, { offset: 0, limit: 0 }));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number; state?: RowState } }>('/batches/:id', {
+  app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string; state?: RowState } }>('/batches/:id', {
     schema: {
       tags: ['batches'], summary: 'Progress (counts, rate, estimated time left) and each row\'s result', security: [{ bearer: [] }], params: batchParams,
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
-          offset: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 0, maximum: MAX_ROWS, description: 'rows to list (default 1000)' },
+          // Query strings are not coerced (the app's ajv never coerces), so numbers are checked as digits.
+          offset: { type: 'string', pattern: '^\\d{1,6}$' }, limit: { type: 'string', pattern: '^\\d{1,5}$', description: `rows to list (default 1000, at most ${MAX_ROWS})` },
           state: { type: 'string', enum: [...ROW_STATES], description: 'only rows in this state, e.g. failed' },
         },
       },
     },
   }, async (request) => {
     const { batch, organisation } = requireBatch(request);
-    const { offset = 0, limit = 1000, state } = request.query;
+    const { offset = '0', limit = '1000', state } = request.query;
     return batchView({ batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl }, batch, organisation,
-      { offset, limit, ...(state ? { state } : {}) });
+      { offset: Number(offset), limit: Math.min(Number(limit), MAX_ROWS), ...(state ? { state } : {}) });
   });
 
   app.get<{ Params: { id: string } }>('/batches/:id/credentials', {

@@ -18,19 +18,19 @@ export const MAX_REPORTED_ERRORS = 1_000;
 export const COLUMNS = ['key', 'name', 'email', 'phone', 'did', 'creditsEarned', 'completedOn'] as const;
 type Column = (typeof COLUMNS)[number];
 
-/** Header spellings people use, in the languages of the corridors (compared without case, spaces, "_" or "-"). */
+/** Header spellings people use, in the languages of the corridors (compared without case, accents, spaces, "_" or "-"). */
 const ALIASES: Record<string, Column> = {
   key: 'key', rowkey: 'key',
   name: 'name', fullname: 'name', nom: 'name', nomcomplet: 'name', nombre: 'name',
   email: 'email', mail: 'email', courriel: 'email', correo: 'email',
-  phone: 'phone', telephone: 'phone', téléphone: 'phone', tel: 'phone', mobile: 'phone', telefono: 'phone', teléfono: 'phone',
+  phone: 'phone', telephone: 'phone', tel: 'phone', mobile: 'phone', telefono: 'phone', movil: 'phone',
   did: 'did', holderdid: 'did', holder: 'did',
   creditsearned: 'creditsEarned', credits: 'creditsEarned', credit: 'creditsEarned',
   completedon: 'completedOn', completiondate: 'completedOn', date: 'completedOn',
 };
 
 const RESULT_COLUMN = /^result(?:[:.](.+))?$/i;
-const normaliseHeader = (header: string) => header.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const normaliseHeader = (header: string) => header.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\s_-]+/g, '');
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -211,7 +211,9 @@ function cellKey(meaning: ColumnMeaning): string | undefined {
 function csvTable(content: string, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError): Table {
   const parsed = parseCsv(content);
   const errors: RowError[] = parsed.problems.map((p) => ({ line: p.line, column: '', code: 'invalid-csv', problem: p.problem, fix: p.fix }));
-  const [header, ...records] = parsed.records;
+  // A field whose quote never closes swallowed the rest of the file: its record is noise, the CSV error says it all.
+  const records = parsed.problems.length > 0 ? parsed.records.slice(0, -1) : parsed.records;
+  const header = records.shift();
   const columns = new Map<string, string>();
   if (!header) return { rows: [], errors, columns };
   const keys: Array<string | undefined> = header.fields.map((raw, index) => {
