@@ -56,7 +56,11 @@ if (!chromium) {
       page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('status of 410')) problems.push(`${who}: console ${message.text()}`); });
       page.on('request', (request) => { if (!request.url().startsWith(address)) problems.push(`${who}: third-party request ${request.url()}`); });
     };
-    const shot = (page: import('playwright-core').Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    /** The whole page, and the first screen as the person sees it. */
+    const shot = async (page: import('playwright-core').Page, name: string) => {
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-screen.png`) });
+    };
 
     // The worker, on a phone, in French.
     const holder = await browser.newContext({ viewport: PHONE, locale: 'fr-FR', isMobile: true, hasTouch: true });
