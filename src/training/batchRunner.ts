@@ -92,7 +92,11 @@ export class BatchRunner {
       if (rows.length === 0) break;
       let next = 0;
       const worker = async () => {
-        while (!this.stopping && next < rows.length) await this.issueRow(batch, organisation, achievement, rows[next++]!);
+        while (!this.stopping && next < rows.length) {
+          await this.issueRow(batch, organisation, achievement, rows[next++]!);
+          // Signing resolves through microtasks only; without a macrotask turn, HTTP requests (progress polls) would wait for the whole batch.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
       if (this.stopping) return;
