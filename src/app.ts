@@ -16,6 +16,7 @@ import achievementRoutes from './routes/achievements.js';
 import batchRoutes from './routes/batches.js';
 import auditRoutes from './routes/audit.js';
 import accreditationRoutes from './routes/accreditations.js';
+import assessmentRoutes from './routes/assessments.js';
 
 export interface AppOptions {
   services: Services;
@@ -67,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(batchRoutes, routeOptions);
   await app.register(auditRoutes, routeOptions);
   await app.register(accreditationRoutes, routeOptions);
+  await app.register(assessmentRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

@@ -18,11 +18,13 @@ export class AuditedCredentialRepository extends CredentialRepository {
   override recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): void {
     this.audit.record(() => {
       super.recordIssued(record, reservations, now);
+      // The issuance is logged before whatever it completes (an assessment case certified by it).
+      this.audit.append({
+        organisationId: record.organisationId, actorTokenId: this.actorTokenId, action: 'credential.issued', subject: record.id,
+        details: { types: record.types, format: record.format, subjectId: record.subjectId, sha256: record.sha256 },
+      });
       this.alsoOnIssue?.(record);
-    }, () => ({
-      organisationId: record.organisationId, actorTokenId: this.actorTokenId, action: 'credential.issued', subject: record.id,
-      details: { types: record.types, format: record.format, subjectId: record.subjectId, sha256: record.sha256 },
-    }));
+    }, () => undefined);
   }
 }
 

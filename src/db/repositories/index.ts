@@ -6,6 +6,7 @@ import { WalletRepository } from './wallet.js';
 import { AchievementRepository, BatchRepository } from './training.js';
 import { AuditRepository } from './audit.js';
 import { AccreditationRepository } from './accreditations.js';
+import { AssessmentRepository } from './assessments.js';
 
 export interface Repositories {
   organisations: OrganisationRepository;
@@ -17,6 +18,7 @@ export interface Repositories {
   batches: BatchRepository;
   audit: AuditRepository;
   accreditations: AccreditationRepository;
+  assessments: AssessmentRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -30,5 +32,6 @@ export function createRepositories(db: Db): Repositories {
     batches: new BatchRepository(db),
     audit: new AuditRepository(db),
     accreditations: new AccreditationRepository(db),
+    assessments: new AssessmentRepository(db),
   };
 }

@@ -1,0 +1,138 @@
+import { conflict } from '../errors.js';
+import type { CredentialRecord } from '../db/repositories/credentials.js';
+import type { AssessmentCaseRecord, EvidenceRecord } from '../db/repositories/assessments.js';
+import { issueCredential, type CredentialFormat, type IssueDeps, type IssuedCredential } from '../credentials/issue.js';
+import { CONTEXTS } from '../credentials/contexts/index.js';
+import { getFramework, resolveAlignment } from '../frameworks/registry.js';
+import { openBadgeAchievement, requireAchievement } from '../training/achievements.js';
+import { localised } from '../training/language.js';
+import { markCertified, referenceOf, requireCase, resultsMap, type Actor, type AssessmentDeps } from './cases.js';
+import { OUTCOME_RESULTS, outcomeRef, validatedUnits, type Assessor, type Candidate, type OutcomeResult, type Unit } from './model.js';
+
+type JsonObject = Record<string, unknown>;
+
+const EVIDENCE_GENRES: Record<string, string> = {
+  'work-record': 'Work record', 'employer-attestation': 'Employer attestation', 'portfolio-item': 'Portfolio item',
+  observation: 'Observation', interview: 'Interview',
+};
+
+export const VALIDATION_NARRATIVE = 'Obtained through validation of non-formal and informal learning (EU Council Recommendation of 20 December 2012): '
+  + 'the learning outcomes were identified, documented with evidence, assessed, and certified.';
+
+/** A content-addressed URI for a document known by its hash (RFC 6920 named information). */
+export const namedInformationUri = (sha256Hex: string) => `ni:///sha-256;${Buffer.from(sha256Hex, 'hex').toString('base64url')}`;
+
+const outcomeDescriptionId = (achievementId: string, unitId: string, outcomeId: string) =>
+  `${achievementId.split('#')[0]}#vpl-outcome-${encodeURIComponent(unitId)}-${encodeURIComponent(outcomeId)}`;
+
+function evidenceNarrative(item: EvidenceRecord): string {
+  const parts = [
+    item.periodFrom && item.periodTo ? `Period ${item.periodFrom} to ${item.periodTo}` : undefined,
+    item.hours !== null ? `${item.hours} hours` : undefined,
+    item.attestedBy ? `attested by ${item.attestedBy}` : undefined,
+    item.sha256 ? `document SHA-256 ${item.sha256}` : undefined,
+    item.outcomes.length > 0 ? `supports ${item.outcomes.join(', ')}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? `${parts.join('; ')}.` : item.description;
+}
+
+/** The reference achievement as Open Badges 3.0: the catalogue version the case pinned, or the external standard. */
+function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord): JsonObject {
+  const reference = referenceOf(record);
+  if (reference.source === 'catalogue') {
+    const owner = deps.organisations.byId(reference.organisationId!)!;
+    return openBadgeAchievement(requireAchievement(deps.achievements, owner, reference.achievementId!, reference.version), owner, deps.baseUrl);
+  }
+  const alignment = (reference.alignment ?? []).map((a) => {
+    const level = resolveAlignment(a)!;
+    const framework = getFramework(level.framework)!;
+    return { type: ['Alignment'], targetName: level.title.en ?? level.code, targetUrl: level.uri, targetFramework: framework.acronym, targetCode: level.code };
+  });
+  return {
+    id: reference.url, type: ['Achievement'], name: reference.name,
+    criteria: { narrative: 'Demonstration of the learning outcomes of the reference standard.' },
+    ...(alignment.length > 0 ? { alignment } : {}),
+  };
+}
+
+/**
+ * The Open Badges 3.0 credential for a decided case: the reference achievement (or, for a partial decision, an
+ * achievement made of the validated units only), a result per learning outcome of those units, the evidence that
+ * supports them, and the assessing organisation as `source`.
+ */
+export function validationCredential(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord): JsonObject {
+  const units = record.units as unknown as Unit[];
+  const results = resultsMap(deps, record.id);
+  const certified = validatedUnits(units, results);
+  const partial = record.decision === 'partial';
+  const base = referenceAchievement(deps, record);
+  const baseId = String(base.id);
+  const language = referenceOf(record).language;
+  const achievement: JsonObject = partial ? {
+    ...base,
+    // The validated units are not the whole achievement: a credential must not claim it.
+    id: `${baseId}#validated-units-${certified.map((u) => encodeURIComponent(u.id)).join('+')}`,
+    name: `${referenceOf(record).name}: validated units ${certified.map((u) => u.name).join(', ')}`,
+    description: `Partial validation of ${referenceOf(record).name}: ${certified.length} of ${units.length} units in scope (${certified.map((u) => u.id).join(', ')}).`,
+    criteria: { narrative: `Every learning outcome of the units ${certified.map((u) => u.id).join(', ')}, demonstrated in a validation procedure.` },
+    alignment: [
+      ...((base.alignment as JsonObject[] | undefined) ?? []),
+      ...certified.map((u) => ({ type: ['Alignment'], targetType: 'ext:UnitOfCompetence', targetName: u.name, targetCode: u.id, targetUrl: `${baseId}#unit-${encodeURIComponent(u.id)}` })),
+    ],
+  } : { ...base };
+  // Result descriptions describe the outcomes certified here; the catalogue's own ones belong to other ways of earning it.
+  achievement.resultDescription = [
+    ...(partial ? [] : ((base.resultDescription as JsonObject[] | undefined) ?? [])),
+    ...certified.flatMap((u) => u.outcomes.map((o) => ({
+      id: outcomeDescriptionId(baseId, u.id, o.id), type: ['ResultDescription'], name: `${u.name}: ${o.statement}`,
+      resultType: 'Result', allowedValue: [...OUTCOME_RESULTS],
+    }))),
+  ];
+  const certifiedRefs = new Set(certified.flatMap((u) => [u.id, ...u.outcomes.map((o) => outcomeRef(u.id, o.id))]));
+  const evidence = deps.assessments.evidenceOf(record.id)
+    .filter((item) => item.outcomes.length === 0 || item.outcomes.some((ref) => certifiedRefs.has(ref)))
+    .map((item) => ({
+      ...(item.sha256 ? { id: namedInformationUri(item.sha256) } : {}),
+      type: ['Evidence'], name: item.title, description: item.description, genre: EVIDENCE_GENRES[item.kind] ?? item.kind,
+      narrative: evidenceNarrative(item),
+    }));
+  const candidate = record.candidate as unknown as Candidate;
+  const assessors = (record.assessors as unknown as Assessor[]).map((a) => `${a.name} (${a.role})`).join(', ');
+  const methods = [...new Set(deps.assessments.resultsOf(record.id).map((r) => r.method))].join(', ');
+  return {
+    '@context': [CONTEXTS.credentialsV2, CONTEXTS.openBadges303],
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: typeof achievement.name === 'string' ? achievement.name : referenceOf(record).name,
+    credentialSubject: {
+      ...(candidate.did ? { id: candidate.did } : {}),
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: candidate.name }],
+      achievement,
+      source: { id: actor.organisation.did, type: ['Profile'], name: localised(actor.organisation.name, language) },
+      result: certified.flatMap((u) => u.outcomes.map((o) => ({
+        type: ['Result'], resultDescription: outcomeDescriptionId(baseId, u.id, o.id), value: results.get(outcomeRef(u.id, o.id)) as OutcomeResult,
+      }))),
+      narrative: `${VALIDATION_NARRATIVE} Decision: ${record.decision}${partial ? ` (${certified.length} of ${units.length} units)` : ''}. `
+        + `Assessed by ${assessors} using ${methods}.${record.decisionRationale ? ` ${record.decisionRationale}` : ''}`,
+    },
+    ...(evidence.length > 0 ? { evidence } : {}),
+  };
+}
+
+/**
+ * Certification: signs the credential and marks the case certified in the issuance's own transaction, so that a case
+ * is certified exactly when its credential is recorded.
+ */
+export async function certify(deps: AssessmentDeps & {
+  issueDepsFor: (alsoOnIssue: (issued: CredentialRecord) => void) => IssueDeps;
+}, actor: Actor, id: string, options: { format?: CredentialFormat } = {}): Promise<{ record: AssessmentCaseRecord; issued: IssuedCredential }> {
+  const record = requireCase(deps, actor.organisation, id);
+  if (record.stage === 'certified') throw conflict('already-certified', `Case ${id} is already certified (credential ${record.credentialId})`);
+  if (record.stage !== 'decided') throw conflict('not-decided', `Case ${id} is at ${record.stage}; decide it before certifying`);
+  if (record.decision === 'none') throw conflict('nothing-to-certify', `Case ${id} validated no unit; nothing can be certified. Its gap-training advice says what to learn next`);
+  const credential = validationCredential(deps, actor, record);
+  const issued = await issueCredential(deps.issueDepsFor((recorded) => markCertified(deps, actor, record, recorded.id)), {
+    organisation: actor.organisation, credential, options: { format: options.format },
+  });
+  return { record: requireCase(deps, actor.organisation, id), issued };
+}
