@@ -20,6 +20,8 @@ export interface Config {
   resolveRemoteDids: boolean;
   production: boolean;
   logLevel: string;
+  /** HTTP worker processes (node:cluster) sharing the port and the SQLite database; 1 serves from the main process. */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -37,6 +39,7 @@ export const configDocs = [
   ['PASSERELLE_TLS_KEY', '(none)', 'PEM private key file for PASSERELLE_TLS_CERT'],
   ['PASSERELLE_RESOLVE_REMOTE_DIDS', 'false', 'resolve other services\' did:web DIDs over HTTPS (5 s timeout, 64 KB limit)'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+  ['PASSERELLE_WORKERS', '1', 'HTTP worker processes sharing the port (node:cluster); set it to the number of cores to use them all'],
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -72,6 +75,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['true', 'false'].includes(remote)) problems.push('PASSERELLE_RESOLVE_REMOTE_DIDS must be true or false');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const workers = Number(env.PASSERELLE_WORKERS ?? 1);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`PASSERELLE_WORKERS must be an integer 1-64, got "${env.PASSERELLE_WORKERS}"`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -85,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resolveRemoteDids: remote === 'true',
     production,
     logLevel,
+    workers,
   };
 }

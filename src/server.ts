@@ -1,13 +1,13 @@
+import cluster from 'node:cluster';
 import fs from 'node:fs';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServices } from './services.js';
 import { ensureAdminToken } from './orgs/tokens.js';
 
-async function main() {
-  let config;
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -15,21 +15,30 @@ async function main() {
     }
     throw error;
   }
+}
+
+function announce(config: Config, generatedAdminToken: string | undefined) {
+  const scheme = config.tls ? 'https' : 'http';
+  const workers = config.workers > 1 ? ` with ${config.workers} worker processes` : '';
+  console.log(`\nPasserelle is listening on ${scheme}://${config.host}:${config.port}${workers} (public base URL ${config.baseUrl})`);
+  console.log(`API documentation: ${config.baseUrl}/docs`);
+  if (generatedAdminToken) {
+    console.log('\nAdministrator token (shown once; set PASSERELLE_ADMIN_TOKEN to choose your own):');
+    console.log(`  export ADMIN_TOKEN=${generatedAdminToken}\n`);
+  }
+}
+
+/** Creates the services and serves HTTP: the whole server with one worker, or one cluster worker of several. */
+async function serve(config: Config, onListening: (generatedAdminToken: string | undefined) => void) {
   const services = createServices(config);
-  const generatedAdminToken = ensureAdminToken(services.repos.tokens, config.adminToken, services.now());
+  const generatedAdminToken = cluster.isPrimary ? ensureAdminToken(services.repos.tokens, config.adminToken, services.now()) : undefined;
   const app = await buildApp({
     services,
     logger: { level: config.logLevel },
     ...(config.tls ? { https: { cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) } } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
-  const scheme = config.tls ? 'https' : 'http';
-  console.log(`\nPasserelle is listening on ${scheme}://${config.host}:${config.port} (public base URL ${config.baseUrl})`);
-  console.log(`API documentation: ${config.baseUrl}/docs`);
-  if (generatedAdminToken) {
-    console.log('\nAdministrator token (shown once; set PASSERELLE_ADMIN_TOKEN to choose your own):');
-    console.log(`  export ADMIN_TOKEN=${generatedAdminToken}\n`);
-  }
+  onListening(generatedAdminToken);
   const shutdown = async (signal: string) => {
     app.log.info(`${signal} received, closing`);
     await app.close();
@@ -39,4 +48,41 @@ async function main() {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-await main();
+/**
+ * PASSERELLE_WORKERS > 1: the primary migrates the database and creates the admin token once, then forks that many
+ * workers that share the port (node:cluster) and the SQLite database (WAL, busy timeout). Status indexes stay unique
+ * across processes: the (list, index) primary key makes a colliding issuer pick again.
+ */
+async function primary(config: Config) {
+  const services = createServices(config);
+  const generatedAdminToken = ensureAdminToken(services.repos.tokens, config.adminToken, services.now());
+  services.close();
+  let listening = 0;
+  let stopping = false;
+  const fork = () => cluster.fork().on('listening', () => {
+    if (++listening === config.workers) announce(config, generatedAdminToken);
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`worker ${worker.process.pid} stopped (${signal ?? `exit code ${code}`}); starting another`);
+    listening--;
+    fork();
+  });
+  const shutdown = (signal: NodeJS.Signals) => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {});
+    let remaining = workers.length;
+    if (remaining === 0) process.exit(0);
+    for (const worker of workers) {
+      worker?.once('exit', () => { if (--remaining === 0) process.exit(0); });
+      worker?.process.kill(signal);
+    }
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const config = configOrExit();
+if (config.workers > 1 && cluster.isPrimary) await primary(config);
+else await serve(config, (token) => { if (cluster.isPrimary) announce(config, token); });

@@ -1,0 +1,219 @@
+/**
+ * npm run bench: the service against the bare libraries, on the same machine, in the same run (see README,
+ * "Performance"). Every in-process measurement runs in a fresh child process (scripts/bench/runner.ts); HTTP runs
+ * against the real server (src/server.ts) on 127.0.0.1 with autocannon. Writes bench-report.json.
+ *
+ * Knobs (environment): BENCH_SECONDS (in-process loops, default 5), BENCH_HTTP_SECONDS (default 10),
+ * BENCH_CONNECTIONS (default 16), BENCH_BATCH (default 10000), BENCH_STATUS_ENTRIES (default 1000000).
+ */
+import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig, projectRoot } from '../src/config.js';
+import { createServices } from '../src/services.js';
+import { createOrganisation, didDocumentOf } from '../src/orgs/organisations.js';
+import { createToken } from '../src/orgs/tokens.js';
+import { FORMATS, sampleCredential, type Format } from './bench/fixture.js';
+import { peakRssOfPids, type Figures } from './bench/measure.js';
+import type { Job, JobResult } from './bench/runner.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const httpSeconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const batchCount = Number(process.env.BENCH_BATCH ?? 10_000);
+const statusEntries = Number(process.env.BENCH_STATUS_ENTRIES ?? 1_000_000);
+const durationMs = seconds * 1000;
+const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
+const port = 39_000 + Math.floor(Math.random() * 1000);
+const baseUrl = `http://127.0.0.1:${port}`;
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+const ORG = 'bench-centre';
+
+interface Row extends Figures { name: string; group: string; format?: Format; op?: string; baseline?: string; ratio?: number; extra?: Record<string, number> }
+const rows: Row[] = [];
+
+function log(message: string) { process.stdout.write(`${message}\n`); }
+
+function runJob(job: Job): Promise<JobResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(projectRoot, 'scripts/bench/runner.ts'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { ok: boolean; result?: JobResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+    child.once('exit', (code) => { if (code !== 0) reject(new Error(`runner exited with ${code}`)); });
+    child.send(job);
+  });
+}
+
+function add(row: Row) {
+  rows.push(row);
+  const ratio = row.ratio === undefined ? '' : `  ${row.ratio.toFixed(2)}x baseline`;
+  log(`  ${row.name.padEnd(44)} ${row.opsPerSec.toFixed(1).padStart(8)} ops/s  p50 ${row.p50Ms.toFixed(1).padStart(6)} ms  p99 ${row.p99Ms.toFixed(1).padStart(6)} ms  RSS ${(row.peakRssMb ?? NaN).toFixed(0).padStart(4)} MB${ratio}`);
+}
+
+// ---- setup: a data dir, an organisation with its key, a token ----
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-bench-'));
+const env: Record<string, string> = {
+  PORT: String(port), HOST: '127.0.0.1', PASSERELLE_BASE_URL: baseUrl, PASSERELLE_DATA_DIR: path.join(dir, 'data'),
+  PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PASSERELLE_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
+};
+const setup = createServices(loadConfig(env));
+const organisation = await createOrganisation(
+  { organisations: setup.repos.organisations, keyStore: setup.keyStore, baseUrl, now: setup.now },
+  { slug: ORG, name: { en: 'Bench centre' }, country: 'MA', kind: 'training-centre' },
+);
+const { secret: issueToken } = createToken(setup.repos.tokens, { organisationId: organisation.id, scopes: ['issue', 'status'], expiresInSeconds: 86_400, now: setup.now() });
+const currentKey = setup.repos.organisations.currentKey(organisation.id)!;
+const didDocument = didDocumentOf(organisation, setup.repos.organisations.keysOf(organisation.id));
+setup.close();
+const seed = (JSON.parse(fs.readFileSync(path.join(env.PASSERELLE_KEYS_DIR!, `${currentKey.id}.json`), 'utf8')) as { seed: string }).seed;
+const key = { seed, did: organisation.did, vmId: currentKey.verificationMethod };
+
+log(`Passerelle benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; data in ${dir}`);
+const started = Date.now();
+
+// ---- baseline and service, in-process ----
+const baseline = new Map<string, JobResult>();
+log('\nBaseline: @digitalbazaar/vc issue / verifyCredential (jose for vc+jwt), one core');
+for (const format of FORMATS) {
+  for (const op of ['issue', 'verify'] as const) {
+    const result = await runJob({ kind: 'bare', op, format, key, didDocuments: { [key.did]: didDocument }, durationMs, warmupMs });
+    baseline.set(`${format}/${op}`, result);
+    add({ ...result, name: `baseline ${op} ${format}`, group: 'baseline', format, op });
+  }
+}
+const ratioTo = (format: Format, op: string, opsPerSec: number) => opsPerSec / baseline.get(`${format}/${op}`)!.opsPerSec;
+
+log('\nService in-process: issueCredential / verifyCredential, one core');
+for (const format of FORMATS) {
+  for (const op of ['issue', 'verify'] as const) {
+    const result = await runJob({ kind: 'service', op, format, env, orgSlug: ORG, durationMs, warmupMs });
+    add({ ...result, name: `in-process ${op} ${format}`, group: 'in-process', format, op, baseline: `baseline ${op} ${format}`, ratio: ratioTo(format, op, result.opsPerSec) });
+  }
+}
+for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] as const) {
+  const result = await runJob({ kind: 'service', op: 'verifyProof', format, env, orgSlug: ORG, durationMs, warmupMs });
+  add({ ...result, name: `in-process proof check only ${format}`, group: 'in-process', format, op: 'verifyProof', baseline: `baseline verify ${format}`, ratio: ratioTo(format, 'verify', result.opsPerSec) });
+}
+
+// ---- HTTP through the running server ----
+async function startServer(workers: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(projectRoot, 'src/server.ts')], {
+    env: { ...process.env, ...env, PASSERELLE_WORKERS: String(workers) }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('is listening')) { clearTimeout(timer); resolve(); }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return child;
+}
+
+function serverPids(child: ChildProcess): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+  } catch { /* no children */ }
+  return [child.pid!, ...children];
+}
+
+async function stopServer(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, any>>;
+}
+
+async function cannon(request: { url: string; body: string; headers: Record<string, string>; expect: number }, duration: number) {
+  const result = await autocannon({ url: `${baseUrl}${request.url}`, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body, connections, duration });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return result;
+}
+
+for (const workers of [1, 2]) {
+  log(`\nHTTP with autocannon (${connections} connections, ${httpSeconds} s), PASSERELLE_WORKERS=${workers}`);
+  const server = await startServer(workers);
+  try {
+    const auth = { authorization: `Bearer ${issueToken}` };
+    for (const format of FORMATS) {
+      const issueBody = JSON.stringify({ credential: sampleCredential(), options: { format } });
+      const issued = await post('/credentials/issue', JSON.parse(issueBody), auth);
+      const requests = {
+        issue: { url: '/credentials/issue', body: issueBody, headers: auth, expect: 201 },
+        verify: { url: '/credentials/verify', body: JSON.stringify({ verifiableCredential: issued.verifiableCredential }), headers: {}, expect: 200 },
+      };
+      for (const op of ['issue', 'verify'] as const) {
+        await cannon(requests[op], 2);
+        const result = await cannon(requests[op], httpSeconds);
+        const opsPerSec = result.requests.total / result.duration;
+        add({
+          name: `HTTP ${op} ${format} (${workers} worker${workers > 1 ? 's' : ''})`, group: `http-${workers}`, format, op,
+          ops: result.requests.total, seconds: result.duration, opsPerSec, p50Ms: result.latency.p50, p99Ms: result.latency.p99,
+          peakRssMb: await peakRssOfPids(serverPids(server)), baseline: `baseline ${op} ${format}`, ratio: ratioTo(format, op, opsPerSec),
+        });
+      }
+    }
+  } finally {
+    await stopServer(server);
+  }
+}
+
+// ---- batch issuance ----
+log(`\nBatch issuance: the service's issueCredential over worker threads (POST /batches not measured yet)`);
+const single = await runJob({ kind: 'batch', env, orgSlug: ORG, count: Math.max(200, Math.round(batchCount / 5)), threads: 1, format: 'eddsa-rdfc-2022', issuer: 'domain-loop' });
+add({ ...single, name: `batch ${single.ops} on 1 thread (single-core loop)`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', single.opsPerSec) });
+const threads = Math.max(2, Math.min(os.cpus().length, 8));
+const batch = await runJob({ kind: 'batch', env, orgSlug: ORG, count: batchCount, threads, format: 'eddsa-rdfc-2022', issuer: 'domain-loop' });
+add({ ...batch, name: `batch ${batch.ops} on ${threads} threads`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', batch.opsPerSec) });
+
+// ---- a status list with a million entries ----
+log(`\nVerification against a status list with ${statusEntries.toLocaleString('en')} issued entries`);
+const status = await runJob({ kind: 'statusList', env, orgSlug: ORG, entries: statusEntries, durationMs, warmupMs });
+add({ ...status, name: `in-process verify, ${statusEntries.toLocaleString('en')}-entry list`, group: 'status-list', format: 'eddsa-rdfc-2022', op: 'verify', baseline: 'baseline verify eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'verify', status.opsPerSec) });
+log(`  list setup ${(status.extra!.setupMs! / 1000).toFixed(1)} s; first verification (signs and decodes the list) ${status.extra!.coldFirstVerifyMs!.toFixed(0)} ms; list fetched and decoded ${status.extra!.listFetchesAndDecodes} time(s) in ${status.extra!.verifications} verifications`);
+
+// ---- targets and report ----
+const find = (name: string) => rows.find((r) => r.name === name)!;
+const httpVerify1 = find('HTTP verify eddsa-rdfc-2022 (1 worker)');
+const httpVerify2 = find('HTTP verify eddsa-rdfc-2022 (2 workers)');
+const inProcessVerify = find('in-process verify eddsa-rdfc-2022');
+const targets = [
+  { name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs baseline loop', unit: 'x', measured: httpVerify1.ratio!, required: 0.9 },
+  { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7 },
+  { name: `batch issuance on ${threads} threads vs single-core loop`, unit: 'x', measured: batch.opsPerSec / single.opsPerSec, required: 1.7 },
+  { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 2 },
+  { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
+  { name: `peak RSS during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.peakRssMb!, required: 300, atMost: true },
+].map((t) => ({ ...t, met: t.atMost ? t.measured <= t.required : t.measured >= t.required }));
+
+log('\nTargets');
+for (const t of targets) log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.measured.toFixed(2)} ${t.unit} (${t.atMost ? 'at most' : 'at least'} ${t.required})`);
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  settings: { seconds, httpSeconds, connections, batchCount, statusEntries, sampleBytes: baseline.get('eddsa-rdfc-2022/verify')!.extra?.signedBytes },
+  notes: [
+    'Ratios compare each figure with the bare-library loop measured in the same run (baseline rows).',
+    'The baseline verify uses a stub checkStatus; the service also checks the status list, the issuer DID and the dates.',
+    'Batch issuance runs the service\'s issueCredential in worker threads: POST /batches is not measured yet.',
+    'HTTP runs share the 2 cores with autocannon itself.',
+  ],
+  results: rows,
+  targets,
+  durationSeconds: Math.round((Date.now() - started) / 1000),
+};
+const reportPath = path.join(projectRoot, 'bench-report.json');
+fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+fs.rmSync(dir, { recursive: true, force: true });
+log(`\nDone in ${report.durationSeconds} s`);
+console.log(reportPath);
