@@ -37,6 +37,7 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const DID = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+(?:#[A-Za-z0-9._:%-]*)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const NUMBER = /^\d+(?:[.,]\d+)?$/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses in names
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A column of the file, as understood: a recipient field, a result, or unknown. */

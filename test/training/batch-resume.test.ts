@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -121,4 +121,25 @@ t.test('a batch whose process is killed half-way ends, after a restart, with eac
   t.equal(end.allocated, ROWS, 'no status index lost: the lists count exactly the entries');
   t.equal(end.documents, ROWS, 'every issued row kept its signed credential');
   t.equal(end.auditIssued, ROWS, 'one audit entry per credential');
+
+  // The command-line tool, against the same service: a bad file is explained line by line, a new one is issued.
+  const runTool = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/batch-issue.ts', ...args], { cwd: root, env: { ...process.env, PASSERELLE_URL: base, PASSERELLE_TOKEN: token } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+  const bad = path.join(dir, 'bad.csv');
+  fs.writeFileSync(bad, 'name,email\r\nAmina Tahiri,amina.at.example.org\r\n');
+  const refused = await runTool(['--achievement', 'macon-cnc3', bad]);
+  t.equal(refused.code, 1);
+  t.match(refused.stderr, /line 2, column "email" \("amina.at.example.org"\): this is not an e-mail address\n\s+fix: /);
+  const good = path.join(dir, 'late.csv');
+  fs.writeFileSync(good, toCsv(cohort(5, 'late')));
+  const out = path.join(dir, 'late.jsonl');
+  const issued = await runTool(['--achievement', 'macon-cnc3', good, '--out', out]);
+  t.equal(issued.code, 0, issued.stderr);
+  t.match(issued.stdout, /completed: 5 issued, 0 already issued earlier, 0 failed/);
+  t.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, 5);
+  const resent = await runTool(['--achievement', 'macon-cnc3', good]);
+  t.match(resent.stderr, /already sent as batch/);
+  t.match(resent.stdout, /completed: 5 issued/);
 });

@@ -42,7 +42,7 @@ t.test('a 1,000-row CSV with three bad rows is refused with exactly those three 
   t.match(problem.errors[2].fix, /pass, merit/);
   const batches = await ctx.app.inject({ method: 'GET', url: '/batches', headers: auth });
   t.same(batches.json(), [], 'no batch was created');
-  t.equal(ctx.services.db.$client.prepare('select count(*) as n from credentials').get().n, 0, 'nothing was issued');
+  t.equal((ctx.services.db.$client.prepare('select count(*) as n from credentials').get() as { n: number }).n, 0, 'nothing was issued');
 });
 
 t.test('header problems are reported once, with the columns the service knows', async (t) => {
@@ -126,5 +126,4 @@ t.test('uploads: multipart form, missing achievement, unknown media type, Window
   t.match(garbled.json().errors[0].fix, /CSV UTF-8/);
   const admin = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...ctx.admin, 'content-type': 'text/csv' }, payload: csv });
   t.equal(admin.statusCode, 403);
-  await ctx.services.db.$client.prepare('select 1').get();
 });
