@@ -103,7 +103,9 @@ if (!chromium) {
     t.equal(first?.status(), 200);
     t.equal(await reader.locator('html').getAttribute('dir'), 'rtl');
     t.equal(await reader.evaluate(() => getComputedStyle(document.body).direction), 'rtl', 'laid out right to left');
-    const card = reader.locator('article.credential').first();
+    // Both credentials were added at the same instant of the test clock: find the mason's card by its content.
+    const masonCard = () => reader.locator('article.credential', { hasText: 'Maçon (CNC' });
+    const card = masonCard();
     t.match(await card.locator('.verdict').innerText(), 'شهادة أصلية وسارية المفعول');
     t.match(await card.locator('.recognition .answer').innerText(), 'المغرب', 'recognition in the Moroccan framework, chosen from ar-MA');
     t.match(await card.locator('.basis').innerText(), 'إرشادي');
@@ -119,17 +121,17 @@ if (!chromium) {
     await reader.locator('nav.languages a[hreflang=fr]').click();
     await reader.waitForURL(/lang=fr/);
     t.equal(await reader.locator('html').getAttribute('dir'), 'ltr');
-    await reader.locator('article.credential').first().locator('select[name=framework]').selectOption('es-mecu');
-    await reader.locator('article.credential').first().getByRole('button', { name: 'Afficher' }).click();
+    await masonCard().locator('select[name=framework]').selectOption('es-mecu');
+    await masonCard().getByRole('button', { name: 'Afficher' }).click();
     await reader.waitForURL(/framework=es-mecu/);
-    t.match(await reader.locator('article.credential').first().locator('.recognition .answer').innerText(), /MECU|Espagne|espagnol/i);
+    t.match(await masonCard().locator('.recognition .answer').innerText(), /MECU|Espagne|espagnol/i);
     await shot(reader, 'share-fr-phone');
 
-    // The issuer revokes the first credential: the employer sees it.
+    // The issuer revokes the mason's credential: the employer sees it.
     await setStatus(ctx, auth, mason.vc.id, 'revocation', true);
     await reader.reload();
-    t.equal(await reader.locator('article.credential').first().getAttribute('data-verdict'), 'revoked');
-    t.match(await reader.locator('article.credential').first().locator('.verdict').innerText(), 'Révoquée');
+    t.equal(await masonCard().getAttribute('data-verdict'), 'revoked');
+    t.match(await masonCard().locator('.verdict').innerText(), 'Révoquée');
     await shot(reader, 'share-fr-revoked-phone');
 
     // The worker withdraws the link: 410 for the employer.
