@@ -4,7 +4,7 @@ import { claimIntoNewWallet, createShare, FORM, HTML, issueFor, JSON_ACCEPT, pat
 
 const DAY = 86_400_000;
 
-async function walletWithCredential(t: Tap.Test, options: Parameters<typeof issueFor>[2] = {}) {
+async function walletWithCredential(t: Parameters<typeof buildTestApp>[0], options: Parameters<typeof issueFor>[2] = {}) {
   const ctx = await buildTestApp(t);
   const issuer = await ctx.issuer();
   const { vc, claimOffer } = await issueFor(ctx, issuer.auth, options);
