@@ -5,6 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServices } from './services.js';
 import { ensureAdminToken } from './orgs/tokens.js';
 
+/** Set by the primary for each cluster worker: which share of batch rows it issues. */
+const WORKER_INDEX_VARIABLE = 'PASSERELLE_WORKER_INDEX';
+
 function configOrExit(): Config {
   try {
     return loadConfig();
@@ -32,9 +35,12 @@ function announce(config: Config, generatedAdminToken: string | undefined) {
 async function serve(config: Config, onListening: (generatedAdminToken: string | undefined) => void) {
   const services = createServices(config);
   const generatedAdminToken = cluster.isPrimary ? ensureAdminToken(services.repos.tokens, config.adminToken, services.now()) : undefined;
+  // Each cluster worker issues its own share of every batch's rows; the primary numbers them (see primary()).
+  const workerIndex = process.env[WORKER_INDEX_VARIABLE];
   const app = await buildApp({
     services,
     logger: { level: config.logLevel },
+    ...(workerIndex !== undefined ? { batchShare: { index: Number(workerIndex), count: config.workers } } : {}),
     ...(config.tls ? { https: { cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) } } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
@@ -59,15 +65,21 @@ async function primary(config: Config) {
   services.close();
   let listening = 0;
   let stopping = false;
-  const fork = () => cluster.fork().on('listening', () => {
-    if (++listening === config.workers) announce(config, generatedAdminToken);
-  });
-  for (let i = 0; i < config.workers; i++) fork();
+  const indexOf = new Map<number, number>();
+  const fork = (index: number) => {
+    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
+    indexOf.set(worker.id, index);
+    worker.on('listening', () => {
+      if (++listening === config.workers) announce(config, generatedAdminToken);
+    });
+  };
+  for (let i = 0; i < config.workers; i++) fork(i);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     console.error(`worker ${worker.process.pid} stopped (${signal ?? `exit code ${code}`}); starting another`);
     listening--;
-    fork();
+    // The replacement takes over the same share of batch rows.
+    fork(indexOf.get(worker.id)!);
   });
   const shutdown = (signal: NodeJS.Signals) => {
     stopping = true;

@@ -6,7 +6,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin, type Principal } from '../orgs/tokens.js';
 import { CREDENTIAL_FORMATS } from '../credentials/issue.js';
 import { issueDepsActingAs } from '../audit/actingAs.js';
-import { ROW_STATES, type RowState } from '../db/repositories/training.js';
+import { ROW_STATES, type RowShare, type RowState } from '../db/repositories/training.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 import { BatchRunner } from '../training/batchRunner.js';
 import { batchView, createBatch } from '../training/batches.js';
@@ -70,11 +70,12 @@ const batchParams = { type: 'object', required: ['id'], properties: { id: { type
  * Batch issuance: POST a recipient file, every row is checked before anything is issued, then a background runner
  * issues the rows (resumed after a restart). Parsers and limits for CSV, JSON Lines and multipart stay inside this plugin.
  */
-export default async function batchRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export default async function batchRoutes(app: FastifyInstance, { services, share }: { services: Services; share?: RowShare }) {
   const runner = new BatchRunner({
     db: services.db, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
     issueDeps: issueDepsActingAs(services, null), baseUrl: services.config.baseUrl, now: services.now,
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
+    share,
   });
   app.addHook('onReady', async () => runner.start());
   app.addHook('onClose', async () => runner.stop());

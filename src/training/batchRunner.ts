@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
 import { IndexTakenError, type CredentialRecord, type CredentialRepository, type StatusReservation } from '../db/repositories/credentials.js';
-import type { AchievementRepository, BatchRecord, BatchRepository, BatchRowRecord } from '../db/repositories/training.js';
+import { WHOLE_BATCH, type AchievementRepository, type BatchRecord, type BatchRepository, type BatchRowRecord, type RowShare } from '../db/repositories/training.js';
 import type { StatusListService } from '../credentials/statusLists.js';
 import { issueCredential, type CredentialFormat, type IssueDeps, type IssuedCredential } from '../credentials/issue.js';
 import { AppError } from '../errors.js';
@@ -19,9 +19,13 @@ export interface BatchRunnerDeps {
   /** Rows signed at once: signing is mostly CPU, so a few overlap I/O without starving HTTP requests. */
   concurrency?: number;
   onError?: (error: unknown, context: Record<string, unknown>) => void;
+  /** This process's share of every batch's rows when several processes issue (default: all rows). */
+  share?: RowShare;
 }
 
 const ROWS_PER_FETCH = 64;
+/** With several processes, a batch may be queued through another one: look for work this often when idle. */
+const SHARED_POLL_MS = 1000;
 /** Same bound as issueCredential's: a collision needs two writers to draw the same index of 131,072. */
 const MAX_INDEX_ATTEMPTS = 5;
 
@@ -36,8 +40,12 @@ interface Deferred { record: CredentialRecord; reservations: StatusReservation[]
 export class BatchRunner {
   private loop: Promise<void> | undefined;
   private stopping = false;
+  private poll: NodeJS.Timeout | undefined;
+  private readonly share: RowShare;
 
-  constructor(private readonly deps: BatchRunnerDeps) {}
+  constructor(private readonly deps: BatchRunnerDeps) {
+    this.share = deps.share ?? WHOLE_BATCH;
+  }
 
   /** Resumes whatever a previous process left unfinished. */
   start(): void {
@@ -48,16 +56,20 @@ export class BatchRunner {
   /** Called when a batch is queued; a no-op when the runner is already busy (it takes queued batches in turn). */
   wake(): void {
     if (this.loop || this.stopping) return;
+    clearTimeout(this.poll);
     this.loop = this.run().finally(() => {
       this.loop = undefined;
+      if (this.stopping) return;
       // A batch queued while the loop was finishing must not wait for the next wake-up.
-      if (!this.stopping && this.deps.batches.nextUnfinished()) this.wake();
+      if (this.deps.batches.nextUnfinished(this.share)) this.wake();
+      else if (this.share.count > 1) this.poll = setTimeout(() => this.wake(), SHARED_POLL_MS).unref();
     });
   }
 
   /** Lets the rows being signed finish, then stops; pending rows stay pending for the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.poll);
     await this.loop;
   }
 
@@ -68,7 +80,7 @@ export class BatchRunner {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const batch = this.deps.batches.nextUnfinished();
+      const batch = this.deps.batches.nextUnfinished(this.share);
       if (!batch) return;
       try {
         await this.runBatch(batch);
@@ -88,7 +100,7 @@ export class BatchRunner {
     const achievement = requireAchievement(achievements, organisation, batch.achievementId, batch.achievementVersion);
     const concurrency = Math.max(1, this.deps.concurrency ?? 2);
     for (;;) {
-      const rows = batches.pendingRows(batch.id, ROWS_PER_FETCH);
+      const rows = batches.pendingRows(batch.id, ROWS_PER_FETCH, this.share);
       if (rows.length === 0) break;
       let next = 0;
       const worker = async () => {
@@ -101,7 +113,8 @@ export class BatchRunner {
       await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
       if (this.stopping) return;
     }
-    batches.markCompleted(batch.id, this.now());
+    // Other processes may still be issuing their share; the last one to finish closes the batch.
+    if (!batches.hasPendingRows(batch.id)) batches.markCompleted(batch.id, this.now());
   }
 
   private async issueRow(batch: BatchRecord, organisation: Organisation, achievement: Achievement, row: BatchRowRecord): Promise<void> {
@@ -171,10 +184,10 @@ export class BatchRunner {
 
   private failPending(batch: BatchRecord, outcome: Record<string, unknown>): void {
     const now = this.now();
-    for (let rows = this.deps.batches.pendingRows(batch.id, 1000); rows.length > 0; rows = this.deps.batches.pendingRows(batch.id, 1000)) {
+    for (let rows = this.deps.batches.pendingRows(batch.id, 1000, this.share); rows.length > 0; rows = this.deps.batches.pendingRows(batch.id, 1000, this.share)) {
       for (const row of rows) this.deps.batches.markFailed(batch.id, row.line, outcome, now);
     }
-    this.deps.batches.markCompleted(batch.id, now);
+    if (!this.deps.batches.hasPendingRows(batch.id)) this.deps.batches.markCompleted(batch.id, now);
   }
 
   private now(): string {

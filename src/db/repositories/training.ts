@@ -2,6 +2,14 @@ import { and, asc, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { achievements, batchRows, batches } from '../schema-training.js';
 
+/**
+ * The rows one process issues when several share the work (PASSERELLE_WORKERS): those whose line number leaves
+ * remainder `index` when divided by `count`. Shares never overlap, so no row is signed twice.
+ */
+export interface RowShare { index: number; count: number }
+export const WHOLE_BATCH: RowShare = { index: 0, count: 1 };
+const inShare = (share: RowShare) => (share.count === 1 ? sql`1 = 1` : sql`${batchRows.line} % ${share.count} = ${share.index}`);
+
 export type AchievementRecord = typeof achievements.$inferSelect;
 export type BatchRecord = typeof batches.$inferSelect;
 export type BatchRowRecord = typeof batchRows.$inferSelect;
@@ -68,9 +76,20 @@ export class BatchRepository {
   }
 
   /** The oldest batch not completed: batches run one after the other, in the order they were sent. */
-  nextUnfinished(): BatchRecord | undefined {
-    return this.db.select().from(batches).where(inArray(batches.state, ['queued', 'running']))
+  /**
+   * The oldest queued or running batch with work for this share of rows: pending rows of its own, or none left at all
+   * (so that it gets marked completed even if the process that issued its last row stopped just before).
+   */
+  nextUnfinished(share: RowShare = WHOLE_BATCH): BatchRecord | undefined {
+    const pendingInShare = sql`exists (select 1 from ${batchRows} where ${batchRows.batchId} = ${batches.id} and ${batchRows.state} = 'pending' and ${inShare(share)})`;
+    const nothingPending = sql`not exists (select 1 from ${batchRows} where ${batchRows.batchId} = ${batches.id} and ${batchRows.state} = 'pending')`;
+    return this.db.select().from(batches)
+      .where(and(inArray(batches.state, ['queued', 'running']), sql`(${pendingInShare} or ${nothingPending})`))
       .orderBy(asc(batches.createdAt)).limit(1).get();
+  }
+
+  hasPendingRows(batchId: string): boolean {
+    return this.pendingRows(batchId, 1).length > 0;
   }
 
   markRunning(id: string, now: string): void {
@@ -91,8 +110,8 @@ export class BatchRepository {
     });
   }
 
-  pendingRows(batchId: string, limit: number): BatchRowRecord[] {
-    return this.db.select().from(batchRows).where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, 'pending')))
+  pendingRows(batchId: string, limit: number, share: RowShare = WHOLE_BATCH): BatchRowRecord[] {
+    return this.db.select().from(batchRows).where(and(eq(batchRows.batchId, batchId), eq(batchRows.state, 'pending'), inShare(share)))
       .orderBy(asc(batchRows.line)).limit(limit).all();
   }
 
