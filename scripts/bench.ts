@@ -34,6 +34,8 @@ const ORG = 'bench-centre';
 interface Row extends Figures { name: string; group: string; format?: Format; op?: string; baseline?: string; ratio?: number; extra?: Record<string, number> }
 const rows: Row[] = [];
 
+const ms = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(1)).padStart(6);
+
 function log(message: string) { process.stdout.write(`${message}\n`); }
 
 function runJob(job: Job): Promise<JobResult> {
@@ -48,7 +50,7 @@ function runJob(job: Job): Promise<JobResult> {
 function add(row: Row) {
   rows.push(row);
   const ratio = row.ratio === undefined ? '' : `  ${row.ratio.toFixed(2)}x baseline`;
-  log(`  ${row.name.padEnd(44)} ${row.opsPerSec.toFixed(1).padStart(8)} ops/s  p50 ${row.p50Ms.toFixed(1).padStart(6)} ms  p99 ${row.p99Ms.toFixed(1).padStart(6)} ms  RSS ${(row.peakRssMb ?? NaN).toFixed(0).padStart(4)} MB${ratio}`);
+  log(`  ${row.name.padEnd(44)} ${row.opsPerSec.toFixed(1).padStart(8)} ops/s  p50 ${ms(row.p50Ms)} ms  p99 ${ms(row.p99Ms)} ms  RSS ${(row.peakRssMb ?? NaN).toFixed(0).padStart(4)} MB${ratio}`);
 }
 
 // ---- setup: a data dir, an organisation with its key, a token ----
@@ -167,13 +169,62 @@ for (const workers of [1, 2]) {
   }
 }
 
-// ---- batch issuance ----
-log(`\nBatch issuance: the service's issueCredential over worker threads (POST /batches not measured yet)`);
-const single = await runJob({ kind: 'batch', env, orgSlug: ORG, count: Math.max(200, Math.round(batchCount / 5)), threads: 1, format: 'eddsa-rdfc-2022', issuer: 'domain-loop' });
-add({ ...single, name: `batch ${single.ops} on 1 thread (single-core loop)`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', single.opsPerSec) });
+// ---- batch issuance, end to end through POST /batches ----
+/** The recipient file a centre uploads: one row per trainee. */
+function cohortCsv(count: number, seed: string): string {
+  const rows = Array.from({ length: count }, (_, i) => `${seed}-${i + 1},Trainee ${i + 1},trainee.${seed}.${i + 1}@example.org,pass`);
+  return `key,name,email,result\r\n${rows.join('\r\n')}\r\n`;
+}
+
+const BENCH_ACHIEVEMENT = {
+  id: 'bench-macon', language: 'fr',
+  name: { fr: 'Maçon qualifié', en: 'Qualified bricklayer' },
+  description: { fr: 'Pose de briques et de blocs, sécurité sur chantier.', en: 'Laying bricks and blocks, site safety.' },
+  criteria: { narrative: { fr: 'Évaluation pratique sur chantier.', en: 'Practical assessment on site.' } },
+  levels: [{ targetUrl: 'http://data.europa.eu/snb/eqf/3' }, { targetFramework: 'CNC', targetCode: '3' }],
+  occupation: '7112.1',
+  resultDescriptions: [{ id: 'practical', name: { fr: 'Épreuve pratique', en: 'Practical test' }, resultType: 'RubricCriterionLevel', rubricLevels: [{ id: 'pass', name: { fr: 'Réussi', en: 'Passed' } }] }],
+};
+
+/** Largest peak RSS among the server's processes (each cluster worker is a process of its own). */
+async function largestProcessRssMb(pids: number[]): Promise<number> {
+  const sizes = await Promise.all(pids.map((pid) => peakRssOfPids([pid])));
+  return Math.max(...sizes.map((size) => size ?? 0));
+}
+
+async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<Figures & { largestProcessRssMb: number }> {
+  const server = await startServer(workers);
+  try {
+    const auth = { authorization: `Bearer ${issueToken}` };
+    if (seed === 'w1') await post(`/orgs/${ORG}/achievements`, BENCH_ACHIEVEMENT, auth);
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/batches?achievement=${BENCH_ACHIEVEMENT.id}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: cohortCsv(count, seed) });
+    if (response.status !== 202) throw new Error(`POST /batches: ${response.status} ${await response.text()}`);
+    const { id } = (await response.json()) as { id: string };
+    let batch: { state: string; counts: Record<string, number> };
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      batch = (await (await fetch(`${baseUrl}/batches/${id}?limit=0`, { headers: auth })).json()) as typeof batch;
+    } while (batch.state !== 'completed');
+    const seconds = (performance.now() - started) / 1000;
+    if (batch.counts.issued !== count) throw new Error(`batch issued ${batch.counts.issued} of ${count}: ${JSON.stringify(batch.counts)}`);
+    const pids = serverPids(server);
+    return {
+      ops: count, seconds, opsPerSec: count / seconds,
+      peakRssMb: await peakRssOfPids(pids), largestProcessRssMb: await largestProcessRssMb(pids),
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+log('\nBatch issuance end to end: POST /batches (CSV), polled until completed');
+const single = await runBatchOverHttp(1, Math.max(500, Math.round(batchCount / 5)), 'w1');
+add({ ...single, name: `batch ${single.ops} rows, PASSERELLE_WORKERS=1 (one core)`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', single.opsPerSec) });
 const threads = Math.max(2, Math.min(os.cpus().length, 8));
-const batch = await runJob({ kind: 'batch', env, orgSlug: ORG, count: batchCount, threads, format: 'eddsa-rdfc-2022', issuer: 'domain-loop' });
-add({ ...batch, name: `batch ${batch.ops} on ${threads} threads`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', batch.opsPerSec) });
+const batch = await runBatchOverHttp(threads, batchCount, `w${threads}`);
+add({ ...batch, name: `batch ${batch.ops} rows, PASSERELLE_WORKERS=${threads}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', batch.opsPerSec) });
+log(`  largest single process during the ${batch.ops}-row batch: ${batch.largestProcessRssMb.toFixed(0)} MB (all ${threads} workers and the primary together: ${batch.peakRssMb!.toFixed(0)} MB)`);
 
 // ---- a status list with a million entries ----
 log(`\nVerification against a status list with ${statusEntries.toLocaleString('en')} issued entries`);
@@ -189,10 +240,10 @@ const inProcessVerify = find('in-process verify eddsa-rdfc-2022');
 const targets = [
   { name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs baseline loop', unit: 'x', measured: httpVerify1.ratio!, required: 0.9 },
   { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7 },
-  { name: `batch issuance on ${threads} threads vs single-core loop`, unit: 'x', measured: batch.opsPerSec / single.opsPerSec, required: 1.7 },
+  { name: `batch issuance with ${threads} workers vs one`, unit: 'x', measured: batch.opsPerSec / single.opsPerSec, required: 1.7 },
   { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 2 },
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
-  { name: `peak RSS during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.peakRssMb!, required: 300, atMost: true },
+  { name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.largestProcessRssMb, required: 300, atMost: true },
 ].map((t) => ({ ...t, met: t.atMost ? t.measured <= t.required : t.measured >= t.required }));
 
 log('\nTargets');
@@ -205,7 +256,7 @@ const report = {
   notes: [
     'Ratios compare each figure with the bare-library loop measured in the same run (baseline rows).',
     'The baseline verify uses a stub checkStatus; the service also checks the status list, the issuer DID and the dates.',
-    'Batch issuance runs the service\'s issueCredential in worker threads: POST /batches is not measured yet.',
+    'Batch issuance goes through POST /batches and is timed from the upload to the completed batch; with several workers each issues its share of the rows.',
     'HTTP runs share the 2 cores with autocannon itself.',
   ],
   results: rows,

@@ -3,8 +3,9 @@ export interface Figures {
   ops: number;
   seconds: number;
   opsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
+  /** Per-operation latencies; absent for a batch, which is measured as a whole (rows per second). */
+  p50Ms?: number;
+  p99Ms?: number;
   peakRssMb?: number;
 }
 

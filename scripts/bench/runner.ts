@@ -7,12 +7,10 @@ import { loadConfig } from '../../src/config.js';
 import { createBareLibrary, type BareKey, type DidDocuments } from './bareLibrary.js';
 import { sampleCredential, type Format } from './fixture.js';
 import { peakRssMb, runFor, type Figures } from './measure.js';
-import { runBatch, type BatchJob } from './batch.js';
 
 export type Job =
   | { kind: 'bare'; op: 'issue' | 'verify'; format: Format; key: BareKey; didDocuments: DidDocuments; durationMs: number; warmupMs: number }
   | { kind: 'service'; op: 'issue' | 'verify' | 'verifyProof'; format: Format; env: Record<string, string>; orgSlug: string; durationMs: number; warmupMs: number }
-  | ({ kind: 'batch' } & BatchJob)
   | { kind: 'statusList'; env: Record<string, string>; orgSlug: string; entries: number; durationMs: number; warmupMs: number };
 
 export type JobResult = Figures & { extra?: Record<string, number> };
@@ -113,7 +111,6 @@ process.on('message', async (job: Job) => {
     let result: JobResult;
     if (job.kind === 'bare') result = await bare(job);
     else if (job.kind === 'service') result = await service(job);
-    else if (job.kind === 'batch') result = await runBatch(job);
     else result = await statusList(job);
     process.send!({ ok: true, result: { ...result, peakRssMb: result.peakRssMb ?? peakRssMb() } }, () => process.exit(0));
   } catch (error) {

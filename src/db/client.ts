@@ -22,7 +22,23 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  beginTransactionsImmediately(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return db;
+}
+
+/**
+ * Every transaction takes the write lock when it begins (BEGIN IMMEDIATE) instead of at its first write. With several
+ * processes on one file (PASSERELLE_WORKERS), a deferred transaction that reads and then writes fails at once with
+ * "database is locked" when another process wrote meanwhile; an immediate one waits its turn (busy_timeout).
+ * drizzle asks for the "deferred" variant by default, so that variant is the immediate one here.
+ */
+function beginTransactionsImmediately(sqlite: Database.Database): void {
+  const transaction = sqlite.transaction.bind(sqlite);
+  sqlite.transaction = ((fn: (...args: never[]) => unknown) => {
+    const variants = transaction(fn);
+    const { immediate, exclusive } = variants;
+    return Object.assign((...args: never[]) => immediate(...args), { default: immediate, deferred: immediate, immediate, exclusive });
+  }) as typeof sqlite.transaction;
 }
