@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { slugParams, localisedText } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
 import { forbidden } from '../errors.js';
@@ -7,15 +8,7 @@ import { requireOrganisation } from '../orgs/organisations.js';
 import { grantAccreditation, requireAuthority, withdrawAccreditation, type GrantRequest } from '../trust/accreditations.js';
 import { exportList, importList, MAX_LIST_ENTRIES, type TrustedIssuerList } from '../trust/trustedIssuerList.js';
 
-const slugParams = {
-  type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } },
-} as const;
 
-const localisedText = {
-  type: 'object', minProperties: 1, maxProperties: 20,
-  propertyNames: { pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
-  additionalProperties: { type: 'string', minLength: 1, maxLength: 300 },
-} as const;
 
 const scopeSchema = {
   type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
+import { SLUG_PATTERN } from '../http/schemas.js';
 import { authorise } from '../orgs/tokens.js';
 import { requireOrganisation } from '../orgs/organisations.js';
 import {
@@ -10,7 +11,7 @@ import {
 import { OPEN_BADGES_CONTEXT, VC_V2_CONTEXT } from '../training/achievementCredential.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 
-const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } as const;
+const slug = { type: 'string', pattern: SLUG_PATTERN } as const;
 const achievementId = { type: 'string', pattern: ACHIEVEMENT_ID_PATTERN, description: 'lowercase letters, digits and hyphens (used in the public URL)' } as const;
 
 const text = (maxLength: number) => ({

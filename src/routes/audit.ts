@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { slugParams } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
 import { badRequest } from '../errors.js';
 import { authorise } from '../orgs/tokens.js';
 import { requireOrganisation } from '../orgs/organisations.js';
 
-const slugParams = {
-  type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } },
-} as const;
 
 const MAX_PAGE = 500;
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { SLUG_PATTERN, slugParams, localisedText } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
 import { forbidden } from '../errors.js';
@@ -9,16 +10,7 @@ import { TOKEN_SCOPES, authorise, createToken, isBootstrapAdmin, parseLifetime, 
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { organisationsActingAs } from '../audit/actingAs.js';
 
-const slugParams = {
-  type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$' } },
-} as const;
 
-const localisedText = {
-  type: 'object', minProperties: 1, maxProperties: 20,
-  propertyNames: { pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
-  additionalProperties: { type: 'string', minLength: 1, maxLength: 300 },
-  description: 'Text per language (BCP 47 tag): {"fr": "...", "en": "..."}',
-} as const;
 
 export default async function organisationRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const deps = { organisations: services.repos.organisations, keyStore: services.keyStore, baseUrl: services.config.baseUrl, now: services.now };
@@ -31,7 +23,7 @@ export default async function organisationRoutes(app: FastifyInstance, { service
       body: {
         type: 'object', additionalProperties: false, required: ['slug', 'name', 'country', 'kind'],
         properties: {
-          slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,62}$', description: 'lowercase letters, digits and hyphens; used in URLs and did:web' },
+          slug: { type: 'string', pattern: SLUG_PATTERN, description: 'lowercase letters, digits and hyphens; used in URLs and did:web' },
           name: localisedText,
           country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' },
           kind: { type: 'string', enum: [...ORGANISATION_KINDS] },

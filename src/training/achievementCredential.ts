@@ -3,11 +3,12 @@ import { badRequest } from '../errors.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 import { openBadgeAchievement, resultDescriptionUri, rubricLevelUri, achievementUrl, type Achievement } from './achievements.js';
 import { textIn } from './language.js';
+import { CONTEXTS } from '../credentials/contexts/index.js';
 
 type JsonObject = Record<string, unknown>;
 
-export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
-export const OPEN_BADGES_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+export const VC_V2_CONTEXT = CONTEXTS.credentialsV2;
+export const OPEN_BADGES_CONTEXT = CONTEXTS.openBadges303;
 
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
