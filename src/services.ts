@@ -64,7 +64,7 @@ export function createServices(config: Config, now: () => Date = () => new Date(
     config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
     verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, now },
-    wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now }),
+    wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: keyStore.namedSecret('batch-claim-codes') }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ db, entries: repos.audit, now }),
     close: () => db.$client.close(),

@@ -43,6 +43,23 @@ export class KeyStore {
     return { publicKeyMultibase: keyPair.publicKeyMultibase };
   }
 
+  /**
+   * A random 32-byte service secret kept like a private key (0600, encrypted when a secret is configured), created
+   * on first use. The same name gives the same secret in every process and after restarts.
+   */
+  namedSecret(name: string): Buffer {
+    const file = this.fileOf(name);
+    if (!fs.existsSync(file)) {
+      try {
+        fs.writeFileSync(file, JSON.stringify(this.seal(crypto.randomBytes(32))), { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another process created it first: use theirs.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    return this.open(JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile);
+  }
+
   /** Loads (once per process) the key for signing as verification method `vmId` of `controller`. */
   load(keyId: string, vmId: string, controller: string): Promise<SigningKey> {
     let key = this.loaded.get(vmId);

@@ -76,7 +76,15 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
     issueDeps: issueDepsActingAs(services, null), baseUrl: services.config.baseUrl, now: services.now,
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
     share,
+    // Each recipient gets a claim offer; its link is shown again in the row (GET /batches/<id>).
+    onRowIssued: (issued, recipient) => {
+      services.wallet.createBatchClaimOffer(issued, { name: recipient.name, email: recipient.email, phone: recipient.phone, did: recipient.did });
+    },
   });
+  const viewDeps = {
+    batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl,
+    claimUrlOf: (credentialId: string) => services.wallet.batchClaimUrl(credentialId),
+  };
   app.addHook('onReady', async () => runner.start());
   app.addHook('onClose', async () => runner.stop());
 
@@ -133,7 +141,7 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
       baseUrl: services.config.baseUrl, now: services.now,
     }, { organisation, ...upload });
     if (created) runner.wake();
-    const view = batchView({ batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl }, batch, organisation, { offset: 0, limit: 0 });
+    const view = batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 });
     // The same file again is the same batch: 200 and its current state instead of 202 and a new one.
     return reply.status(created ? 202 : 200).header('location', `/batches/${batch.id}`).send({ ...view, resubmitted: !created });
   });
@@ -145,9 +153,8 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
     },
   }, async (request) => {
     const organisation = issuingOrganisation(principalOf(services, request));
-    const deps = { batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl };
     return services.repos.batches.listFor(organisation.id, Number(request.query.limit ?? 50))
-      .map((batch) => batchView(deps, batch, organisation, { offset: 0, limit: 0 }));
+      .map((batch) => batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 }));
   });
 
   app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string; state?: RowState } }>('/batches/:id', {
@@ -165,7 +172,7 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   }, async (request) => {
     const { batch, organisation } = requireBatch(request);
     const { offset = '0', limit = '1000', state } = request.query;
-    return batchView({ batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl }, batch, organisation,
+    return batchView(viewDeps, batch, organisation,
       { offset: Number(offset), limit: Math.min(Number(limit), MAX_ROWS), ...(state ? { state } : {}) });
   });
 

@@ -21,6 +21,8 @@ export interface BatchRunnerDeps {
   onError?: (error: unknown, context: Record<string, unknown>) => void;
   /** This process's share of every batch's rows when several processes issue (default: all rows). */
   share?: RowShare;
+  /** Runs inside the transaction that marks a row issued (the claim offer for its recipient). */
+  onRowIssued?: (issued: IssuedCredential, recipient: Recipient) => void;
 }
 
 const ROWS_PER_FETCH = 64;
@@ -168,6 +170,7 @@ export class BatchRunner {
       if (issueDeps.credentials.byId(row.credentialId)) return 'already-issued' as const;
       issueDeps.credentials.recordIssued(recorded.record, recorded.reservations, recorded.now);
       batches.markIssued(batch.id, row.line, JSON.stringify(issued.verifiableCredential), this.now());
+      this.deps.onRowIssued?.(issued, row.recipient as unknown as Recipient);
       return 'issued' as const;
     })();
     if (outcome === 'already-issued') this.skipAlreadyIssued(batch, row);

@@ -99,23 +99,24 @@ export interface RowView {
   name: string;
   state: RowState;
   credentialId?: string;
-  /** The link the recipient opens to claim the credential into a wallet, once claim offers exist for batch rows. */
+  /** The link the recipient opens to claim the credential into a wallet (single use, valid 30 days). */
   claimUrl?: string;
   outcome?: Record<string, unknown>;
 }
 
-export function rowView(row: BatchRowRecord): RowView {
+export function rowView(row: BatchRowRecord, claimUrlOf?: (credentialId: string) => string): RowView {
   return {
     line: row.line, key: row.rowKey, name: String(row.recipient.name ?? ''), state: row.state as RowState,
     ...(row.state === 'issued' || row.outcome?.code === 'already-issued' ? { credentialId: row.credentialId } : {}),
+    ...(row.state === 'issued' && claimUrlOf ? { claimUrl: claimUrlOf(row.credentialId) } : {}),
     ...(row.outcome ? { outcome: row.outcome } : {}),
   };
 }
 
-export function batchView(deps: Pick<BatchDeps, 'batches' | 'now' | 'baseUrl'>, batch: BatchRecord, organisation: Organisation,
-  page: { offset: number; limit: number; state?: RowState }) {
+export function batchView(deps: Pick<BatchDeps, 'batches' | 'now' | 'baseUrl'> & { claimUrlOf?: (credentialId: string) => string },
+  batch: BatchRecord, organisation: Organisation, page: { offset: number; limit: number; state?: RowState }) {
   const progress = batchProgress(deps, batch);
-  const rows = deps.batches.rows(batch.id, page).map(rowView);
+  const rows = deps.batches.rows(batch.id, page).map((row) => rowView(row, deps.claimUrlOf));
   return {
     id: batch.id,
     organisation: organisation.slug,

@@ -17,6 +17,13 @@ export const looksLikeSecret = (value: string): boolean => SECRET_PATTERN.test(v
 export const shareTokenFor = (walletSecret: string, shareLinkId: string): string =>
   crypto.createHmac('sha256', walletSecret).update(`share-link:${shareLinkId}`).digest('base64url');
 
+/**
+ * The claim code of a credential issued in a batch, derived from a service secret: the batch's progress page can show
+ * each row's claim link again, yet the database stores only the code's hash.
+ */
+export const batchClaimCodeFor = (serviceSecret: Buffer, credentialId: string): string =>
+  crypto.createHmac('sha256', serviceSecret).update(`batch-claim:${credentialId}`).digest('base64url');
+
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 
 export function hashPassphrase(passphrase: string): string {

@@ -8,7 +8,7 @@ import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential,
 import type { IssuedCredential } from '../credentials/issue.js';
 import { AttemptLimiter } from './attemptLimiter.js';
 import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
-import { hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
+import { batchClaimCodeFor, hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
 
 const DAY_MS = 86_400_000;
 export const SHARE_DAYS = { min: 1, max: 365, default: 30 } as const;
@@ -26,6 +26,8 @@ export interface WalletServiceDeps {
   repo: WalletRepository;
   baseUrl: string;
   now: () => Date;
+  /** Derives batch rows' claim codes (KeyStore.namedSecret). */
+  batchClaimSecret: Buffer;
 }
 
 export class WalletService {
@@ -46,9 +48,8 @@ export class WalletService {
   // Claim offers
 
   /** Called right after issuance: a one-time link the person opens to add the credential to a wallet. */
-  createClaimOffer(issued: IssuedCredential, holder: HolderInput): ClaimOfferCreated {
+  createClaimOffer(issued: IssuedCredential, holder: HolderInput, code: string = newSecret()): ClaimOfferCreated {
     const details = holderDetailsOf(holder);
-    const code = newSecret();
     const now = this.deps.now();
     const expiresAt = new Date(now.getTime() + (holder.claimValidForDays ?? DEFAULT_CLAIM_DAYS) * DAY_MS).toISOString();
     this.deps.repo.insertClaimOffer({
@@ -57,6 +58,15 @@ export class WalletService {
       createdAt: now.toISOString(), expiresAt, claimedAt: null, claimedByWalletId: null,
     });
     return { url: this.claimUrl(code), expiresAt };
+  }
+
+  /** A batch row's claim offer, whose link GET /batches/<id> can show again (see batchClaimCodeFor). */
+  createBatchClaimOffer(issued: IssuedCredential, holder: HolderInput): ClaimOfferCreated {
+    return this.createClaimOffer(issued, holder, batchClaimCodeFor(this.deps.batchClaimSecret, issued.id));
+  }
+
+  batchClaimUrl(credentialId: string): string {
+    return this.claimUrl(batchClaimCodeFor(this.deps.batchClaimSecret, credentialId));
   }
 
   /** The offer behind a code, still claimable; 404 unknown, 410 used or expired. */
