@@ -4,7 +4,7 @@
  */
 import { badRequest } from '../errors.js';
 import { registry, requireFramework, requireLevel, splitRef } from './registry.js';
-import type { Agreement, Basis, Edge, Framework, LanguageMessages, Level, Registry, Relation, Source, Text } from './types.js';
+import type { Agreement, Basis, Edge, Framework, LanguageMessages, Level, Registry, Relation, Text } from './types.js';
 
 /** Label order: a path is labelled with its weakest basis. */
 export const BASIS_STRENGTH: Record<Basis, number> = {
@@ -27,19 +27,11 @@ const INVERSE: Record<Relation, Relation> = { exact: 'exact', close: 'close', br
 /** Longest chain worth following (e.g. KNQF -> EQF -> MECES is 2); longer chains only add doubt. */
 const MAX_HOPS = 4;
 
-export interface Step {
-  from: string;
-  to: string;
-  relation: Relation;
-  basis: Basis;
-  source: Source;
-  date: string;
-  verified: boolean;
+/** A stored edge as a path uses it (without its note and origin). */
+export type Step = Pick<Edge, 'from' | 'to' | 'relation' | 'basis' | 'source' | 'date' | 'verified' | 'parties'> & {
   /** true when the stored edge was followed backwards (relation inverted). */
   inverse: boolean;
-  /** Countries bound by the agreement behind a bilateral-agreement step. */
-  parties?: string[];
-}
+};
 
 export interface RecognitionPath {
   steps: Step[];
