@@ -8,18 +8,24 @@ import type { Agreement, Basis, Edge, Framework, LanguageMessages, Level, Regist
 
 /** Label order: a path is labelled with its weakest basis. */
 export const BASIS_STRENGTH: Record<Basis, number> = {
-  'official-referencing': 4,
-  'official-comparison': 3,
-  'bilateral-agreement': 2,
-  indicative: 1,
+  'official-referencing': 7,
+  'official-comparison': 6,
+  'bilateral-agreement': 5,
+  'credential-evaluation-body': 4,
+  'accredited-claim': 3,
+  indicative: 2,
+  'issuer-claimed': 1,
 };
 
 /** Preference order: both official kinds are adopted acts, so they rank equally when choosing a path. */
 const BASIS_TIER: Record<Basis, number> = {
-  'official-referencing': 3,
-  'official-comparison': 3,
-  'bilateral-agreement': 2,
-  indicative: 1,
+  'official-referencing': 6,
+  'official-comparison': 6,
+  'bilateral-agreement': 5,
+  'credential-evaluation-body': 4,
+  'accredited-claim': 3,
+  indicative: 2,
+  'issuer-claimed': 1,
 };
 
 const INVERSE: Record<Relation, Relation> = { exact: 'exact', close: 'close', broader: 'narrower', narrower: 'broader' };
@@ -28,7 +34,8 @@ const INVERSE: Record<Relation, Relation> = { exact: 'exact', close: 'close', br
 const MAX_HOPS = 4;
 
 /** A stored edge as a path uses it (without its note and origin). */
-export type Step = Pick<Edge, 'from' | 'to' | 'relation' | 'basis' | 'source' | 'date' | 'verified' | 'parties'> & {
+export type Step = Pick<Edge, 'from' | 'to' | 'relation' | 'source' | 'date' | 'verified' | 'parties'> & {
+  basis: Basis;
   /** true when the stored edge was followed backwards (relation inverted). */
   inverse: boolean;
 };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badRequest, notFound } from '../errors.js';
 import {
-  BASES, KINDS, RELATIONS, STATUSES,
+  BASES, EDGE_BASES, KINDS, RELATIONS, STATUSES,
   type Agreement, type Descriptors, type Edge, type Framework, type LanguageMessages, type Level,
   type Messages, type OccupationEligibility, type Registry, type Source, type Text, type TypicalQualification,
 } from './types.js';
@@ -175,7 +175,7 @@ function parseEdge(c: Check, v: unknown, sourceOf: (raw: unknown, ec: Check) => 
     from,
     to,
     relation: ec.oneOf(o.relation, RELATIONS, 'relation'),
-    basis: ec.oneOf(o.basis, BASES, 'basis'),
+    basis: ec.oneOf(o.basis, EDGE_BASES, 'basis'),
     source: sourceOf(o.source, ec),
     date: ec.str(o.date, 'date'),
     verified: ec.bool(o.verified, 'verified'),

@@ -1,9 +1,8 @@
 import t from 'tap';
-import { recognise, weakestBasis, type Recognition } from '../../src/frameworks/recognition.js';
+import { BASIS_STRENGTH as STRENGTH, recognise, weakestBasis, type Recognition } from '../../src/frameworks/recognition.js';
 import { buildRegistry, listEdges, listFrameworks, readRawData } from '../../src/frameworks/registry.js';
 import type { Basis } from '../../src/frameworks/types.js';
 
-const STRENGTH: Record<Basis, number> = { 'official-referencing': 4, 'official-comparison': 3, 'bilateral-agreement': 2, indicative: 1 };
 const LANGS = ['en', 'fr', 'es', 'ar'];
 
 /** Official referencings from the facts sheet (section 1), written out here independently of the data files. */
