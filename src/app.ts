@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(credentialRoutes, routeOptions);
   await app.register(statusListRoutes, routeOptions);
   await app.register(skillRoutes);
-  await app.register(frameworkRoutes);
+  await app.register(frameworkRoutes, { baseUrl: options.services.config.baseUrl });
   await app.register(walletRoutes, routeOptions);
   await app.register(pageRoutes, routeOptions);
   await app.register(achievementRoutes, routeOptions);

@@ -3,7 +3,7 @@ import type { CredentialRecord } from '../db/repositories/credentials.js';
 import type { AssessmentCaseRecord, EvidenceRecord } from '../db/repositories/assessments.js';
 import { issueCredential, type CredentialFormat, type IssueDeps, type IssuedCredential } from '../credentials/issue.js';
 import { CONTEXTS } from '../credentials/contexts/index.js';
-import { getFramework, resolveAlignment } from '../frameworks/registry.js';
+import { getFramework, levelUri, resolveAlignment } from '../frameworks/registry.js';
 import { openBadgeAchievement, requireAchievement } from '../training/achievements.js';
 import { localised } from '../training/language.js';
 import { markCertified, referenceOf, requireCase, resultsMap, type Actor, type AssessmentDeps } from './cases.js';
@@ -46,7 +46,7 @@ function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord
   const alignment = (reference.alignment ?? []).map((a) => {
     const level = resolveAlignment(a)!;
     const framework = getFramework(level.framework)!;
-    return { type: ['Alignment'], targetName: level.title.en ?? level.code, targetUrl: level.uri, targetFramework: framework.acronym, targetCode: level.code };
+    return { type: ['Alignment'], targetName: level.title.en ?? level.code, targetUrl: levelUri(level, deps.baseUrl), targetFramework: framework.acronym, targetCode: level.code };
   });
   return {
     id: reference.url, type: ['Achievement'], name: reference.name,

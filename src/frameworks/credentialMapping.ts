@@ -6,7 +6,7 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import { findSkill, getIscoGroup, getOccupation, labelIn, type IscoGroup } from '../skills/catalogue.js';
 import type { Lang } from '../skills/types.js';
 import { LANGUAGES } from '../skills/types.js';
-import { frameworkForCountry, getFramework, listFrameworks, requireFramework, resolveAlignment } from './registry.js';
+import { frameworkForCountry, getFramework, isLevelUriOfKnownFramework, listFrameworks, requireFramework, resolveAlignment } from './registry.js';
 import { BASIS_STRENGTH, recognise, type Recognition } from './recognition.js';
 import type { Framework, Level } from './types.js';
 
@@ -59,7 +59,7 @@ function levelOf(a: Alignment): Level | null {
   const level = resolveAlignment(a);
   if (level) return level;
   const framework = knownFrameworkNamed(a.targetFramework);
-  const pointsAtLevelUri = (a.targetUrl ?? '').startsWith(EQF_URI) || listFrameworks().some((f) => (a.targetUrl ?? '').startsWith(f.levelUriBase));
+  const pointsAtLevelUri = (a.targetUrl ?? '').startsWith(EQF_URI) || isLevelUriOfKnownFramework(a.targetUrl ?? '');
   if (framework || pointsAtLevelUri) {
     const known = framework ? ` (${framework.acronym} has levels ${framework.levels.map((l) => l.code).join(', ')})` : '';
     throw badRequest('unknown-framework-level', `The alignment ${describe(a)} names no level of a known framework${known}; GET /frameworks lists them`, { alignment: a });

@@ -70,6 +70,9 @@ class Check {
     if (o.url !== null) this.str(o.url, `${what}.url`);
     if (o.url === null) this.str(o.reference, `${what}.reference (required when url is null)`);
     this.bool(o.verified, `${what}.verified`);
+    if (o.titleTranslated !== undefined) {
+      for (const [lang, title] of Object.entries(this.obj(o.titleTranslated, `${what}.titleTranslated`))) this.str(title, `${what}.titleTranslated.${lang}`);
+    }
     return o as unknown as Source;
   }
   sources(v: unknown, what: string): Source[] {
@@ -108,7 +111,7 @@ function parseLevel(c: Check, v: unknown, fw: { id: string; levelUriBase: string
     framework: fw.id,
     code,
     // The URI base lives once per framework; levels never carry their own.
-    uri: fw.levelUriBase + code,
+    uri: fw.levelUriBase + encodeURIComponent(code),
     title: lc.text(o.title, 'title'),
     descriptors: parseDescriptors(lc, o.descriptors),
     typicalQualifications: typical,
@@ -127,6 +130,9 @@ function parseFramework({ file, data }: DataFile): Framework {
   const country = o.country === null ? null : fc.str(o.country, 'country');
   if (country !== null && !/^[A-Z]{2}$/.test(country)) fc.fail(`country '${country}' must be ISO 3166-1 alpha-2 or null`);
   const levelUriBase = fc.str(o.levelUriBase, 'levelUriBase');
+  if (!/^https?:\/\//.test(levelUriBase) && levelUriBase !== mintedLevelPath(id)) {
+    fc.fail(`levelUriBase must be an official absolute URI base or the path ${mintedLevelPath(id)} (served by this service), got '${levelUriBase}'`);
+  }
   const levels = fc.arr(o.levels, 'levels').map((l) => parseLevel(fc, l, { id, levelUriBase }));
   if (levels.length === 0) fc.fail('levels must not be empty');
   const seen = new Set<string>();
@@ -349,8 +355,49 @@ export function frameworkForCountry(cc: string, reg: Registry = registry()): Fra
   throw badRequest('ambiguous-country', `${cc.toUpperCase()} has several frameworks (${candidates.map((f) => f.id).join(', ')}); name one.`);
 }
 
+/** Where this service serves a framework's levels: minted level URIs are `<base URL>/frameworks/<id>/levels/<code>`. */
+const mintedLevelPath = (frameworkId: string) => `/frameworks/${frameworkId}/levels/`;
+
+const isAbsolute = (uri: string) => /^https?:\/\//.test(uri);
+
+/** The level's URI: the official one (EQF), else the one this service mints and serves under its base URL. */
+export const levelUri = (level: Level, baseUrl: string): string => (isAbsolute(level.uri) ? level.uri : `${baseUrl}${level.uri}`);
+
+/** The framework as a SKOS concept scheme, served by this service. */
+export const frameworkUri = (framework: Framework, baseUrl: string): string => `${baseUrl}/frameworks/${framework.id}`;
+
+/**
+ * The level a URI names: an official URI (EQF), or a minted one under any origin. Minted URIs are matched by path
+ * because credentials already signed carry those of the host that issued them (up to 2026, the placeholder
+ * https://passerelle.example): the path alone names the level, and a wrong origin would claim no more than
+ * targetFramework + targetCode already can.
+ */
 export function levelByUri(uri: string, reg: Registry = registry()): Level | undefined {
-  return reg.levelsByUri.get(uri) ?? reg.levelsByUri.get(uri.replace(/\/+$/, ''));
+  const trimmed = uri.replace(/\/+$/, '');
+  if (!isAbsolute(trimmed)) return undefined;
+  const official = reg.levelsByUri.get(uri) ?? reg.levelsByUri.get(trimmed);
+  if (official) return official;
+  let path: string;
+  try {
+    path = new URL(trimmed).pathname;
+  } catch {
+    return undefined;
+  }
+  const level = reg.levelsByUri.get(path);
+  return level && !isAbsolute(level.uri) ? level : undefined;
+}
+
+/** Whether a URI has the shape of a level URI of a known framework (whether or not that level exists). */
+export function isLevelUriOfKnownFramework(uri: string, reg: Registry = registry()): boolean {
+  let path = uri;
+  if (isAbsolute(uri)) {
+    try {
+      path = new URL(uri).pathname;
+    } catch {
+      return false;
+    }
+  }
+  return listFrameworks(reg).some((f) => uri.startsWith(f.levelUriBase) || (!isAbsolute(f.levelUriBase) && path.startsWith(f.levelUriBase)));
 }
 
 const normalise = (s: string) => s.trim().toLowerCase();

@@ -47,6 +47,8 @@ export interface Source {
   title: string;
   /** The title in the source's own language, when `title` is a translation. */
   titleOriginal?: string;
+  /** When `title` is the original: the title in other languages, shown beside it (never instead of it). */
+  titleTranslated?: Text;
   /** null when only a bibliographic reference is known. */
   url: string | null;
   verified: boolean;
@@ -81,6 +83,10 @@ export interface Level {
   ref: string;
   framework: string;
   code: string;
+  /**
+   * Absolute when official (EQF: http://data.europa.eu/snb/eqf/4); otherwise the path under the service's base URL
+   * where this service serves the level (/frameworks/ma-cnc/levels/5). levelUri(level, baseUrl) makes it absolute.
+   */
   uri: string;
   title: Text;
   descriptors: Descriptors | null;
@@ -102,6 +108,7 @@ export interface Framework {
   date: string;
   statusVerified: boolean;
   statusNote: Text;
+  /** An official absolute URI base (EQF), or `/frameworks/<id>/levels/` under the service's base URL. */
   levelUriBase: string;
   descriptorsBasis: string;
   descriptorsNote?: Text;

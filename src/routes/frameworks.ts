@@ -1,11 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 // Brings in @fastify/swagger's `tags`/`summary` fields of route schemas (types only).
 import type {} from '@fastify/swagger';
 import { badRequest } from '../errors.js';
 import { destinationFramework, recognitionForCredential } from '../frameworks/credentialMapping.js';
 import { recognise } from '../frameworks/recognition.js';
-import { listEdges, listFrameworks, registry, requireFramework, requireLevel } from '../frameworks/registry.js';
+import { frameworkDocument, levelDocument } from '../frameworks/linkedData.js';
+import { listFrameworks, registry, requireFramework, requireLevel } from '../frameworks/registry.js';
 import type { Framework } from '../frameworks/types.js';
+import { AppError } from '../errors.js';
+import { negotiate } from '../http/negotiate.js';
+import { problemOf } from '../http/problems.js';
+import { pageContext, sendPage } from '../web/http.js';
+import { errorPage } from '../web/pages/error.js';
+import { frameworkPage, levelPage } from '../web/pages/level.js';
 
 const TAGS = ['frameworks'];
 
@@ -28,7 +35,10 @@ interface RecognitionQuery {
   lang?: string;
 }
 
-export default async function frameworkRoutes(app: FastifyInstance) {
+/** A framework's and a level's URI answer JSON (also JSON-LD), JSON-LD or, for browsers, a page. */
+const REPRESENTATIONS = ['application/json', 'application/ld+json', 'text/html'] as const;
+
+export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }: { baseUrl: string }) {
   // Load and validate the data when the routes are registered, not on the first request.
   registry();
 
@@ -36,14 +46,31 @@ export default async function frameworkRoutes(app: FastifyInstance) {
     schema: { tags: TAGS, summary: 'Qualification frameworks (EQF, ACQF, national frameworks of the corridors, CEFR)' },
   }, async () => ({ frameworks: listFrameworks().map(summaryOf) }));
 
+  /** Unknown ids are problem+json for programs and an error page for browsers. */
+  const answer = <T extends object>(request: FastifyRequest, reply: FastifyReply, build: () => { doc: T; page: (lang: ReturnType<typeof pageContext>) => string }) => {
+    const type = negotiate(request.headers.accept, REPRESENTATIONS);
+    reply.header('vary', 'accept');
+    if (type !== 'text/html') return reply.type(type).send(build().doc);
+    const ctx = pageContext(request, request.url.split('?')[0]!);
+    try {
+      return sendPage(reply, 200, build().page(ctx));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return sendPage(reply, error.status, errorPage(ctx, problemOf(error.status, error.code, error.detail)));
+    }
+  };
+
   app.get<{ Params: { id: string } }>('/frameworks/:id', {
-    schema: { tags: TAGS, summary: 'One framework with its levels, status and sources', params: idParams },
-  }, async (request) => requireFramework(request.params.id));
+    schema: { tags: TAGS, summary: 'One framework with its levels, status and sources: a SKOS concept scheme (JSON, JSON-LD or HTML by Accept)', params: idParams },
+  }, async (request, reply) => answer(request, reply, () => {
+    const framework = requireFramework(request.params.id);
+    return { doc: frameworkDocument(framework, baseUrl), page: (ctx) => frameworkPage(ctx, framework) };
+  }));
 
   app.get<{ Params: { id: string; code: string } }>('/frameworks/:id/levels/:code', {
     schema: {
       tags: TAGS,
-      summary: 'One level with its descriptors, typical qualifications and stored relations',
+      summary: 'One level with its descriptors, typical qualifications and stored relations: a SKOS concept (JSON, JSON-LD or HTML by Accept)',
       params: {
         type: 'object',
         required: ['id', 'code'],
@@ -51,10 +78,12 @@ export default async function frameworkRoutes(app: FastifyInstance) {
         properties: { id: idParams.properties.id, code: { type: 'string', minLength: 1, maxLength: 20, description: 'Level code, e.g. 4 or B1' } },
       },
     },
-  }, async (request) => {
+  }, async (request, reply) => answer(request, reply, () => {
     const level = requireLevel(`${request.params.id}:${request.params.code}`);
-    return { ...level, relations: listEdges().filter((e) => e.from === level.ref || e.to === level.ref) };
-  });
+    const framework = requireFramework(level.framework);
+    const doc = levelDocument(level, framework, baseUrl);
+    return { doc, page: (ctx) => levelPage(ctx, doc, framework) };
+  }));
 
   app.get<{ Querystring: RecognitionQuery }>('/recognition', {
     schema: {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { getFramework, resolveAlignment } from '../frameworks/registry.js';
+import { getFramework, getLevel, levelUri, resolveAlignment } from '../frameworks/registry.js';
 import { findSkill, getIscoGroup, getOccupation } from '../skills/catalogue.js';
 import type { Labels } from '../skills/types.js';
 import type { Organisation } from '../db/repositories/organisations.js';
@@ -243,6 +243,12 @@ const labelsAsText = (labels: Labels): LocalisedText =>
 export const resultDescriptionUri = (url: string, resultId: string) => `${url}#result-${resultId}`;
 export const rubricLevelUri = (url: string, resultId: string, levelId: string) => `${url}#result-${resultId}-level-${levelId}`;
 
+/** The level's URI as this service serves it now; definitions saved before minted URIs moved kept the old one. */
+function currentLevelUri(level: ResolvedLevel, baseUrl: string): string {
+  const known = getLevel(`${level.frameworkId}:${level.code}`);
+  return known ? levelUri(known, baseUrl) : level.uri;
+}
+
 /**
  * The Open Badges 3.0 Achievement, as published at its URL and embedded in credentials. Texts in several languages are
  * JSON-LD language-tagged values (the default language first); a text in one language is a plain string.
@@ -253,7 +259,7 @@ export function openBadgeAchievement(achievement: Achievement, organisation: Org
   const text = (value: LocalisedText) => localised(value, d.language);
   const alignment: JsonObject[] = [
     ...d.levels.map((level) => ({
-      type: ['Alignment'], targetName: textIn(level.title, d.language), targetUrl: level.uri, targetFramework: level.framework, targetCode: level.code,
+      type: ['Alignment'], targetName: textIn(level.title, d.language), targetUrl: currentLevelUri(level, baseUrl), targetFramework: level.framework, targetCode: level.code,
     })),
     ...d.skills.map((skill) => ({
       type: ['Alignment'], targetType: 'ceasn:Competency', targetFramework: 'ESCO', targetName: textIn(labelsAsText(skill.labels), d.language), targetUrl: skill.uri,

@@ -228,6 +228,18 @@ export const MESSAGES = {
   'basis.stated-by-issuer': { fr: 'indiqué par l’émetteur lui-même', ar: 'حددته الجهة المُصدِرة نفسها', es: 'indicado por el propio emisor', en: 'stated by the issuer itself' },
   'basis.unverified': { fr: 'Certaines sources de ce chemin restent à vérifier.', ar: 'بعض مصادر هذا المسار لم يتم التحقق منها بعد.', es: 'Algunas fuentes de este camino están pendientes de verificación.', en: 'Some sources along this path are not verified yet.' },
 
+  // A framework level's own page (its URI, opened in a browser)
+  'level.inFramework': { fr: 'Cadre de certification', ar: 'إطار المؤهلات', es: 'Marco de cualificaciones', en: 'Qualifications framework' },
+  'level.uri': { fr: 'Identifiant (URI)', ar: 'المعرِّف (URI)', es: 'Identificador (URI)', en: 'Identifier (URI)' },
+  'level.descriptors': { fr: 'Ce que ce niveau suppose', ar: 'ما يفترضه هذا المستوى', es: 'Lo que supone este nivel', en: 'What this level means' },
+  'level.knowledge': { fr: 'Savoirs', ar: 'المعارف', es: 'Conocimientos', en: 'Knowledge' },
+  'level.skills': { fr: 'Aptitudes', ar: 'المهارات', es: 'Destrezas', en: 'Skills' },
+  'level.autonomy': { fr: 'Autonomie et responsabilité', ar: 'الاستقلالية والمسؤولية', es: 'Autonomía y responsabilidad', en: 'Autonomy and responsibility' },
+  'level.typical': { fr: 'Certifications typiques', ar: 'مؤهلات نموذجية', es: 'Cualificaciones típicas', en: 'Typical qualifications' },
+  'level.relations': { fr: 'Niveaux liés dans d’autres cadres', ar: 'مستويات مرتبطة في أطر أخرى', es: 'Niveles relacionados en otros marcos', en: 'Related levels in other frameworks' },
+  'level.sources': { fr: 'Sources', ar: 'المصادر', es: 'Fuentes', en: 'Sources' },
+  'level.levels': { fr: 'Niveaux', ar: 'المستويات', es: 'Niveles', en: 'Levels' },
+
   // Verify page
   'verify.title': { fr: 'Vérifier une attestation', ar: 'التحقق من شهادة', es: 'Verificar una credencial', en: 'Check a credential' },
   'verify.intro': { fr: 'Collez une attestation (JSON ou JWT) ou choisissez son fichier. Rien n’est conservé.', ar: 'الصق شهادة (JSON أو JWT) أو اختر ملفها. لا يُحتفَظ بأي شيء.', es: 'Pegue una credencial (JSON o JWT) o elija su archivo. No se guarda nada.', en: 'Paste a credential (JSON or JWT) or choose its file. Nothing is kept.' },

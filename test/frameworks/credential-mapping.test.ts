@@ -1,5 +1,6 @@
 import t from 'tap';
-import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+import { BASE_URL, buildTestApp, openBadgeCredential } from '../helpers/app.js';
+import { MASONRY_ACHIEVEMENT } from '../fixtures/batches/cohort.js';
 
 const BRICKLAYER = 'http://data.europa.eu/esco/occupation/05f321f8-055b-407d-bf19-e0ddabda56b7';
 const MIX_GROUTS = 'http://data.europa.eu/esco/skill/bfd96453-f2fd-43ea-afc1-fb2dc0d7367d';
@@ -111,4 +112,24 @@ t.test('the skills a credential names feed the skills gap against the ESCO brick
   t.same(body.essential.covered.map((s: { uri: string }) => s.uri).sort(), [MIX_GROUTS, SAFETY].sort());
   t.notOk(body.essential.missing.some((s: { uri: string }) => s.uri === MIX_GROUTS));
   t.ok(body.essential.missing.length > 0, 'the rest of the essentials are listed as missing');
+});
+
+t.test('level URIs: minted under the base URL, and resolvable; credentials with the old placeholder still map', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  await ctx.app.inject({ method: 'POST', url: '/orgs/ofppt-casa/achievements', headers: auth, payload: MASONRY_ACHIEVEMENT });
+  const achievement = (await ctx.app.inject({ url: '/orgs/ofppt-casa/achievements/macon-cnc3' })).json();
+  const cnc = achievement.alignment.find((a: { targetFramework?: string }) => a.targetFramework === 'CNC');
+  t.equal(cnc.targetUrl, `${BASE_URL}/frameworks/ma-cnc/levels/3`);
+  const resolved = await ctx.app.inject({ url: new URL(cnc.targetUrl).pathname, headers: { accept: 'application/ld+json' } });
+  t.equal(resolved.statusCode, 200, 'the URI in the credential resolves');
+  t.equal(resolved.json().uri, cnc.targetUrl);
+
+  const old = cncBricklayer([
+    { type: ['Alignment'], targetName: 'CNC niveau 4', targetUrl: 'https://passerelle.example/frameworks/ma-cnc/levels/4' },
+  ]);
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: old } })).json().verifiableCredential;
+  const verified = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' } } } });
+  t.equal(verified.json().verified, true);
+  t.equal(verified.json().recognition.from.ref, 'ma-cnc:4', 'the old placeholder URI still names the level');
 });

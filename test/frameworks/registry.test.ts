@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  buildRegistry, frameworkForCountry, getFramework, getLevel, levelByUri, listAgreements, listEdges, listFrameworks,
+  buildRegistry, frameworkForCountry, getFramework, getLevel, levelByUri, levelUri, listAgreements, listEdges, listFrameworks,
   readRawData, resolveAlignment, type RawData,
 } from '../../src/frameworks/registry.js';
 
@@ -55,13 +55,24 @@ t.test('facts the sheet marks [K] are marked unverified in the data', async (t) 
   t.equal(getLevel('fr-cnp:3')!.typicalQualifications[0]!.verified, true, 'CAP = 3 is [V] legifrance');
 });
 
-t.test('level URIs: EQF uses the official URIs, others the one base per framework', async (t) => {
-  for (let n = 1; n <= 8; n++) t.equal(getLevel(`eqf:${n}`)!.uri, `http://data.europa.eu/snb/eqf/${n}`);
-  t.equal(getLevel('ma-cnc:5')!.uri, 'https://passerelle.example/frameworks/ma-cnc/levels/5');
-  t.equal(getLevel('cefr:B1')!.uri, 'https://passerelle.example/frameworks/cefr/levels/B1');
+t.test('level URIs: EQF uses the official URIs, others are minted under the service base URL', async (t) => {
+  for (let n = 1; n <= 8; n++) t.equal(levelUri(getLevel(`eqf:${n}`)!, 'https://creds.example.org'), `http://data.europa.eu/snb/eqf/${n}`);
+  t.equal(levelUri(getLevel('ma-cnc:5')!, 'https://creds.example.org'), 'https://creds.example.org/frameworks/ma-cnc/levels/5');
+  t.equal(levelUri(getLevel('cefr:B1')!, 'http://localhost:3000'), 'http://localhost:3000/frameworks/cefr/levels/B1');
   t.equal(levelByUri('http://data.europa.eu/snb/eqf/4')!.ref, 'eqf:4');
-  t.equal(levelByUri('https://passerelle.example/frameworks/de-dqr/levels/4/')!.ref, 'de-dqr:4');
+  t.equal(levelByUri('https://creds.example.org/frameworks/ma-cnc/levels/5')!.ref, 'ma-cnc:5');
+  t.equal(levelByUri('https://passerelle.example/frameworks/de-dqr/levels/4/')!.ref, 'de-dqr:4', 'the placeholder of credentials already issued');
   t.equal(levelByUri('http://data.europa.eu/snb/eqf/9'), undefined);
+  t.equal(levelByUri('https://creds.example.org/frameworks/ma-cnc/levels/9'), undefined);
+  t.equal(levelByUri('https://creds.example.org/eqf/4'), undefined, 'an EQF level is only its official URI');
+  t.equal(levelByUri('/frameworks/ma-cnc/levels/5'), undefined, 'a bare path is not a URI');
+});
+
+t.test('levelUriBase is an official URI base or the path this service serves', async (t) => {
+  const raw = readRawData();
+  const file = raw.frameworks.find((f) => f.file === 'frameworks/ma-cnc.json')!;
+  (file.data as { levelUriBase: string }).levelUriBase = '/elsewhere/';
+  t.throws(() => buildRegistry(raw), /levelUriBase must be an official absolute URI base or the path \/frameworks\/ma-cnc\/levels\//);
 });
 
 t.test('frameworkForCountry', async (t) => {

@@ -2,11 +2,15 @@ import t from 'tap';
 import Fastify from 'fastify';
 import { errorHandler } from '../../src/http/problems.js';
 import frameworkRoutes from '../../src/routes/frameworks.js';
+import { BASE_URL } from '../helpers/app.js';
+import jsonld from 'jsonld';
+
+const SKOS = 'http://www.w3.org/2004/02/skos/core#';
 
 async function app() {
   const server = Fastify();
   server.setErrorHandler(errorHandler);
-  await server.register(frameworkRoutes);
+  await server.register(frameworkRoutes, { baseUrl: BASE_URL });
   return server;
 }
 
@@ -44,4 +48,52 @@ t.test('GET /recognition by framework or by country', async (t) => {
   t.equal((await server.inject('/recognition?from=ma-cnc:4')).json().code, 'missing-recognition-target');
   t.equal((await server.inject('/recognition?from=ma-cnc:4&country=BE')).json().code, 'ambiguous-country');
   t.equal((await server.inject('/recognition?from=ma-cnc:4&country=ZZ')).json().code, 'unknown-country');
+});
+
+t.test('a minted level URI resolves: JSON-LD SKOS concept in its framework scheme', async (t) => {
+  const server = await app();
+  const res = await server.inject({ url: '/frameworks/ma-cnc/levels/5', headers: { accept: 'application/ld+json' } });
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /^application\/ld\+json/);
+  t.match(res.headers.vary, /accept/i);
+  const body = res.json();
+  t.equal(body.uri, `${BASE_URL}/frameworks/ma-cnc/levels/5`);
+  const [node] = await jsonld.expand(body);
+  t.equal(node['@id'], `${BASE_URL}/frameworks/ma-cnc/levels/5`);
+  t.same(node['@type'], [`${SKOS}Concept`]);
+  t.same(node[`${SKOS}notation`], [{ '@value': '5' }]);
+  const labels = node[`${SKOS}prefLabel`].map((l: { '@language': string }) => l['@language']).sort();
+  t.same(labels, ['ar', 'en', 'es', 'fr'], 'a label per language');
+  const [scheme] = node[`${SKOS}inScheme`];
+  t.equal(scheme['@id'], `${BASE_URL}/frameworks/ma-cnc`);
+  const schemeDoc = await server.inject({ url: '/frameworks/ma-cnc', headers: { accept: 'application/ld+json' } });
+  const [schemeNode] = await jsonld.expand(schemeDoc.json());
+  t.equal(schemeNode['@id'], `${BASE_URL}/frameworks/ma-cnc`);
+  t.same(schemeNode['@type'], [`${SKOS}ConceptScheme`]);
+  t.equal(schemeNode[`${SKOS}hasTopConcept`].length, 8);
+});
+
+t.test('EQF levels keep their official URIs; plain JSON stays the default', async (t) => {
+  const server = await app();
+  const res = await server.inject({ url: '/frameworks/eqf/levels/4', headers: { accept: 'application/json' } });
+  t.match(res.headers['content-type'], /^application\/json/);
+  t.equal(res.json().uri, 'http://data.europa.eu/snb/eqf/4');
+  t.equal(res.json().inScheme.uri, `${BASE_URL}/frameworks/eqf`);
+  t.match((await server.inject('/frameworks/eqf/levels/4')).headers['content-type'], /^application\/json/, 'no Accept: JSON');
+});
+
+t.test('a browser opening a level URI gets a page in its language', async (t) => {
+  const server = await app();
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const es = await server.inject({ url: '/frameworks/ma-cnc/levels/5?lang=es', headers: { accept: browser } });
+  t.equal(es.statusCode, 200);
+  t.match(es.headers['content-type'], /^text\/html/);
+  t.match(es.body, /<html lang="es"/);
+  t.match(es.body, /Marco de cualificaciones/);
+  t.notMatch(es.body, /Qualifications framework/, 'no English labels');
+  const ar = await server.inject({ url: '/frameworks/ma-cnc/levels/5', headers: { accept: browser, 'accept-language': 'ar' } });
+  t.match(ar.body, /dir="rtl"/);
+  const missing = await server.inject({ url: '/frameworks/ma-cnc/levels/9', headers: { accept: browser } });
+  t.equal(missing.statusCode, 404);
+  t.match(missing.body, /data-code="unknown-level"/);
 });
