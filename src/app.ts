@@ -18,6 +18,7 @@ import type { RowShare } from './db/repositories/training.js';
 import auditRoutes from './routes/audit.js';
 import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
+import { registerPrototypeGuard } from './http/prototypeGuard.js';
 
 export interface AppOptions {
   services: Services;
@@ -43,6 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  registerPrototypeGuard(app, { enabled: !options.services.config.production });
 
   await app.register(swagger, {
     openapi: {

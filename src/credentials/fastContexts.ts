@@ -43,7 +43,8 @@ function shallowClone(this: ActiveContext): ActiveContext {
     clone: this.clone,
     inverse: null,
     getInverse: this.getInverse,
-    protected: { ...this.protected },
+    // Keyed by term names from documents: without a prototype, a term such as "__proto__" is an ordinary key.
+    protected: Object.assign(Object.create(null) as Record<string, boolean>, this.protected),
   } as unknown as ActiveContext;
   if (this.previousContext) child.previousContext = this.previousContext;
   child.revertToPreviousContext = this.revertToPreviousContext;

@@ -8,7 +8,7 @@ import { signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
 import { CONTEXTS } from './contexts/index.js';
 import type { DocumentLoader } from './documentLoader.js';
-import { assertDepth, isObject } from './jsonLimits.js';
+import { assertProcessable, isObject } from './jsonLimits.js';
 import { jsonLdProblem } from './jsonLdErrors.js';
 import { STATUS_PURPOSES, type StatusListService, type StatusPurpose } from './statusLists.js';
 import { checkCredentialShape, dataIntegrityFormats, expandSafely, signCredential, type DataIntegrityFormat, type JsonObject } from './vcLibrary.js';
@@ -100,7 +100,7 @@ const contextsOf = (credential: JsonObject): unknown[] =>
 /** Fills in what the issuer owns (issuer, id, dates, contexts) and refuses what contradicts it. */
 function prepareCredential(input: unknown, organisation: Organisation, format: CredentialFormat, now: Date, credentialId?: string): JsonObject {
   if (!isObject(input)) throw badRequest('invalid-credential', 'credential must be a JSON object');
-  assertDepth(input, 'credential');
+  assertProcessable(input, 'credential');
   const credential: JsonObject = structuredClone(input);
   const contexts = contextsOf(credential);
   const version = contexts[0] === CONTEXTS.credentialsV2 ? 2 : contexts[0] === CONTEXTS.credentialsV1 ? 1 : undefined;

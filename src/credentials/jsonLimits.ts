@@ -6,13 +6,36 @@ import { badRequest } from '../errors.js';
  */
 export const MAX_CREDENTIAL_DEPTH = 32;
 
-export function assertDepth(value: unknown, what: string, max = MAX_CREDENTIAL_DEPTH): void {
-  const stack: Array<[unknown, number]> = [[value, 1]];
+/**
+ * Keys named like a member of Object.prototype (`__proto__`, `constructor`, `hasOwnProperty`, `toString`, ...). No
+ * credential vocabulary defines such a term, and JavaScript JSON-LD processors read these names as object internals:
+ * jsonld.js copies a `__proto__` key into the prototype of its working copy (the member silently leaves the signed
+ * form) and calls `context.hasOwnProperty(...)` on inline contexts (a context defining `hasOwnProperty` crashes it).
+ * Taken from the built-in itself so that it follows the Node.js version.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Walks a document from outside once, before any JSON-LD processing, and refuses what would make that processing
+ * unsafe: nesting beyond `max` levels and reserved keys at any depth.
+ */
+export function assertProcessable(value: unknown, what: string, max = MAX_CREDENTIAL_DEPTH): void {
+  const stack: Array<[unknown, number, string]> = [[value, 1, '']];
   while (stack.length) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, path] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (depth > max) throw badRequest('too-deeply-nested', `${what} is nested more than ${max} levels deep; flatten it`);
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => stack.push([child, depth + 1, `${path}/${index}`]));
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (RESERVED_KEYS.has(key)) {
+        throw badRequest('reserved-key', `${what} has the key "${key}" (at ${at}); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property`, { pointer: at });
+      }
+      stack.push([(node as Record<string, unknown>)[key], depth + 1, at]);
+    }
   }
 }
 

@@ -12,9 +12,12 @@ import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import type { Ed25519KeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { installFastContexts } from './fastContexts.js';
+import { installNullPrototypeNodeMaps } from './nullPrototypeNodeMaps.js';
 
 // jsonld.js without its defensive deep copies of active contexts: same output, about 2-3x faster (see fastContexts.ts).
 installFastContexts();
+// A node id such as "__proto__" must never reach Object.prototype (see nullPrototypeNodeMaps.ts).
+installNullPrototypeNodeMaps();
 
 export type JsonObject = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { AppError, badRequest } from '../errors.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
-import { assertDepth, isObject } from './jsonLimits.js';
+import { assertProcessable, isObject } from './jsonLimits.js';
 import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
 import { checkCredentialShape, verifyCredentialProof, verifyPresentationProof, type JsonObject } from './vcLibrary.js';
@@ -64,7 +64,7 @@ const ENVELOPED_JWT_PREFIX = 'data:application/vc+jwt,';
 export async function verifyCredential(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
   if (typeof input === 'string') return verifyJwtCredential(deps, input);
   if (!isObject(input)) throw badRequest('invalid-credential', 'verifiableCredential must be a JSON object or a compact JWT string');
-  assertDepth(input, 'verifiableCredential');
+  assertProcessable(input, 'verifiableCredential');
   const types = Array.isArray(input.type) ? input.type : [input.type];
   if (types.includes('EnvelopedVerifiableCredential')) {
     if (typeof input.id !== 'string' || !input.id.startsWith(ENVELOPED_JWT_PREFIX)) {
@@ -109,8 +109,8 @@ async function verifyJwtCredential(deps: VerifyDeps, jwt: string): Promise<Verif
   } catch (error) {
     throw badRequest('invalid-jwt', `The JWT cannot be decoded (${(error as Error).message}); send a compact JWS: header.payload.signature`);
   }
+  assertProcessable(payload, 'JWT payload');
   const credential = credentialFromJwtPayload(payload);
-  assertDepth(credential, 'JWT payload');
   const issuer = issuerIdOf(credential);
   const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') ? `${issuer}${header.kid}` : header.kid) : undefined;
   if (!kid || header.alg !== 'EdDSA') {
@@ -205,7 +205,7 @@ export interface PresentationResult extends VerificationResult {
 /** Checks the holder's proof (with challenge and domain) and every credential inside the presentation. */
 export async function verifyPresentation(deps: VerifyDeps, presentation: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
   if (!isObject(presentation)) throw badRequest('invalid-presentation', 'verifiablePresentation must be a JSON object');
-  assertDepth(presentation, 'verifiablePresentation');
+  assertProcessable(presentation, 'verifiablePresentation');
   const result = new ResultBuilder();
   if (presentation.proof === undefined) {
     result.add('presentation', false, 'The presentation is not signed by its holder');

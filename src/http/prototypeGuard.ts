@@ -1,0 +1,63 @@
+/**
+ * Fails loudly, outside production, when a request has changed a built-in prototype.
+ *
+ * A property added to Object.prototype by one request (prototype pollution) changes how every later request behaves,
+ * far from its cause: ajv reports "additional properties" on every body, libraries take inherited keys for data. The
+ * guard snapshots the own members of the built-ins that such bugs reach, compares after each response, and from the
+ * first change on logs the request that caused it and answers every further request 500 `prototype-polluted` naming
+ * the change, so that a test or a development server cannot carry on with a poisoned process unnoticed.
+ * Production does not run it: refusing all traffic there would turn one bad request into an outage.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+
+const GUARDED: ReadonlyArray<[string, object]> = [
+  ['Object.prototype', Object.prototype], ['Object', Object], ['Array.prototype', Array.prototype],
+  ['Function.prototype', Function.prototype], ['String.prototype', String.prototype],
+];
+
+type Snapshot = Array<Map<string | symbol, unknown>>;
+
+function membersOf(target: object): Map<string | symbol, unknown> {
+  const members = new Map<string | symbol, unknown>();
+  for (const key of Reflect.ownKeys(target)) {
+    const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
+    members.set(key, 'value' in descriptor ? descriptor.value : descriptor.get);
+  }
+  return members;
+}
+
+export const snapshotBuiltins = (): Snapshot => GUARDED.map(([, target]) => membersOf(target));
+
+/** What changed since the snapshot, e.g. `Object.prototype["@id"] added`; empty when nothing did. */
+export function builtinChanges(snapshot: Snapshot): string[] {
+  const changes: string[] = [];
+  GUARDED.forEach(([name, target], index) => {
+    const before = snapshot[index]!;
+    const now = membersOf(target);
+    for (const [key, value] of now) {
+      if (!before.has(key)) changes.push(`${name}[${String(key)}] added`);
+      else if (before.get(key) !== value) changes.push(`${name}[${String(key)}] replaced`);
+    }
+    for (const key of before.keys()) if (!now.has(key)) changes.push(`${name}[${String(key)}] removed`);
+  });
+  return changes;
+}
+
+export function registerPrototypeGuard(app: FastifyInstance, options: { enabled: boolean }): void {
+  if (!options.enabled) return;
+  const snapshot = snapshotBuiltins();
+  let polluted: { changes: string[]; by: string } | undefined;
+  app.addHook('onRequest', async () => {
+    if (polluted) {
+      throw new AppError('prototype-polluted', 500, `Built-in prototypes were changed by ${polluted.by} (${polluted.changes.join(', ')}); restart the process and fix the code path`);
+    }
+  });
+  app.addHook('onResponse', async (request) => {
+    if (polluted) return;
+    const changes = builtinChanges(snapshot);
+    if (changes.length === 0) return;
+    polluted = { changes, by: `${request.method} ${request.routeOptions.url ?? request.url}` };
+    request.log.error({ changes }, `prototype pollution after ${polluted.by}`);
+  });
+}
