@@ -33,13 +33,23 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the HTTP application around already-created services. It never listens: server.ts and tests decide that. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { http: limits, trustProxy } = options.services.config;
+  // Node checks request and headers timeouts only every connectionsCheckingInterval (30 s by default): check each second.
+  const serverTimeouts = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) };
   const app = Fastify({
     logger: withRedactedUrls(options.logger ?? false),
     bodyLimit: BODY_LIMIT_BYTES,
-    ...(options.https ? { https: options.https } : {}),
+    ...(options.https ? { https: { ...options.https, ...serverTimeouts } } : { http: serverTimeouts }),
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    // A hop count as a function (what fastify does with a number, which its types do not accept).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // Validation must never change a credential: no coercion, no defaults, nothing removed (any of these breaks proofs).
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
   }) as unknown as FastifyInstance;
+  // Beyond this many open connections the server refuses new ones instead of running out of file descriptors.
+  app.server.maxConnections = limits.maxConnections;
   // JSON only: a text/plain body would otherwise reach the routes as a string.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);

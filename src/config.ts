@@ -22,6 +22,29 @@ export interface Config {
   logLevel: string;
   /** HTTP worker processes (node:cluster) sharing the port and the SQLite database; 1 serves from the main process. */
   workers: number;
+  /** Which proxies to believe about the client's address (X-Forwarded-For): fastify's trustProxy. */
+  trustProxy: TrustProxy;
+  http: HttpLimits;
+  uploads: UploadLimits;
+}
+
+/** false: the socket's address is the client's; true: every proxy; a number: that many hops; a list: those addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
+/** Timeouts and caps of the HTTP server (see configDocs for why each default). */
+export interface HttpLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  connectionTimeoutMs: number;
+  maxConnections: number;
+}
+
+export interface UploadLimits {
+  /** Largest batch file (or multipart form) accepted, in bytes. */
+  maxBytes: number;
+  /** Batch uploads one organisation may have in flight at once (each holds its file in memory while it is checked). */
+  perOrganisation: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +63,14 @@ export const configDocs = [
   ['PASSERELLE_RESOLVE_REMOTE_DIDS', 'false', 'resolve other services\' did:web DIDs over HTTPS (5 s timeout, 64 KB limit)'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['PASSERELLE_WORKERS', '1', 'HTTP worker processes sharing the port (node:cluster); set it to the number of cores to use them all'],
+  ['PASSERELLE_TRUST_PROXY', 'false', 'trust X-Forwarded-For from a reverse proxy: true (any), a hop count (1), or a comma list of addresses/CIDRs (127.0.0.1,10.0.0.0/8); guess limits count per client address, so set this behind a proxy'],
+  ['PASSERELLE_REQUEST_TIMEOUT_MS', '120000', 'whole request (headers and body) must arrive within this: a 16 MB batch file at about 1.1 Mbit/s'],
+  ['PASSERELLE_HEADERS_TIMEOUT_MS', '10000', 'request headers must arrive within this (they are a few hundred bytes; slow-headers attacks are refused)'],
+  ['PASSERELLE_KEEP_ALIVE_TIMEOUT_MS', '5000', 'an idle keep-alive connection is closed after this (Node\'s default; shorter than common proxies\' 60 s so the proxy never reuses a closed one)'],
+  ['PASSERELLE_CONNECTION_TIMEOUT_MS', '30000', 'a connection on which nothing is received or sent for this long is closed'],
+  ['PASSERELLE_MAX_CONNECTIONS', '1000', 'open connections per process; beyond it new ones are refused (under the usual 1024 file-descriptor limit)'],
+  ['PASSERELLE_UPLOAD_MAX_BYTES', '16777216', 'largest batch file (16 MB: 10,000 wide rows fit in about 3 MB); larger uploads get 413 file-too-large'],
+  ['PASSERELLE_UPLOADS_PER_ORGANISATION', '2', 'batch uploads one organisation may have in flight at once; more get 429 too-many-uploads'],
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -77,6 +108,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const workers = Number(env.PASSERELLE_WORKERS ?? 1);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(`PASSERELLE_WORKERS must be an integer 1-64, got "${env.PASSERELLE_WORKERS}"`);
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    const value = Number(raw ?? fallback);
+    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer ${min}-${max}, got "${raw}"`);
+    return value;
+  };
+  const http: HttpLimits = {
+    requestTimeoutMs: integer('PASSERELLE_REQUEST_TIMEOUT_MS', 120_000, 1, 3_600_000),
+    headersTimeoutMs: integer('PASSERELLE_HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),
+    keepAliveTimeoutMs: integer('PASSERELLE_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1, 600_000),
+    connectionTimeoutMs: integer('PASSERELLE_CONNECTION_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    maxConnections: integer('PASSERELLE_MAX_CONNECTIONS', 1000, 1, 1_000_000),
+  };
+  // Node refuses a headers timeout longer than the request timeout.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) problems.push('PASSERELLE_HEADERS_TIMEOUT_MS must not exceed PASSERELLE_REQUEST_TIMEOUT_MS');
+  const uploads: UploadLimits = {
+    maxBytes: integer('PASSERELLE_UPLOAD_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    perOrganisation: integer('PASSERELLE_UPLOADS_PER_ORGANISATION', 2, 1, 1000),
+  };
+  const trustProxy = parseTrustProxy(env.PASSERELLE_TRUST_PROXY, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -91,5 +142,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     logLevel,
     workers,
+    trustProxy,
+    http,
+    uploads,
   };
+}
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/** An IPv4 or IPv6 address, optionally with a /prefix: what proxy-addr (fastify's trustProxy) accepts. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const v4 = IPV4.test(address);
+  const v6 = !v4 && address.includes(':') && /^[0-9a-f:.]+$/i.test(address);
+  if (!v4 && !v6) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (v4 ? 32 : 128);
+}
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = (raw ?? 'false').trim();
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const invalid = entries.filter((e) => !isAddressOrCidr(e));
+  if (invalid.length > 0) {
+    problems.push(`PASSERELLE_TRUST_PROXY must be true, false, a hop count or a comma list of addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8); not understood: ${invalid.join(', ')}`);
+  }
+  return entries;
 }

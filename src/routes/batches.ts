@@ -12,9 +12,7 @@ import { BatchRunner } from '../training/batchRunner.js';
 import { batchView, createBatch } from '../training/batches.js';
 import { MAX_ROWS, type FileFormat } from '../training/batchRows.js';
 import { MultipartError, parseMultipart } from '../training/multipart.js';
-
-/** 10,000 rows of name, e-mail, phone, DID and results fit in about 3 MB; 16 MB leaves room for wide files. */
-export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+import { InFlightLimit } from '../http/inFlight.js';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 const JSON_LINES_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/jsonlines', 'application/x-jsonlines'];
@@ -88,13 +86,18 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   app.addHook('onReady', async () => runner.start());
   app.addHook('onClose', async () => runner.stop());
 
+  // PASSERELLE_UPLOAD_MAX_BYTES: each upload is held in memory while its rows are checked.
+  const maxBytes = services.config.uploads.maxBytes;
   const keepBuffer = (_request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => done(null, body);
-  app.addContentTypeParser([...CSV_TYPES, ...JSON_LINES_TYPES, 'multipart/form-data'], { parseAs: 'buffer', bodyLimit: BATCH_BODY_LIMIT_BYTES }, keepBuffer);
+  app.addContentTypeParser([...CSV_TYPES, ...JSON_LINES_TYPES, 'multipart/form-data'], { parseAs: 'buffer', bodyLimit: maxBytes }, keepBuffer);
+  // PASSERELLE_UPLOADS_PER_ORGANISATION: bounds the memory one organisation's token can hold (uploads × maxBytes).
+  const uploadsInFlight = new InFlightLimit(services.config.uploads.perOrganisation);
+  const uploadOrganisation = new WeakMap<FastifyRequest, Organisation>();
 
   // The application's messages speak of JSON bodies and 1 MB; an upload needs its own.
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const problem = problemOf(413, 'file-too-large', `The file is larger than ${BATCH_BODY_LIMIT_BYTES / 1024 / 1024} MB; split it into batches of at most ${MAX_ROWS} rows`);
+      const problem = problemOf(413, 'file-too-large', `The file is larger than ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(1)} MB); split it into batches of at most ${MAX_ROWS} rows`);
       return reply.status(413).type(PROBLEM_CONTENT_TYPE).send(problem);
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
@@ -120,7 +123,18 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   };
 
   app.post<{ Querystring: { achievement?: string; format?: string } }>('/batches', {
-    bodyLimit: BATCH_BODY_LIMIT_BYTES,
+    bodyLimit: maxBytes,
+    // Before the body is read: who is uploading, and whether their organisation already has enough uploads in flight.
+    onRequest: async (request, reply) => {
+      const organisation = issuingOrganisation(principalOf(services, request));
+      const release = uploadsInFlight.tryAcquire(organisation.id);
+      if (!release) {
+        throw new AppError('too-many-uploads', 429, `Organisation "${organisation.slug}" already has ${services.config.uploads.perOrganisation} batch uploads in progress; wait for one to be answered, then send this one again`);
+      }
+      // 'close' fires once the response is sent or the connection is lost, whichever comes first.
+      reply.raw.once('close', release);
+      uploadOrganisation.set(request, organisation);
+    },
     schema: {
       tags: ['batches'], summary: 'Issue an achievement to every recipient of a CSV or JSON Lines file (checked in full first, then issued in the background)',
       security: [{ bearer: [] }],
@@ -133,10 +147,10 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
       },
     },
   }, async (request, reply) => {
-    const organisation = issuingOrganisation(principalOf(services, request));
+    const organisation = uploadOrganisation.get(request)!;
     if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported-media-type', 415, uploadHelp);
     const upload = uploadOf(request);
-    const { batch, created } = createBatch({
+    const { batch, created } = await createBatch({
       batches: services.repos.batches, achievements: services.repos.achievements, credentials: services.repos.credentials,
       baseUrl: services.config.baseUrl, now: services.now,
     }, { organisation, ...upload });

@@ -1,5 +1,6 @@
 import type { Achievement } from './achievements.js';
 import type { Recipient } from './achievementCredential.js';
+import { badRequest } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { parseJsonLines } from './jsonLines.js';
 
@@ -56,7 +57,7 @@ export interface ParsedRows { rows: ValidRow[]; errors: RowError[]; errorCount: 
  * Reads and checks every row of a recipient file against the achievement. Nothing is issued unless this returns no
  * errors, and it returns all of them at once so that the file can be fixed in one go.
  */
-export function readRecipientFile(content: string, format: FileFormat, achievement: Achievement, today: string): ParsedRows {
+export async function readRecipientFile(content: Buffer, format: FileFormat, achievement: Achievement, today: string): Promise<ParsedRows> {
   const resultIds = (achievement.definition.resultDescriptions ?? []).map((rd) => rd.id);
   const meaningOf = (header: string): ColumnMeaning => {
     const result = RESULT_COLUMN.exec(header.trim());
@@ -78,14 +79,11 @@ export function readRecipientFile(content: string, format: FileFormat, achieveme
     };
   };
 
-  const table = format === 'csv' ? csvTable(content, meaningOf, unknownColumnError) : jsonLinesTable(content, meaningOf, unknownColumnError);
+  const table = format === 'csv' ? await csvTable(content, meaningOf, unknownColumnError) : jsonLinesTable(content.toString('utf8'), meaningOf, unknownColumnError);
   const errors = [...table.errors];
   const hasColumn = (column: Column) => table.columns.has(column);
   if (table.rows.length === 0 && errors.length === 0) {
     errors.push({ line: 1, column: '', code: 'no-rows', problem: 'the file has no recipient rows', fix: 'add one row per recipient below the header' });
-  }
-  if (table.rows.length > MAX_ROWS) {
-    errors.push({ line: table.rows[MAX_ROWS]!.line, column: '', code: 'too-many-rows', problem: `the file has ${table.rows.length} rows; one batch takes at most ${MAX_ROWS}`, fix: 'split the file into several batches' });
   }
   const headerLine = format === 'csv' ? 1 : (table.rows[0]?.line ?? 1);
   if (table.rows.length > 0 && !hasColumn('name')) {
@@ -209,11 +207,23 @@ function cellKey(meaning: ColumnMeaning): string | undefined {
   return undefined;
 }
 
-function csvTable(content: string, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError): Table {
-  const parsed = parseCsv(content);
+/**
+ * Parsing stops at the first row beyond MAX_ROWS: the file is refused as a whole, naming the limit and the line, before
+ * a 16 MB file of tiny rows becomes millions of records in memory.
+ */
+function tooManyRows(line: number) {
+  return badRequest('too-many-rows', `The file has more than ${MAX_ROWS} rows (line ${line} is row ${MAX_ROWS + 1}); one batch takes at most ${MAX_ROWS}: split the file into several batches`, {
+    limit: MAX_ROWS, line,
+  });
+}
+
+async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError): Promise<Table> {
+  // The header plus MAX_ROWS rows.
+  const parsed = await parseCsv(content, { maxRecords: MAX_ROWS + 1 });
+  if (parsed.overflowLine !== undefined) throw tooManyRows(parsed.overflowLine);
   const errors: RowError[] = parsed.problems.map((p) => ({ line: p.line, column: '', code: 'invalid-csv', problem: p.problem, fix: p.fix }));
-  // A field whose quote never closes swallowed the rest of the file: its record is noise, the CSV error says it all.
-  const records = parsed.problems.length > 0 ? parsed.records.slice(0, -1) : parsed.records;
+  // A record the parser could not finish (an unclosed quote) is not among the records: the CSV error says it all.
+  const records = parsed.records;
   const header = records.shift();
   const columns = new Map<string, string>();
   if (!header) return { rows: [], errors, columns };
@@ -252,7 +262,8 @@ function csvTable(content: string, meaningOf: (h: string) => ColumnMeaning, unkn
 }
 
 function jsonLinesTable(content: string, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError): Table {
-  const parsed = parseJsonLines(content);
+  const parsed = parseJsonLines(content, { maxLines: MAX_ROWS });
+  if (parsed.overflowLine !== undefined) throw tooManyRows(parsed.overflowLine);
   const errors: RowError[] = parsed.problems.map((p) => ({ line: p.line, column: '', code: 'invalid-json-line', problem: p.problem, fix: p.fix }));
   const columns = new Map<string, string>();
   const reportedUnknown = new Set<string>();

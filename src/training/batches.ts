@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { badRequest } from '../errors.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 import type { CredentialRepository } from '../db/repositories/credentials.js';
@@ -24,13 +25,11 @@ export interface NewBatch {
   credentialFormat?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Checks every row, then records the batch and its rows as pending in one transaction; the runner issues them.
  * The same file for the same achievement is the same batch: sending it again returns the first one.
  */
-export function createBatch(deps: BatchDeps, input: NewBatch): { batch: BatchRecord; created: boolean } {
+export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ batch: BatchRecord; created: boolean }> {
   const { organisation } = input;
   const credentialFormat = (input.credentialFormat ?? 'eddsa-rdfc-2022') as CredentialFormat;
   if (!CREDENTIAL_FORMATS.includes(credentialFormat)) {
@@ -41,22 +40,23 @@ export function createBatch(deps: BatchDeps, input: NewBatch): { batch: BatchRec
   const existing = deps.batches.byFile(organisation.id, achievement.id, fileSha256);
   if (existing) return { batch: existing, created: false };
 
-  let text: string;
-  try {
-    text = utf8.decode(input.content);
-  } catch {
+  // Checked without decoding: the parsers read the bytes row by row and stop at the row limit.
+  if (!isUtf8(input.content)) {
     throw badRequest('file-not-utf8', 'The file is not UTF-8 text', {
       errors: [{ line: 1, column: '', code: 'file-not-utf8', problem: 'the file is not encoded in UTF-8 (spreadsheets often save "CSV" in a local encoding, which garbles names such as "Ouédraogo")', fix: 'save it as "CSV UTF-8" (Excel) or choose UTF-8 as the character set (LibreOffice)' }],
     });
   }
   const now = deps.now();
-  const { rows, errors, errorCount } = readRecipientFile(text, input.fileFormat, achievement, now.toISOString().slice(0, 10));
+  const { rows, errors, errorCount } = await readRecipientFile(input.content, input.fileFormat, achievement, now.toISOString().slice(0, 10));
   if (errorCount > 0) {
     const rowsWithErrors = new Set(errors.map((e) => e.line)).size;
     throw badRequest('invalid-batch-rows', `${errorCount} problem${errorCount === 1 ? '' : 's'} in ${rowsWithErrors} line${rowsWithErrors === 1 ? '' : 's'} of the file; nothing was issued. Fix every line listed in errors and send the file again`, {
       errors, errorCount, ...(errorCount > errors.length ? { errorsOmitted: errorCount - errors.length } : {}),
     });
   }
+  // Another upload of the same file may have finished while this one was being read.
+  const concurrent = deps.batches.byFile(organisation.id, achievement.id, fileSha256);
+  if (concurrent) return { batch: concurrent, created: false };
   const batch: BatchRecord = {
     id: crypto.randomUUID(), organisationId: organisation.id, achievementId: achievement.id, achievementVersion: achievement.version,
     fileSha256, fileFormat: input.fileFormat, credentialFormat, state: 'queued', totalRows: rows.length,

@@ -3,6 +3,9 @@ export interface FormPart { name: string; filename?: string; contentType?: strin
 
 export class MultipartError extends Error {}
 
+/** The upload form has three fields (achievement, format, file); 10 parts leave room without reading thousands. */
+export const MAX_PARTS = 10;
+
 /**
  * Parses a multipart/form-data body (RFC 7578) already read into memory. Enough for an upload form with a few text
  * fields and one file; no streaming, since the body limit already bounds the size.
@@ -19,6 +22,7 @@ export function parseMultipart(body: Buffer, contentTypeHeader: string): FormPar
     position += delimiter.length;
     // "--" right after a delimiter closes the body.
     if (body[position] === 0x2d && body[position + 1] === 0x2d) return parts;
+    if (parts.length === MAX_PARTS) throw new MultipartError(`the form has more than ${MAX_PARTS} parts; send the fields achievement, format and file`);
     if (body[position] === 0x0d && body[position + 1] === 0x0a) position += 2;
     const headerEnd = body.indexOf('\r\n\r\n', position);
     if (headerEnd === -1) throw new MultipartError('a part has no blank line after its headers');

@@ -1,11 +1,12 @@
 import t from 'tap';
+import { PassThrough } from 'node:stream';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv, toJsonLines } from '../fixtures/batches/cohort.js';
 
 type Json = Record<string, any>;
 
-async function trainingCentre(t: Parameters<typeof buildTestApp>[0]): Promise<{ ctx: TestApp; auth: { authorization: string } }> {
-  const ctx = await buildTestApp(t);
+async function trainingCentre(t: Parameters<typeof buildTestApp>[0], env: Record<string, string> = {}): Promise<{ ctx: TestApp; auth: { authorization: string } }> {
+  const ctx = await buildTestApp(t, env);
   const { auth } = await ctx.issuer('ofppt-casa');
   const created = await ctx.app.inject({ method: 'POST', url: '/orgs/ofppt-casa/achievements', headers: auth, payload: MASONRY_ACHIEVEMENT });
   if (created.statusCode !== 201) throw new Error(created.body);
@@ -126,4 +127,42 @@ t.test('uploads: multipart form, missing achievement, unknown media type, Window
   t.match(garbled.json().errors[0].fix, /CSV UTF-8/);
   const admin = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...ctx.admin, 'content-type': 'text/csv' }, payload: csv });
   t.equal(admin.statusCode, 403);
+});
+
+t.test('a 16 MB file of 4-byte rows is refused at row 20,001, quickly, naming the limit and the line', async (t) => {
+  const { ctx, auth } = await trainingCentre(t);
+  const tinyRows = `name\n${'abc\n'.repeat(Math.floor((16 * 1024 * 1024 - 100) / 4))}`;
+  const started = performance.now();
+  const csv = await post(ctx, auth, tinyRows);
+  t.ok(performance.now() - started < 3000, 'answered in under 3 s');
+  t.equal(csv.statusCode, 400);
+  t.equal(csv.json().code, 'too-many-rows');
+  t.same([csv.json().limit, csv.json().line], [20000, 20002]);
+  t.match(csv.json().detail, /at most 20000/);
+  const jsonLines = await post(ctx, auth, '{"name":"a"}\n'.repeat(1024 * 1024), 'application/x-ndjson');
+  t.same([jsonLines.json().code, jsonLines.json().line], ['too-many-rows', 20001]);
+  const boundary = 'b0undary';
+  const form = [`--${boundary}`, 'Content-Disposition: form-data; name="achievement"', '', 'macon-cnc3',
+    `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="big.csv"', '', tinyRows, `--${boundary}--`, ''].join('\r\n');
+  const multipart = await post(ctx, auth, form.slice(0, 16 * 1024 * 1024 - 200) + `\r\n--${boundary}--\r\n`, `multipart/form-data; boundary=${boundary}`, '');
+  t.equal(multipart.json().code, 'too-many-rows', 'a multipart upload stops at the same limit');
+});
+
+t.test('upload size and uploads in flight per organisation come from the configuration', async (t) => {
+  const { ctx, auth } = await trainingCentre(t, { PASSERELLE_UPLOAD_MAX_BYTES: '2048', PASSERELLE_UPLOADS_PER_ORGANISATION: '1' });
+  const tooLarge = await post(ctx, auth, toCsv(cohort(40)));
+  t.equal(tooLarge.statusCode, 413);
+  t.equal(tooLarge.json().code, 'file-too-large');
+  t.match(tooLarge.json().detail, /2048 bytes/);
+
+  const slowBody = new PassThrough();
+  const first = ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: slowBody });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const second = await post(ctx, auth, toCsv(cohort(2)));
+  t.equal(second.statusCode, 429);
+  t.equal(second.json().code, 'too-many-uploads');
+  slowBody.end(toCsv(cohort(3)));
+  t.equal((await first).statusCode, 202, 'the upload in flight goes through');
+  const third = await post(ctx, auth, toCsv(cohort(2)));
+  t.equal(third.statusCode, 202, 'the slot is free again once the first is answered');
 });

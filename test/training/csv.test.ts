@@ -5,7 +5,7 @@ import { parseMultipart } from '../../src/training/multipart.js';
 import { batchCredentialId } from '../../src/training/credentialIds.js';
 
 t.test('CSV: RFC 4180 quoting, BOM, CRLF/LF/CR, blank lines, semicolons', async (t) => {
-  const parsed = parseCsv('\uFEFFname,note\r\n"Diallo, Mamadou","dit ""Mamou"""\r\n\r\n"multi\r\nline",x\nlast,"y"\rend,z');
+  const parsed = await parseCsv('\uFEFFname,note\r\n"Diallo, Mamadou","dit ""Mamou"""\r\n\r\n"multi\r\nline",x\nlast,"y"\rend,z');
   t.same(parsed.problems, []);
   t.same(parsed.records, [
     { line: 1, fields: ['name', 'note'] },
@@ -14,13 +14,23 @@ t.test('CSV: RFC 4180 quoting, BOM, CRLF/LF/CR, blank lines, semicolons', async 
     { line: 6, fields: ['last', 'y'] },
     { line: 7, fields: ['end', 'z'] },
   ]);
-  const semicolons = parseCsv('nom;courriel\r\nBenali, Aïcha;aicha@example.org\r\n;\r\n');
+  const semicolons = await parseCsv('nom;courriel\r\nBenali, Aïcha;aicha@example.org\r\n;\r\n');
   t.equal(semicolons.delimiter, ';');
   t.same(semicolons.records.map((r) => r.fields), [['nom', 'courriel'], ['Benali, Aïcha', 'aicha@example.org']], 'a line of empty fields is skipped');
-  const open = parseCsv('a,b\n"never closed,1\n2\n');
+  const open = await parseCsv('a,b\n"never closed,1\n2\n');
   t.same(open.problems.map((p) => p.line), [2]);
+  t.equal((await parseCsv('name\n"x\ny"\n' + 'a'.repeat(70_000) + '\n')).problems[0]?.line, 4, 'a record over 64 KB is refused at its line');
   t.equal(csvField('a "b", c'), '"a ""b"", c"');
   t.equal(csvField('plain'), 'plain');
+});
+
+t.test('CSV and JSON Lines stop at the record limit and say on which line', async (t) => {
+  const csv = await parseCsv('name\n\na\n,\nb\nc\nd\n', { maxRecords: 3 });
+  t.same(csv.records.map((r) => r.line), [1, 3, 5]);
+  t.equal(csv.overflowLine, 6);
+  const jsonLines = parseJsonLines('{}\n\nnot json\n{}\n{}', { maxLines: 3 });
+  t.same([jsonLines.lines.length, jsonLines.problems.length, jsonLines.overflowLine], [2, 1, 5]);
+  t.equal(parseJsonLines('{}\n{}', { maxLines: 2 }).overflowLine, undefined, 'exactly the limit is accepted');
 });
 
 t.test('JSON Lines: objects only, blank lines skipped, lines counted', async (t) => {
@@ -37,6 +47,8 @@ t.test('multipart: fields and a file with its name and type', async (t) => {
     ['achievement', undefined, undefined, 'macon-cnc3'], ['file', 'c.csv', 'text/csv', 'name\r\nA\r\n'],
   ]);
   t.throws(() => parseMultipart(body, 'multipart/form-data'), /boundary/);
+  const manyParts = Buffer.from(`${Array.from({ length: 11 }, () => '--XyZ\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n').join('')}--XyZ--\r\n`);
+  t.throws(() => parseMultipart(manyParts, 'multipart/form-data; boundary=XyZ'), /more than 10 parts/);
 });
 
 t.test('batch credential ids are stable version 5 UUIDs, different per organisation, achievement and key', async (t) => {
