@@ -140,7 +140,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     schema: { tags: ['wallet'], summary: 'Open a passphrase-protected wallet on this browser (sets a session cookie for 4 hours)', params: { type: 'object', properties: { secret: secretParam } } },
   }, async (request, reply) => {
     const wallet = wallets.openWallet(request.params.secret, request.ip);
-    const session = wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
+    const session = wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '', request.ip);
     setSessionCookie(reply, session);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request)), { unlocked: true, expiresAt: session.expiresAt.toISOString() });
   });

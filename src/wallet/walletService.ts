@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential, WalletRepository } from '../db/repositories/wallet.js';
 import type { IssuedCredential } from '../credentials/issue.js';
-import { AttemptLimiter } from './attemptLimiter.js';
+import { MemoryFailureStore, ProgressiveDelay, SourceBudget } from './attemptLimiter.js';
 import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
 import { batchClaimCodeFor, hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
 
@@ -30,15 +30,28 @@ export interface WalletServiceDeps {
   batchClaimSecret: Buffer;
 }
 
+/** 30 failures per client address per 15 minutes: a person mistyping links never gets near it; a script does at once. */
+const SOURCE_BUDGET = { maxFailures: 30, windowMs: 15 * 60_000 };
+/**
+ * Wrong passphrases per wallet: 5 without waiting, then 1, 2, 4, ... seconds between attempts, at most 15 minutes,
+ * forgotten after a day: a forgetful owner waits seconds, a guesser gets about a hundred tries a day.
+ */
+const PASSPHRASE_DELAY = { freeFailures: 5, maxDelayMs: 15 * 60_000, windowMs: 24 * 3600_000 };
+
 export class WalletService {
-  /** Unknown claim codes, wallet links and share links, per client address: 30 per 15 minutes. */
-  private readonly guesses: AttemptLimiter;
-  /** Wrong passphrases, per wallet: 5 per 15 minutes. */
-  private readonly passphrases: AttemptLimiter;
+  /** Failed attempts per client address: unknown claim codes, wallet links and share links, wrong passphrases. */
+  private readonly sources: SourceBudget;
+  /** Wrong passphrases per wallet: increasing waits, never a lock-out. */
+  private readonly passphrases: ProgressiveDelay;
 
   constructor(private readonly deps: WalletServiceDeps) {
-    this.guesses = new AttemptLimiter({ maxFailures: 30, windowMs: 15 * 60_000 }, deps.now);
-    this.passphrases = new AttemptLimiter({ maxFailures: 5, windowMs: 15 * 60_000 }, deps.now);
+    this.sources = new SourceBudget(new MemoryFailureStore(SOURCE_BUDGET.windowMs), SOURCE_BUDGET, deps.now);
+    this.passphrases = new ProgressiveDelay(new MemoryFailureStore(PASSPHRASE_DELAY.windowMs), PASSPHRASE_DELAY, deps.now);
+  }
+
+  /** A failure by `client`: the 429 when the client is over its budget, else `failure` itself. */
+  private failed(client: string, failure: AppError): AppError {
+    return this.sources.recordFailure(client) ?? failure;
   }
 
   claimUrl(code: string) { return `${this.deps.baseUrl}/claim/${code}`; }
@@ -71,12 +84,8 @@ export class WalletService {
 
   /** The offer behind a code, still claimable; 404 unknown, 410 used or expired. */
   openClaimOffer(code: string, client: string): ClaimOffer {
-    this.guesses.assertAllowed(client);
     const offer = looksLikeSecret(code) ? this.deps.repo.claimOfferByCodeHash(hashOf(code)) : undefined;
-    if (!offer) {
-      this.guesses.recordFailure(client);
-      throw notFound('unknown-claim-code', 'This claim link does not exist; check that it was copied in full');
-    }
+    if (!offer) throw this.failed(client, notFound('unknown-claim-code', 'This claim link does not exist; check that it was copied in full'));
     if (offer.claimedAt) throw gone('claim-used', 'This claim link has already been used; open the wallet it was added to with its wallet link', { claimedAt: offer.claimedAt });
     if (offer.expiresAt <= this.deps.now().toISOString()) {
       throw gone('claim-expired', `This claim link expired on ${offer.expiresAt}; ask the issuer for a new one`, { expiresAt: offer.expiresAt });
@@ -99,7 +108,7 @@ export class WalletService {
     const offer = this.openClaimOffer(code, client);
     const walletSecret = secretFromLink(walletLink);
     const wallet = this.openWallet(walletSecret, client);
-    if (wallet.passphraseHash) this.checkPassphrase(wallet, passphrase ?? '');
+    if (wallet.passphraseHash) this.checkPassphrase(wallet, passphrase ?? '', client);
     this.take(offer, wallet);
     return { walletSecret, wallet };
   }
@@ -116,12 +125,8 @@ export class WalletService {
   // Wallets
 
   openWallet(secret: string, client: string): Wallet {
-    this.guesses.assertAllowed(client);
     const wallet = looksLikeSecret(secret) ? this.deps.repo.walletBySecretHash(hashOf(secret)) : undefined;
-    if (!wallet) {
-      this.guesses.recordFailure(client);
-      throw notFound('unknown-wallet', 'No wallet has this link; check that it was copied in full');
-    }
+    if (!wallet) throw this.failed(client, notFound('unknown-wallet', 'No wallet has this link; check that it was copied in full'));
     return wallet;
   }
 
@@ -133,8 +138,8 @@ export class WalletService {
   }
 
   /** Checks the passphrase and returns a session token for a cookie. */
-  unlock(wallet: Wallet, passphrase: string): { sessionToken: string; expiresAt: Date } {
-    this.checkPassphrase(wallet, passphrase);
+  unlock(wallet: Wallet, passphrase: string, client: string): { sessionToken: string; expiresAt: Date } {
+    this.checkPassphrase(wallet, passphrase, client);
     return this.newSession(wallet);
   }
 
@@ -147,12 +152,14 @@ export class WalletService {
     return { sessionToken, expiresAt };
   }
 
-  private checkPassphrase(wallet: Wallet, passphrase: string): void {
-    this.passphrases.assertAllowed(wallet.id);
+  /** Waits are per wallet and checked before scrypt runs, so guessing costs the guesser time, not the server CPU. */
+  private checkPassphrase(wallet: Wallet, passphrase: string, client: string): void {
+    this.passphrases.assertReady(wallet.id);
     if (!wallet.passphraseHash || !passphraseMatches(passphrase, wallet.passphraseHash)) {
       this.passphrases.recordFailure(wallet.id);
-      throw new AppError('wrong-passphrase', 401, 'The passphrase does not match');
+      throw this.failed(client, new AppError('wrong-passphrase', 401, 'The passphrase does not match'));
     }
+    this.passphrases.recordSuccess(wallet.id);
   }
 
   /** Sets or changes the passphrase; the browser that set it stays unlocked (the returned session). */
@@ -217,12 +224,8 @@ export class WalletService {
 
   /** The link behind a public token and what it shows; 404 unknown, 410 revoked or expired. Counts the view. */
   openShareLink(token: string, client: string): { link: ShareLink; credentials: WalletCredential[] } {
-    this.guesses.assertAllowed(client);
     const link = looksLikeSecret(token) ? this.deps.repo.shareLinkByTokenHash(hashOf(token)) : undefined;
-    if (!link) {
-      this.guesses.recordFailure(client);
-      throw notFound('unknown-share-link', 'No share link has this address; check that it was copied in full');
-    }
+    if (!link) throw this.failed(client, notFound('unknown-share-link', 'No share link has this address; check that it was copied in full'));
     if (link.revokedAt) throw gone('share-link-revoked', `The holder withdrew this link on ${link.revokedAt}`, { revokedAt: link.revokedAt });
     const now = this.deps.now().toISOString();
     if (link.expiresAt <= now) throw gone('share-link-expired', `This link expired on ${link.expiresAt}; ask the holder for a new one`, { expiresAt: link.expiresAt });

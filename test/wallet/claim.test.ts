@@ -82,10 +82,11 @@ t.test('a second credential goes into the existing wallet, with its passphrase w
   t.equal(body.credentials.length, 2);
 });
 
-t.test('expired and unknown claim codes are refused; repeated guesses are rate-limited', async (t) => {
+t.test('expired and unknown claim codes are refused; an address that keeps guessing gets 429 for its failures only', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   const { claimOffer } = await issueFor(ctx, auth);
+  const fresh = await issueFor(ctx, auth, { holder: { name: 'Kofi Mensah', phone: '+233 20 123 4567', claimValidForDays: 90 } });
   ctx.clock.advance(30 * DAY + 1000);
   const expired = await ctx.app.inject({ method: 'POST', url: pathOf(claimOffer.url), headers: JSON_ACCEPT, payload: {} });
   t.equal(expired.statusCode, 410);
@@ -95,15 +96,42 @@ t.test('expired and unknown claim codes are refused; repeated guesses are rate-l
     const response = await ctx.app.inject({ method: 'GET', url: `/claim/${'A'.repeat(42)}${i % 10}`, headers: JSON_ACCEPT });
     statuses.push(response.statusCode);
     if (i === 0) t.equal(response.json().code, 'unknown-claim-code');
+    if (i === 30) {
+      t.equal(response.json().code, 'too-many-attempts');
+      t.ok(Number(response.headers['retry-after']) > 0, 'Retry-After says when');
+    }
   }
   t.same(statuses.slice(0, 30), Array(30).fill(404));
   t.equal(statuses[30], 429);
-  const limited = await ctx.app.inject({ method: 'GET', url: pathOf(claimOffer.url), headers: JSON_ACCEPT });
-  t.equal(limited.statusCode, 429, 'even a real code waits once the client has guessed too much');
-  t.equal(limited.json().code, 'too-many-attempts');
-  t.ok(Number(limited.headers['retry-after']) > 0);
+  const valid = await ctx.app.inject({ method: 'GET', url: pathOf(fresh.claimOffer.url), headers: JSON_ACCEPT });
+  t.equal(valid.statusCode, 200, 'a valid claim code from the same address is still served');
+  t.equal((await ctx.app.inject({ method: 'GET', url: pathOf(claimOffer.url), headers: JSON_ACCEPT })).statusCode, 410, 'a known, expired code still says so');
+  const otherAddress = await ctx.app.inject({ method: 'GET', url: `/claim/${'C'.repeat(43)}`, headers: JSON_ACCEPT, remoteAddress: '192.0.2.7' });
+  t.equal(otherAddress.statusCode, 404, 'another address has its own budget');
   ctx.clock.advance(16 * 60_000);
-  t.equal((await ctx.app.inject({ method: 'GET', url: pathOf(claimOffer.url), headers: JSON_ACCEPT })).statusCode, 410, 'the window slides');
+  t.equal((await ctx.app.inject({ method: 'GET', url: `/claim/${'D'.repeat(43)}`, headers: JSON_ACCEPT })).statusCode, 404, 'the window slides');
+});
+
+t.test('behind a reverse proxy, PASSERELLE_TRUST_PROXY gives each client its own budget', async (t) => {
+  const guess = (ctx: Awaited<ReturnType<typeof buildTestApp>>, client: string, i: number) =>
+    ctx.app.inject({ method: 'GET', url: `/s/${'E'.repeat(42)}${i % 10}`, headers: { ...JSON_ACCEPT, 'x-forwarded-for': client } });
+  const direct = await buildTestApp(t);
+  for (let i = 0; i < 30; i++) await guess(direct, '198.51.100.1', i);
+  t.equal((await guess(direct, '198.51.100.2', 0)).statusCode, 429, 'by default X-Forwarded-For is ignored: the proxy\'s address is the client');
+  const proxied = await buildTestApp(t, { PASSERELLE_TRUST_PROXY: '127.0.0.1' });
+  for (let i = 0; i < 30; i++) await guess(proxied, '198.51.100.1', i);
+  t.equal((await guess(proxied, '198.51.100.1', 0)).statusCode, 429);
+  t.equal((await guess(proxied, '198.51.100.2', 0)).statusCode, 404, 'another client behind the same proxy is not refused');
+});
+
+t.test('PASSERELLE_TRUST_PROXY is true, false, a hop count or addresses/CIDRs', async (t) => {
+  const { loadConfig } = await import('../../src/config.js');
+  t.equal(loadConfig({}).trustProxy, false);
+  t.equal(loadConfig({ PASSERELLE_TRUST_PROXY: 'true' }).trustProxy, true);
+  t.equal(loadConfig({ PASSERELLE_TRUST_PROXY: '2' }).trustProxy, 2);
+  t.same(loadConfig({ PASSERELLE_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy, ['127.0.0.1', '10.0.0.0/8', '::1']);
+  t.throws(() => loadConfig({ PASSERELLE_TRUST_PROXY: 'proxy.local' }), { message: /PASSERELLE_TRUST_PROXY.*proxy\.local/ });
+  t.throws(() => loadConfig({ PASSERELLE_TRUST_PROXY: '10.0.0.0/33' }), { message: /10\.0\.0\.0\/33/ });
 });
 
 t.test('secrets are stored hashed: the database holds no claim code, wallet secret or share token', async (t) => {
