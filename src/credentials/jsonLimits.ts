@@ -1,10 +1,54 @@
-import { badRequest } from '../errors.js';
+import { AppError, badRequest } from '../errors.js';
 
 /**
- * Credentials nest a few levels (subject -> achievement -> alignment -> ...). 32 levels is far beyond any real one and
- * keeps recursive JSON-LD processing well inside the stack.
+ * How much JSON-LD work one document from outside may ask for. Every credential, presentation and JWT payload is
+ * checked against these before any JSON-LD processing (`assertProcessable`), and the canonicaliser checks the quads
+ * and the work factor (vcLibrary.ts). Costs were measured on this project's 2-core machine (Node 20, jsonld.js 9 with
+ * fastContexts.ts): an Open Badges credential of 5,000 properties verifies in about 0.3 s, 0.05 ms per property; each
+ * entry of an `@context` array costs about 1.3 ms (20,000 repeated entries: 26 s). Real credentials sit two orders of
+ * magnitude below every limit; a document at every limit at once verifies in under a second, off the event loop.
  */
-export const MAX_CREDENTIAL_DEPTH = 32;
+export const JSON_LD_LIMITS = {
+  /**
+   * Nesting of JSON objects and arrays. Credentials nest a few levels (subject -> achievement -> alignment -> ...);
+   * 32 is far beyond any real one and bounds JSON-LD expansion's recursion, which follows the JSON nesting.
+   */
+  depth: 32,
+  /**
+   * Entries of all `@context` values in the document, wherever they appear. A credential names 2 to 5; a presentation
+   * repeats its credentials' contexts, so 64 leaves room for a dozen credentials and costs under 0.1 s.
+   */
+  contextEntries: 64,
+  /** Different contexts (distinct URLs, and each inline context object): a credential uses at most 5 or 6. */
+  distinctContexts: 16,
+  /**
+   * `@context` inside `@context` (scoped contexts written inline). The bundled contexts nest one level; each level
+   * multiplies the contexts jsonld.js processes per node.
+   */
+  contextNesting: 4,
+  /** JSON objects (each becomes a JSON-LD node or value): a large Open Badges credential has about 100. */
+  nodes: 2_000,
+  /** Property values: each member of an object and each element of an array (0.05 ms each, 10,000: about 0.5 s). */
+  properties: 10_000,
+  /**
+   * RDF statements handed to the canonicaliser (checked after toRDF, before RDFC-1.0). A document within the property
+   * limit yields about one per property; `@list` yields two per item, hence a bound of its own.
+   */
+  quads: 10_000,
+  /**
+   * rdf-canonize's `maxWorkFactor`: deep-hashing iterations allowed, as a power of the number of blank nodes that
+   * share a first-degree hash. 1 (linear, the library's default, made explicit) is enough because a credential's blank
+   * nodes differ by their properties; "poison" graphs of look-alike blank nodes need more and are refused.
+   */
+  rdfcWorkFactor: 1,
+} as const;
+export type JsonLdLimit = keyof typeof JSON_LD_LIMITS;
+
+/** 400 `json-ld-limit-exceeded`, naming the limit and its value so that the sender knows what to reduce. */
+export function limitExceeded(limit: JsonLdLimit, what: string, detail: string): AppError {
+  const max = JSON_LD_LIMITS[limit];
+  return badRequest('json-ld-limit-exceeded', `${what} ${detail} (limit "${limit}": ${max}); send a smaller document`, { limit, max });
+}
 
 /**
  * Keys named like a member of Object.prototype (`__proto__`, `constructor`, `hasOwnProperty`, `toString`, ...). No
@@ -15,26 +59,51 @@ export const MAX_CREDENTIAL_DEPTH = 32;
  */
 const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
+interface Pending { value: unknown; depth: number; contextNesting: number; path: string }
+
 /**
  * Walks a document from outside once, before any JSON-LD processing, and refuses what would make that processing
- * unsafe: nesting beyond `max` levels and reserved keys at any depth.
+ * unsafe or unbounded: reserved keys at any depth, and anything beyond JSON_LD_LIMITS.
  */
-export function assertProcessable(value: unknown, what: string, max = MAX_CREDENTIAL_DEPTH): void {
-  const stack: Array<[unknown, number, string]> = [[value, 1, '']];
+export function assertProcessable(value: unknown, what: string): void {
+  const stack: Pending[] = [{ value, depth: 1, contextNesting: 0, path: '' }];
+  const distinctContexts = new Set<unknown>();
+  let nodes = 0;
+  let properties = 0;
+  let contextEntries = 0;
   while (stack.length) {
-    const [node, depth, path] = stack.pop()!;
+    const { value: node, depth, contextNesting, path } = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
-    if (depth > max) throw badRequest('too-deeply-nested', `${what} is nested more than ${max} levels deep; flatten it`);
+    if (depth > JSON_LD_LIMITS.depth) {
+      throw badRequest('too-deeply-nested', `${what} is nested more than ${JSON_LD_LIMITS.depth} levels deep; flatten it`, { limit: 'depth', max: JSON_LD_LIMITS.depth });
+    }
     if (Array.isArray(node)) {
-      node.forEach((child, index) => stack.push([child, depth + 1, `${path}/${index}`]));
+      properties += node.length;
+      if (properties > JSON_LD_LIMITS.properties) throw limitExceeded('properties', what, `has more than ${JSON_LD_LIMITS.properties} property values`);
+      node.forEach((child, index) => stack.push({ value: child, depth: depth + 1, contextNesting, path: `${path}/${index}` }));
       continue;
     }
-    for (const key of Object.keys(node)) {
+    if (++nodes > JSON_LD_LIMITS.nodes) throw limitExceeded('nodes', what, `has more than ${JSON_LD_LIMITS.nodes} objects`);
+    const keys = Object.keys(node);
+    properties += keys.length;
+    if (properties > JSON_LD_LIMITS.properties) throw limitExceeded('properties', what, `has more than ${JSON_LD_LIMITS.properties} property values`);
+    for (const key of keys) {
       const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (RESERVED_KEYS.has(key)) {
         throw badRequest('reserved-key', `${what} has the key "${key}" (at ${at}); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property`, { pointer: at });
       }
-      stack.push([(node as Record<string, unknown>)[key], depth + 1, at]);
+      const child = (node as Record<string, unknown>)[key];
+      let nesting = contextNesting;
+      if (key === '@context') {
+        nesting++;
+        if (nesting > JSON_LD_LIMITS.contextNesting) throw limitExceeded('contextNesting', what, `nests @context more than ${JSON_LD_LIMITS.contextNesting} levels deep (at ${at})`);
+        const entries = Array.isArray(child) ? child : [child];
+        contextEntries += entries.length;
+        if (contextEntries > JSON_LD_LIMITS.contextEntries) throw limitExceeded('contextEntries', what, `has more than ${JSON_LD_LIMITS.contextEntries} @context entries`);
+        for (const entry of entries) distinctContexts.add(entry);
+        if (distinctContexts.size > JSON_LD_LIMITS.distinctContexts) throw limitExceeded('distinctContexts', what, `uses more than ${JSON_LD_LIMITS.distinctContexts} different contexts`);
+      }
+      stack.push({ value: child, depth: depth + 1, contextNesting: nesting, path: at });
     }
   }
 }

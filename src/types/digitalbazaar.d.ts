@@ -17,3 +17,4 @@ declare module 'ed25519-signature-2020-context';
 declare module 'did-context';
 declare module 'jsonld';
 declare module 'jsonld-signatures';
+declare module 'rdf-canonize';

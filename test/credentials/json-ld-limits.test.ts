@@ -1,0 +1,93 @@
+import t, { type Test } from 'tap';
+import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
+import { JSON_LD_LIMITS } from '../../src/credentials/jsonLimits.js';
+
+type Json = Record<string, any>;
+
+const V2 = 'https://www.w3.org/ns/credentials/v2';
+const OB = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+
+const garbageProof = (did: string) => ({
+  type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod',
+  verificationMethod: `${did}#key-1`, created: '2026-01-01T00:00:00Z', proofValue: 'zGarbage',
+});
+
+async function verify(ctx: TestApp, verifiableCredential: Json) {
+  const started = performance.now();
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ verifiableCredential }) });
+  return { response, ms: performance.now() - started };
+}
+
+function assertLimit(t: Test, response: { statusCode: number; json(): any }, limit: string) {
+  t.equal(response.statusCode, 400, `${limit}: 400`);
+  t.equal(response.json().code, 'json-ld-limit-exceeded', `${limit}: code`);
+  t.equal(response.json().limit, limit, `${limit}: names the limit`);
+  t.equal(response.json().max, JSON_LD_LIMITS[limit as keyof typeof JSON_LD_LIMITS], `${limit}: gives its value`);
+}
+
+t.test('a 780 KB credential with @context repeated 20,000 times is refused at once (it took 26 s before)', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { did } = await ctx.issuer();
+  const credential = { ...openBadgeCredential({ issuer: did }), '@context': [V2, ...Array(20_000).fill(V2), OB], proof: garbageProof(did) };
+  t.ok(JSON.stringify(credential).length > 780_000, 'the reported size');
+  const { response, ms } = await verify(ctx, credential);
+  assertLimit(t, response, 'contextEntries');
+  t.ok(ms < 1_000, `refused in ${Math.round(ms)} ms`);
+  const presentation = await ctx.app.inject({
+    method: 'POST', url: '/presentations/verify',
+    payload: { verifiablePresentation: { '@context': [V2], type: ['VerifiablePresentation'], verifiableCredential: [credential] } },
+  });
+  assertLimit(t, presentation, 'contextEntries');
+});
+
+t.test('15,000 subject claims are refused; a large real credential is not', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { did, auth } = await ctx.issuer();
+  const claims: Json = { id: 'did:example:worker' };
+  for (let i = 0; i < 15_000; i++) claims[`https://example.org/claim${i}`] = `value ${i}`;
+  const { response, ms } = await verify(ctx, { ...openBadgeCredential({ issuer: did }), credentialSubject: claims, proof: garbageProof(did) });
+  assertLimit(t, response, 'properties');
+  t.ok(ms < 1_000, `refused in ${Math.round(ms)} ms`);
+  const large = openBadgeCredential() as Json;
+  large.credentialSubject.achievement.alignment = Array.from({ length: 300 }, (_, i) => ({
+    type: ['Alignment'], targetName: `Skill ${i}`, targetUrl: `https://example.org/skills/${i}`, targetFramework: 'Example skills', targetCode: String(i),
+  }));
+  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: large } });
+  t.equal(issued.statusCode, 201, 'a credential of 300 alignments is issued');
+  const verified = await verify(ctx, issued.json().verifiableCredential);
+  t.equal(verified.response.statusCode, 200, 'and verifies');
+});
+
+t.test('nested scoped contexts, many distinct contexts and many objects are refused', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { did } = await ctx.issuer();
+  let scoped: Json = { p: 'https://example.org/p' };
+  for (let i = 0; i < 5; i++) scoped = { [`t${i}`]: { '@id': `https://example.org/t${i}`, '@context': scoped } };
+  assertLimit(t, (await verify(ctx, { ...openBadgeCredential({ issuer: did }), '@context': [V2, OB, scoped], proof: garbageProof(did) })).response, 'contextNesting');
+  const inline = Array.from({ length: JSON_LD_LIMITS.distinctContexts }, (_, i) => ({ [`term${i}`]: `https://example.org/term${i}` }));
+  assertLimit(t, (await verify(ctx, { ...openBadgeCredential({ issuer: did }), '@context': [V2, OB, ...inline], proof: garbageProof(did) })).response, 'distinctContexts');
+  const many = openBadgeCredential({ issuer: did, proof: garbageProof(did) }) as Json;
+  many.credentialSubject.achievement.alignment = Array.from({ length: JSON_LD_LIMITS.nodes }, () => ({ type: ['Alignment'] }));
+  assertLimit(t, (await verify(ctx, many)).response, 'nodes');
+});
+
+t.test('a list that yields more quads than the canonicaliser accepts is refused before canonicalisation', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { did, auth } = await ctx.issuer();
+  const listContext = { steps: { '@id': 'https://example.org/steps', '@container': '@list' } };
+  const credential = { ...openBadgeCredential({ issuer: did }), '@context': [V2, OB, listContext], steps: Array.from({ length: 6_000 }, (_, i) => `step ${i}`) };
+  const verified = await verify(ctx, { ...credential, proof: garbageProof(did) });
+  assertLimit(t, verified.response, 'quads');
+  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } });
+  assertLimit(t, issued, 'quads');
+});
+
+t.test('blank nodes too alike for the canonicaliser\'s work factor are refused', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { did, auth } = await ctx.issuer();
+  const ringContext = { next: { '@id': 'https://example.org/next', '@type': '@id' }, ring: 'https://example.org/ring' };
+  const ring = Array.from({ length: 10 }, (_, i) => ({ id: `_:r${i}`, next: `_:r${(i + 1) % 10}` }));
+  const credential = { ...openBadgeCredential({ issuer: did }), '@context': [V2, OB, ringContext], ring };
+  assertLimit(t, (await verify(ctx, { ...credential, proof: garbageProof(did) })).response, 'rdfcWorkFactor');
+  assertLimit(t, await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } }), 'rdfcWorkFactor');
+});
