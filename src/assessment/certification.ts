@@ -4,10 +4,10 @@ import type { AssessmentCaseRecord, EvidenceRecord } from '../db/repositories/as
 import { issueCredential, type CredentialFormat, type IssueDeps, type IssuedCredential } from '../credentials/issue.js';
 import { CONTEXTS } from '../credentials/contexts/index.js';
 import { getFramework, levelUri, resolveAlignment } from '../frameworks/registry.js';
-import { openBadgeAchievement, requireAchievement } from '../training/achievements.js';
+import { openBadgeAchievement, requireAchievement, VOLUME_OF_LEARNING } from '../training/achievements.js';
 import { localised } from '../training/language.js';
 import { markCertified, referenceOf, requireCase, resultsMap, type Actor, type AssessmentDeps } from './cases.js';
-import { OUTCOME_RESULTS, outcomeRef, validatedUnits, type Assessor, type Candidate, type OutcomeResult, type Unit } from './model.js';
+import { OUTCOME_RESULTS, outcomeRef, UNIT_ALIGNMENT_TYPE, validatedUnits, type Assessor, type Candidate, type OutcomeResult, type Unit } from './model.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -55,6 +55,12 @@ function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord
   };
 }
 
+/** What of the whole achievement a partial validation keeps: not its alignments, credits or volume of learning. */
+function unitsOnly(base: JsonObject): JsonObject {
+  const { alignment: _alignment, creditsAvailable: _credits, [VOLUME_OF_LEARNING]: _volume, ...rest } = base;
+  return rest;
+}
+
 /**
  * The Open Badges 3.0 credential for a decided case: the reference achievement (or, for a partial decision, an
  * achievement made of the validated units only), a result per learning outcome of those units, the evidence that
@@ -69,16 +75,17 @@ export function validationCredential(deps: AssessmentDeps, actor: Actor, record:
   const baseId = String(base.id);
   const language = referenceOf(record).language;
   const achievement: JsonObject = partial ? {
-    ...base,
+    ...unitsOnly(base),
     // The validated units are not the whole achievement: a credential must not claim it.
     id: `${baseId}#validated-units-${certified.map((u) => encodeURIComponent(u.id)).join('+')}`,
     name: `${referenceOf(record).name}: validated units ${certified.map((u) => u.name).join(', ')}`,
     description: `Partial validation of ${referenceOf(record).name}: ${certified.length} of ${units.length} units in scope (${certified.map((u) => u.id).join(', ')}).`,
     criteria: { narrative: `Every learning outcome of the units ${certified.map((u) => u.id).join(', ')}, demonstrated in a validation procedure.` },
-    alignment: [
-      ...((base.alignment as JsonObject[] | undefined) ?? []),
-      ...certified.map((u) => ({ type: ['Alignment'], targetType: 'ext:UnitOfCompetence', targetName: u.name, targetCode: u.id, targetUrl: `${baseId}#unit-${encodeURIComponent(u.id)}` })),
-    ],
+    // Only the units: the qualification's level, skills and occupation belong to the whole of it. Units carry no level
+    // of their own in the reference standards (no source gives one), so none is stated.
+    alignment: certified.map((u) => ({
+      type: ['Alignment'], targetType: UNIT_ALIGNMENT_TYPE, targetName: u.name, targetCode: u.id, targetUrl: `${baseId}#unit-${encodeURIComponent(u.id)}`,
+    })),
   } : { ...base };
   // Result descriptions describe the outcomes certified here; the catalogue's own ones belong to other ways of earning it.
   achievement.resultDescription = [

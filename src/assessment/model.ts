@@ -23,6 +23,12 @@ export const ASSESSOR_ROLES = ['assessor', 'jury-member', 'adviser'] as const;
 /** Evidence files are kept for the assessor, not as an archive: 512 KiB takes a scanned attestation or a photo, and its base64 fits the 1 MB body limit. */
 export const MAX_EVIDENCE_FILE_BYTES = 512 * 1024;
 
+/**
+ * How a partial validation credential names a validated unit among its achievement's alignments (an `ext:`
+ * AlignmentTargetType, as Open Badges 3.0 allows). Readers use it to tell the credential is for units, not the whole.
+ */
+export const UNIT_ALIGNMENT_TYPE = 'ext:UnitOfCompetence';
+
 export interface LearningOutcome { id: string; statement: string }
 export interface Unit { id: string; name: string; outcomes: LearningOutcome[] }
 export interface Candidate { name: string; did?: string }

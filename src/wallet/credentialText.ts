@@ -2,6 +2,8 @@
  * Reading what a credential says, for people: its text in the reader's language when the issuer gave it (JSON-LD
  * language maps, {"@value", "@language"} values, or arrays of them), its achievement, issuer and dates.
  */
+import { UNIT_ALIGNMENT_TYPE } from '../assessment/model.js';
+
 type JsonObject = Record<string, unknown>;
 
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -42,6 +44,8 @@ export interface CredentialSummary {
     description: LocalisedValue | undefined;
     criteria: LocalisedValue | undefined;
     achievementType: string | undefined;
+    /** Units of competence validated on their own (a partial validation of prior learning): the credential is for these only. */
+    validatedUnits: Array<{ code: string; name: LocalisedValue | undefined }>;
   } | undefined;
   issuer: { id: string; name: LocalisedValue | undefined };
   validFrom: string | undefined;
@@ -69,6 +73,9 @@ export function summariseCredential(credential: JsonObject, lang: string): Crede
       description: textIn(achievement.description, lang),
       criteria: textIn(criteria, lang),
       achievementType: typeof achievement.achievementType === 'string' ? achievement.achievementType : undefined,
+      validatedUnits: asArray(achievement.alignment).filter(isObject)
+        .filter((a) => a.targetType === UNIT_ALIGNMENT_TYPE && typeof a.targetCode === 'string')
+        .map((a) => ({ code: a.targetCode as string, name: textIn(a.targetName, lang) })),
     } : undefined,
     issuer: { id: issuerIdOf(credential), name: issuerName },
     validFrom: date(credential.validFrom) ?? date(credential.issuanceDate),

@@ -54,6 +54,11 @@ export function formatDateTime(iso: string | undefined, lang: PageLang): string 
   return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
 }
 
+/** A country's name in the page's language (ISO 3166-1 alpha-2 in, "Espagne" out). */
+export function countryName(code: string, lang: PageLang): string {
+  return new Intl.DisplayNames([LOCALES[lang]], { type: 'region' }).of(code.toUpperCase()) ?? code;
+}
+
 type Message = Record<PageLang, string>;
 
 export const MESSAGES = {
@@ -206,18 +211,34 @@ export const MESSAGES = {
   'credential.skills': { fr: 'Compétences (ESCO)', ar: 'المهارات (ESCO)', es: 'Competencias (ESCO)', en: 'Skills (ESCO)' },
   'credential.occupations': { fr: 'Métiers (CITP / ISCO-08)', ar: 'المهن (ISCO-08)', es: 'Ocupaciones (CIUO / ISCO-08)', en: 'Occupations (ISCO-08)' },
   'credential.levels': { fr: 'Niveau indiqué par l’émetteur', ar: 'المستوى الذي حددته الجهة المُصدِرة', es: 'Nivel indicado por el emisor', en: 'Level stated by the issuer' },
+  'credential.partial': { fr: 'Validation partielle : ces unités ont été validées', ar: 'تصديق جزئي: تمت المصادقة على هذه الوحدات', es: 'Validación parcial: se validaron estas unidades', en: 'Partial validation: these units were validated' },
+  'credential.partialExplain': {
+    fr: 'Cette attestation certifie ces unités seulement, pas la certification entière.',
+    ar: 'تشهد هذه الشهادة على هذه الوحدات فقط، لا على المؤهل كاملاً.',
+    es: 'Esta credencial certifica solo estas unidades, no la cualificación completa.',
+    en: 'This credential certifies these units only, not the whole qualification.',
+  },
   'credential.untitled': { fr: 'Attestation sans titre', ar: 'شهادة بلا عنوان', es: 'Credencial sin título', en: 'Untitled credential' },
 
   // Recognition
-  'recognition.title': { fr: 'Équivalence dans un autre pays', ar: 'المعادلة في بلد آخر', es: 'Equivalencia en otro país', en: 'Equivalent in another country' },
+  'recognition.title': { fr: 'Ce qu’elle vaut ailleurs', ar: 'ما تعادله في مكان آخر', es: 'Lo que vale en otro lugar', en: 'What it corresponds to elsewhere' },
+  'recognition.title.country': { fr: 'Ce qu’elle vaut ({country})', ar: 'ما تعادله ({country})', es: 'Lo que vale ({country})', en: 'What it corresponds to ({country})' },
+  'recognition.title.eqf': { fr: 'Niveau européen (CEC)', ar: 'المستوى الأوروبي (الإطار الأوروبي للمؤهلات)', es: 'Nivel europeo (MEC)', en: 'European level (EQF)' },
+  'recognition.title.acqf': { fr: 'Niveau continental africain (ACQF)', ar: 'المستوى القاري الأفريقي (الإطار القاري الأفريقي للمؤهلات)', es: 'Nivel continental africano (ACQF)', en: 'African continental level (ACQF)' },
   'recognition.choose': { fr: 'Cadre de certification', ar: 'إطار المؤهلات', es: 'Marco de cualificaciones', en: 'Qualifications framework' },
   'recognition.show': { fr: 'Afficher', ar: 'عرض', es: 'Mostrar', en: 'Show' },
   'recognition.recognised': { fr: 'Dans le {framework} : {levels}', ar: 'في {framework}: {levels}', es: 'En el {framework}: {levels}', en: 'In the {framework}: {levels}' },
   'recognition.none': { fr: 'Aucune correspondance connue avec le {framework}.', ar: 'لا توجد مطابقة معروفة مع {framework}.', es: 'No se conoce ninguna correspondencia con el {framework}.', en: 'No known correspondence with the {framework}.' },
   'recognition.noLevel': { fr: 'Cette attestation n’indique aucun niveau d’un cadre de certification connu : pas d’équivalence possible.', ar: 'لا تذكر هذه الشهادة أي مستوى من إطار مؤهلات معروف: لا يمكن تحديد معادلة.', es: 'Esta credencial no indica ningún nivel de un marco conocido: no hay equivalencia posible.', en: 'This credential states no level of a known qualifications framework, so no equivalent can be given.' },
   'recognition.from': { fr: 'À partir de : {level}', ar: 'انطلاقاً من: {level}', es: 'A partir de: {level}', en: 'Starting from: {level}' },
-  'recognition.path': { fr: 'Chemin : {path}', ar: 'المسار: {path}', es: 'Camino: {path}', en: 'Path: {path}' },
-  'basis.label': { fr: 'Fondement', ar: 'الأساس', es: 'Fundamento', en: 'Basis' },
+  'recognition.pathLabel': { fr: 'Chemin', ar: 'المسار', es: 'Ruta', en: 'Path' },
+  'recognition.partial': {
+    fr: 'Validation partielle : seules les unités ci-dessus ont été validées. Aucune équivalence de niveau ne s’applique à une partie de certification.',
+    ar: 'تصديق جزئي: لم يُصادَق إلا على الوحدات المذكورة أعلاه. لا تنطبق أي معادلة في المستوى على جزء من مؤهل.',
+    es: 'Validación parcial: solo se validaron las unidades indicadas arriba. Ninguna equivalencia de nivel se aplica a una parte de una cualificación.',
+    en: 'Partial validation: only the units above were validated. No level equivalence applies to part of a qualification.',
+  },
+  'basis.label': { fr: 'Fondement', ar: 'الأساس', es: 'Base', en: 'Basis' },
   'basis.official-referencing': { fr: 'officiel : référencement adopté par les autorités des deux cadres', ar: 'رسمي: إحالة اعتمدتها سلطات الإطارين', es: 'oficial: referenciación adoptada por las autoridades de ambos marcos', en: 'official: referencing adopted by the authorities of both frameworks' },
   'basis.official-comparison': { fr: 'officiel : comparaison adoptée par les autorités', ar: 'رسمي: مقارنة اعتمدتها السلطات', es: 'oficial: comparación adoptada por las autoridades', en: 'official: comparison adopted by the authorities' },
   'basis.bilateral-agreement': { fr: 'accord bilatéral entre les deux pays', ar: 'اتفاق ثنائي بين البلدين', es: 'acuerdo bilateral entre los dos países', en: 'bilateral agreement between the two countries' },
@@ -226,7 +247,7 @@ export const MESSAGES = {
   'basis.accredited-claim': { fr: 'déclaré par l’émetteur, accrédité par une autorité de reconnaissance', ar: 'صرّحت به الجهة المُصدِرة، وهي معتمدة من سلطة اعتراف', es: 'declarado por el emisor, acreditado por una autoridad de reconocimiento', en: 'stated by the issuer, accredited by a recognition authority' },
   'basis.issuer-claimed': { fr: 'déclaré par l’émetteur seul, sans source publiée', ar: 'صرّحت به الجهة المُصدِرة وحدها، دون مصدر منشور', es: 'declarado solo por el emisor, sin fuente publicada', en: 'stated by the issuer alone, with no published source' },
   'basis.stated-by-issuer': { fr: 'indiqué par l’émetteur lui-même', ar: 'حددته الجهة المُصدِرة نفسها', es: 'indicado por el propio emisor', en: 'stated by the issuer itself' },
-  'basis.unverified': { fr: 'Certaines sources de ce chemin restent à vérifier.', ar: 'بعض مصادر هذا المسار لم يتم التحقق منها بعد.', es: 'Algunas fuentes de este camino están pendientes de verificación.', en: 'Some sources along this path are not verified yet.' },
+  'basis.unverified': { fr: 'Certaines sources de ce chemin restent à vérifier.', ar: 'بعض مصادر هذا المسار لم يتم التحقق منها بعد.', es: 'Algunas fuentes de esta ruta están pendientes de verificación.', en: 'Some sources along this path are not verified yet.' },
 
   // A framework level's own page (its URI, opened in a browser)
   'level.inFramework': { fr: 'Cadre de certification', ar: 'إطار المؤهلات', es: 'Marco de cualificaciones', en: 'Qualifications framework' },

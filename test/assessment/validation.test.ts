@@ -167,7 +167,8 @@ t.test('a partial decision yields a credential for the validated units only, wit
   const achievement = vc.credentialSubject.achievement;
   t.equal(achievement.id, 'https://incual.educacion.gob.es/eoc2_1#validated-units-UC1', 'not the whole qualification');
   t.match(achievement.name, /validated units Maçonnerie de briques$/);
-  t.same(achievement.alignment.map((a: Json) => a.targetCode), ['3', 'UC1']);
+  t.same(achievement.alignment.map((a: Json) => a.targetCode), ['UC1'], 'the validated unit, not the qualification\'s EQF level');
+  t.notOk(JSON.stringify(achievement).includes('data.europa.eu/snb/eqf'), 'no alignment to the whole qualification\'s level');
   t.equal(vc.credentialSubject.result.length, 2, 'results of UC1 only');
   t.ok(vc.credentialSubject.result.every((r: Json) => /vpl-outcome-UC1-/.test(r.resultDescription)));
   t.notOk(JSON.stringify(achievement).includes('Lecture de plans'), 'nothing about the unit not validated');
@@ -175,6 +176,24 @@ t.test('a partial decision yields a credential for the validated units only, wit
   t.match(vc.credentialSubject.narrative, /Decision: partial \(1 of 2 units\)/);
   const verified = await verify(ctx, vc);
   t.equal(verified.body.verified, true, JSON.stringify(verified.body.checks));
+
+  const recognition = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' } } } });
+  t.match(recognition.json().recognition, { outcome: 'no-framework-level' }, 'verification gives no level equivalence for part of a qualification');
+  t.notOk(recognition.json().recognition.levels, 'and no level');
+  const PARTIAL: Record<string, string> = {
+    fr: 'Validation partielle : ces unités ont été validées', es: 'Validación parcial: se validaron estas unidades',
+    ar: 'تصديق جزئي: تمت المصادقة على هذه الوحدات', en: 'Partial validation: these units were validated',
+  };
+  for (const [lang, heading] of Object.entries(PARTIAL)) {
+    const page = await ctx.app.inject({
+      method: 'POST', url: `/verify?lang=${lang}`, headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ credential: JSON.stringify(vc) }).toString(),
+    });
+    t.match(page.body, heading, `${lang}: says it is a partial validation`);
+    t.match(page.body, /<bdi class="code">UC1<\/bdi>/, `${lang}: names the unit`);
+    t.notMatch(page.body, /class="recognition" data-outcome/, `${lang}: no level equivalence`);
+    t.notMatch(page.body, /<h3>(Niveau indiqué|Nivel indicado|Level stated|المستوى الذي)/, `${lang}: no level of the whole qualification`);
+  }
 });
 
 t.test('a decided case is frozen and can only be appealed, as a new linked case', async (t) => {

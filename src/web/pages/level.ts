@@ -1,4 +1,5 @@
-import type { Framework, Level, Source } from '../../frameworks/types.js';
+import type { Framework, Level } from '../../frameworks/types.js';
+import { sourceItem } from './sources.js';
 import { getLevel } from '../../frameworks/registry.js';
 import { html, type SafeHtml } from '../html.js';
 import type { PageLang } from '../i18n.js';
@@ -6,13 +7,6 @@ import { dataText } from '../dataText.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
 import { colon } from './report.js';
 import type { LevelDocument } from '../../frameworks/linkedData.js';
-
-/** A source as a link with its title (and the title in the reader's language beside it when the data gives one). */
-export function sourceItem(source: Source, lang: PageLang): SafeHtml {
-  const translated = source.titleTranslated?.[lang];
-  const title = html`<bdi>${source.title}</bdi>${translated && translated !== source.title ? html` (<bdi>${translated}</bdi>)` : ''}`;
-  return html`<li class="source">${source.url ? html`<a href="${source.url}" rel="noreferrer noopener">${title}</a>` : html`${title}${source.reference ? html`, <bdi>${source.reference}</bdi>` : ''}`}</li>`;
-}
 
 const levelLink = (ref: string, lang: PageLang): SafeHtml => {
   const level = getLevel(ref);

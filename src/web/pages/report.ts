@@ -1,5 +1,10 @@
-import { html, type SafeHtml } from '../html.js';
-import { formatDate, type PageLang } from '../i18n.js';
+import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
+import { countryName, formatDate, translate, type MessageKey, type PageLang } from '../i18n.js';
+import { getFramework, getLevel } from '../../frameworks/registry.js';
+import type { CredentialRecognition } from '../../frameworks/credentialMapping.js';
+import type { Source } from '../../frameworks/types.js';
+import { dataText } from '../dataText.js';
+import { sourceItem } from './sources.js';
 import type { CredentialReport, Finding, Verdict } from '../../wallet/credentialReport.js';
 import type { LocalisedValue } from '../../wallet/credentialText.js';
 import { translatorFor } from './layout.js';
@@ -41,45 +46,106 @@ export function stateBadge(lang: PageLang, state: CredentialReport['state']): Sa
   return html`<span class="badge ${tone}" data-state="${state}"><span aria-hidden="true">${TONE_SYMBOL[tone]}</span> ${t(`state.${state}`)}</span>`;
 }
 
+function findingSentence(lang: PageLang, finding: Finding, report: CredentialReport): string {
+  return translatorFor(lang)(`finding.${finding.reason}`, { issuer: issuerName(report, lang), date: formatDate(finding.date, lang), ...finding.params });
+}
+
 function findingItem(lang: PageLang, finding: Finding, report: CredentialReport): SafeHtml {
   const t = translatorFor(lang);
   const tone = OUTCOME_TONE[finding.outcome];
-  const sentence = t(`finding.${finding.reason}`, { issuer: issuerName(report, lang), date: formatDate(finding.date, lang), ...finding.params });
+  const sentence = findingSentence(lang, finding, report);
   return html`<li class="finding ${tone}" data-check="${finding.check}" data-outcome="${finding.outcome}">
     <span class="symbol" aria-hidden="true">${TONE_SYMBOL[tone]}</span>
     <span>${sentence}${finding.outcome !== 'pass' ? html`<details class="technical"><summary>${t('finding.details')}</summary><code dir="ltr">${finding.message}</code></details>` : ''}</span>
   </li>`;
 }
 
+/** A translated sentence with markup (isolated titles, links) in its placeholders: the sentence is escaped, the markup is ours. */
+function withMarkup(lang: PageLang, key: MessageKey, parts: Record<string, SafeHtml>): SafeHtml {
+  const marker = (name: string) => `\u0000${name}\u0000`;
+  let out = escapeHtml(translate(lang, key, Object.fromEntries(Object.keys(parts).map((name) => [name, marker(name)]))));
+  for (const [name, markup] of Object.entries(parts)) out = out.replace(marker(name), markup.value);
+  return trusted(out);
+}
+
+/** A level ref as people read it: the level's title in the page's language, never the id. */
+function levelTitle(ref: string, lang: PageLang): SafeHtml {
+  const level = getLevel(ref);
+  return level ? dataText(level.title, lang) : html`<bdi>${ref}</bdi>`;
+}
+
+/** The sources a recognition rests on, each once, as links that wrap. */
+function recognitionSources(recognition: CredentialRecognition): Source[] {
+  const seen = new Map<string, Source>();
+  for (const step of recognition.paths.flatMap((p) => p.steps)) {
+    const key = step.source.url ?? step.source.title;
+    if (!seen.has(key)) seen.set(key, step.source);
+  }
+  return [...seen.values()];
+}
+
 function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml {
   const t = translatorFor(lang);
   const recognition = report.recognition;
   if (recognition === undefined) return html``;
-  if (recognition === null) return html`<p class="recognition none">${t('recognition.noLevel')}</p>`;
-  const framework = recognition.destination.title;
+  if (recognition === null) {
+    return report.summary?.achievement?.validatedUnits.length ? html`<p class="recognition none">${t('recognition.partial')}</p>`
+      : html`<p class="recognition none">${t('recognition.noLevel')}</p>`;
+  }
+  const destination = getFramework(recognition.destination.framework);
+  const framework = destination ? dataText(destination.name, lang) : html`<bdi>${recognition.destination.title}</bdi>`;
   const basisKey = recognition.outcome === 'stated-by-issuer' ? 'basis.stated-by-issuer' : recognition.basis ? `basis.${recognition.basis}` as const : undefined;
   const separator = lang === 'ar' ? ' ← ' : ' → ';
+  const levels = recognition.levels.map((l, i) => html`${i > 0 ? (lang === 'ar' ? '، ' : ', ') : ''}${levelTitle(l.ref, lang)}`);
+  const sources = recognitionSources(recognition);
   return html`<div class="recognition" data-outcome="${recognition.outcome}">
     ${recognition.outcome === 'none'
-      ? html`<p class="answer">${t('recognition.none', { framework })}</p>`
-      : html`<p class="answer">${t('recognition.recognised', { framework, levels: recognition.levels.map((l) => l.title).join(', ') })}</p>`}
-    <p>${t('recognition.from', { level: recognition.from.title })}</p>
+      ? html`<p class="answer">${withMarkup(lang, 'recognition.none', { framework })}</p>`
+      : html`<p class="answer">${withMarkup(lang, 'recognition.recognised', { framework, levels: html`${levels}` })}</p>`}
+    <p>${withMarkup(lang, 'recognition.from', { level: levelTitle(recognition.from.ref, lang) })}</p>
     ${basisKey ? html`<p class="basis" data-basis="${recognition.basis ?? recognition.outcome}"><strong>${t('basis.label')}${colon(lang)}</strong>${t(basisKey)}</p>` : ''}
     ${recognition.verified === false ? html`<p class="note">${t('basis.unverified')}</p>` : ''}
-    ${recognition.path.length > 1 ? html`<p class="path">${t('recognition.path', { path: recognition.path.join(separator) })}</p>` : ''}
-    <p class="explanation">${recognition.explanation}</p>
+    ${recognition.path.length > 1 ? html`<p class="path">${t('recognition.pathLabel')}${colon(lang)}${recognition.path.map((ref, i) => html`${i > 0 ? separator : ''}${levelTitle(ref, lang)}`)}</p>` : ''}
+    ${sources.length > 0 ? html`<h4>${t('level.sources')}</h4><ul class="sources">${sources.map((s) => sourceItem(s, lang))}</ul>` : ''}
   </div>`;
 }
 
-/** One credential as an employer should read it: verdict, checks in plain words, what it says, what it is worth here. */
+
+/** The units a partial validation certifies, named: the credential is for these, not the whole qualification. */
+function validatedUnitsSection(lang: PageLang, report: CredentialReport): SafeHtml {
+  const units = report.summary?.achievement?.validatedUnits ?? [];
+  if (units.length === 0) return html``;
+  const t = translatorFor(lang);
+  return html`<section class="validated-units"><h3>${t('credential.partial')}</h3><p>${t('credential.partialExplain')}</p>
+    <ul>${units.map((u) => html`<li><bdi class="code">${u.code}</bdi> ${localised(u.name)}</li>`)}</ul></section>`;
+}
+
+/** Verdicts under which the credential's claims may be shown as good news. */
+const TRUSTWORTHY: ReadonlySet<Verdict> = new Set(['valid', 'valid-issuer-unknown']);
+
+/**
+ * One credential as an employer should read it: the verdict first; then, only when the credential is genuine and in
+ * force, the checks, what it says and what it is worth here. A failing verdict shows what failed and nothing that
+ * looks like good news (no green tick, no level, no recognition); the other checks stay behind a disclosure.
+ */
 export function reportCard(lang: PageLang, report: CredentialReport, options: { recognitionForm?: SafeHtml } = {}): SafeHtml {
   const t = translatorFor(lang);
   const tone = VERDICT_TONE[report.verdict];
   const summary = report.summary;
   const mapping = report.mapping;
+  const trustworthy = TRUSTWORTHY.has(report.verdict);
+  const failing = report.findings.filter((f) => f.outcome !== 'pass');
+  const header = html`<h2>${credentialTitle(report, lang)}</h2>
+    <p class="verdict ${tone}" role="status"><span aria-hidden="true">${TONE_SYMBOL[tone]}</span> ${t(`verdict.${report.verdict}`)}</p>`;
+  if (!trustworthy) {
+    return html`<article class="credential" data-verdict="${report.verdict}">
+    ${header}
+    <ul class="findings">${failing.filter((f) => f.outcome === 'fail').map((f) => findingItem(lang, f, report))}</ul>
+    <details class="technical"><summary>${t('finding.details')}</summary><ul>${report.findings.filter((f) => f.outcome !== 'fail').map((f) => html`<li data-check="${f.check}">${findingSentence(lang, f, report)}</li>`)}</ul></details>
+  </article>`;
+  }
   return html`<article class="credential" data-verdict="${report.verdict}">
-    <h2>${credentialTitle(report, lang)}</h2>
-    <p class="verdict ${tone}" role="status"><span aria-hidden="true">${TONE_SYMBOL[tone]}</span> ${t(`verdict.${report.verdict}`)}</p>
+    ${header}
     <section><h3>${t('checks.title')}</h3><ul class="findings">${report.findings.map((f) => findingItem(lang, f, report))}</ul></section>
     <dl class="facts">
       <dt>${t('credential.issuer')}</dt><dd dir="auto">${issuerName(report, lang)}</dd>
@@ -90,9 +156,21 @@ export function reportCard(lang: PageLang, report: CredentialReport, options: { 
       ${summary.achievement.description ? html`<p>${localised(summary.achievement.description)}</p>` : ''}
       ${summary.achievement.criteria ? html`<p><strong>${t('credential.criteria')}${colon(lang)}</strong>${localised(summary.achievement.criteria)}</p>` : ''}
     </section>` : summary?.description ? html`<p>${localised(summary.description)}</p>` : ''}
-    ${mapping && mapping.levels.length > 0 ? html`<section><h3>${t('credential.levels')}</h3><ul>${mapping.levels.map((l) => html`<li>${l.title}</li>`)}</ul></section>` : ''}
+    ${validatedUnitsSection(lang, report)}
+    ${mapping && mapping.levels.length > 0 ? html`<section><h3>${t('credential.levels')}</h3><ul>${mapping.levels.map((l) => html`<li>${levelTitle(l.ref, lang)}</li>`)}</ul></section>` : ''}
     ${mapping && mapping.skills.length > 0 ? html`<section class="skills"><h3>${t('credential.skills')}</h3><ul>${mapping.skills.map((s) => html`<li><a href="${s.uri}" rel="noreferrer noopener">${s.label}</a></li>`)}</ul></section>` : ''}
-    ${mapping && mapping.occupations.length > 0 ? html`<section class="occupations"><h3>${t('credential.occupations')}</h3><ul>${mapping.occupations.map((o) => html`<li><span class="code" dir="ltr">${o.code}</span> ${o.label}</li>`)}</ul></section>` : ''}
-    ${report.recognition !== undefined || options.recognitionForm ? html`<section class="recognition-section"><h3>${t('recognition.title')}</h3>${options.recognitionForm ?? ''}${recognitionSection(lang, report)}</section>` : ''}
+    ${mapping && mapping.occupations.length > 0 ? html`<section class="occupations"><h3>${t('credential.occupations')}</h3><ul>${mapping.occupations.map((o) => html`<li><bdi class="code">${o.code}</bdi> ${o.label}</li>`)}</ul></section>` : ''}
+    ${report.recognition !== undefined || options.recognitionForm ? html`<section class="recognition-section"><h3>${recognitionHeading(lang, report)}</h3>${options.recognitionForm ?? ''}${recognitionSection(lang, report)}</section>` : ''}
   </article>`;
+}
+
+/** "What it corresponds to in Spain"; for a meta-framework, "European level (EQF)": the EQF is not a country. */
+function recognitionHeading(lang: PageLang, report: CredentialReport): string {
+  const t = translatorFor(lang);
+  const destination = report.recognition ? getFramework(report.recognition.destination.framework) : undefined;
+  if (!destination) return t('recognition.title');
+  if (destination.id === 'eqf') return t('recognition.title.eqf');
+  if (destination.id === 'acqf') return t('recognition.title.acqf');
+  if (!destination.country) return t('recognition.title');
+  return t('recognition.title.country', { country: countryName(destination.country, lang) });
 }
