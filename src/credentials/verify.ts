@@ -3,6 +3,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { AppError, badRequest } from '../errors.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
+import { readDateTime, readNumericDate } from './dates.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
@@ -138,8 +139,11 @@ function credentialFromJwtPayload(payload: JsonObject): JsonObject {
   const credential: JsonObject = { ...payload.vc };
   if (credential.issuer === undefined && typeof payload.iss === 'string') credential.issuer = payload.iss;
   if (credential.id === undefined && typeof payload.jti === 'string') credential.id = payload.jti;
-  if (credential.issuanceDate === undefined && typeof payload.nbf === 'number') credential.issuanceDate = new Date(payload.nbf * 1000).toISOString();
-  if (credential.expirationDate === undefined && typeof payload.exp === 'number') credential.expirationDate = new Date(payload.exp * 1000).toISOString();
+  // An unusable nbf or exp is left out here and reported by the validity check, which reads the claims themselves.
+  const notBefore = readNumericDate(payload.nbf, 'nbf').date;
+  const expires = readNumericDate(payload.exp, 'exp').date;
+  if (credential.issuanceDate === undefined && notBefore) credential.issuanceDate = notBefore.toISOString();
+  if (credential.expirationDate === undefined && expires) credential.expirationDate = expires.toISOString();
   return credential;
 }
 
@@ -165,12 +169,6 @@ async function checkIssuerKeys(resolveDid: DidResolver, issuer: string, vmIds: s
   return { valid: true, message: `Issuer ${issuer} resolved; its key is authorised to issue credentials` };
 }
 
-function parseDate(value: unknown): Date | undefined | null {
-  if (value === undefined) return undefined;
-  const date = typeof value === 'string' ? new Date(value) : null;
-  return date && !Number.isNaN(date.getTime()) ? date : null;
-}
-
 async function addCommonChecks(deps: VerifyDeps, result: ResultBuilder, credential: JsonObject, jwtClaims?: JsonObject): Promise<void> {
   result.add('validity', ...validityOf(credential, deps.now(), jwtClaims));
   const statuses = credential.credentialStatus === undefined ? [] : Array.isArray(credential.credentialStatus) ? credential.credentialStatus : [credential.credentialStatus];
@@ -186,11 +184,15 @@ async function addCommonChecks(deps: VerifyDeps, result: ResultBuilder, credenti
 }
 
 function validityOf(credential: JsonObject, now: Date, jwtClaims?: JsonObject): [boolean, string] {
-  const from = parseDate(credential.validFrom ?? credential.issuanceDate);
-  const until = parseDate(credential.validUntil ?? credential.expirationDate);
-  if (from === null || until === null) return [false, 'validFrom/validUntil (or issuanceDate/expirationDate) is not an XML Schema date-time'];
-  const notBefore = typeof jwtClaims?.nbf === 'number' ? new Date(jwtClaims.nbf * 1000) : undefined;
-  const expires = typeof jwtClaims?.exp === 'number' ? new Date(jwtClaims.exp * 1000) : undefined;
+  const readings = [
+    credential.validFrom !== undefined ? readDateTime(credential.validFrom, 'validFrom') : readDateTime(credential.issuanceDate, 'issuanceDate'),
+    credential.validUntil !== undefined ? readDateTime(credential.validUntil, 'validUntil') : readDateTime(credential.expirationDate, 'expirationDate'),
+    readNumericDate(jwtClaims?.nbf, 'nbf'),
+    readNumericDate(jwtClaims?.exp, 'exp'),
+  ];
+  const problems = readings.map((r) => r.problem).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) return [false, problems.join('; ')];
+  const [from, until, notBefore, expires] = readings.map((r) => r.date);
   const start = [from, notBefore].filter((d): d is Date => d !== undefined).sort((a, b) => b.getTime() - a.getTime())[0];
   const end = [until, expires].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
   if (start && now < start) return [false, `Not valid yet: valid from ${start.toISOString()}`];
