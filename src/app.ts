@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Services } from './services.js';
-import { errorHandler, notFoundHandler } from './http/problems.js';
+import { clientErrorHandler, drainOversizedBody, errorHandler, frameworkErrorHandler, notFoundHandler } from './http/problems.js';
+import { authenticateBeforeBody } from './http/auth.js';
 import organisationRoutes from './routes/orgs.js';
 import credentialRoutes from './routes/credentials.js';
 import statusListRoutes from './routes/status.js';
@@ -46,6 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A hop count as a function (what fastify does with a number, which its types do not accept).
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // Validation must never change a credential: no coercion, no defaults, nothing removed (any of these breaks proofs).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
   }) as unknown as FastifyInstance;
   // Beyond this many open connections the server refuses new ones instead of running out of file descriptors.
@@ -54,6 +57,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onError', drainOversizedBody);
+  // JSON too: a browser must never guess a response is HTML or script.
+  app.addHook('onSend', async (_request, reply) => { reply.header('x-content-type-options', 'nosniff'); });
+  authenticateBeforeBody(app, options.services);
   registerPrototypeGuard(app, { enabled: !options.services.config.production });
 
   await app.register(swagger, {
