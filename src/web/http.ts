@@ -42,14 +42,19 @@ export function pageContext(request: FastifyRequest, path: string, keep: Record<
 export const wantsHtml = (request: FastifyRequest): boolean =>
   (request.headers.accept ?? '').includes('text/html') && !(request.headers.accept ?? '').startsWith('application/json');
 
-export function formValue(body: FormBody, name: string): string | undefined {
-  const value = body[name];
-  return Array.isArray(value) ? value[0] : value;
+/**
+ * The same routes take forms and JSON (API clients): a JSON body can put anything under a field's name, so every value
+ * is checked to be text here rather than trusted by its type.
+ */
+export function formValues(body: FormBody, name: string): string[] {
+  const value: unknown = Object.hasOwn(body, name) ? body[name] : undefined;
+  const values = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  if (values.some((v) => typeof v !== 'string')) throw badRequest('invalid-form-field', `The field "${name}" must be text (a string, or a list of strings)`);
+  return values as string[];
 }
 
-export function formValues(body: FormBody, name: string): string[] {
-  const value = body[name];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+export function formValue(body: FormBody, name: string): string | undefined {
+  return formValues(body, name)[0];
 }
 
 function parseUrlEncoded(text: string): FormBody {
