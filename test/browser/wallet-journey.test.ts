@@ -125,13 +125,23 @@ if (!chromium) {
     await masonCard().getByRole('button', { name: 'Afficher' }).click();
     await reader.waitForURL(/framework=es-mecu/);
     t.match(await masonCard().locator('.recognition .answer').innerText(), /MECU|Espagne|espagnol/i);
+    t.ok(await reader.locator('.recognition .sources a').count() >= 1, 'sources as links');
+    const pageWidth = () => reader.evaluate(() => document.documentElement.scrollWidth);
+    t.ok(await pageWidth() <= PHONE.width, `French employer page fits a ${PHONE.width} px phone (${await pageWidth()} px)`);
     await shot(reader, 'share-fr-phone');
+    await reader.locator('nav.languages a[hreflang=es]').click();
+    await reader.waitForURL(/lang=es/);
+    t.match(await masonCard().locator('.recognition .answer').innerText(), /MECU/);
+    t.ok(await pageWidth() <= PHONE.width, `Spanish employer page fits a ${PHONE.width} px phone (${await pageWidth()} px)`);
+    await shot(reader, 'share-es-phone');
 
     // The issuer revokes the mason's credential: the employer sees it.
     await setStatus(ctx, auth, mason.vc.id, 'revocation', true);
     await reader.reload();
     t.equal(await masonCard().getAttribute('data-verdict'), 'revoked');
-    t.match(await masonCard().locator('.verdict').innerText(), 'Révoquée');
+    t.match(await masonCard().locator('.verdict').innerText(), /Révoquée|Revocada/);
+    t.equal(await masonCard().locator('.finding.ok').count(), 0, 'no green tick under a revoked verdict');
+    t.equal(await masonCard().locator('.recognition').count(), 0, 'no recognition for a revoked credential');
     await shot(reader, 'share-fr-revoked-phone');
 
     // The worker withdraws the link: 410 for the employer.

@@ -158,3 +158,28 @@ t.test('bad data fails loudly, naming the file and the entry', async (t) => {
 t.test('the unmodified data builds', async (t) => {
   t.doesNotThrow(() => buildRegistry(raw()));
 });
+
+t.test('every text a reader sees exists in French, Spanish, Arabic and English; source titles have a translation beside them', async (t) => {
+  const PAGE_LANGS = ['en', 'fr', 'es', 'ar'];
+  const missing: string[] = [];
+  const need = (text: Record<string, string> | undefined, where: string) => {
+    for (const lang of PAGE_LANGS) if (text && !text[lang]) missing.push(`${where} ${lang}`);
+  };
+  for (const f of listFrameworks()) {
+    need(f.name, `${f.id} name`);
+    need(f.statusNote, `${f.id} statusNote`);
+    need(f.descriptorsNote, `${f.id} descriptorsNote`);
+    for (const l of f.levels) {
+      need(l.title, `${l.ref} title`);
+      l.typicalQualifications.forEach((q, i) => need(q.title, `${l.ref} typicalQualifications[${i}]`));
+    }
+    f.sources.forEach((s, i) => {
+      for (const lang of ['es', 'ar']) if (!s.titleTranslated?.[lang]) missing.push(`${f.id} sources[${i}] titleTranslated ${lang}`);
+    });
+  }
+  for (const a of listAgreements()) {
+    need(a.title, `${a.id} title`);
+    need(a.summary, `${a.id} summary`);
+  }
+  t.same(missing, []);
+});
