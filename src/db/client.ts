@@ -16,7 +16,7 @@ const migrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
  * lets several processes (worker threads, the batch tool) share the file without SQLITE_BUSY errors.
  */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') restrictToOwner(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -26,6 +26,28 @@ export function openDatabase(file: string): Db {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
   return db;
+}
+
+/**
+ * The database holds names, contacts, evidence files and wallets: its folder is 0700 and its files 0600, whatever the
+ * umask. SQLite gives the -wal and -shm files the mode of the database file. A folder or file left wider by an earlier
+ * version is narrowed (chmod), with a warning saying so, rather than refused: the owner is the one who starts the service.
+ */
+function restrictToOwner(file: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  narrow(dir, 0o700);
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(existing)) narrow(existing, 0o600);
+  }
+}
+
+function narrow(target: string, mode: number): void {
+  const current = fs.statSync(target).mode & 0o777;
+  if (current === mode || (current & ~mode) === 0) return;
+  fs.chmodSync(target, mode);
+  process.emitWarning(`${target} was readable by others (mode ${current.toString(8)}); changed to ${mode.toString(8)}`, { code: 'PASSERELLE_FILE_MODE' });
 }
 
 /**

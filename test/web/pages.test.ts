@@ -138,6 +138,8 @@ t.test('wallet, share and claim secrets never reach the request log', async (t) 
   t.equal(redactUrl('/w/abc/credentials/x/credential.json'), '/w/[redacted]/credentials/x/credential.json');
   t.equal(redactUrl('/s/abc?lang=fr&challenge=x'), '/s/[redacted]');
   t.equal(redactUrl('/verify?lang=fr'), '/verify?lang=fr');
+  t.equal(redactUrl('/skills/search?q=Amina%20Tahiri&lang=fr&limit=5'), '/skills/search?q=[redacted]&lang=fr&limit=5', 'only allow-listed values are logged');
+  t.equal(redactUrl('/health?access_token=abc&eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2ln&new'), '/health?access_token=[redacted]&[redacted]&new');
   const lines: string[] = [];
   const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
   const ctx = await buildTestApp(t);
@@ -154,7 +156,11 @@ t.test('wallet, share and claim secrets never reach the request log', async (t) 
   await logged.inject({ method: 'GET', url: `${walletPath}?lang=ar`, headers: HTML });
   await logged.inject({ method: 'GET', url: `${pathOf(link.url)}?lang=fr`, headers: HTML });
   await logged.inject({ method: 'GET', url: `/s/${'x'.repeat(43)}`, headers: HTML });
+  await logged.inject({ method: 'GET', url: '/verify?lang=fr&token=tok-in-a-query-8f3a2b&framework=eqf', headers: HTML });
+  await logged.inject({ method: 'GET', url: '/orgs?authorization=Bearer%20tok-in-a-query-8f3a2b' });
   const log = lines.join('');
+  t.notOk(log.includes('tok-in-a-query-8f3a2b'), 'a token in a query string never reaches the log');
+  t.match(log, '/verify?lang=fr&token=[redacted]&framework=eqf', 'harmless parameters stay readable');
   t.match(log, '/s/[redacted]', 'requests are logged, with the secret replaced');
   for (const [what, secret] of [['claim code', code], ['wallet secret', walletPath.split('/')[2]!], ['share token', pathOf(link.url).split('/')[2]!]] as const) {
     t.notOk(log.includes(secret), `${what} not in the log`);
