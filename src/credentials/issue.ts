@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { CompactSign } from 'jose';
-import { AppError, badRequest } from '../errors.js';
+import { AppError, badRequest, conflict } from '../errors.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
-import { IndexTakenError, type CredentialRepository } from '../db/repositories/credentials.js';
+import { DuplicateCredentialIdError, IndexTakenError, type CredentialRepository } from '../db/repositories/credentials.js';
 import type { KeyStore } from '../keys/keyStore.js';
 import { signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
@@ -59,6 +59,8 @@ export async function issueCredential(deps: IssueDeps, request: {
     try {
       const now = deps.now();
       const credential = prepareCredential(request.credential, organisation, format, now, options.credentialId);
+      // Refused before signing; the primary key still decides between two issuances of the same id at once.
+      if (deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
       const entries = reservations.map((r) => deps.statusLists.entryFor(r));
       credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
       const issued = await sign(deps, organisation, credential, format, now);
@@ -162,7 +164,11 @@ function subjectIdOf(credential: JsonObject): string | null {
   return isObject(subject) && typeof subject.id === 'string' ? subject.id : null;
 }
 
+const duplicateId = (id: string) =>
+  conflict('duplicate-credential-id', `A credential with id ${id} was already issued; every credential needs its own id (omit it to get a fresh urn:uuid)`, { credentialId: id });
+
 function translateIssueError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  if (error instanceof DuplicateCredentialIdError) return duplicateId(error.credentialId);
   return jsonLdProblem(error) ?? error;
 }

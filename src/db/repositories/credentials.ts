@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { credentials, statusEntries, statusLists } from '../schema.js';
+import { uniqueViolationOf } from '../uniqueViolation.js';
 
 export type CredentialRecord = typeof credentials.$inferSelect;
 export type StatusEntry = typeof statusEntries.$inferSelect;
@@ -13,14 +14,23 @@ export interface StatusReservation {
   purpose: string;
 }
 
+/** Another credential took the same status index between reservation and recording: pick again. */
 export class IndexTakenError extends Error {}
+
+/** A credential with this id is already recorded (by any organisation): picking again cannot help. */
+export class DuplicateCredentialIdError extends Error {
+  constructor(readonly credentialId: string) {
+    super(`credential ${credentialId} already exists`);
+  }
+}
 
 export class CredentialRepository {
   constructor(private readonly db: Db) {}
 
   /**
    * Records an issued credential and takes its status indexes in one transaction. The (list, index) primary key makes
-   * a second writer with the same index fail instead of sharing it; the caller then picks again.
+   * a second writer with the same index fail instead of sharing it; the caller then picks again. The credential id is
+   * the credentials table's primary key: a reused id fails the whole transaction, so nothing of it is written.
    */
   recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): void {
     try {
@@ -34,7 +44,9 @@ export class CredentialRepository {
         }
       });
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new IndexTakenError('status index taken');
+      const key = uniqueViolationOf(error);
+      if (key === 'credentials.id') throw new DuplicateCredentialIdError(record.id);
+      if (key === 'status_entries.list_id, status_entries.status_index') throw new IndexTakenError('status index taken');
       throw error;
     }
   }
