@@ -54,6 +54,22 @@ export function formatDateTime(iso: string | undefined, lang: PageLang): string 
   return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
 }
 
+/** Between items of a list: Arabic has its own comma. */
+export const listSeparator = (lang: PageLang): string => (lang === 'ar' ? '، ' : ', ');
+
+const LATIN = /[A-Za-z\u00C0-\u024F]/;
+const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+/**
+ * A value placed into a sentence, isolated (U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE) when its
+ * direction may differ from the sentence's: "Maçon (CNC niveau 3)" inside Arabic, an Arabic name inside French.
+ * Without it the bidirectional algorithm reorders the brackets and numbers around it.
+ */
+export function isolateForLang(value: string, lang: PageLang): string {
+  const foreign = directionOf(lang) === 'rtl' ? LATIN : RIGHT_TO_LEFT;
+  return foreign.test(value) ? `\u2068${value}\u2069` : value;
+}
+
 /** A country's name in the page's language (ISO 3166-1 alpha-2 in, "Espagne" out). */
 export function countryName(code: string, lang: PageLang): string {
   return new Intl.DisplayNames([LOCALES[lang]], { type: 'region' }).of(code.toUpperCase()) ?? code;
@@ -296,5 +312,5 @@ export const hasMessage = (key: string): key is MessageKey => Object.hasOwn(MESS
 
 /** The sentence in `lang`, with {placeholders} filled (values are escaped later, by the html template). */
 export function translate(lang: PageLang, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? isolateForLang(String(params[name]), lang) : whole));
 }

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { claimIntoNewWallet, createShare, FORM, HTML, issueFor, pathOf, setStatus, walletJson } from '../helpers/wallet.js';
+import { translate } from '../../src/web/i18n.js';
 
 type Json = Record<string, any>;
 const LANGS = ['fr', 'es', 'ar', 'en'] as const;
@@ -106,4 +107,16 @@ t.test('a tampered or revoked credential shows its failing verdict and no good n
     t.notMatch(body, /class="recognition/, `${what}: no recognition block`);
     t.notMatch(body, /Niveau 3 du/, `${what}: no level shown`);
   }
+});
+
+t.test('values placed into a sentence of the other direction are isolated (FSI … PDI)', async (t) => {
+  t.equal(translate('ar', 'claim.for', { name: 'Maçon (CNC niveau 3)' }), 'لفائدة: \u2068Maçon (CNC niveau 3)\u2069');
+  t.equal(translate('fr', 'claim.for', { name: 'فاطمة الزهراء' }), 'Pour : \u2068فاطمة الزهراء\u2069');
+  t.equal(translate('fr', 'claim.for', { name: 'Fatima' }), 'Pour : Fatima', 'same direction: left as it is');
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const issued = await issueFor(ctx, auth, { credential: cncCredential() });
+  const walletPath = await claimIntoNewWallet(ctx, issued.claimOffer.url);
+  const wallet = await ctx.app.inject({ url: `${walletPath}?lang=ar`, headers: HTML });
+  t.match(wallet.body, /صادرة عن \u2068Centre ofppt-casa\u2069، /, 'issuer isolated, Arabic comma before the date');
 });

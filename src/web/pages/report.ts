@@ -1,5 +1,5 @@
 import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
-import { countryName, formatDate, translate, type MessageKey, type PageLang } from '../i18n.js';
+import { countryName, formatDate, listSeparator, translate, type MessageKey, type PageLang } from '../i18n.js';
 import { getFramework, getLevel } from '../../frameworks/registry.js';
 import type { CredentialRecognition } from '../../frameworks/credentialMapping.js';
 import type { Source } from '../../frameworks/types.js';
@@ -96,7 +96,7 @@ function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml 
   const framework = destination ? dataText(destination.name, lang) : html`<bdi>${recognition.destination.title}</bdi>`;
   const basisKey = recognition.outcome === 'stated-by-issuer' ? 'basis.stated-by-issuer' : recognition.basis ? `basis.${recognition.basis}` as const : undefined;
   const separator = lang === 'ar' ? ' ← ' : ' → ';
-  const levels = recognition.levels.map((l, i) => html`${i > 0 ? (lang === 'ar' ? '، ' : ', ') : ''}${levelTitle(l.ref, lang)}`);
+  const levels = recognition.levels.map((l, i) => html`${i > 0 ? listSeparator(lang) : ''}${levelTitle(l.ref, lang)}`);
   const sources = recognitionSources(recognition);
   return html`<div class="recognition" data-outcome="${recognition.outcome}">
     ${recognition.outcome === 'none'

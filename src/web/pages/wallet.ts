@@ -1,5 +1,5 @@
 import { html, trusted } from '../html.js';
-import { formatDate, formatDateTime, type MessageKey } from '../i18n.js';
+import { formatDate, formatDateTime, listSeparator, type MessageKey } from '../i18n.js';
 import type { WalletCredential } from '../../db/repositories/wallet.js';
 import type { CredentialReport } from '../../wallet/credentialReport.js';
 import type { ShareLinkView } from '../../wallet/walletService.js';
@@ -44,8 +44,8 @@ ${data.items.map(({ credential, report }) => {
   return html`<article class="credential compact" id="credential-${credential.id}" data-state="${report.state}">
   <h3>${credentialTitle(report, ctx.lang)}</h3>
   <p>${stateBadge(ctx.lang, report.state)}</p>
-  <p dir="auto">${t('wallet.issuedBy', { issuer: issuerName(report, ctx.lang) })}${report.summary?.validFrom ? `, ${formatDate(report.summary.validFrom, ctx.lang)}` : ''}</p>
-  <p class="shared-in">${sharedIn.length > 0 ? t('wallet.sharedIn', { links: sharedIn.join(', ') }) : t('wallet.notShared')}</p>
+  <p dir="auto">${t('wallet.issuedBy', { issuer: issuerName(report, ctx.lang) })}${report.summary?.validFrom ? `${listSeparator(ctx.lang)}${formatDate(report.summary.validFrom, ctx.lang)}` : ''}</p>
+  <p class="shared-in">${sharedIn.length > 0 ? t('wallet.sharedIn', { links: sharedIn.join(listSeparator(ctx.lang)) }) : t('wallet.notShared')}</p>
   <p class="actions">
     <a class="button" href="${base}/credential.json" download>${t('wallet.downloadJson')}</a>
     ${credential.jwt ? html`<a class="button" href="${base}/credential.jwt" download>${t('wallet.downloadJwt')}</a>` : ''}
@@ -77,8 +77,8 @@ ${data.links.map(({ link, qrSvg, names }) => html`<article class="share-link" id
   <p>${link.state === 'active' ? html`<span class="badge ok">${t('wallet.links.active', { date: formatDate(link.expiresAt, ctx.lang) })}</span>`
     : link.state === 'expired' ? html`<span class="badge bad">${t('wallet.links.expired', { date: formatDate(link.expiresAt, ctx.lang) })}</span>`
       : html`<span class="badge bad">${t('wallet.links.revoked', { date: formatDate(link.revokedAt ?? undefined, ctx.lang) })}</span>`}</p>
-  <p>${t('wallet.links.contains', { names: names.join(', ') })}</p>
-  <p class="views">${t('wallet.links.views', { n: link.views })}${link.lastViewedAt ? `, ${t('wallet.links.lastView', { date: formatDateTime(link.lastViewedAt, ctx.lang) })}` : ''}</p>
+  <p>${t('wallet.links.contains', { names: names.join(listSeparator(ctx.lang)) })}</p>
+  <p class="views">${t('wallet.links.views', { n: link.views })}${link.lastViewedAt ? `${listSeparator(ctx.lang)}${t('wallet.links.lastView', { date: formatDateTime(link.lastViewedAt, ctx.lang) })}` : ''}</p>
   ${link.state === 'active' ? html`<details${data.openLinkId === link.id ? html` open` : ''}>
     <summary>${t('wallet.links.showQr')}</summary>
     ${data.openLinkId === link.id ? html`<p class="notice">${t('wallet.links.created')}</p>` : ''}
