@@ -6,9 +6,9 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import { findSkill, getIscoGroup, getOccupation, labelIn, type IscoGroup } from '../skills/catalogue.js';
 import type { Lang } from '../skills/types.js';
 import { LANGUAGES } from '../skills/types.js';
-import { frameworkForCountry, getFramework, isLevelUriOfKnownFramework, listFrameworks, requireFramework, resolveAlignment } from './registry.js';
-import { BASIS_STRENGTH, recognise, type Recognition } from './recognition.js';
-import type { Framework, Level } from './types.js';
+import { frameworkForCountry, isLevelUriOfKnownFramework, listFrameworks, registry, requireFramework, resolveAlignment } from './registry.js';
+import { CREDENTIAL_NODE, recognise, type IssuerClaim } from './recognition.js';
+import type { Framework, Level, QualificationType, Recognition } from './types.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -16,6 +16,8 @@ export interface Alignment { targetName?: string; targetUrl?: string; targetCode
 
 export interface CredentialMapping {
   levels: Array<{ ref: string; framework: string; code: string; title: string; uri: string }>;
+  /** Named qualification types (see data/frameworks/README.md, "Naming a qualification type in a credential"). */
+  qualificationTypes: Array<{ id: string; originalName: string; title: string }>;
   skills: Array<{ uri: string; label: string }>;
   occupations: Array<{ code: string; uri?: string; label: string }>;
   /** Alignments to frameworks this service does not know: kept in the credential, not interpreted. */
@@ -47,6 +49,16 @@ const describe = (a: Alignment) =>
     .filter(Boolean).join(', ');
 
 const isIscoAlignment = (a: Alignment) => /^isco/i.test(a.targetFramework ?? '') || (a.targetUrl ?? '').startsWith(ESCO_ISCO);
+
+/** The framework name under which an alignment names a qualification type (Open Badges targetType ceterms:Credential). */
+export const QUALIFICATION_TYPES_FRAMEWORK = 'Passerelle qualification types';
+const TYPE_URL = /\/qualification-types\/([a-z0-9-]+)\/?$/;
+
+/** The type id an alignment names: targetFramework "Passerelle qualification types" + targetCode, or a .../qualification-types/<id> targetUrl. */
+function qualificationTypeIdOf(a: Alignment): string | undefined {
+  if ((a.targetFramework ?? '').trim().toLowerCase() === QUALIFICATION_TYPES_FRAMEWORK.toLowerCase()) return a.targetCode ?? TYPE_URL.exec(a.targetUrl ?? '')?.[1] ?? '';
+  return TYPE_URL.exec(a.targetUrl ?? '')?.[1];
+}
 
 function knownFrameworkNamed(name: string | undefined): Framework | undefined {
   if (!name) return undefined;
@@ -84,7 +96,7 @@ function iscoGroupOf(a: Alignment): IscoGroup {
  */
 export function mappingOfCredential(credential: JsonObject, lang: string = 'en', { strict = true } = {}): CredentialMapping {
   const labelLang: Lang = (LANGUAGES as readonly string[]).includes(lang) ? (lang as Lang) : 'en';
-  const mapping: CredentialMapping = { levels: [], skills: [], occupations: [], unmapped: [] };
+  const mapping: CredentialMapping = { levels: [], qualificationTypes: [], skills: [], occupations: [], unmapped: [] };
   for (const a of alignmentsOf(credential)) {
     try {
       mapAlignment(a, mapping, lang, labelLang);
@@ -99,7 +111,12 @@ export function mappingOfCredential(credential: JsonObject, lang: string = 'en',
 
 function mapAlignment(a: Alignment, mapping: CredentialMapping, lang: string, labelLang: Lang): void {
   const url = a.targetUrl ?? '';
-  if (url.startsWith(ESCO_SKILL)) {
+  const typeId = qualificationTypeIdOf(a);
+  if (typeId !== undefined) {
+    const type: QualificationType | undefined = registry().qualificationTypes.get(typeId);
+    if (!type) throw badRequest('unknown-qualification-type', `The alignment ${describe(a)} names no qualification type this service knows; GET /qualification-types lists them`, { alignment: a });
+    mapping.qualificationTypes.push({ id: type.id, originalName: type.originalName, title: type.title[lang] ?? type.title.en! });
+  } else if (url.startsWith(ESCO_SKILL)) {
     const skill = findSkill(url);
     if (!skill) throw badRequest('unknown-esco-skill', `The alignment targetUrl "${url}" is not an ESCO skill this service knows; find skills with GET /skills?q=`, { alignment: a });
     mapping.skills.push({ uri: skill.uri, label: labelIn(skill.labels, labelLang) });
@@ -128,19 +145,20 @@ export function validateCredentialMapping(credential: JsonObject): void {
 
 export interface RecognitionTarget { framework?: string; country?: string; lang?: string }
 
-export interface CredentialRecognition {
+/** What the credential's stated levels or named qualification type correspond to, with its skills and occupations. */
+export type CredentialRecognition = Omit<Recognition, 'from'> & {
+  /** Where the chosen path starts: the level the issuer states, or the named qualification type. */
   from: { ref: string; title: string };
-  destination: { framework: string; title: string };
-  outcome: Recognition['outcome'] | 'stated-by-issuer';
-  levels: Array<{ ref: string; title: string }>;
-  /** Level refs along the chosen path, e.g. ["ma-cnc:4", "eqf:4", "es-mecu:4"]. */
+  /** Refs along the chosen path, e.g. ["ma-cnc:4", "eqf:4", "es-mecu:4"]. */
   path: string[];
-  paths: Recognition['paths'];
-  basis: Recognition['basis'];
-  verified: Recognition['verified'];
-  explanation: string;
   skills: CredentialMapping['skills'];
   occupations: CredentialMapping['occupations'];
+};
+
+/** An accreditation of the issuer by a recognition authority, as the trust check reports it. */
+export interface ClaimAccreditation {
+  authority: { id: string; name: Record<string, string> };
+  scope: { type: string; value: string };
 }
 
 /** The framework to recognise in: named (`framework`), or the country's own (`country`; Spain: MECU). Exactly one. */
@@ -157,53 +175,39 @@ export function destinationFramework(target: RecognitionTarget): Framework {
   return framework;
 }
 
+const achievementName = (credential: JsonObject): string | undefined => asArray(credential.credentialSubject).filter(isObject)
+  .flatMap((subject) => asArray(subject.achievement).filter(isObject))
+  .map((achievement) => text(achievement.name)).find((name) => name !== undefined);
+
 /**
- * What the credential's level corresponds to in the destination framework, with path, basis and explanation, and the
- * skills and occupations it names. Null when the credential states no level of a known framework.
+ * What the credential corresponds to in the destination framework. Each level the credential states is the issuer's
+ * claim: it enters the path as `issuer-claimed`, or `accredited-claim` when one of `accreditations` (those the trust
+ * check found in force for this credential) covers that level or its framework. A named qualification type adds its
+ * published placements. Null when the credential names neither a known level nor a qualification type.
  */
-export function recognitionForCredential(credential: JsonObject, target: RecognitionTarget): CredentialRecognition | null {
+export function recognitionForCredential(credential: JsonObject, target: RecognitionTarget, accreditations: ClaimAccreditation[] = []): CredentialRecognition | null {
   const lang = target.lang ?? 'en';
   const destination = destinationFramework(target);
   const mapping = mappingOfCredential(credential, lang, { strict: false });
-  if (mapping.levels.length === 0) return null;
-  const titleOf = (f: Framework) => f.name[lang] ?? f.name.en ?? f.acronym;
-  const common = { destination: { framework: destination.id, title: titleOf(destination) }, skills: mapping.skills, occupations: mapping.occupations };
-  const stated = mapping.levels.find((l) => l.framework === destination.id);
-  if (stated) {
-    return {
-      ...common, from: { ref: stated.ref, title: stated.title }, outcome: 'stated-by-issuer', levels: [{ ref: stated.ref, title: stated.title }],
-      path: [stated.ref], paths: [], basis: null, verified: null,
-      explanation: statedExplanation(lang, getFramework(destination.id)!.acronym, stated.code),
-    };
-  }
-  // Several stated levels (say MA-CNC 4 and EQF 4): keep the one whose recognition rests on the strongest basis,
-  // and, on equal footing, the national level the issuer knows best (listed first).
-  const candidates = mapping.levels.map((level) => ({ level, result: recognise({ from: level.ref, to: destination.id, lang }) }));
-  const best = candidates.reduce((a, b) => (rank(b.result) > rank(a.result) ? b : a));
-  const chosen = best.result.paths[0];
-  return {
-    ...common,
-    from: { ref: best.level.ref, title: best.level.title },
-    outcome: best.result.outcome,
-    levels: best.result.levels.map(({ ref, title }) => ({ ref, title })),
-    path: chosen ? [chosen.steps[0]!.from, ...chosen.steps.map((s) => s.to)] : [],
-    paths: best.result.paths,
-    basis: best.result.basis,
-    verified: best.result.verified,
-    explanation: best.result.explanation,
-  };
+  if (mapping.levels.length === 0 && mapping.qualificationTypes.length === 0) return null;
+  const claims: IssuerClaim[] = mapping.levels.map((level) => {
+    const covering = accreditations.find((a) => (a.scope.type === 'level' && a.scope.value === level.ref) || (a.scope.type === 'framework' && a.scope.value === level.framework));
+    return covering
+      ? { level: level.ref, accreditedBy: { id: covering.authority.id, name: covering.authority.name[lang] ?? covering.authority.name.en ?? Object.values(covering.authority.name)[0] ?? covering.authority.id } }
+      : { level: level.ref };
+  });
+  const result = recognise({
+    claims, to: destination.id, lang,
+    ...(mapping.qualificationTypes[0] ? { qualificationType: mapping.qualificationTypes[0].id } : {}),
+    occupations: mapping.occupations.flatMap((o) => (o.uri?.startsWith(ESCO_OCCUPATION) ? [o.uri] : [])),
+    ...(achievementName(credential) ? { credentialLabel: achievementName(credential)! } : {}),
+  });
+  const chosen = result.paths[0]?.steps;
+  const refs = chosen ? [chosen[0]!.from, ...chosen.map((s) => s.to)].filter((ref) => ref !== CREDENTIAL_NODE) : [];
+  const start = refs[0];
+  const type = mapping.qualificationTypes[0];
+  const from = start && !start.startsWith('qualification-type:')
+    ? { ref: start, title: mapping.levels.find((l) => l.ref === start)?.title ?? start }
+    : type ? { ref: `qualification-type:${type.id}`, title: type.originalName } : { ref: mapping.levels[0]!.ref, title: mapping.levels[0]!.title };
+  return { ...result, from, path: refs, skills: mapping.skills, occupations: mapping.occupations };
 }
-
-const rank = (r: Recognition) => (r.outcome === 'recognised' && r.basis ? 10 + BASIS_STRENGTH[r.basis] : 0);
-
-const STATED: Record<string, (framework: string, code: string) => string> = {
-  en: (f, c) => `The issuer itself states ${f} level ${c}: no conversion was needed.`,
-  fr: (f, c) => `L'émetteur indique lui-même le niveau ${c} du ${f} : aucune correspondance n'a été nécessaire.`,
-  es: (f, c) => `El propio emisor indica el nivel ${c} del ${f}: no hizo falta ninguna correspondencia.`,
-  ar: (f, c) => `تذكر الجهة المُصدِرة نفسها المستوى ${c} من ${f}: لم تكن هناك حاجة إلى أي مطابقة.`,
-};
-
-function statedExplanation(lang: string, framework: string, code: string): string {
-  return (STATED[lang] ?? STATED.en!)(framework, code);
-}
-

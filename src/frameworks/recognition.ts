@@ -1,12 +1,16 @@
 /**
- * Recognition engine: which level(s) of framework B correspond to a level of framework A, by which path,
- * on what basis. Pure over the registry data; relations are never computed from level numbers.
+ * Recognition engine: what a level, a named qualification type or a credential's stated levels correspond to in
+ * another framework, on whose word, and where the holder can apply. Pure over the registry data; relations are never
+ * computed from level numbers: they are stored edges (adopted referencings) and published placements of named types.
  */
 import { badRequest } from '../errors.js';
-import { registry, requireFramework, requireLevel, splitRef } from './registry.js';
-import type { Agreement, Basis, Edge, Framework, LanguageMessages, Level, Registry, Relation, Text } from './types.js';
+import { registry, requireFramework, requireLevel, requireQualificationType, splitRef } from './registry.js';
+import type {
+  Agreement, Basis, Edge, Framework, Jurisdiction, LanguageMessages, Level, NextStep, Outcome, Placement, PlacementView,
+  QualificationKind, QualificationType, Recognition, RecognitionPath, Registry, Relation, Source, SourceView, StepView, Text,
+} from './types.js';
 
-/** Label order: a path is labelled with its weakest basis. */
+/** Label order, strongest first: a path is labelled with its weakest step. The issuer's own word is the weakest. */
 export const BASIS_STRENGTH: Record<Basis, number> = {
   'official-referencing': 7,
   'official-comparison': 6,
@@ -18,70 +22,82 @@ export const BASIS_STRENGTH: Record<Basis, number> = {
 };
 
 /** Preference order: both official kinds are adopted acts, so they rank equally when choosing a path. */
-const BASIS_TIER: Record<Basis, number> = {
-  'official-referencing': 6,
-  'official-comparison': 6,
-  'bilateral-agreement': 5,
-  'credential-evaluation-body': 4,
-  'accredited-claim': 3,
-  indicative: 2,
-  'issuer-claimed': 1,
+const BASIS_TIER: Record<Basis, number> = { ...BASIS_STRENGTH, 'official-referencing': 6 };
+
+const OUTCOME_OF: Record<Basis, Outcome> = {
+  'official-referencing': 'official',
+  'official-comparison': 'official',
+  'bilateral-agreement': 'official',
+  'credential-evaluation-body': 'indicative',
+  indicative: 'indicative',
+  'accredited-claim': 'issuer-claimed',
+  'issuer-claimed': 'issuer-claimed',
 };
 
 const INVERSE: Record<Relation, Relation> = { exact: 'exact', close: 'close', broader: 'narrower', narrower: 'broader' };
 
-/** Longest chain worth following (e.g. KNQF -> EQF -> MECES is 2); longer chains only add doubt. */
+/** Longest chain of stored edges worth following (e.g. KNQF -> EQF -> MECES is 2); longer chains only add doubt. */
 const MAX_HOPS = 4;
 
-/** A stored edge as a path uses it (without its note and origin). */
-export type Step = Pick<Edge, 'from' | 'to' | 'relation' | 'source' | 'date' | 'verified' | 'parties'> & {
-  basis: Basis;
-  /** true when the stored edge was followed backwards (relation inverted). */
-  inverse: boolean;
-};
+/** Pseudo-node refs for the first step of a path that does not start at a level. */
+export const CREDENTIAL_NODE = 'credential';
+export const typeNode = (id: string) => `qualification-type:${id}`;
 
-export interface RecognitionPath {
-  steps: Step[];
-  basis: Basis;
-  verified: boolean;
-}
-
-export interface RecognitionAgreement {
-  id: string;
-  title: string;
-  establishesLevelEquivalence: boolean;
-  occupations: string[];
-}
-
-export interface Recognition {
+/** A step as the engine walks it: a stored edge (in either direction), a placement, or the issuer's claim. */
+export interface Step {
   from: string;
   to: string;
-  outcome: 'recognised' | 'none';
-  levels: { ref: string; title: string; uri: string }[];
-  paths: RecognitionPath[];
-  basis: Basis | null;
-  /** false as soon as one step of a chosen path rests on an unverified fact. */
-  verified: boolean | null;
-  agreements: RecognitionAgreement[];
-  explanation: string;
-  lang: string;
-  requestedLang: string;
+  relation: Relation;
+  basis: Basis;
+  source: Source;
+  date: string;
+  verified: boolean;
+  /** true when a stored edge was followed backwards (relation inverted). */
+  inverse: boolean;
+  parties?: string[];
+  placement?: Placement;
+  accreditedBy?: { id: string; name: string };
+}
+
+/** A level the issuer states in a credential; `accreditedBy` when a recognition authority accredits the issuer for it. */
+export interface IssuerClaim {
+  level: string;
+  accreditedBy?: { id: string; name: string };
 }
 
 export interface RecogniseInput {
-  from: string;
+  /** A level ref (`ma-cnc:5`), as asked. */
+  from?: string;
+  /** A named qualification type (`ma-technicien-specialise`): its published placements are used. */
+  qualificationType?: string;
+  /** Levels stated by a credential's issuer (each enters a path as `issuer-claimed` or `accredited-claim`). */
+  claims?: IssuerClaim[];
+  /** Label of the credential in the explanation, when `claims` are given (its achievement name). */
+  credentialLabel?: string;
+  /** Occupations the credential names (ESCO URIs), to choose the regulated-profession route. */
+  occupations?: string[];
   to: string;
   lang?: string;
 }
 
-export const weakestBasis = (steps: Step[]): Basis =>
+export const weakestBasis = (steps: Pick<Step, 'basis'>[]): Basis =>
   steps.reduce<Basis>((weakest, s) => (BASIS_STRENGTH[s.basis] < BASIS_STRENGTH[weakest] ? s.basis : weakest), 'official-referencing');
 
-const frameworkOf = (ref: string) => splitRef(ref)![0];
+/** The relation a chain of steps amounts to: exact only if every step is; broader or narrower if they all lean one way. */
+export function composeRelation(relations: Relation[]): Relation {
+  if (relations.every((r) => r === 'exact')) return 'exact';
+  const broader = relations.includes('broader');
+  const narrower = relations.includes('narrower');
+  if (broader && !narrower) return 'broader';
+  if (narrower && !broader) return 'narrower';
+  return 'close';
+}
+
+const frameworkOf = (ref: string) => splitRef(ref)?.[0] ?? ref;
 
 const graphs = new WeakMap<Registry, Map<string, Step[]>>();
 
-/** Adjacency list with every edge in both directions; built once per registry. */
+/** Adjacency list with every stored edge in both directions; built once per registry. */
 function graphFor(reg: Registry): Map<string, Step[]> {
   const cached = graphs.get(reg);
   if (cached) return cached;
@@ -113,8 +129,9 @@ function stepOf(e: Edge, inverse: boolean): Step {
 const withinParties = (steps: Step[], countries: (string | null)[]) =>
   steps.every((s) => !s.parties || countries.every((cc) => cc !== null && s.parties!.includes(cc)));
 
-/** Every simple path from `start` into the target framework, visiting each framework at most once. */
+/** Every simple path of stored edges from `start` into the target framework, visiting each framework at most once. */
 function findPaths(graph: Map<string, Step[]>, start: string, target: string, countries: (string | null)[]): Step[][] {
+  if (frameworkOf(start) === target) return [[]];
   const found: Step[][] = [];
   const walk = (ref: string, visited: Set<string>, steps: Step[]) => {
     if (steps.length === MAX_HOPS) return;
@@ -131,14 +148,25 @@ function findPaths(graph: Map<string, Step[]>, start: string, target: string, co
   return found;
 }
 
-/** Strongest basis first, then shortest; all paths tied with the best are kept (several target levels). */
+/** Strongest basis first, then shortest; every path tied with the best is kept (several target levels). */
 function bestPaths(paths: Step[][]): Step[][] {
+  if (paths.length === 0) return [];
   const score = (p: Step[]) => BASIS_TIER[weakestBasis(p)] * 100 - p.length;
   const top = Math.max(...paths.map(score));
   return paths.filter((p) => score(p) === top);
 }
 
 const pick = (text: Text, lang: string) => text[lang] ?? text.en!;
+
+const LATIN = /[A-Za-z]/;
+/** Fills a template; in Arabic, a value with Latin letters is wrapped in first-strong isolates so it keeps its order. */
+function fill(template: string, values: Record<string, string>, lang: string, composed: string[] = []): string {
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = values[key] ?? `{${key}}`;
+    // A value composed of already-filled sentences carries its own isolates.
+    return lang === 'ar' && LATIN.test(value) && !composed.includes(key) ? `\u2068${value}\u2069` : value;
+  });
+}
 
 function relevantAgreements(reg: Registry, a: Framework, b: Framework): Agreement[] {
   if (!a.country || !b.country) return [];
@@ -147,75 +175,248 @@ function relevantAgreements(reg: Registry, a: Framework, b: Framework): Agreemen
   return reg.agreements.filter((ag) => covers(ag, a.country!, b.country!) || covers(ag, b.country!, a.country!));
 }
 
-const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? `{${key}}`);
+/** A source in the answer's language: the data's translated title first, the original beside it. */
+function sourceView(s: Source, lang: string): SourceView {
+  const translated = s.titleTranslated?.[lang];
+  const title = translated && translated !== s.title ? { title: translated, titleOriginal: s.title } : { title: s.title, ...(s.titleOriginal ? { titleOriginal: s.titleOriginal } : {}) };
+  return {
+    ...title,
+    url: s.url,
+    ...(s.reference ? { reference: s.reference } : {}),
+    ...(s.date ? { date: s.date } : {}),
+    ...(s.dateKind ? { dateKind: s.dateKind } : {}),
+    verified: s.verified,
+    ...(s.checked ? { checked: s.checked } : {}),
+  };
+}
 
-function explain(args: {
-  m: LanguageMessages; lang: string; requestedLang: string;
-  from: Level; target: Framework; levels: Level[]; paths: RecognitionPath[]; basis: Basis | null; agreements: Agreement[];
-}): string {
-  const { m, lang, requestedLang, from, target, levels, paths, basis, agreements } = args;
-  const label = (l: Level) => `${pick(l.title, lang)} [${l.ref}]`;
-  const parts: string[] = [];
-  if (lang !== requestedLang) parts.push(fill(m.languageFallback, { requested: requestedLang }));
-  const framework = pick(target.name, lang);
-  if (basis === null) {
-    parts.push(fill(m.none, { from: label(from), framework }));
-  } else {
-    parts.push(fill(m.recognised, { from: label(from), levels: levels.map(label).join(', '), framework }));
-    if (levels.length > 1) parts.push(m.several);
-    parts.push(fill(m.basis, { basis: m.basisWords[basis] }));
-    const pathText = paths.map((p) => [p.steps[0]!.from, ...p.steps.map((s) => s.to)].join(' → ')).join('; ');
-    parts.push(fill(m.path, { path: pathText }));
-    const sources = [...new Set(paths.flatMap((p) => p.steps.map((s) => (s.source.url ? `${s.source.title} <${s.source.url}>` : s.source.title))))];
-    parts.push(fill(m.sources, { sources: sources.join('; ') }));
-    if (paths.some((p) => !p.verified)) parts.push(m.unverified);
-    parts.push(m.bestFit);
+const jurisdictionOf = (reg: Registry, frameworkId: string): Jurisdiction | undefined =>
+  reg.jurisdictions.find((j) => j.frameworks.includes(frameworkId));
+
+const countryName = (reg: Registry, cc: string, lang: string) => {
+  const j = reg.jurisdictions.find((x) => x.id === cc);
+  return j ? pick(j.name, lang) : cc;
+};
+
+/**
+ * The step that applies: the regulated-profession route when the credential names a regulated occupation; otherwise
+ * the procedures for the qualification's kinds (main kind first); otherwise every general route of the destination.
+ */
+function nextStepsFor(reg: Registry, m: LanguageMessages, lang: string, jurisdiction: Jurisdiction | undefined,
+  type: QualificationType | undefined, occupations: string[]): NextStep[] {
+  if (!jurisdiction) return [];
+  const kinds: QualificationKind[] = type?.kinds ?? [];
+  const matchesKind = (kindsOfProcedure: QualificationKind[]) => kinds.length === 0 || kinds.some((k) => kindsOfProcedure.includes(k));
+  const regulated = reg.regulatedOccupations.filter((r) => occupations.includes(r.esco));
+  const chosen: Array<{ id: string; reason: string }> = [];
+  if (regulated.length > 0) {
+    const reason = fill(m.reasonRegulated, { occupation: regulated.map((r) => pick(r.title, lang)).join(', ') }, lang);
+    for (const p of jurisdiction.procedures) if (p.route === 'regulated-profession' && matchesKind(p.kinds)) chosen.push({ id: p.id, reason });
   }
-  for (const ag of agreements.filter((a) => !a.establishesLevelEquivalence)) parts.push(fill(m.agreement, { agreement: pick(ag.title, lang) }));
-  return parts.join(' ');
+  const general = jurisdiction.procedures.filter((p) => p.route !== 'regulated-profession');
+  const byKind = kinds.flatMap((k) => general.filter((p) => p.kinds.includes(k)).map((p) => ({ id: p.id, reason: m.kindWords[k] })));
+  const fallback = general.map((p) => ({ id: p.id, reason: m.reasonGeneral }));
+  for (const c of byKind.length > 0 ? byKind : fallback) if (!chosen.some((x) => x.id === c.id)) chosen.push(c);
+  return chosen.map(({ id, reason }) => {
+    const p = jurisdiction.procedures.find((x) => x.id === id)!;
+    return {
+      id: p.id, jurisdiction: jurisdiction.id, country: jurisdiction.country, route: p.route, reason,
+      title: pick(p.title, lang), body: pick(p.body.title, lang), bodyOriginal: p.body.name, summary: pick(p.summary, lang), url: p.url,
+      fees: p.fees ? pick(p.fees, lang) : null, duration: p.duration ? pick(p.duration, lang) : null,
+      sources: p.sources.map((x) => sourceView(x, lang)), verified: p.verified,
+    };
+  });
 }
 
 /**
- * recognise({ from: 'ma-cnc:5', to: 'es-mecu', lang: 'fr' }).
- * Throws notFound('unknown-framework' | 'unknown-level') or badRequest('invalid-level-ref' | 'same-framework').
+ * recognise({ from: 'ke-knqf:6', to: 'lt-ltks', lang: 'fr' }) or ({ qualificationType: 'ma-technicien-specialise', to: 'es-mecu' }).
+ * Throws notFound('unknown-framework' | 'unknown-level' | 'unknown-qualification-type') or
+ * badRequest('invalid-level-ref' | 'same-framework' | 'missing-recognition-origin').
  */
 export function recognise(input: RecogniseInput, reg: Registry = registry()): Recognition {
-  const from = requireLevel(input.from, reg);
+  const claims = input.claims ?? [];
+  if (input.from === undefined && input.qualificationType === undefined && claims.length === 0) {
+    throw badRequest('missing-recognition-origin', 'Name what to recognise: a level (from, e.g. ma-cnc:5) or a qualification type (qualificationType, e.g. ma-technicien-specialise; GET /qualification-types lists them)');
+  }
+  const fromLevel = input.from === undefined ? undefined : requireLevel(input.from, reg);
+  const type = input.qualificationType === undefined ? undefined : requireQualificationType(input.qualificationType, reg);
   const target = requireFramework(input.to, reg);
-  if (from.framework === target.id) throw badRequest('same-framework', `${input.from} is already in ${target.id}; ask for another framework.`);
+  if (fromLevel && fromLevel.framework === target.id) throw badRequest('same-framework', `${input.from} is already in ${target.id}; ask for another framework.`);
   const requestedLang = input.lang ?? 'en';
   const lang = reg.messages.languages.includes(requestedLang) ? requestedLang : 'en';
+  const m = reg.messages.byLang[lang]!;
+  const graph = graphFor(reg);
+  const claimLevels = claims.map((c) => requireLevel(c.level, reg));
+  const originFramework = fromLevel ? requireFramework(fromLevel.framework, reg)
+    : claimLevels[0] ? requireFramework(claimLevels[0].framework, reg) : undefined;
+  const originCountry = type?.country ?? originFramework?.country ?? null;
+  const countries = [originCountry, target.country];
 
-  const source = requireFramework(from.framework, reg);
-  const found = findPaths(graphFor(reg), from.ref, target.id, [source.country, target.country]);
-  const chosen = found.length ? bestPaths(found) : [];
-  const paths: RecognitionPath[] = chosen.map((steps) => ({ steps, basis: weakestBasis(steps), verified: steps.every((s) => s.verified) }));
+  // A language level is not a qualification level: nothing links the two kinds of scale.
+  const comparable = (l: Level) => (reg.frameworks.get(l.framework)!.kind === 'language') === (target.kind === 'language');
+  const notComparable = type === undefined && (fromLevel ? !comparable(fromLevel) : claimLevels.every((l) => !comparable(l)));
+
+  const candidates: Step[][] = [];
+  if (!notComparable) {
+    if (fromLevel) candidates.push(...findPaths(graph, fromLevel.ref, target.id, countries));
+    const placements = type ? reg.placements.filter((p) => p.qualificationType === type.id) : [];
+    for (const p of placements) {
+      for (const level of p.to) {
+        const first: Step = {
+          from: typeNode(type!.id), to: level, relation: p.relation, basis: 'credential-evaluation-body',
+          source: p.source, date: p.date, verified: p.verified, inverse: false, placement: p,
+        };
+        for (const rest of findPaths(graph, level, target.id, countries)) candidates.push([first, ...rest]);
+      }
+    }
+    claims.forEach((claim, i) => {
+      const level = claimLevels[i]!;
+      if (!comparable(level)) return;
+      const first: Step = {
+        from: CREDENTIAL_NODE, to: level.ref, relation: 'exact', basis: claim.accreditedBy ? 'accredited-claim' : 'issuer-claimed',
+        source: { title: 'The credential, signed by its issuer', url: null, reference: 'the credential itself', verified: false },
+        date: '', verified: false, inverse: false, ...(claim.accreditedBy ? { accreditedBy: claim.accreditedBy } : {}),
+      };
+      for (const rest of findPaths(graph, level.ref, target.id, countries)) candidates.push([first, ...rest]);
+    });
+  }
+
+  const chosen = bestPaths(candidates);
   const order = new Map(target.levels.map((l, i) => [l.ref, i]));
-  const levels = [...new Set(paths.map((p) => p.steps.at(-1)!.to))]
-    .sort((a, b) => order.get(a)! - order.get(b)!)
-    .map((ref) => reg.levels.get(ref)!);
-  paths.sort((a, b) => order.get(a.steps.at(-1)!.to)! - order.get(b.steps.at(-1)!.to)!);
-  // Ties may mix official kinds; report the weaker label so the answer never overstates.
-  const basis = paths.length ? weakestBasis(paths.flatMap((p) => p.steps)) : null;
-  const agreements = relevantAgreements(reg, source, target);
+  chosen.sort((a, b) => order.get(a.at(-1)!.to)! - order.get(b.at(-1)!.to)!);
+  const levels = [...new Set(chosen.map((p) => p.at(-1)!.to))].map((ref) => reg.levels.get(ref)!);
+  const allSteps = chosen.flat();
+  const basis = chosen.length ? weakestBasis(allSteps) : null;
+  const outcome: Outcome = notComparable ? 'not-comparable' : basis ? OUTCOME_OF[basis] : 'none';
+  const pathRelations = chosen.map((p) => composeRelation(p.map((s) => s.relation)));
+  const relation = pathRelations.length > 0 && pathRelations.every((r) => r === pathRelations[0]) ? pathRelations[0]! : null;
+
+  // Labels people read: titles, never ids.
+  const levelTitle = (l: Level) => pick(l.title, lang);
+  const fwOf = (l: Level) => reg.frameworks.get(l.framework)!;
+  const originLabel = (l: Level) => (fwOf(l).kind === 'national' && fwOf(l).status !== 'referenced-to-eqf'
+    ? fill(m.nationalLevel, { level: levelTitle(l) }, lang) : levelTitle(l));
+  const typeLabel = (q: QualificationType) => `${q.originalName} (${countryName(reg, q.country, lang)})`;
+  const credentialLabel = input.credentialLabel ?? m.credential;
+  const nodeLabel = (ref: string) => (ref === CREDENTIAL_NODE ? credentialLabel
+    : ref.startsWith('qualification-type:') ? typeLabel(reg.qualificationTypes.get(ref.slice('qualification-type:'.length))!)
+      : levelTitle(reg.levels.get(ref)!));
+  const byOf = (s: Step) => (s.placement ? pick(s.placement.by.title, lang) : s.accreditedBy?.name ?? '');
+  const frameworkName = pick(target.name, lang);
+
+  const paths: RecognitionPath[] = chosen.map((steps, i) => ({
+    steps: steps.map((s): StepView => ({
+      from: s.from, to: s.to, relation: s.relation, basis: s.basis, inverse: s.inverse, verified: s.verified,
+      text: fill(m.step[s.basis], { from: nodeLabel(s.from), to: nodeLabel(s.to), by: byOf(s) }, lang),
+      source: sourceView(s.source, lang),
+      ...(s.placement ? { placement: s.placement.id } : {}),
+      ...(s.accreditedBy ? { accreditedBy: s.accreditedBy } : {}),
+      ...(s.parties ? { parties: s.parties } : {}),
+    })),
+    basis: weakestBasis(steps),
+    relation: pathRelations[i]!,
+    verified: steps.every((s) => s.verified),
+  }));
+
+  const typePlacements = type ? reg.placements.filter((p) => p.qualificationType === type.id) : [];
+  const placements: PlacementView[] = typePlacements.map((p) => {
+    const placed = p.to.map((ref) => reg.levels.get(ref)!);
+    const origin = type!.originLevel ? reg.levels.get(type!.originLevel)! : undefined;
+    return {
+      id: p.id,
+      qualificationType: { id: type!.id, originalName: type!.originalName, title: pick(type!.title, lang), country: type!.country },
+      originLevel: origin ? { ref: origin.ref, title: levelTitle(origin), national: true } : null,
+      levels: placed.map((l) => ({ ref: l.ref, title: levelTitle(l), uri: l.uri })),
+      relation: p.relation, relationText: m.relationWords[p.relation],
+      by: { id: p.by.id, name: p.by.name, country: p.by.country, title: pick(p.by.title, lang) },
+      bindsOnly: pick(p.by.scope, lang),
+      comparableTo: pick(p.comparableTo, lang),
+      basis: p.basis,
+      text: fill(m.placementText, { by: pick(p.by.title, lang), type: typeLabel(type!), levels: placed.map(levelTitle).join(m.or), comparableTo: pick(p.comparableTo, lang) }, lang),
+      source: sourceView(p.source, lang), verified: p.verified, derived: p.derived ?? false,
+    };
+  });
+
+  const typesAtLevel = fromLevel && !type && chosen.length === 0
+    ? [...reg.qualificationTypes.values()].filter((q) => q.originLevel === fromLevel.ref && reg.placements.some((p) => p.qualificationType === q.id))
+    : [];
+  const agreements = originFramework ? relevantAgreements(reg, originFramework, target) : [];
+  const jurisdiction = jurisdictionOf(reg, target.id);
+  const nextSteps = nextStepsFor(reg, m, lang, jurisdiction, type, input.occupations ?? []);
+
+  const sources: SourceView[] = [];
+  const seen = new Set<string>();
+  const addSource = (s: Source) => {
+    const key = `${s.title}|${s.url}`;
+    if (s.url === null && s.reference === 'the credential itself') return;
+    if (!seen.has(key)) { seen.add(key); sources.push(sourceView(s, lang)); }
+  };
+  allSteps.forEach((s) => addSource(s.source));
+  typePlacements.forEach((p) => addSource(p.source));
+  jurisdiction?.procedures.filter((p) => nextSteps.some((n) => n.id === p.id)).forEach((p) => p.sources.forEach(addSource));
+
+  // The explanation: the answer first, then on whose word, then where to apply.
+  const lead = type ? typeLabel(type) : fromLevel ? originLabel(fromLevel) : credentialLabel;
+  const parts: string[] = [];
+  if (lang !== requestedLang) parts.push(fill(m.languageFallback, { requested: requestedLang }, lang));
+  parts.push(fill(m.lead[outcome], { from: lead, relation: m.relationWords[relation ?? 'close'], levels: levels.map(levelTitle).join(m.or), framework: frameworkName }, lang));
+  if (levels.length > 1) parts.push(m.several);
+  if (outcome === 'none' && type && typePlacements.length === 0) parts.push(fill(m.placementNone, { type: typeLabel(type) }, lang));
+  if (typesAtLevel.length > 0) parts.push(fill(m.typesAtLevel, { types: typesAtLevel.map((q) => q.originalName).join(', ') }, lang));
+  if (chosen.length > 0) parts.push(fill(m.onWhoseWord, { steps: stepSummary(chosen, nodeLabel, m, lang) }, lang, ['steps']));
+  if (paths.some((p) => !p.verified)) parts.push(m.unverified);
+  if (levels.length > 0) parts.push(m.bestFit);
+  for (const ag of agreements.filter((a) => !a.establishesLevelEquivalence)) parts.push(fill(m.agreement, { agreement: pick(ag.title, lang) }, lang));
+  if (nextSteps[0]) parts.push(fill(m.nextStep, { title: nextSteps[0].title, body: nextSteps[0].body }, lang));
+  else if (target.kind === 'national') parts.push(m.noNextStep);
 
   return {
-    from: from.ref,
+    from: fromLevel?.ref ?? (type ? typeNode(type.id) : CREDENTIAL_NODE),
     to: target.id,
-    outcome: paths.length ? 'recognised' : 'none',
-    levels: levels.map((l) => ({ ref: l.ref, title: pick(l.title, lang), uri: l.uri })),
+    origin: {
+      level: fromLevel ? { ref: fromLevel.ref, title: levelTitle(fromLevel), national: fwOf(fromLevel).kind === 'national' } : null,
+      qualificationType: type
+        ? { id: type.id, originalName: type.originalName, title: pick(type.title, lang), kind: type.kinds[0]!, kindText: m.kindWords[type.kinds[0]!] }
+        : null,
+    },
+    destination: { framework: target.id, title: frameworkName, country: target.country },
+    outcome,
+    outcomeText: m.outcomeWords[outcome],
+    relation,
+    relationText: relation ? m.relationWords[relation] : null,
+    levels: levels.map((l) => ({ ref: l.ref, title: levelTitle(l), uri: l.uri })),
     paths,
     basis,
+    basisText: basis ? m.basisWords[basis] : null,
     verified: paths.length ? paths.every((p) => p.verified) : null,
+    placements,
+    qualificationTypesAtLevel: typesAtLevel.map((q) => ({ id: q.id, originalName: q.originalName, title: pick(q.title, lang) })),
     agreements: agreements.map((ag) => ({
-      id: ag.id,
-      title: pick(ag.title, lang),
-      establishesLevelEquivalence: ag.establishesLevelEquivalence,
-      occupations: ag.occupations.map((o) => o.isco08),
+      id: ag.id, title: pick(ag.title, lang), establishesLevelEquivalence: ag.establishesLevelEquivalence, occupations: ag.occupations.map((o) => o.isco08),
     })),
-    explanation: explain({ m: reg.messages.byLang[lang]!, lang, requestedLang, from, target, levels, paths, basis, agreements }),
+    nextSteps,
+    nextStepsNote: jurisdiction?.gaps ? pick(jurisdiction.gaps, lang) : null,
+    sources,
+    explanation: parts.join(' '),
     lang,
     requestedLang,
   };
+}
+
+/**
+ * One sentence per position along the paths ("Technicien spécialisé to EQF level 5: placed by Nuffic..."), alternatives
+ * joined with "or", so a placement at three levels reads as one step, not three.
+ */
+function stepSummary(chosen: Step[][], nodeLabel: (ref: string) => string, m: LanguageMessages, lang: string): string {
+  const groups = new Map<string, { basis: Basis; from: string[]; to: string[]; by: string }>();
+  chosen.forEach((steps) => steps.forEach((s, i) => {
+    const key = `${i}|${s.basis}`;
+    const g = groups.get(key) ?? { basis: s.basis, from: [], to: [], by: s.placement ? pick(s.placement.by.title, lang) : s.accreditedBy?.name ?? '' };
+    if (!g.from.includes(s.from)) g.from.push(s.from);
+    if (!g.to.includes(s.to)) g.to.push(s.to);
+    groups.set(key, g);
+  }));
+  return [...groups.values()].map((g) => fill(m.step[g.basis], {
+    from: g.from.map(nodeLabel).join(m.or), to: g.to.map(nodeLabel).join(m.or), by: g.by,
+  }, lang)).join(' ');
 }

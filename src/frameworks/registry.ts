@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badRequest, notFound } from '../errors.js';
 import {
-  BASES, EDGE_BASES, KINDS, RELATIONS, STATUSES,
-  type Agreement, type Descriptors, type Edge, type Framework, type LanguageMessages, type Level,
-  type Messages, type OccupationEligibility, type Registry, type Source, type Text, type TypicalQualification,
+  BASES, EDGE_BASES, KINDS, OUTCOMES, QUALIFICATION_KINDS, RELATIONS, ROUTES, STATUSES,
+  type Agreement, type Descriptors, type Edge, type EvaluationBody, type Framework, type Jurisdiction, type LanguageMessages,
+  type Level, type Messages, type OccupationEligibility, type Placement, type Procedure, type QualificationType,
+  type RegulatedOccupation, type Registry, type Source, type Text, type TypicalQualification,
 } from './types.js';
 
 export const DATA_DIR = fileURLToPath(new URL('../../data/frameworks/', import.meta.url));
@@ -31,7 +32,12 @@ export interface RawData {
   relations: DataFile;
   agreements: DataFile;
   messages: DataFile;
+  placements: DataFile;
+  procedures: DataFile;
 }
+
+/** The answer languages: every text a person reads in an answer exists in each of them. */
+export const ANSWER_LANGUAGES = ['en', 'fr', 'es', 'ar'] as const;
 
 type Obj = Record<string, unknown>;
 
@@ -73,7 +79,24 @@ class Check {
     if (o.titleTranslated !== undefined) {
       for (const [lang, title] of Object.entries(this.obj(o.titleTranslated, `${what}.titleTranslated`))) this.str(title, `${what}.titleTranslated.${lang}`);
     }
+    if (o.date !== undefined) this.str(o.date, `${what}.date`);
+    if (o.dateKind !== undefined) this.oneOf(o.dateKind, ['published', 'accessed'] as const, `${what}.dateKind`);
+    if (o.statesRelation !== undefined) this.bool(o.statesRelation, `${what}.statesRelation`);
+    if (o.checked !== undefined) this.oneOf(o.checked, ['re-checked', 'notes'] as const, `${what}.checked`);
     return o as unknown as Source;
+  }
+  /** A source people will be sent to: it must have a URL and a date. */
+  citable(v: unknown, what: string): Source {
+    const source = this.source(v, what);
+    if (source.url === null) this.fail(`${what}.url is required`);
+    if (!source.date) this.fail(`${what}.date is required (publication date, or the date read with dateKind "accessed")`);
+    return source;
+  }
+  /** Text in every answer language. */
+  answerText(v: unknown, what: string): Text {
+    const o = this.text(v, what);
+    for (const lang of ANSWER_LANGUAGES) this.str(o[lang], `${what}.${lang}`);
+    return o;
   }
   sources(v: unknown, what: string): Source[] {
     const list = this.arr(v, what);
@@ -248,17 +271,129 @@ function parseMessages({ file, data }: DataFile): Messages {
   const o = c.obj(data, 'file content');
   const languages = c.arr(o.languages, 'languages').map((l) => c.str(l, 'languages[]'));
   if (!languages.includes('en')) c.fail('languages must include en (the fallback)');
-  const keys = ['recognised', 'none', 'several', 'basis', 'path', 'sources', 'unverified', 'bestFit', 'agreement', 'languageFallback'] as const;
+  const strings = ['or', 'typesAtLevel', 'onWhoseWord', 'placementText', 'placementNone', 'several', 'unverified', 'bestFit', 'agreement',
+    'nextStep', 'noNextStep', 'reasonRegulated', 'reasonGeneral', 'nationalLevel', 'languageFallback', 'credential'] as const;
+  const records: Array<[string, readonly string[]]> = [
+    ['lead', OUTCOMES], ['relationWords', RELATIONS], ['step', BASES], ['basisWords', BASES], ['outcomeWords', OUTCOMES], ['kindWords', QUALIFICATION_KINDS],
+  ];
   const byLang: Record<string, LanguageMessages> = {};
   for (const lang of languages) {
     const lc = c.at(`messages.${lang}`);
     const m = lc.obj(o[lang], lang);
-    for (const k of keys) lc.str(m[k], k);
-    const words = lc.obj(m.basisWords, 'basisWords');
-    for (const b of BASES) lc.str(words[b], `basisWords.${b}`);
+    for (const k of strings) lc.str(m[k], k);
+    for (const [key, values] of records) {
+      const record = lc.obj(m[key], key);
+      for (const v of values) lc.str(record[v], `${key}.${v}`);
+    }
     byLang[lang] = m as unknown as LanguageMessages;
   }
   return { languages, byLang };
+}
+
+const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+function parsePlacements({ file, data }: DataFile, levels: Map<string, Level>, frameworks: Map<string, Framework>): { types: Map<string, QualificationType>; placements: Placement[] } {
+  const c = new Check(file, 'placements');
+  const o = c.obj(data, 'file content');
+  const sources = new Map(Object.entries(c.obj(o.sources, 'sources')).map(([key, s]) => [key, c.at(`sources.${key}`).citable(s, 'source')]));
+  const sourceByKey = (raw: unknown, ec: Check) => sources.get(ec.str(raw, 'source')) ?? ec.fail(`unknown source '${String(raw)}' (define it under "sources")`);
+  const bodies = new Map(Object.entries(c.obj(o.bodies, 'bodies')).map(([id, raw]): [string, EvaluationBody] => {
+    const bc = c.at(`bodies.${id}`);
+    const b = bc.obj(raw, 'body');
+    const country = bc.str(b.country, 'country');
+    if (!/^[A-Z]{2}$/.test(country)) bc.fail(`country '${country}' must be ISO 3166-1 alpha-2`);
+    return [id, { id, name: bc.str(b.name, 'name'), country, title: bc.answerText(b.title, 'title'), scope: bc.answerText(b.scope, 'scope') }];
+  }));
+  const types = new Map<string, QualificationType>();
+  c.arr(o.qualificationTypes, 'qualificationTypes').forEach((raw, i) => {
+    const q = c.at(`qualificationTypes[${i}]`).obj(raw, 'qualification type');
+    const id = c.at(`qualificationTypes[${i}]`).str(q.id, 'id');
+    const qc = c.at(`qualification type ${id}`);
+    if (!ID.test(id)) qc.fail(`id '${id}' must be lowercase kebab-case`);
+    if (types.has(id)) qc.fail('duplicate qualification type id');
+    const country = qc.str(q.country, 'country');
+    const originLevel = q.originLevel === null ? null : qc.str(q.originLevel, 'originLevel');
+    if (originLevel !== null) {
+      const level = levels.get(originLevel) ?? qc.fail(`unknown origin level '${originLevel}'`);
+      if (frameworks.get(level.framework)!.country !== country) qc.fail(`origin level ${originLevel} is not a level of a ${country} framework`);
+    }
+    const kinds = qc.arr(q.kinds, 'kinds').map((k) => qc.oneOf(k, QUALIFICATION_KINDS, 'kinds[]'));
+    if (kinds.length === 0) qc.fail('kinds must not be empty');
+    const note = q.note === undefined ? undefined : qc.answerText(q.note, 'note');
+    types.set(id, {
+      id, country, originalName: qc.str(q.originalName, 'originalName'), title: qc.answerText(q.title, 'title'), kinds, originLevel,
+      ...(q.originLevelSource === undefined ? {} : { originLevelSource: sourceByKey(q.originLevelSource, qc) }),
+      ...(note ? { note } : {}),
+    });
+  });
+  const ids = new Set<string>();
+  const placements = c.arr(o.placements, 'placements').map((raw, i): Placement => {
+    const p = c.at(`placements[${i}]`).obj(raw, 'placement');
+    const id = c.at(`placements[${i}]`).str(p.id, 'id');
+    const pc = c.at(`placement ${id}`);
+    if (ids.has(id)) pc.fail('duplicate placement id');
+    ids.add(id);
+    const type = pc.str(p.qualificationType, 'qualificationType');
+    if (!types.has(type)) pc.fail(`unknown qualification type '${type}'`);
+    const to = pc.arr(p.to, 'to').map((ref) => {
+      const level = levels.get(pc.str(ref, 'to[]')) ?? pc.fail(`unknown level '${String(ref)}'`);
+      if (frameworks.get(level.framework)!.kind === 'language') pc.fail('a qualification cannot be placed on a language scale (CEFR)');
+      return level.ref;
+    });
+    if (to.length === 0) pc.fail('to must name at least one level');
+    const by = bodies.get(pc.str(p.by, 'by')) ?? pc.fail(`unknown body '${String(p.by)}' (define it under "bodies")`);
+    const note = p.note === undefined ? undefined : pc.answerText(p.note, 'note');
+    return {
+      id, qualificationType: type, to, relation: pc.oneOf(p.relation, RELATIONS, 'relation'), by,
+      basis: pc.oneOf(p.basis, ['credential-evaluation-body'] as const, 'basis'),
+      comparableTo: pc.answerText(p.comparableTo, 'comparableTo'), source: sourceByKey(p.source, pc), date: pc.str(p.date, 'date'),
+      verified: pc.bool(p.verified, 'verified'), ...(p.derived === undefined ? {} : { derived: pc.bool(p.derived, 'derived') }), ...(note ? { note } : {}),
+    };
+  });
+  return { types, placements };
+}
+
+function parseProcedures({ file, data }: DataFile, frameworks: Map<string, Framework>): { jurisdictions: Jurisdiction[]; regulated: RegulatedOccupation[] } {
+  const c = new Check(file, 'procedures');
+  const o = c.obj(data, 'file content');
+  const seen = new Set<string>();
+  const jurisdictions = c.arr(o.jurisdictions, 'jurisdictions').map((raw, i): Jurisdiction => {
+    const j = c.at(`jurisdictions[${i}]`).obj(raw, 'jurisdiction');
+    const id = c.at(`jurisdictions[${i}]`).str(j.id, 'id');
+    const jc = c.at(`jurisdiction ${id}`);
+    const fws = jc.arr(j.frameworks, 'frameworks').map((f) => {
+      const fid = jc.str(f, 'frameworks[]');
+      if (!frameworks.has(fid)) jc.fail(`unknown framework '${fid}'`);
+      if (seen.has(fid)) jc.fail(`framework '${fid}' already belongs to another jurisdiction`);
+      seen.add(fid);
+      return fid;
+    });
+    const procedures = jc.arr(j.procedures, 'procedures').map((rawP, k): Procedure => {
+      const pr = jc.obj(rawP, `procedures[${k}]`);
+      const pid = jc.str(pr.id, `procedures[${k}].id`);
+      const pc = jc.at(`jurisdiction ${id} procedure ${pid}`);
+      const body = pc.obj(pr.body, 'body');
+      const sources = pc.arr(pr.sources, 'sources').map((s, n) => pc.citable(s, `sources[${n}]`));
+      if (sources.length === 0) pc.fail('sources must list at least one source');
+      return {
+        id: pid, route: pc.oneOf(pr.route, ROUTES, 'route'), kinds: pc.arr(pr.kinds, 'kinds').map((kd) => pc.oneOf(kd, QUALIFICATION_KINDS, 'kinds[]')),
+        body: { name: pc.str(body.name, 'body.name'), title: pc.answerText(body.title, 'body.title') },
+        title: pc.answerText(pr.title, 'title'), summary: pc.answerText(pr.summary, 'summary'), url: pc.str(pr.url, 'url'),
+        fees: pr.fees === null || pr.fees === undefined ? null : pc.answerText(pr.fees, 'fees'),
+        duration: pr.duration === null || pr.duration === undefined ? null : pc.answerText(pr.duration, 'duration'),
+        sources, verified: pc.bool(pr.verified, 'verified'),
+      };
+    });
+    if (procedures.length === 0) jc.fail('procedures must not be empty');
+    const gaps = j.gaps === undefined ? undefined : jc.answerText(j.gaps, 'gaps');
+    return { id, country: jc.str(j.country, 'country'), name: jc.answerText(j.name, 'name'), frameworks: fws, procedures, ...(gaps ? { gaps } : {}) };
+  });
+  const regulated = c.arr(o.regulatedOccupations, 'regulatedOccupations').map((raw, i): RegulatedOccupation => {
+    const rc = c.at(`regulatedOccupations[${i}]`);
+    const r = rc.obj(raw, 'regulated occupation');
+    return { esco: rc.str(r.esco, 'esco'), isco08: rc.str(r.isco08, 'isco08'), title: rc.answerText(r.title, 'title'), source: rc.citable(r.source, 'source') };
+  });
+  return { jurisdictions, regulated };
 }
 
 /** Pure: validates already-parsed files and builds the look-up tables. Throws FrameworkDataError on bad data. */
@@ -279,7 +414,12 @@ export function buildRegistry(raw: RawData): Registry {
   checkCountryDefaults(frameworks);
   const relationEdges = parseRelations(raw.relations, levels, frameworks);
   const { agreements, edges: agreementEdges } = parseAgreements(raw.agreements, levels, frameworks);
-  return { frameworks, levels, levelsByUri, edges: [...relationEdges, ...agreementEdges], agreements, messages: parseMessages(raw.messages) };
+  const { types, placements } = parsePlacements(raw.placements, levels, frameworks);
+  const { jurisdictions, regulated } = parseProcedures(raw.procedures, frameworks);
+  return {
+    frameworks, levels, levelsByUri, edges: [...relationEdges, ...agreementEdges], agreements, messages: parseMessages(raw.messages),
+    qualificationTypes: types, placements, jurisdictions, regulatedOccupations: regulated,
+  };
 }
 
 function checkCountryDefaults(frameworks: Map<string, Framework>): void {
@@ -310,6 +450,8 @@ export function readRawData(dir: string = DATA_DIR): RawData {
     relations: readJson(dir, 'relations.json'),
     agreements: readJson(dir, 'agreements.json'),
     messages: readJson(dir, 'messages.json'),
+    placements: readJson(dir, 'placements.json'),
+    procedures: readJson(dir, 'recognition-procedures.json'),
   };
 }
 
@@ -327,6 +469,13 @@ export const getFramework = (id: string, reg: Registry = registry()): Framework 
 export const getLevel = (ref: string, reg: Registry = registry()): Level | undefined => reg.levels.get(ref);
 export const listEdges = (reg: Registry = registry()): Edge[] => reg.edges;
 export const listAgreements = (reg: Registry = registry()): Agreement[] => reg.agreements;
+export const listQualificationTypes = (reg: Registry = registry()): QualificationType[] => [...reg.qualificationTypes.values()];
+
+export function requireQualificationType(id: string, reg: Registry = registry()): QualificationType {
+  return reg.qualificationTypes.get(id) ?? (() => {
+    throw notFound('unknown-qualification-type', `Unknown qualification type '${id}'. Known types: ${[...reg.qualificationTypes.keys()].join(', ')} (GET /qualification-types).`);
+  })();
+}
 
 export function requireFramework(id: string, reg: Registry = registry()): Framework {
   return reg.frameworks.get(id) ?? (() => {

@@ -154,18 +154,35 @@ export interface Agreement {
   sources: Source[];
 }
 
+/** Explanation templates of one language (data/frameworks/messages.json); `{name}` placeholders. */
 export interface LanguageMessages {
-  recognised: string;
-  none: string;
+  /** Lead sentence per outcome: the answer comes first. */
+  lead: Record<Outcome, string>;
+  /** Joins alternative levels ("level 3 or 4"). */
+  or: string;
+  /** A bare national level with no relation: the qualification types at that level that have placements. */
+  typesAtLevel: string;
+  relationWords: Record<Relation, string>;
+  /** "On whose word: {steps}", then one sentence per step, by basis. */
+  onWhoseWord: string;
+  step: Record<Basis, string>;
+  placementText: string;
+  placementNone: string;
   several: string;
-  basis: string;
-  path: string;
-  sources: string;
   unverified: string;
   bestFit: string;
   agreement: string;
+  nextStep: string;
+  noNextStep: string;
+  reasonRegulated: string;
+  reasonGeneral: string;
+  nationalLevel: string;
   languageFallback: string;
+  /** Names the credential in a step when its achievement has no name. */
+  credential: string;
   basisWords: Record<Basis, string>;
+  outcomeWords: Record<Outcome, string>;
+  kindWords: Record<QualificationKind, string>;
 }
 
 export interface Messages {
@@ -185,7 +202,8 @@ export interface QualificationType {
   country: string;
   originalName: string;
   title: Text;
-  kind: QualificationKind;
+  /** What kind of qualification it is, main kind first (a Moroccan BTS: vocational and higher-education). */
+  kinds: QualificationKind[];
   /** The national framework level, if the national framework places it; a national level, never an EQF level. */
   originLevel: string | null;
   originLevelSource?: Source;
@@ -266,17 +284,23 @@ export interface Registry {
   edges: Edge[];
   agreements: Agreement[];
   messages: Messages;
+  qualificationTypes: Map<string, QualificationType>;
+  placements: Placement[];
+  jurisdictions: Jurisdiction[];
+  regulatedOccupations: RegulatedOccupation[];
 }
 
 // ---- The answer: what `recognise()` returns. Self-describing: every human string is already in `lang`. ----
 
-/** A source as shown to people: title (translated where known, with the original), link, date. */
+/** A source as shown to people: title in the answer's language where the data translates it, the original beside it, link, date. */
 export interface SourceView {
   title: string;
+  /** The title in the source's own language, when `title` is a translation. */
   titleOriginal?: string;
   url: string | null;
   reference?: string;
-  date: string | null;
+  /** Publication date, or the date read (`dateKind: accessed`); absent when unknown. */
+  date?: string;
   dateKind?: 'published' | 'accessed';
   verified: boolean;
   checked?: 're-checked' | 'notes';
@@ -379,6 +403,8 @@ export interface Recognition {
   qualificationTypesAtLevel: { id: string; originalName: string; title: string }[];
   agreements: RecognitionAgreement[];
   nextSteps: NextStep[];
+  /** What is not published about the destination's procedures (no fee found, no route for vocational certificates). */
+  nextStepsNote: string | null;
   /** Every source of the answer, once, in order of use. */
   sources: SourceView[];
   /** Short, leads with the answer; no ids and no URLs (those are in the fields above). */

@@ -91,13 +91,15 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     const options = (request.body.options ?? {}) as { recognition?: { framework?: string; country?: string }; lang?: string };
     const result = await verifyCredential(services.verifyDeps, request.body.verifiableCredential);
     const body: Record<string, unknown> = { ...result };
+    // Whether an authority accredits the issuer: its own answer, never part of `verified` (unknown is not invalid).
+    const trust = trustOfVerification(trustDeps, result, options.lang);
     if (options.recognition && result.credential) {
       // A bad target is the caller's mistake (problem+json); a credential without a level is an answer.
-      body.recognition = recognitionForCredential(result.credential, { ...options.recognition, lang: options.lang })
+      // The issuer's stated levels are claims; an accreditation in force for them makes them accredited claims.
+      body.recognition = recognitionForCredential(result.credential, { ...options.recognition, lang: options.lang }, trust.valid ? trust.accreditations : [])
         ?? { outcome: 'no-framework-level', explanation: 'The credential states no level of a known qualification framework.' };
     }
-    // Whether an authority accredits the issuer: its own answer, never part of `verified` (unknown is not invalid).
-    body.trust = trustOfVerification(trustDeps, result, options.lang);
+    body.trust = trust;
     return reply.status(verificationStatus(result.verified)).send(body);
   });
 

@@ -5,7 +5,7 @@ import { badRequest } from '../errors.js';
 import { destinationFramework, recognitionForCredential } from '../frameworks/credentialMapping.js';
 import { recognise } from '../frameworks/recognition.js';
 import { frameworkDocument, levelDocument } from '../frameworks/linkedData.js';
-import { listFrameworks, registry, requireFramework, requireLevel } from '../frameworks/registry.js';
+import { listEdges, listFrameworks, listQualificationTypes, registry, requireFramework, requireLevel, requireQualificationType } from '../frameworks/registry.js';
 import type { Framework } from '../frameworks/types.js';
 import { AppError } from '../errors.js';
 import { negotiate } from '../http/negotiate.js';
@@ -29,7 +29,8 @@ const idParams = {
 } as const;
 
 interface RecognitionQuery {
-  from: string;
+  from?: string;
+  qualificationType?: string;
   to?: string;
   country?: string;
   lang?: string;
@@ -91,10 +92,10 @@ export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }:
       summary: 'Level(s) of a target framework corresponding to a level, with path, weakest basis, sources and explanation',
       querystring: {
         type: 'object',
-        required: ['from'],
         additionalProperties: false,
         properties: {
           from: { type: 'string', pattern: '^[a-z][a-z0-9-]*:[A-Za-z0-9-]+$', description: 'Level reference, e.g. ma-cnc:5 or cefr:B1' },
+          qualificationType: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', maxLength: 80, description: 'Named qualification type instead of (or with) a level, e.g. ma-technicien-specialise (GET /qualification-types)' },
           to: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', description: 'Target framework id, e.g. es-mecu' },
           country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: "Target country instead of to: its framework (ES: MECU)" },
           lang: { type: 'string', maxLength: 10, description: 'Explanation language: en, fr, es, ar (others fall back to en)' },
@@ -102,11 +103,22 @@ export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }:
       },
     },
   }, async (request) => {
-    const { from, to, country, lang } = request.query;
-    return recognise({ from, to: destinationFramework({ framework: to, country }).id, ...(lang ? { lang } : {}) });
+    const { from, qualificationType, to, country, lang } = request.query;
+    return recognise({ from, qualificationType, to: destinationFramework({ framework: to, country }).id, ...(lang ? { lang } : {}) });
   });
 
-  app.post<{ Body: { credential?: Record<string, unknown>; level?: string; to?: string; country?: string; lang?: string } }>('/recognition/evaluate', {
+  app.get('/qualification-types', {
+    schema: { tags: TAGS, summary: 'Named qualification types with published placements (or none), by country' },
+  }, async () => ({ qualificationTypes: listQualificationTypes() }));
+
+  app.get<{ Params: { id: string } }>('/qualification-types/:id', {
+    schema: { tags: TAGS, summary: 'One qualification type with its published placements and their sources', params: idParams },
+  }, async (request) => {
+    const type = requireQualificationType(request.params.id);
+    return { ...type, placements: registry().placements.filter((p) => p.qualificationType === type.id) };
+  });
+
+  app.post<{ Body: { credential?: Record<string, unknown>; level?: string; qualificationType?: string; to?: string; country?: string; lang?: string } }>('/recognition/evaluate', {
     schema: {
       tags: TAGS,
       summary: 'What a credential (from its Open Badges alignments) or a level corresponds to in a target framework',
@@ -116,6 +128,7 @@ export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }:
         properties: {
           credential: { type: 'object', description: 'a credential whose achievement has alignments to framework levels, ESCO skills, ISCO occupations' },
           level: { type: 'string', pattern: '^[a-z][a-z0-9-]*:[A-Za-z0-9-]+$', description: 'a level reference instead of a credential, e.g. ma-cnc:5' },
+          qualificationType: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', maxLength: 80, description: 'a named qualification type instead of a credential (with or without level), e.g. gh-hnd' },
           to: { type: 'string', pattern: '^[a-z][a-z0-9-]*$', description: 'target framework id, e.g. de-dqr' },
           country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'target country instead of to' },
           lang: { type: 'string', maxLength: 10, description: 'explanation language: en, fr, es, ar' },
@@ -123,13 +136,14 @@ export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }:
       },
     },
   }, async (request) => {
-    const { credential, level, to, country, lang } = request.body;
-    if ((credential === undefined) === (level === undefined)) throw badRequest('invalid-request', 'Send exactly one of credential or level');
+    const { credential, level, qualificationType, to, country, lang } = request.body;
+    const named = level !== undefined || qualificationType !== undefined;
+    if ((credential === undefined) === !named) throw badRequest('invalid-request', 'Send either a credential, or a level and/or a qualificationType');
     const target = { framework: to, country, lang };
-    if (level !== undefined) return recognise({ from: level, to: destinationFramework(target).id, ...(lang ? { lang } : {}) });
+    if (named) return recognise({ from: level, qualificationType, to: destinationFramework(target).id, ...(lang ? { lang } : {}) });
     const recognition = recognitionForCredential(credential!, target);
     if (!recognition) {
-      throw badRequest('no-framework-level', 'The credential states no level of a known framework (an achievement alignment with targetFramework and targetCode, or an EQF targetUrl such as http://data.europa.eu/snb/eqf/4)');
+      throw badRequest('no-framework-level', 'The credential states no level of a known framework and names no qualification type (an achievement alignment with targetFramework and targetCode, an EQF targetUrl such as http://data.europa.eu/snb/eqf/4, or targetFramework "Passerelle qualification types" with a type id as targetCode)');
     }
     return recognition;
   });

@@ -124,16 +124,18 @@ export async function reportOn(deps: ReportDeps, verifiable: unknown, options: {
   const organisation = issuerId ? deps.organisationByDid(issuerId) : undefined;
   const findings = result.checks.map((check) => findingOf(check, organisation !== undefined));
   const signatureValid = ['proof', 'issuer'].every((id) => result.checks.find((c) => c.id === id)?.valid === true);
+  let accreditations: TrustResult['accreditations'] = [];
   if (deps.accreditations && signatureValid) {
     const trust = trustOfVerification({ accreditations: deps.accreditations, now: deps.verifyDeps.now }, result, options.lang);
     findings.splice(findings.findIndex((f) => f.check === 'issuer') + 1, 0, trustFinding(trust, options.lang));
+    if (trust.valid) accreditations = trust.accreditations;
   }
   const state = stateOf(findings);
   let mapping: CredentialMapping | undefined;
   let recognition: CredentialRecognition | null | undefined;
   if (credential) {
     mapping = mappingOfCredential(credential, options.lang, { strict: false });
-    if (options.framework) recognition = recognitionForCredential(credential, { framework: options.framework, lang: options.lang });
+    if (options.framework) recognition = recognitionForCredential(credential, { framework: options.framework, lang: options.lang }, accreditations);
   }
   return {
     verdict: verdictOf(state, findings), state, findings, format: result.format, credential,

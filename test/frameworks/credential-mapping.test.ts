@@ -41,64 +41,110 @@ t.test('issuing refuses alignments the reference data contradicts, naming them',
   t.equal(unknownFramework.statusCode, 201, 'a framework the service does not hold is kept, not refused or guessed');
 });
 
-t.test('verification adds what the credential corresponds to in the destination country, with basis and skills', async (t) => {
+t.test('verification: a level the issuer states is the issuer\'s claim, never an official referencing', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: cncBricklayer() } })).json().verifiableCredential;
-  const response = await ctx.app.inject({
-    method: 'POST', url: '/credentials/verify',
-    payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' }, lang: 'fr' } },
-  });
-  t.equal(response.statusCode, 200, response.body);
-  const { recognition } = response.json();
-  t.equal(recognition.from.ref, 'ma-cnc:4');
-  t.equal(recognition.destination.framework, 'es-mecu');
-  t.equal(recognition.outcome, 'recognised');
-  t.same(recognition.levels.map((l: { ref: string }) => l.ref), ['es-mecu:4']);
-  t.same(recognition.path, ['ma-cnc:4', 'eqf:4', 'es-mecu:4']);
-  t.equal(recognition.basis, 'indicative', 'Morocco has no official EQF comparison');
-  t.match(recognition.explanation, /indicative/i);
-  t.same(recognition.skills.map((s: { uri: string }) => s.uri), [MIX_GROUTS, SAFETY]);
-  t.match(recognition.occupations[0], { code: '7112' });
-  t.ok(recognition.paths[0].steps.every((s: { source: { title: string } }) => s.source.title), 'every step names its source');
+  const issue = async (credential: Record<string, unknown>) => (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } })).json().verifiableCredential;
+  const verify = async (vc: unknown, recognition: Record<string, string>, lang = 'es') => {
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition, lang } } });
+    t.equal(response.statusCode, 200, response.body.slice(0, 200));
+    return response.json().recognition;
+  };
+  // A Moroccan centre's mason credential, aligned by the centre itself to EQF 3 (the default test credential).
+  const eqf3 = await verify(await issue(openBadgeCredential()), { country: 'ES' });
+  t.equal(eqf3.basis, 'issuer-claimed', 'not official-referencing');
+  t.equal(eqf3.outcome, 'issuer-claimed');
+  t.same(eqf3.path, ['eqf:3', 'es-mecu:3']);
+  t.same(eqf3.paths[0].steps.map((s: { basis: string }) => s.basis), ['issuer-claimed', 'official-referencing']);
+  t.match(eqf3.explanation, /^Solo según el emisor: Maçon \(CNC niveau 3\) está al mismo nivel que/);
+  t.match(eqf3.explanation, /lo declara el emisor; ninguna fuente publicada lo confirma/);
+  t.notMatch(eqf3.explanation, /Fundamento: oficial|referenciación oficial del país al MEC\.$/);
 
-  const stated = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { framework: 'ma-cnc' } } } });
-  t.equal(stated.json().recognition.outcome, 'stated-by-issuer');
+  const vc = await issue(cncBricklayer());
+  const cnc4 = await verify(vc, { country: 'ES' }, 'fr');
+  t.equal(cnc4.from.ref, 'ma-cnc:4');
+  t.equal(cnc4.destination.framework, 'es-mecu');
+  t.equal(cnc4.outcome, 'none', 'a national CNC level reaches no Spanish level by its number');
+  t.equal(cnc4.nextSteps[0].id, 'es-fp-homologacion');
+  t.same(cnc4.skills.map((s: { uri: string }) => s.uri), [MIX_GROUTS, SAFETY]);
+  t.match(cnc4.occupations[0], { code: '7112' });
+
+  const stated = await verify(vc, { framework: 'ma-cnc' }, 'en');
+  t.equal(stated.outcome, 'issuer-claimed', 'a level stated in the destination framework is still only the issuer\'s word');
+  t.same(stated.levels.map((l: { ref: string }) => l.ref), ['ma-cnc:4']);
 
   const badTarget = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { framework: 'xx-none' } } } });
   t.equal(badTarget.statusCode, 404);
   t.equal(badTarget.json().code, 'unknown-framework');
 });
 
-t.test('a Moroccan CNC level 5 (Technicien spécialisé) in Spain, Germany and Belgium: an answer with basis and source, in French', async (t) => {
+t.test('verification: an accreditation covering the stated level makes it an accredited claim, naming the authority', async (t) => {
   const ctx = await buildTestApp(t);
-  for (const [target, expected] of [['country=ES', 'es-mecu:5'], ['country=DE', 'de-dqr:5'], ['to=be-fl', 'be-fl:5'], ['to=be-fr', 'be-fr:5']] as const) {
-    const response = await ctx.app.inject({ method: 'GET', url: `/recognition?from=ma-cnc:5&${target}&lang=fr` });
-    t.equal(response.statusCode, 200, `${target}: ${response.body}`);
-    const body = response.json();
-    t.equal(body.outcome, 'recognised', target);
-    t.ok(body.levels.some((l: { ref: string }) => l.ref === expected), `${target} gives ${expected}`);
-    t.equal(body.basis, 'indicative', target);
-    t.ok(body.paths[0].steps.every((s: { source: { title: string } }) => s.source.title.length > 0), `${target} names its sources`);
-    t.equal(body.lang, 'fr');
-  }
-  const ambiguous = await ctx.app.inject({ method: 'GET', url: '/recognition?from=ma-cnc:5&country=BE' });
-  t.equal(ambiguous.statusCode, 400, 'Belgium has two frameworks: the API asks which');
+  const centre = await ctx.issuer();
+  const agency = await ctx.createOrganisation('incual', { kind: 'recognition-authority', country: 'ES', name: { es: 'INCUAL', en: 'INCUAL (Spain)' } });
+  const agencyAuth = { authorization: `Bearer ${await ctx.tokenFor('incual', ['issue'])}` };
+  const until = new Date(ctx.clock.current.getTime() + 365 * 86_400_000).toISOString();
+  const granted = await ctx.app.inject({ method: 'POST', url: '/orgs/incual/accreditations', headers: agencyAuth, payload: { issuer: centre.did, scope: { level: 'eqf:3' }, validUntil: until } });
+  t.equal(granted.statusCode, 201, granted.body);
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: centre.auth, payload: { credential: openBadgeCredential() } })).json().verifiableCredential;
+  const body = (await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' }, lang: 'en' } } })).json();
+  t.equal(body.trust.valid, true);
+  t.equal(body.recognition.basis, 'accredited-claim');
+  t.match(body.recognition.paths[0].steps[0], { basis: 'accredited-claim', accreditedBy: { id: agency.did, name: 'INCUAL (Spain)' } });
+  t.match(body.recognition.explanation, /stated by the issuer, which INCUAL \(Spain\) accredits for this level/);
+  const evaluated = (await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: vc, country: 'ES' } })).json();
+  t.equal(evaluated.basis, 'issuer-claimed', 'without verification, no accreditation is established');
 });
 
-t.test('POST /recognition/evaluate takes a level or a credential', async (t) => {
+t.test('a credential names its qualification type: the published placement is used, with the regulated route when the occupation is regulated', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const typed = cncBricklayer([
+    { type: ['Alignment'], targetName: 'Diplôme de Technicien Spécialisé', targetType: 'ceterms:Credential', targetFramework: 'Passerelle qualification types', targetCode: 'ma-technicien-specialise', targetUrl: 'http://passerelle.test/qualification-types/ma-technicien-specialise' },
+    { type: ['Alignment'], targetName: 'CNC niveau 5', targetFramework: 'ma-cnc', targetCode: '5' },
+  ]);
+  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: typed } });
+  t.equal(issued.statusCode, 201, issued.body);
+  const r = (await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: issued.json().verifiableCredential, options: { recognition: { country: 'DE' }, lang: 'fr' } } })).json().recognition;
+  t.equal(r.basis, 'credential-evaluation-body');
+  t.same(r.path, ['qualification-type:ma-technicien-specialise', 'eqf:5', 'de-dqr:5']);
+  t.equal(r.from.title, 'Diplôme de Technicien Spécialisé');
+  t.match(r.explanation, /^Indicatif, non officiel : Diplôme de Technicien Spécialisé \(Maroc\)/);
+
+  const unknown = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: cncBricklayer([{ type: ['Alignment'], targetName: 'x', targetFramework: 'Passerelle qualification types', targetCode: 'xx-diploma' }]) } });
+  t.equal(unknown.statusCode, 400);
+  t.equal(unknown.json().code, 'unknown-qualification-type');
+
+  const nurse = cncBricklayer([
+    { type: ['Alignment'], targetName: 'HND', targetFramework: 'Passerelle qualification types', targetCode: 'gh-hnd' },
+    { type: ['Alignment'], targetName: 'nurse responsible for general care', targetUrl: 'http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50' },
+  ]);
+  const evaluated = (await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: nurse, country: 'DE' } })).json();
+  t.equal(evaluated.nextSteps[0].id, 'de-regulated', 'a regulated occupation: the regulated route first');
+  t.match(evaluated.nextSteps[0].reason, /regulated occupation: nurse responsible for general care/);
+});
+
+t.test('POST /recognition/evaluate takes a level, a qualification type or a credential', async (t) => {
   const ctx = await buildTestApp(t);
   const byLevel = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { level: 'gh-ntvetqf:4', to: 'de-dqr', lang: 'es' } });
   t.equal(byLevel.statusCode, 200, byLevel.body);
   t.equal(byLevel.json().lang, 'es');
-  const byCredential = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: cncBricklayer(), country: 'DE', lang: 'ar' } });
+  t.equal(byLevel.json().outcome, 'none');
+  const byType = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { qualificationType: 'gh-certificate-2', to: 'de-dqr' } });
+  t.same(byType.json().levels.map((l: { ref: string }) => l.ref), ['de-dqr:3', 'de-dqr:4']);
+  const byCredential = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: openBadgeCredential(), country: 'DE', lang: 'ar' } });
   t.equal(byCredential.statusCode, 200, byCredential.body);
-  t.same(byCredential.json().levels.map((l: { ref: string }) => l.ref), ['de-dqr:4']);
+  t.same(byCredential.json().levels.map((l: { ref: string }) => l.ref), ['de-dqr:3']);
+  t.equal(byCredential.json().basis, 'issuer-claimed');
   const noLevel = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: cncBricklayer([]), to: 'de-dqr' } });
   t.equal(noLevel.statusCode, 400);
   t.equal(noLevel.json().code, 'no-framework-level');
+  const both = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { credential: openBadgeCredential(), level: 'ma-cnc:4', to: 'de-dqr' } });
+  t.equal(both.statusCode, 400);
+  t.equal(both.json().code, 'invalid-request');
   const unknownLevel = await ctx.app.inject({ method: 'POST', url: '/recognition/evaluate', payload: { level: 'ma-cnc:12', to: 'de-dqr' } });
   t.equal(unknownLevel.statusCode, 404);
+  t.equal(unknownLevel.json().code, 'unknown-level');
 });
 
 t.test('the skills a credential names feed the skills gap against the ESCO bricklayer occupation', async (t) => {

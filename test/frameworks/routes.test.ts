@@ -37,14 +37,17 @@ t.test('GET /frameworks/:id and /levels/:code', async (t) => {
 
 t.test('GET /recognition by framework or by country', async (t) => {
   const server = await app();
-  const byId = await server.inject('/recognition?from=ma-cnc:4&to=es-mecu&lang=fr');
+  const byId = await server.inject('/recognition?from=de-dqr:4&to=es-mecu&lang=fr');
   t.equal(byId.statusCode, 200);
-  t.equal(byId.json().basis, 'indicative');
-  t.match(byId.json().explanation, /correspondance indicative/);
-  const byCountry = await server.inject('/recognition?from=ma-cnc:4&country=ES');
-  t.same(byCountry.json().levels.map((l: { ref: string }) => l.ref), ['es-mecu:4']);
-  const none = await server.inject('/recognition?from=cefr:B1&to=eqf');
-  t.equal(none.json().outcome, 'none');
+  t.equal(byId.json().basis, 'official-referencing');
+  t.match(byId.json().explanation, /^Officiel : /);
+  const byCountry = await server.inject('/recognition?qualificationType=ma-technicien&country=ES');
+  t.same(byCountry.json().levels.map((l: { ref: string }) => l.ref), ['es-mecu:3', 'es-mecu:4']);
+  t.equal(byCountry.json().basis, 'credential-evaluation-body');
+  const cncLevel = await server.inject('/recognition?from=ma-cnc:4&country=ES');
+  t.equal(cncLevel.json().outcome, 'none', 'a national level number is not a placement');
+  const language = await server.inject('/recognition?from=cefr:B1&to=eqf');
+  t.equal(language.json().outcome, 'not-comparable');
   t.equal((await server.inject('/recognition?from=ma-cnc:4')).json().code, 'missing-recognition-target');
   t.equal((await server.inject('/recognition?from=ma-cnc:4&country=BE')).json().code, 'ambiguous-country');
   t.equal((await server.inject('/recognition?from=ma-cnc:4&country=ZZ')).json().code, 'unknown-country');

@@ -94,7 +94,7 @@ function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml 
   }
   const destination = getFramework(recognition.destination.framework);
   const framework = destination ? dataText(destination.name, lang) : html`<bdi>${recognition.destination.title}</bdi>`;
-  const basisKey = recognition.outcome === 'stated-by-issuer' ? 'basis.stated-by-issuer' : recognition.basis ? `basis.${recognition.basis}` as const : undefined;
+  const basisKey = recognition.basis ? `basis.${recognition.basis}` as const : undefined;
   const separator = lang === 'ar' ? ' ← ' : ' → ';
   const levels = recognition.levels.map((l, i) => html`${i > 0 ? listSeparator(lang) : ''}${levelTitle(l.ref, lang)}`);
   const sources = recognitionSources(recognition);

@@ -1,0 +1,85 @@
+/**
+ * The corridors' commonest qualification types, asked as a holder would (GET /recognition) for Spain, Lithuania,
+ * Germany and both Belgian communities, in the four answer languages: a sourced placement or an honest "none", on whose
+ * word each step rests, and where to apply. Expected values come from the source notes, written out here.
+ */
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.js';
+
+type Json = Record<string, any>;
+
+const DESTINATIONS: Array<[string, string, string]> = [
+  // query, target framework, jurisdiction of the next step
+  ['country=ES', 'es-mecu', 'ES'], ['country=LT', 'lt-ltks', 'LT'], ['country=DE', 'de-dqr', 'DE'], ['to=be-fr', 'be-fr', 'BE-fr'], ['to=be-fl', 'be-fl', 'BE-fl'],
+];
+
+/** type -> placed EQF levels (Nuffic), or [] when nothing is published. */
+const FACTS: Array<[string, number[]]> = [
+  ['ma-technicien-specialise', [5]],
+  ['ke-tvet-diploma', [2, 3, 4]],
+  ['gh-hnd', [5]],
+  ['sn-bts', []],
+];
+
+const NONE: Record<string, RegExp> = { en: /^No published relation links/, fr: /^Aucune relation publiée/, es: /^Ninguna relación publicada/, ar: /^لا توجد علاقة منشورة/ };
+const INDICATIVE: Record<string, RegExp> = { en: /^Indicative, not official/, fr: /^Indicatif, non officiel/, es: /^Indicativo, no oficial/, ar: /^إرشادي وغير رسمي/ };
+const APPLY: Record<string, RegExp> = { en: /Where to apply: /, fr: /Où déposer la demande : /, es: /Dónde solicitarlo: /, ar: /أين تقدّم الطلب: / };
+
+t.test('four qualification types x five destinations x four languages', async (t) => {
+  const ctx = await buildTestApp(t);
+  for (const [type, eqf] of FACTS) {
+    for (const [query, framework, jurisdiction] of DESTINATIONS) {
+      for (const lang of ['en', 'fr', 'es', 'ar']) {
+        const name = `${type} ${query} ${lang}`;
+        const response = await ctx.app.inject({ method: 'GET', url: `/recognition?qualificationType=${type}&${query}&lang=${lang}` });
+        t.equal(response.statusCode, 200, `${name}: ${response.body.slice(0, 200)}`);
+        const r = response.json() as Json;
+        t.equal(r.destination.framework, framework, name);
+        if (eqf.length === 0) {
+          t.equal(r.outcome, 'none', name);
+          t.same(r.levels, [], name);
+          t.same(r.placements, [], `${name}: no placement is published`);
+          t.match(r.explanation, NONE[lang]!, name);
+        } else {
+          t.equal(r.outcome, 'indicative', name);
+          t.equal(r.basis, 'credential-evaluation-body', name);
+          t.same(r.levels.map((l: Json) => l.ref), eqf.map((n) => `${framework}:${n}`), `${name}: levels`);
+          t.match(r.explanation, INDICATIVE[lang]!, name);
+          t.match(r.placements[0], { by: { name: 'Nuffic', country: 'NL' }, basis: 'credential-evaluation-body' }, `${name}: placed by Nuffic (NL)`);
+          t.ok(r.paths.every((p: Json) => p.steps[0].basis === 'credential-evaluation-body' && p.steps.slice(1).every((s: Json) => s.basis === 'official-referencing')), `${name}: on whose word each step rests`);
+          t.ok(r.paths.every((p: Json) => p.steps.every((s: Json) => s.text.length > 0 && s.source.url && s.source.date)), `${name}: each step says who and cites`);
+        }
+        t.ok(r.nextSteps.length > 0, `${name}: a next step`);
+        t.equal(r.nextSteps[0].jurisdiction, jurisdiction, name);
+        t.match(r.nextSteps[0].url, /^https?:\/\//, name);
+        t.match(r.explanation, APPLY[lang]!, `${name}: says where to apply`);
+        t.notMatch(r.explanation, /https?:|\b[a-z]+(-[a-z]+)*:\d+\b/, `${name}: no URLs or ids in the text`);
+        if (lang === 'ar') t.match(r.explanation, /\u2068/, `${name}: Latin runs isolated`);
+      }
+    }
+  }
+});
+
+t.test('where to apply follows the destination and the kind of qualification', async (t) => {
+  const ctx = await buildTestApp(t);
+  const first = async (q: string) => ((await ctx.app.inject({ method: 'GET', url: `/recognition?${q}` })).json() as Json).nextSteps.map((n: Json) => n.id);
+  t.equal((await first('qualificationType=ma-technicien-specialise&country=ES'))[0], 'es-fp-homologacion', 'Spain: vocational homologation');
+  t.equal((await first('qualificationType=gh-hnd&country=DE'))[0], 'de-zab', 'Germany, higher education: ZAB');
+  t.ok((await first('qualificationType=ke-tvet-diploma&country=LT')).includes('lt-vet-institutions'), 'Lithuania: VET institutions since 2024');
+  t.equal((await first('qualificationType=sn-bts&to=be-fr'))[0], 'be-fr-equisup-level', 'BE-fr: level equivalence');
+  t.same(await first('from=de-dqr:4&to=eqf'), [], 'no destination country, no procedure');
+});
+
+t.test('qualification types are listed and shown with their placements', async (t) => {
+  const ctx = await buildTestApp(t);
+  const list = (await ctx.app.inject({ method: 'GET', url: '/qualification-types' })).json() as Json;
+  t.ok(list.qualificationTypes.some((q: Json) => q.id === 'ke-tvet-diploma'));
+  const one = (await ctx.app.inject({ method: 'GET', url: '/qualification-types/gh-hnd' })).json() as Json;
+  t.match(one, { originalName: 'Higher National Diploma (HND)', originLevel: 'gh-ntvetqf:5', placements: [{ to: ['eqf:5'], by: { name: 'Nuffic' } }] });
+  const missing = await ctx.app.inject({ method: 'GET', url: '/qualification-types/xx-diploma' });
+  t.equal(missing.statusCode, 404);
+  t.equal(missing.json().code, 'unknown-qualification-type');
+  const nothing = await ctx.app.inject({ method: 'GET', url: '/recognition?country=ES' });
+  t.equal(nothing.statusCode, 400);
+  t.equal(nothing.json().code, 'missing-recognition-origin');
+});
