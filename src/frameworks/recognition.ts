@@ -274,7 +274,7 @@ export function recognise(input: RecogniseInput, reg: Registry = registry()): Re
       if (!comparable(level)) return;
       const first: Step = {
         from: CREDENTIAL_NODE, to: level.ref, relation: 'exact', basis: claim.accreditedBy ? 'accredited-claim' : 'issuer-claimed',
-        source: { title: 'The credential, signed by its issuer', url: null, reference: 'the credential itself', verified: false },
+        source: { title: m.claimSource, url: null, verified: false },
         date: '', verified: false, inverse: false, ...(claim.accreditedBy ? { accreditedBy: claim.accreditedBy } : {}),
       };
       for (const rest of findPaths(graph, level.ref, target.id, countries)) candidates.push([first, ...rest]);
@@ -348,10 +348,10 @@ export function recognise(input: RecogniseInput, reg: Registry = registry()): Re
   const seen = new Set<string>();
   const addSource = (s: Source) => {
     const key = `${s.title}|${s.url}`;
-    if (s.url === null && s.reference === 'the credential itself') return;
     if (!seen.has(key)) { seen.add(key); sources.push(sourceView(s, lang)); }
   };
-  allSteps.forEach((s) => addSource(s.source));
+  // The claim steps rest on the credential itself, which is not a published source.
+  allSteps.filter((s) => s.basis !== 'issuer-claimed' && s.basis !== 'accredited-claim').forEach((s) => addSource(s.source));
   typePlacements.forEach((p) => addSource(p.source));
   jurisdiction?.procedures.filter((p) => nextSteps.some((n) => n.id === p.id)).forEach((p) => p.sources.forEach(addSource));
 

@@ -272,7 +272,7 @@ function parseMessages({ file, data }: DataFile): Messages {
   const languages = c.arr(o.languages, 'languages').map((l) => c.str(l, 'languages[]'));
   if (!languages.includes('en')) c.fail('languages must include en (the fallback)');
   const strings = ['or', 'typesAtLevel', 'onWhoseWord', 'placementText', 'placementNone', 'several', 'unverified', 'bestFit', 'agreement',
-    'nextStep', 'noNextStep', 'reasonRegulated', 'reasonGeneral', 'nationalLevel', 'languageFallback', 'credential'] as const;
+    'nextStep', 'noNextStep', 'reasonRegulated', 'reasonGeneral', 'nationalLevel', 'languageFallback', 'credential', 'claimSource'] as const;
   const records: Array<[string, readonly string[]]> = [
     ['lead', OUTCOMES], ['relationWords', RELATIONS], ['step', BASES], ['basisWords', BASES], ['outcomeWords', OUTCOMES], ['kindWords', QUALIFICATION_KINDS],
   ];

@@ -180,6 +180,8 @@ export interface LanguageMessages {
   languageFallback: string;
   /** Names the credential in a step when its achievement has no name. */
   credential: string;
+  /** What a claim step rests on: the credential, signed by its issuer. */
+  claimSource: string;
   basisWords: Record<Basis, string>;
   outcomeWords: Record<Outcome, string>;
   kindWords: Record<QualificationKind, string>;

@@ -5,7 +5,7 @@ import { badRequest } from '../errors.js';
 import { destinationFramework, recognitionForCredential } from '../frameworks/credentialMapping.js';
 import { recognise } from '../frameworks/recognition.js';
 import { frameworkDocument, levelDocument } from '../frameworks/linkedData.js';
-import { listEdges, listFrameworks, listQualificationTypes, registry, requireFramework, requireLevel, requireQualificationType } from '../frameworks/registry.js';
+import { listFrameworks, listQualificationTypes, registry, requireFramework, requireLevel, requireQualificationType } from '../frameworks/registry.js';
 import type { Framework } from '../frameworks/types.js';
 import { AppError } from '../errors.js';
 import { negotiate } from '../http/negotiate.js';

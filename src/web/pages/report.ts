@@ -74,14 +74,9 @@ function levelTitle(ref: string, lang: PageLang): SafeHtml {
   return level ? dataText(level.title, lang) : html`<bdi>${ref}</bdi>`;
 }
 
-/** The sources a recognition rests on, each once, as links that wrap. */
+/** The sources a recognition rests on, each once (the engine lists them; a claim resting on the credential itself is none). */
 function recognitionSources(recognition: CredentialRecognition): Source[] {
-  const seen = new Map<string, Source>();
-  for (const step of recognition.paths.flatMap((p) => p.steps)) {
-    const key = step.source.url ?? step.source.title;
-    if (!seen.has(key)) seen.set(key, step.source);
-  }
-  return [...seen.values()];
+  return recognition.sources;
 }
 
 function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml {
