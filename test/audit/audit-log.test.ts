@@ -47,7 +47,7 @@ t.test('every issuance, status change, key rotation and token change is logged, 
   const ctx = await buildTestApp(t);
   const { slug, vc, tokenId } = await organisationWithHistory(ctx);
   const { response, body } = await auditOf(ctx, slug);
-  t.equal(response.statusCode, 200, response.body);
+  t.equal(response.statusCode, 200, 'the log is listed', { diagnostic: body });
   const actions = body.entries.map((e: Json) => e.action);
   t.same(actions, [
     'token.created', // the issue+status token made by the test helper
@@ -111,6 +111,37 @@ t.test('editing details, the time or the actor is detected as well', async (t) =
   }
 });
 
+/** Stores a row with fresh values and re-hashes that row alone, so its own hash checks out. */
+function rewriteOneEntry(ctx: TestApp, organisationId: string, seq: number, change: { action?: string; prevHash?: string }) {
+  const db = sqlite(ctx);
+  const row = db.prepare('SELECT * FROM audit_entries WHERE organisation_id = ? AND seq = ?').get(organisationId, seq) as Json;
+  const entry = {
+    organisationId, seq, at: row.at, actorTokenId: row.actor_token_id, action: change.action ?? row.action,
+    subject: row.subject, details: JSON.parse(row.details), prevHash: change.prevHash ?? row.prev_hash,
+  };
+  db.prepare('UPDATE audit_entries SET action = ?, prev_hash = ?, hash = ? WHERE organisation_id = ? AND seq = ?')
+    .run(entry.action, entry.prevHash, entryHash(entry), organisationId, seq);
+}
+
+t.test('one entry rewritten and re-hashed on its own breaks the link from the next entry', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await organisationWithHistory(ctx);
+  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  rewriteOneEntry(ctx, organisationId, 5, { action: 'credential.suspended' });
+  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 6, reason: 'broken-link', entries: 5 });
+});
+
+t.test('an edited prev_hash is a hash mismatch, and re-hashed it is a broken link at that entry', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await organisationWithHistory(ctx);
+  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  const foreignHash = 'f'.repeat(64);
+  sqlite(ctx).prepare('UPDATE audit_entries SET prev_hash = ? WHERE organisation_id = ? AND seq = 4').run(foreignHash, organisationId);
+  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 4, reason: 'hash-mismatch' });
+  rewriteOneEntry(ctx, organisationId, 4, { prevHash: foreignHash });
+  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 4, reason: 'broken-link', entries: 3 });
+});
+
 t.test('a deleted entry is a gap; a chain rewritten with fresh hashes is caught by an anchor kept earlier', async (t) => {
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
@@ -163,6 +194,7 @@ t.test('the log is paged and readable only with the organisation\'s admin scope'
   const otherAdmin = await ctx.tokenFor('other-centre', ['admin']);
   const foreign = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit`, headers: { authorization: `Bearer ${otherAdmin}` } });
   t.equal(foreign.statusCode, 403);
+  t.match(foreign.json(), { code: 'forbidden', detail: /another organisation/ });
   const badLimit = await auditOf(ctx, slug, '?limit=0');
   t.equal(badLimit.body.code, 'invalid-limit');
   const halfAnchor = await verifyChain(ctx, slug, '?anchorSeq=2') as unknown as Json;
