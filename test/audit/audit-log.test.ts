@@ -47,7 +47,7 @@ t.test('every issuance, status change, key rotation and token change is logged, 
   const ctx = await buildTestApp(t);
   const { slug, vc, tokenId } = await organisationWithHistory(ctx);
   const { response, body } = await auditOf(ctx, slug);
-  t.equal(response.statusCode, 200, 'the log is listed', { diagnostic: body });
+  t.equal(response.statusCode, 200, 'the log is listed', { body });
   const actions = body.entries.map((e: Json) => e.action);
   t.same(actions, [
     'token.created', // the issue+status token made by the test helper
