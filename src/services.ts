@@ -8,6 +8,7 @@ import { createDocumentLoader, type DocumentLoader } from './credentials/documen
 import { StatusListService } from './credentials/statusLists.js';
 import { StatusChecker } from './credentials/statusCheck.js';
 import { SchemaValidator } from './credentials/schemaCheck.js';
+import { sharedVerifyPool } from './credentials/verifyPool.js';
 import { didDocumentOf } from './orgs/organisations.js';
 import type { VerifyDeps } from './credentials/verify.js';
 import type { IssueDeps } from './credentials/issue.js';
@@ -63,7 +64,7 @@ export function createServices(config: Config, now: () => Date = () => new Date(
   return {
     config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
-    verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, now },
+    verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now },
     wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: keyStore.namedSecret('batch-claim-codes') }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ db, entries: repos.audit, now }),

@@ -10,6 +10,8 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import * as rdfCanonize from 'rdf-canonize';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { compactVerify, importJWK } from 'jose';
 import { AppError } from '../errors.js';
 import type { Ed25519KeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
@@ -131,6 +133,13 @@ export async function verifyPresentationProof(presentation: JsonObject, options:
   const purpose = new jsigs.purposes.AuthenticationProofPurpose({ challenge: options.challenge, domain: options.domain });
   const result = await jsigs.verify(presentation, { suite: verifyingSuites, purpose, documentLoader: options.documentLoader });
   return toProofResult(result);
+}
+
+/** Checks a compact JWS against an Ed25519 Multikey verification method; throws when the signature does not match. */
+export async function verifyCompactJws(jwt: string, verificationMethod: JsonObject): Promise<void> {
+  const key = await Ed25519Multikey.from(verificationMethod);
+  const jwk = await Ed25519Multikey.toJwk({ keyPair: key });
+  await compactVerify(jwt, await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA'));
 }
 
 /** The VC Data Model's structural rules (type, issuer, subject, date formats), without judging dates against now. */

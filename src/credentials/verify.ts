@@ -1,5 +1,4 @@
-import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { decodeProtectedHeader } from 'jose';
 import { AppError, badRequest } from '../errors.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
@@ -7,7 +6,8 @@ import { readDateTime, readNumericDate } from './dates.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
-import { checkCredentialShape, verifyCredentialProof, verifyPresentationProof, type JsonObject } from './vcLibrary.js';
+import { checkCredentialShape, type JsonObject } from './vcLibrary.js';
+import type { ProofVerifier } from './verifyPool.js';
 
 /** Stable check ids: clients and pages switch on them. */
 export type CheckId = 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
@@ -28,6 +28,8 @@ export interface VerifyDeps {
   documentLoader: DocumentLoader;
   statusChecker: StatusChecker;
   schemaValidator: SchemaValidator;
+  /** Runs the CPU-heavy proof checks (off the event loop: see verifyPool.ts). */
+  proofs: ProofVerifier;
   now: () => Date;
 }
 
@@ -88,7 +90,7 @@ async function verifyDataIntegrityCredential(deps: VerifyDeps, credential: JsonO
     result.add('proof', false, 'The credential has no proof');
   } else {
     const issuerOutcome = await checkIssuerKeys(deps.resolveDid, issuerIdOf(credential), proofs.map((p) => String(p.verificationMethod)));
-    const proof = await verifyCredentialProof(credential, deps.documentLoader);
+    const proof = await deps.proofs.credentialProof(credential, deps.documentLoader);
     result.add('proof', proof.verified, proof.verified
       ? `Signature valid (${proofs.map((p) => p.cryptosuite ?? p.type).join(', ')})`
       : `Signature invalid: ${proof.errors.join('; ') || 'the credential was changed after signing'}`);
@@ -120,9 +122,7 @@ async function verifyJwtCredential(deps: VerifyDeps, jwt: string): Promise<Verif
     const issuerOutcome = await checkIssuerKeys(deps.resolveDid, issuer, [kid]);
     try {
       const vm = (await deps.documentLoader(kid)).document as JsonObject;
-      const key = await Ed25519Multikey.from(vm);
-      const jwk = await Ed25519Multikey.toJwk({ keyPair: key });
-      await compactVerify(jwt, await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA'));
+      await deps.proofs.jws(jwt, vm);
       result.add('proof', true, 'Signature valid (vc+jwt, EdDSA)');
     } catch (error) {
       result.add('proof', false, `Signature invalid: ${(error as Error).message}`);
@@ -214,7 +214,7 @@ export async function verifyPresentation(deps: VerifyDeps, presentation: unknown
   } else if (typeof options.challenge !== 'string') {
     result.add('presentation', false, 'options.challenge is required to check the holder\'s proof: it is what prevents a presentation from being replayed');
   } else {
-    const proof = await verifyPresentationProof(presentation, { ...options, documentLoader: deps.documentLoader });
+    const proof = await deps.proofs.presentationProof(presentation, options, deps.documentLoader);
     result.add('presentation', proof.verified, proof.verified ? 'Holder signature valid (challenge and domain match)' : `Holder signature invalid: ${proof.errors.join('; ')}`);
   }
   const embedded = presentation.verifiableCredential === undefined ? []

@@ -1,0 +1,163 @@
+/**
+ * Proof verification off the event loop: a small pool of worker threads runs the CPU-heavy part of verifying a
+ * credential or presentation (JSON-LD expansion, RDFC-1.0 or JCS canonicalisation, the signature check) and of a
+ * vc+jwt (the JWS check), so that /health and pages answer at once while one expensive document is verified.
+ *
+ * Design: the workers do pure work only. Whatever the proof needs from outside the document (a DID document, a
+ * verification method) is still loaded by the main thread's document loader, which the worker asks through messages
+ * for each URL that is not a bundled context (bundled contexts are in the worker's own memory). So DID resolution,
+ * the database and remote fetching stay in one place with one behaviour, and a worker needs no database connection of
+ * its own: the simpler design, and the same answers as verifying in-process (DID documents are small; the loads are a
+ * few messages per proof).
+ *
+ * One pool per process, started on first use and shared by every app built in it (tests build many): the threads
+ * stand for the machine's cores, not for an app. Workers hold the process open only while they have work.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors.js';
+import type { DocumentLoader } from './documentLoader.js';
+import type { JsonObject, ProofResult } from './vcLibrary.js';
+
+/** What verification needs done off the event loop; each call's document loader serves the worker's loads. */
+export interface ProofVerifier {
+  credentialProof(credential: JsonObject, documentLoader: DocumentLoader): Promise<ProofResult>;
+  presentationProof(presentation: JsonObject, options: { challenge?: string; domain?: string }, documentLoader: DocumentLoader): Promise<ProofResult>;
+  /** Resolves when the compact JWS is signed by the key of `verificationMethod` (a Multikey), rejects otherwise. */
+  jws(jwt: string, verificationMethod: JsonObject): Promise<void>;
+}
+
+export type Task =
+  | { op: 'credentialProof'; credential: JsonObject }
+  | { op: 'presentationProof'; presentation: JsonObject; options: { challenge?: string; domain?: string } }
+  | { op: 'jws'; jwt: string; verificationMethod: JsonObject };
+
+export type ToWorker =
+  | { type: 'task'; id: number; task: Task }
+  | { type: 'loaded'; loadId: number; document: unknown }
+  | { type: 'loadFailed'; loadId: number; message: string };
+
+export interface SerializedFailure { message: string; appError?: { code: string; status: number; detail: string; extra: Record<string, unknown> } }
+
+export type FromWorker =
+  | { type: 'load'; id: number; loadId: number; url: string }
+  | { type: 'done'; id: number; result: unknown }
+  | { type: 'failed'; id: number; failure: SerializedFailure };
+
+interface Pending { resolve(value: unknown): void; reject(error: Error): void; documentLoader?: DocumentLoader; worker: PoolWorker }
+interface PoolWorker { thread: Worker; inFlight: number }
+
+/** Threads for verification: one per core, keeping one core for the event loop; at least 1, at most 4. */
+export const defaultPoolSize = (): number => Math.max(1, Math.min(4, os.availableParallelism() - 1));
+
+/** Under tsx (how the service runs), a worker must register tsx itself before it can import the TypeScript entry. */
+function startThread(): Worker {
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './verifyWorker.ts' : './verifyWorker.js', import.meta.url);
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(bootstrap, { eval: true, execArgv: [] });
+}
+
+function reviveFailure(failure: SerializedFailure): Error {
+  if (failure.appError) {
+    const { code, status, detail, extra } = failure.appError;
+    return new AppError(code, status, detail, extra);
+  }
+  return new Error(failure.message);
+}
+
+export class VerifyPool implements ProofVerifier {
+  private readonly workers: PoolWorker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly size = defaultPoolSize()) {}
+
+  credentialProof(credential: JsonObject, documentLoader: DocumentLoader): Promise<ProofResult> {
+    return this.run({ op: 'credentialProof', credential }, documentLoader) as Promise<ProofResult>;
+  }
+
+  presentationProof(presentation: JsonObject, options: { challenge?: string; domain?: string }, documentLoader: DocumentLoader): Promise<ProofResult> {
+    return this.run({ op: 'presentationProof', presentation, options }, documentLoader) as Promise<ProofResult>;
+  }
+
+  async jws(jwt: string, verificationMethod: JsonObject): Promise<void> {
+    await this.run({ op: 'jws', jwt, verificationMethod });
+  }
+
+  /** Stops the threads (tasks still running are rejected); the next task starts new ones. */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.thread.terminate()));
+  }
+
+  private run(task: Task, documentLoader?: DocumentLoader): Promise<unknown> {
+    const worker = this.leastBusy();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, documentLoader, worker });
+      if (worker.inFlight++ === 0) worker.thread.ref();
+      worker.thread.postMessage({ type: 'task', id, task } satisfies ToWorker);
+    });
+  }
+
+  private leastBusy(): PoolWorker {
+    const idle = this.workers.find((w) => w.inFlight === 0);
+    if (idle) return idle;
+    if (this.workers.length < this.size) return this.spawn();
+    return this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+  }
+
+  private spawn(): PoolWorker {
+    const worker: PoolWorker = { thread: startThread(), inFlight: 0 };
+    worker.thread.unref();
+    worker.thread.on('message', (message: FromWorker) => this.onMessage(worker, message));
+    const fail = (error: Error) => {
+      const index = this.workers.indexOf(worker);
+      if (index >= 0) this.workers.splice(index, 1);
+      for (const [id, pending] of this.pending) {
+        if (pending.worker !== worker) continue;
+        this.pending.delete(id);
+        pending.reject(error);
+      }
+    };
+    worker.thread.on('error', fail);
+    worker.thread.on('exit', (code) => fail(new Error(`verification worker stopped (exit code ${code})`)));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  private onMessage(worker: PoolWorker, message: FromWorker): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'load') {
+      this.load(worker, pending, message);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (--worker.inFlight === 0) worker.thread.unref();
+    if (message.type === 'done') pending.resolve(message.result);
+    else pending.reject(reviveFailure(message.failure));
+  }
+
+  private load(worker: PoolWorker, pending: Pending, { loadId, url }: { loadId: number; url: string }): void {
+    const reply = (message: ToWorker) => worker.thread.postMessage(message);
+    if (!pending.documentLoader) {
+      reply({ type: 'loadFailed', loadId, message: `Document ${url} cannot be loaded for this task` });
+      return;
+    }
+    pending.documentLoader(url).then(
+      (remote) => reply({ type: 'loaded', loadId, document: remote.document }),
+      (error: unknown) => reply({ type: 'loadFailed', loadId, message: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+}
+
+let shared: VerifyPool | undefined;
+
+/** The process's verification pool. */
+export function sharedVerifyPool(): VerifyPool {
+  shared ??= new VerifyPool();
+  return shared;
+}
