@@ -1,0 +1,38 @@
+import t from 'tap';
+import { VerifyPool } from '../../src/credentials/verifyPool.js';
+import { plainCredential } from '../helpers/app.js';
+
+const proof = {
+  type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod',
+  verificationMethod: 'did:example:issuer#key-1', created: '2026-01-01T00:00:00Z', proofValue: 'zGarbage',
+};
+
+t.test('the worker asks the main thread for documents it does not bundle; a loader failure is a proof error', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const asked: string[] = [];
+  const result = await pool.credentialProof({ ...plainCredential({ issuer: 'did:example:issuer' }), proof }, async (url) => {
+    asked.push(url);
+    throw new Error(`no document ${url} here`);
+  });
+  t.equal(result.verified, false, 'not verified');
+  t.same(asked, ['did:example:issuer#key-1'], 'only the verification method was asked for (contexts are bundled in the worker)');
+  t.match(result.errors.join('; '), 'no document did:example:issuer#key-1 here', 'the loader\'s reason is kept');
+});
+
+t.test('a task whose worker stops is rejected, and the next task gets a new worker', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  let asked!: () => void;
+  const loading = new Promise<void>((resolve) => { asked = resolve; });
+  const stalled = pool.credentialProof({ ...plainCredential({ issuer: 'did:example:issuer' }), proof }, () => {
+    asked();
+    return new Promise(() => {});
+  });
+  await loading;
+  await pool.close();
+  await t.rejects(stalled, { message: /verification worker stopped/ });
+  const answer = await pool.jws('a.b.c', { id: 'did:example:issuer#key-1', type: 'Multikey', publicKeyMultibase: 'zNotAKey' }).then(() => undefined, (error: Error) => error);
+  t.type(answer, Error, 'the next task is answered: a bad key is refused');
+  t.notMatch(answer?.message, /worker stopped/, 'by a fresh worker');
+});
