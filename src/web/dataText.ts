@@ -6,6 +6,7 @@
 import type { Text } from '../frameworks/types.js';
 import { html, type SafeHtml } from './html.js';
 import type { PageLang } from './i18n.js';
+import { isolateLatinRuns } from './bidi.js';
 
 export interface PickedText { text: string; lang: string }
 
@@ -17,5 +18,6 @@ export function pickText(text: Text, lang: PageLang): PickedText {
 
 export function dataText(text: Text, lang: PageLang): SafeHtml {
   const picked = pickText(text, lang);
-  return html`<bdi${picked.lang !== lang ? html` lang="${picked.lang}"` : ''}>${picked.text}</bdi>`;
+  const shown = picked.lang === 'ar' ? isolateLatinRuns(picked.text) : picked.text;
+  return html`<bdi${picked.lang !== lang ? html` lang="${picked.lang}"` : ''}>${shown}</bdi>`;
 }

@@ -54,6 +54,9 @@ export function formatDateTime(iso: string | undefined, lang: PageLang): string 
   return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
 }
 
+/** French puts a space before a colon. */
+export const colon = (lang: PageLang) => (lang === 'fr' ? '\u00a0: ' : ': ');
+
 /** Between items of a list: Arabic has its own comma. */
 export const listSeparator = (lang: PageLang): string => (lang === 'ar' ? '، ' : ', ');
 
@@ -254,6 +257,14 @@ export const MESSAGES = {
     es: 'Validación parcial: solo se validaron las unidades indicadas arriba. Ninguna equivalencia de nivel se aplica a una parte de una cualificación.',
     en: 'Partial validation: only the units above were validated. No level equivalence applies to part of a qualification.',
   },
+  'recognition.onWhoseWord': { fr: 'Sur la parole de qui', ar: 'بناءً على قول مَن', es: 'Según quién', en: 'On whose word' },
+  'recognition.placements': { fr: 'Classements publiés', ar: 'تصنيفات منشورة', es: 'Clasificaciones publicadas', en: 'Published placements' },
+  'recognition.nextSteps': { fr: 'Que faire maintenant', ar: 'ما يمكنك فعله الآن', es: 'Qué hacer ahora', en: 'What you can do now' },
+  'nextStep.fees': { fr: 'Frais', ar: 'الرسوم', es: 'Tasas', en: 'Fees' },
+  'nextStep.duration': { fr: 'Délai', ar: 'المدة', es: 'Plazo', en: 'Time it takes' },
+  'nextStep.apply': { fr: 'Où faire la demande', ar: 'أين تُقدَّم الطلب', es: 'Dónde presentar la solicitud', en: 'Where to apply' },
+  'source.published': { fr: 'publié : {date}', ar: 'تاريخ النشر: {date}', es: 'publicado: {date}', en: 'published {date}' },
+  'source.accessed': { fr: 'consulté le {date}', ar: 'تاريخ الاطلاع: {date}', es: 'consultado el {date}', en: 'read on {date}' },
   'basis.label': { fr: 'Fondement', ar: 'الأساس', es: 'Base', en: 'Basis' },
   'basis.official-referencing': { fr: 'officiel : référencement adopté par les autorités des deux cadres', ar: 'رسمي: إحالة اعتمدتها سلطات الإطارين', es: 'oficial: referenciación adoptada por las autoridades de ambos marcos', en: 'official: referencing adopted by the authorities of both frameworks' },
   'basis.official-comparison': { fr: 'officiel : comparaison adoptée par les autorités', ar: 'رسمي: مقارنة اعتمدتها السلطات', es: 'oficial: comparación adoptada por las autoridades', en: 'official: comparison adopted by the authorities' },

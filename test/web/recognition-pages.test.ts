@@ -2,6 +2,7 @@ import t from 'tap';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { claimIntoNewWallet, createShare, FORM, HTML, issueFor, pathOf, setStatus, walletJson } from '../helpers/wallet.js';
 import { translate } from '../../src/web/i18n.js';
+import { recognitionAnswer, type RecognitionAnswer } from '../../src/web/pages/recognitionAnswer.js';
 
 type Json = Record<string, any>;
 const LANGS = ['fr', 'es', 'ar', 'en'] as const;
@@ -119,4 +120,32 @@ t.test('values placed into a sentence of the other direction are isolated (FSI �
   const walletPath = await claimIntoNewWallet(ctx, issued.claimOffer.url);
   const wallet = await ctx.app.inject({ url: `${walletPath}?lang=ar`, headers: HTML });
   t.match(wallet.body, /صادرة عن \u2068Centre ofppt-casa\u2069، /, 'issuer isolated, Arabic comma before the date');
+});
+
+t.test('a recognition answer leads with the answer, says on whose word, the next step, then sources as links', async (t) => {
+  const source = { title: 'Nuffic: education system Morocco', url: 'https://www.nuffic.nl/en/education-systems/morocco', date: '2024-02-01', dateKind: 'published' as const, verified: true };
+  const answer: RecognitionAnswer = {
+    outcome: 'indicative', outcomeText: 'indicatif', relationText: null, levels: [], basisText: 'classement par un organisme d’évaluation des diplômes (Nuffic)',
+    verified: true, explanation: 'Le Technicien spécialisé correspond, à titre indicatif, au niveau 5 du CEC.',
+    paths: [{ basis: 'credential-evaluation-body', relation: 'exact', verified: true, steps: [{
+      from: 'qualification-type:ma-ts', to: 'eqf:5', relation: 'exact', basis: 'credential-evaluation-body', inverse: false, verified: true,
+      text: 'Nuffic (Pays-Bas) le classe au niveau 5 du CEC', source,
+    }] }],
+    placements: [],
+    nextSteps: [{
+      id: 'es-homologacion', jurisdiction: 'ES', country: 'ES', route: 'academic', reason: 'certification professionnelle', title: 'Homologation',
+      body: 'ministère de l’Éducation', bodyOriginal: 'Ministerio de Educación, Formación Profesional y Deportes', summary: 'Demande en ligne.',
+      url: 'https://www.educacionfpydeportes.gob.es/', fees: null, duration: null, sources: [source], verified: true,
+    }],
+    sources: [source],
+  };
+  const fr = recognitionAnswer('fr', answer).value;
+  t.match(fr, /^<div class="recognition" data-outcome="indicative">\s*<p class="answer">Le Technicien spécialisé/, 'the answer first');
+  t.match(fr, 'Sur la parole de qui');
+  t.match(fr, '<h4>Que faire maintenant</h4>');
+  t.match(fr, '<a href="https://www.educacionfpydeportes.gob.es/" rel="noreferrer noopener">Où faire la demande</a>');
+  t.match(fr, /<li class="source"><a href="https:\/\/www.nuffic.nl[^"]*"[^>]*><cite>.*<\/cite><\/a> <span class="source-date">publié : 1 février 2024<\/span><\/li>/);
+  const ar = recognitionAnswer('ar', { ...answer, explanation: 'يقابل Technicien spécialisé المستوى 5' }).value;
+  t.match(ar, 'يقابل \u2068Technicien spécialisé\u2069 المستوى 5', 'Latin runs inside Arabic are isolated');
+  t.match(ar, 'بناءً على قول مَن');
 });

@@ -1,5 +1,5 @@
 import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
-import { countryName, formatDate, listSeparator, translate, type MessageKey, type PageLang } from '../i18n.js';
+import { colon, countryName, formatDate, listSeparator, translate, type MessageKey, type PageLang } from '../i18n.js';
 import { getFramework, getLevel } from '../../frameworks/registry.js';
 import type { CredentialRecognition } from '../../frameworks/credentialMapping.js';
 import type { Source } from '../../frameworks/types.js';
@@ -15,8 +15,7 @@ const VERDICT_TONE: Record<Verdict, 'ok' | 'warn' | 'bad'> = {
 const TONE_SYMBOL = { ok: '✓', warn: '!', bad: '✗' } as const;
 const OUTCOME_TONE = { pass: 'ok', warning: 'warn', fail: 'bad' } as const;
 
-/** French puts a space before a colon. */
-export const colon = (lang: PageLang) => (lang === 'fr' ? '\u00a0: ' : ': ');
+export { colon } from '../i18n.js';
 
 /** Credential text, marked with its language and direction so that Arabic inside a French page reads right. */
 export function localised(value: LocalisedValue | undefined, fallback = ''): SafeHtml {

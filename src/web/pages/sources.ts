@@ -8,10 +8,10 @@ import type { PageLang } from '../i18n.js';
  */
 export interface SourceLike { title: string; titleOriginal?: string; titleTranslated?: Text; url: string | null; reference?: string }
 
-export function sourceItem(source: SourceLike, lang: PageLang): SafeHtml {
+export function sourceItem(source: SourceLike, lang: PageLang, after: SafeHtml | string = ''): SafeHtml {
   const translated = source.titleTranslated?.[lang] ?? source.titleOriginal;
   // The title as published is a proper name (in <cite>); the translation beside it is in the reader's language.
   const title = html`<cite><bdi>${source.title}</bdi></cite>${translated && translated !== source.title ? html` (<bdi>${translated}</bdi>)` : ''}`;
-  return html`<li class="source">${source.url ? html`<a href="${source.url}" rel="noreferrer noopener">${title}</a>` : html`${title}${source.reference ? html`, <bdi>${source.reference}</bdi>` : ''}`}</li>`;
+  return html`<li class="source">${source.url ? html`<a href="${source.url}" rel="noreferrer noopener">${title}</a>` : html`${title}${source.reference ? html`, <bdi>${source.reference}</bdi>` : ''}`}${after}</li>`;
 }
 
