@@ -246,11 +246,7 @@ export const MESSAGES = {
   'recognition.title.acqf': { fr: 'Niveau continental africain (ACQF)', ar: 'المستوى القاري الأفريقي (الإطار القاري الأفريقي للمؤهلات)', es: 'Nivel continental africano (ACQF)', en: 'African continental level (ACQF)' },
   'recognition.choose': { fr: 'Cadre de certification', ar: 'إطار المؤهلات', es: 'Marco de cualificaciones', en: 'Qualifications framework' },
   'recognition.show': { fr: 'Afficher', ar: 'عرض', es: 'Mostrar', en: 'Show' },
-  'recognition.recognised': { fr: 'Dans le {framework} : {levels}', ar: 'في {framework}: {levels}', es: 'En el {framework}: {levels}', en: 'In the {framework}: {levels}' },
-  'recognition.none': { fr: 'Aucune correspondance connue avec le {framework}.', ar: 'لا توجد مطابقة معروفة مع {framework}.', es: 'No se conoce ninguna correspondencia con el {framework}.', en: 'No known correspondence with the {framework}.' },
   'recognition.noLevel': { fr: 'Cette attestation n’indique aucun niveau d’un cadre de certification connu : pas d’équivalence possible.', ar: 'لا تذكر هذه الشهادة أي مستوى من إطار مؤهلات معروف: لا يمكن تحديد معادلة.', es: 'Esta credencial no indica ningún nivel de un marco conocido: no hay equivalencia posible.', en: 'This credential states no level of a known qualifications framework, so no equivalent can be given.' },
-  'recognition.from': { fr: 'À partir de : {level}', ar: 'انطلاقاً من: {level}', es: 'A partir de: {level}', en: 'Starting from: {level}' },
-  'recognition.pathLabel': { fr: 'Chemin', ar: 'المسار', es: 'Ruta', en: 'Path' },
   'recognition.partial': {
     fr: 'Validation partielle : seules les unités ci-dessus ont été validées. Aucune équivalence de niveau ne s’applique à une partie de certification.',
     ar: 'تصديق جزئي: لم يُصادَق إلا على الوحدات المذكورة أعلاه. لا تنطبق أي معادلة في المستوى على جزء من مؤهل.',
@@ -265,7 +261,6 @@ export const MESSAGES = {
   'nextStep.apply': { fr: 'Où faire la demande', ar: 'أين تُقدَّم الطلب', es: 'Dónde presentar la solicitud', en: 'Where to apply' },
   'source.published': { fr: 'publié : {date}', ar: 'تاريخ النشر: {date}', es: 'publicado: {date}', en: 'published {date}' },
   'source.accessed': { fr: 'consulté le {date}', ar: 'تاريخ الاطلاع: {date}', es: 'consultado el {date}', en: 'read on {date}' },
-  'basis.label': { fr: 'Fondement', ar: 'الأساس', es: 'Base', en: 'Basis' },
   'basis.official-referencing': { fr: 'officiel : référencement adopté par les autorités des deux cadres', ar: 'رسمي: إحالة اعتمدتها سلطات الإطارين', es: 'oficial: referenciación adoptada por las autoridades de ambos marcos', en: 'official: referencing adopted by the authorities of both frameworks' },
   'basis.official-comparison': { fr: 'officiel : comparaison adoptée par les autorités', ar: 'رسمي: مقارنة اعتمدتها السلطات', es: 'oficial: comparación adoptada por las autoridades', en: 'official: comparison adopted by the authorities' },
   'basis.bilateral-agreement': { fr: 'accord bilatéral entre les deux pays', ar: 'اتفاق ثنائي بين البلدين', es: 'acuerdo bilateral entre los dos países', en: 'bilateral agreement between the two countries' },
@@ -273,7 +268,6 @@ export const MESSAGES = {
   'basis.credential-evaluation-body': { fr: 'indicatif : positionnement par un organisme d’évaluation des diplômes, qui n’engage que lui', ar: 'إرشادي: تصنيف من هيئة لتقييم الشهادات لا يُلزم إلا تلك الهيئة', es: 'indicativo: ubicación por un organismo de evaluación de títulos, que solo lo compromete a él', en: 'indicative: placement by a credential evaluation body, binding only that body' },
   'basis.accredited-claim': { fr: 'déclaré par l’émetteur, accrédité par une autorité de reconnaissance', ar: 'صرّحت به الجهة المُصدِرة، وهي معتمدة من سلطة اعتراف', es: 'declarado por el emisor, acreditado por una autoridad de reconocimiento', en: 'stated by the issuer, accredited by a recognition authority' },
   'basis.issuer-claimed': { fr: 'déclaré par l’émetteur seul, sans source publiée', ar: 'صرّحت به الجهة المُصدِرة وحدها، دون مصدر منشور', es: 'declarado solo por el emisor, sin fuente publicada', en: 'stated by the issuer alone, with no published source' },
-  'basis.stated-by-issuer': { fr: 'indiqué par l’émetteur lui-même', ar: 'حددته الجهة المُصدِرة نفسها', es: 'indicado por el propio emisor', en: 'stated by the issuer itself' },
   'basis.unverified': { fr: 'Certaines sources de ce chemin restent à vérifier.', ar: 'بعض مصادر هذا المسار لم يتم التحقق منها بعد.', es: 'Algunas fuentes de esta ruta están pendientes de verificación.', en: 'Some sources along this path are not verified yet.' },
 
   // A framework level's own page (its URI, opened in a browser)

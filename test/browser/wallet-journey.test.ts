@@ -108,7 +108,8 @@ if (!chromium) {
     const card = masonCard();
     t.match(await card.locator('.verdict').innerText(), 'شهادة أصلية وسارية المفعول');
     t.match(await card.locator('.recognition .answer').innerText(), 'المغرب', 'recognition in the Moroccan framework, chosen from ar-MA');
-    t.match(await card.locator('.basis').innerText(), 'إرشادي');
+    t.equal(await card.locator('.recognition').getAttribute('data-outcome'), 'none', 'no published relation from an issuer-stated EQF level to the CNC');
+    t.ok(await card.locator('.next-steps a').count() >= 1, 'and where to apply instead');
     t.ok(await card.locator('.skills li').count() >= 1, 'ESCO skills listed');
     t.match(await card.locator('.occupations').innerText(), '7112');
     t.equal(await reader.evaluate(() => (window as any).__xss), undefined, 'the hostile name did not run');

@@ -88,7 +88,9 @@ t.test('Arabic answers isolate left-to-right runs so they are not reordered', as
   const { sharePath } = await sharedCredential(ctx);
   const page = await ctx.app.inject({ url: `${sharePath}?lang=ar&framework=es-mecu`, headers: HTML });
   const recognition = /<div class="recognition"[\s\S]*?<\/div>/.exec(page.body)![0];
-  const outsideIsolates = recognition.replace(/<bdi[^>]*>[\s\S]*?<\/bdi>/g, '').replace(/<[^>]+>/g, '').replace(/&[a-z#0-9]+;/g, '');
+  t.match(recognition, '\u2068', 'isolates in the answer');
+  const outsideIsolates = recognition.replace(/<bdi[^>]*>[\s\S]*?<\/bdi>/g, '').replace(/\u2068[^\u2069]*\u2069/g, '')
+    .replace(/<[^>]+>/g, '').replace(/&[a-z#0-9]+;/g, '');
   t.notMatch(outsideIsolates, /[A-Za-z]/, 'every Latin run sits in an isolate');
   t.match(recognition, /<bdi>[^<]*MECU/);
 });

@@ -1,10 +1,8 @@
-import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
-import { colon, countryName, formatDate, listSeparator, translate, type MessageKey, type PageLang } from '../i18n.js';
+import { html, type SafeHtml } from '../html.js';
+import { colon, countryName, formatDate, type PageLang } from '../i18n.js';
 import { getFramework, getLevel } from '../../frameworks/registry.js';
-import type { CredentialRecognition } from '../../frameworks/credentialMapping.js';
-import type { Source } from '../../frameworks/types.js';
 import { dataText } from '../dataText.js';
-import { sourceItem } from './sources.js';
+import { recognitionAnswer } from './recognitionAnswer.js';
 import type { CredentialReport, Finding, Verdict } from '../../wallet/credentialReport.js';
 import type { LocalisedValue } from '../../wallet/credentialText.js';
 import { translatorFor } from './layout.js';
@@ -59,23 +57,10 @@ function findingItem(lang: PageLang, finding: Finding, report: CredentialReport)
   </li>`;
 }
 
-/** A translated sentence with markup (isolated titles, links) in its placeholders: the sentence is escaped, the markup is ours. */
-function withMarkup(lang: PageLang, key: MessageKey, parts: Record<string, SafeHtml>): SafeHtml {
-  const marker = (name: string) => `\u0000${name}\u0000`;
-  let out = escapeHtml(translate(lang, key, Object.fromEntries(Object.keys(parts).map((name) => [name, marker(name)]))));
-  for (const [name, markup] of Object.entries(parts)) out = out.replace(marker(name), markup.value);
-  return trusted(out);
-}
-
 /** A level ref as people read it: the level's title in the page's language, never the id. */
 function levelTitle(ref: string, lang: PageLang): SafeHtml {
   const level = getLevel(ref);
   return level ? dataText(level.title, lang) : html`<bdi>${ref}</bdi>`;
-}
-
-/** The sources a recognition rests on, each once (the engine lists them; a claim resting on the credential itself is none). */
-function recognitionSources(recognition: CredentialRecognition): Source[] {
-  return recognition.sources;
 }
 
 function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml {
@@ -86,22 +71,7 @@ function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml 
     return report.summary?.achievement?.validatedUnits.length ? html`<p class="recognition none">${t('recognition.partial')}</p>`
       : html`<p class="recognition none">${t('recognition.noLevel')}</p>`;
   }
-  const destination = getFramework(recognition.destination.framework);
-  const framework = destination ? dataText(destination.name, lang) : html`<bdi>${recognition.destination.title}</bdi>`;
-  const basisKey = recognition.basis ? `basis.${recognition.basis}` as const : undefined;
-  const separator = lang === 'ar' ? ' ← ' : ' → ';
-  const levels = recognition.levels.map((l, i) => html`${i > 0 ? listSeparator(lang) : ''}${levelTitle(l.ref, lang)}`);
-  const sources = recognitionSources(recognition);
-  return html`<div class="recognition" data-outcome="${recognition.outcome}">
-    ${recognition.outcome === 'none'
-      ? html`<p class="answer">${withMarkup(lang, 'recognition.none', { framework })}</p>`
-      : html`<p class="answer">${withMarkup(lang, 'recognition.recognised', { framework, levels: html`${levels}` })}</p>`}
-    <p>${withMarkup(lang, 'recognition.from', { level: levelTitle(recognition.from.ref, lang) })}</p>
-    ${basisKey ? html`<p class="basis" data-basis="${recognition.basis ?? recognition.outcome}"><strong>${t('basis.label')}${colon(lang)}</strong>${t(basisKey)}</p>` : ''}
-    ${recognition.verified === false ? html`<p class="note">${t('basis.unverified')}</p>` : ''}
-    ${recognition.path.length > 1 ? html`<p class="path">${t('recognition.pathLabel')}${colon(lang)}${recognition.path.map((ref, i) => html`${i > 0 ? separator : ''}${levelTitle(ref, lang)}`)}</p>` : ''}
-    ${sources.length > 0 ? html`<h4>${t('level.sources')}</h4><ul class="sources">${sources.map((s) => sourceItem(s, lang))}</ul>` : ''}
-  </div>`;
+  return recognitionAnswer(lang, recognition);
 }
 
 
