@@ -42,7 +42,7 @@ export interface SerializedFailure { message: string; appError?: { code: string;
 export type FromWorker =
   | { type: 'load'; id: number; loadId: number; url: string }
   | { type: 'done'; id: number; result: unknown }
-  | { type: 'failed'; id: number; failure: SerializedFailure };
+  | { type: 'failed'; id: number; failure: SerializedFailure; retiring?: true };
 
 interface Pending { resolve(value: unknown): void; reject(error: Error): void; documentLoader?: DocumentLoader; worker: PoolWorker }
 interface PoolWorker { thread: Worker; inFlight: number }
@@ -50,9 +50,10 @@ interface PoolWorker { thread: Worker; inFlight: number }
 /** Threads for verification: one per core, keeping one core for the event loop; at least 1, at most 4. */
 export const defaultPoolSize = (): number => Math.max(1, Math.min(4, os.availableParallelism() - 1));
 
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './verifyWorker.ts' : './verifyWorker.js', import.meta.url);
+
 /** Under tsx (how the service runs), a worker must register tsx itself before it can import the TypeScript entry. */
-function startThread(): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './verifyWorker.ts' : './verifyWorker.js', import.meta.url);
+function startThread(entry: URL): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
@@ -72,7 +73,8 @@ export class VerifyPool implements ProofVerifier {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(private readonly size = defaultPoolSize()) {}
+  /** `entry` is the worker module: verifyWorker, or in tests a module that wraps it. */
+  constructor(private readonly size = defaultPoolSize(), private readonly entry = WORKER_ENTRY) {}
 
   credentialProof(credential: JsonObject, documentLoader: DocumentLoader): Promise<ProofResult> {
     return this.run({ op: 'credentialProof', credential }, documentLoader) as Promise<ProofResult>;
@@ -110,12 +112,11 @@ export class VerifyPool implements ProofVerifier {
   }
 
   private spawn(): PoolWorker {
-    const worker: PoolWorker = { thread: startThread(), inFlight: 0 };
+    const worker: PoolWorker = { thread: startThread(this.entry), inFlight: 0 };
     worker.thread.unref();
     worker.thread.on('message', (message: FromWorker) => this.onMessage(worker, message));
     const fail = (error: Error) => {
-      const index = this.workers.indexOf(worker);
-      if (index >= 0) this.workers.splice(index, 1);
+      this.forget(worker);
       for (const [id, pending] of this.pending) {
         if (pending.worker !== worker) continue;
         this.pending.delete(id);
@@ -128,6 +129,11 @@ export class VerifyPool implements ProofVerifier {
     return worker;
   }
 
+  private forget(worker: PoolWorker): void {
+    const index = this.workers.indexOf(worker);
+    if (index >= 0) this.workers.splice(index, 1);
+  }
+
   private onMessage(worker: PoolWorker, message: FromWorker): void {
     const pending = this.pending.get(message.id);
     if (!pending) return;
@@ -136,6 +142,8 @@ export class VerifyPool implements ProofVerifier {
       return;
     }
     this.pending.delete(message.id);
+    // A worker that retires (its built-ins changed) takes no new task; its exit rejects whatever it still had.
+    if (message.type === 'failed' && message.retiring) this.forget(worker);
     if (--worker.inFlight === 0) worker.thread.unref();
     if (message.type === 'done') pending.resolve(message.result);
     else pending.reject(reviveFailure(message.failure));

@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors.js';
+import { builtinChanges, snapshotBuiltins } from '../builtinSnapshot.js';
 import { bundledContexts } from './contexts/index.js';
 import type { RemoteDocument } from './documentLoader.js';
 import type { FromWorker, SerializedFailure, Task, ToWorker } from './verifyPool.js';
@@ -44,12 +45,29 @@ function serialize(error: unknown): SerializedFailure {
   return { message: error instanceof Error ? error.message : String(error) };
 }
 
+/**
+ * Documents from outside are processed here, so a prototype pollution that escaped the fixes would poison this
+ * thread's later verifications. After each task the thread compares its built-ins with their state at start; on any
+ * change it fails the task, saying so, and exits: the pool starts a clean thread for the next task.
+ */
+const builtins = snapshotBuiltins();
+
+function answer(id: number, outcome: { result: unknown } | { error: unknown }): void {
+  const changes = builtinChanges(builtins);
+  if (changes.length > 0) {
+    const detail = `The verification worker's built-ins were changed while verifying (${changes.join(', ')}); the worker is replaced`;
+    port.postMessage({ type: 'failed', id, failure: { message: detail }, retiring: true } satisfies FromWorker);
+    port.close();
+    process.exit(1);
+  }
+  port.postMessage('result' in outcome
+    ? { type: 'done', id, result: outcome.result } satisfies FromWorker
+    : { type: 'failed', id, failure: serialize(outcome.error) } satisfies FromWorker);
+}
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'task') {
-    perform(message.id, message.task).then(
-      (result) => port.postMessage({ type: 'done', id: message.id, result } satisfies FromWorker),
-      (error: unknown) => port.postMessage({ type: 'failed', id: message.id, failure: serialize(error) } satisfies FromWorker),
-    );
+    perform(message.id, message.task).then((result) => answer(message.id, { result }), (error: unknown) => answer(message.id, { error }));
     return;
   }
   const load = loads.get(message.loadId);

@@ -10,39 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-
-const GUARDED: ReadonlyArray<[string, object]> = [
-  ['Object.prototype', Object.prototype], ['Object', Object], ['Array.prototype', Array.prototype],
-  ['Function.prototype', Function.prototype], ['String.prototype', String.prototype],
-];
-
-type Snapshot = Array<Map<string | symbol, unknown>>;
-
-function membersOf(target: object): Map<string | symbol, unknown> {
-  const members = new Map<string | symbol, unknown>();
-  for (const key of Reflect.ownKeys(target)) {
-    const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
-    members.set(key, 'value' in descriptor ? descriptor.value : descriptor.get);
-  }
-  return members;
-}
-
-export const snapshotBuiltins = (): Snapshot => GUARDED.map(([, target]) => membersOf(target));
-
-/** What changed since the snapshot, e.g. `Object.prototype["@id"] added`; empty when nothing did. */
-export function builtinChanges(snapshot: Snapshot): string[] {
-  const changes: string[] = [];
-  GUARDED.forEach(([name, target], index) => {
-    const before = snapshot[index]!;
-    const now = membersOf(target);
-    for (const [key, value] of now) {
-      if (!before.has(key)) changes.push(`${name}[${String(key)}] added`);
-      else if (before.get(key) !== value) changes.push(`${name}[${String(key)}] replaced`);
-    }
-    for (const key of before.keys()) if (!now.has(key)) changes.push(`${name}[${String(key)}] removed`);
-  });
-  return changes;
-}
+import { builtinChanges, snapshotBuiltins } from '../builtinSnapshot.js';
 
 export function registerPrototypeGuard(app: FastifyInstance, options: { enabled: boolean }): void {
   if (!options.enabled) return;

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import jsonld from 'jsonld';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { claimIntoNewWallet, createShare, FORM, JSON_ACCEPT, pathOf, walletJson } from '../helpers/wallet.js';
-import { builtinChanges, snapshotBuiltins } from '../../src/http/prototypeGuard.js';
+import { builtinChanges, snapshotBuiltins } from '../../src/builtinSnapshot.js';
 import '../../src/credentials/vcLibrary.js';
 
 type Json = Record<string, any>;

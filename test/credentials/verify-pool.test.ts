@@ -36,3 +36,13 @@ t.test('a task whose worker stops is rejected, and the next task gets a new work
   t.type(answer, Error, 'the next task is answered: a bad key is refused');
   t.notMatch(answer?.message, /worker stopped/, 'by a fresh worker');
 });
+
+t.test('a task that changes a worker\'s built-ins fails saying so, and the worker is replaced', async (t) => {
+  const pool = new VerifyPool(1, new URL('../fixtures/pollutingVerifyWorker.ts', import.meta.url));
+  t.teardown(() => pool.close());
+  const vm = { id: 'did:example:issuer#key-1', type: 'Multikey', publicKeyMultibase: 'zNotAKey' };
+  await t.rejects(pool.jws('pollute', vm), { message: /built-ins were changed while verifying \(Object.prototype\[pollutedInWorker\] added\)/ });
+  const next = await pool.jws('a.b.c', vm).then(() => undefined, (error: Error) => error);
+  t.notMatch(next?.message, /built-ins|worker stopped/, 'the next task runs in a clean worker');
+  t.equal((Object.prototype as Record<string, unknown>).pollutedInWorker, undefined, 'the main thread was never affected');
+});
