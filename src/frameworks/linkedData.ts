@@ -49,3 +49,18 @@ export function frameworkDocument(framework: Framework, baseUrl: string) {
     levels: framework.levels.map((level) => ({ ...level, uri: levelUri(level, baseUrl), type: 'skos:Concept' })),
   };
 }
+
+interface NamesLevels { levels: Array<{ uri: string }>; placements?: Array<{ levels: Array<{ uri: string }> }> }
+
+/**
+ * A recognition answer names levels by the URI reference the data holds (a path for minted URIs); over HTTP it carries
+ * the absolute URI a client can follow.
+ */
+export function withAbsoluteLevelUris<T extends NamesLevels>(answer: T, baseUrl: string): T {
+  const absolute = <L extends { uri: string }>(level: L): L => ({ ...level, uri: /^https?:\/\//.test(level.uri) ? level.uri : `${baseUrl}${level.uri}` });
+  return {
+    ...answer,
+    levels: answer.levels.map(absolute),
+    ...(answer.placements ? { placements: answer.placements.map((p) => ({ ...p, levels: p.levels.map(absolute) })) } : {}),
+  };
+}

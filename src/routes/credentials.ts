@@ -13,6 +13,7 @@ import { ACHIEVEMENT_ID_PATTERN, requireAchievement } from '../training/achievem
 import { credentialFromAchievement } from '../training/achievementCredential.js';
 import { trustOfVerification } from '../trust/trustCheck.js';
 import { recognitionForCredential } from '../frameworks/credentialMapping.js';
+import { withAbsoluteLevelUris } from '../frameworks/linkedData.js';
 
 const statusRequest = {
   type: 'object', additionalProperties: false, required: ['type', 'statusPurpose'],
@@ -96,8 +97,9 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     if (options.recognition && result.credential) {
       // A bad target is the caller's mistake (problem+json); a credential without a level is an answer.
       // The issuer's stated levels are claims; an accreditation in force for them makes them accredited claims.
-      body.recognition = recognitionForCredential(result.credential, { ...options.recognition, lang: options.lang }, trust.valid ? trust.accreditations : [])
-        ?? { outcome: 'no-framework-level', explanation: 'The credential states no level of a known qualification framework.' };
+      const recognition = recognitionForCredential(result.credential, { ...options.recognition, lang: options.lang }, trust.valid ? trust.accreditations : []);
+      body.recognition = recognition ? withAbsoluteLevelUris(recognition, services.config.baseUrl)
+        : { outcome: 'no-framework-level', explanation: 'The credential states no level of a known qualification framework.' };
     }
     body.trust = trust;
     return reply.status(verificationStatus(result.verified)).send(body);

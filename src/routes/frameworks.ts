@@ -4,7 +4,7 @@ import type {} from '@fastify/swagger';
 import { badRequest } from '../errors.js';
 import { destinationFramework, recognitionForCredential } from '../frameworks/credentialMapping.js';
 import { recognise } from '../frameworks/recognition.js';
-import { frameworkDocument, levelDocument } from '../frameworks/linkedData.js';
+import { frameworkDocument, levelDocument, withAbsoluteLevelUris } from '../frameworks/linkedData.js';
 import { listFrameworks, listQualificationTypes, registry, requireFramework, requireLevel, requireQualificationType } from '../frameworks/registry.js';
 import type { Framework } from '../frameworks/types.js';
 import { AppError } from '../errors.js';
@@ -104,7 +104,7 @@ export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }:
     },
   }, async (request) => {
     const { from, qualificationType, to, country, lang } = request.query;
-    return recognise({ from, qualificationType, to: destinationFramework({ framework: to, country }).id, ...(lang ? { lang } : {}) });
+    return withAbsoluteLevelUris(recognise({ from, qualificationType, to: destinationFramework({ framework: to, country }).id, ...(lang ? { lang } : {}) }), baseUrl);
   });
 
   app.get('/qualification-types', {
@@ -140,11 +140,11 @@ export default async function frameworkRoutes(app: FastifyInstance, { baseUrl }:
     const named = level !== undefined || qualificationType !== undefined;
     if ((credential === undefined) === !named) throw badRequest('invalid-request', 'Send either a credential, or a level and/or a qualificationType');
     const target = { framework: to, country, lang };
-    if (named) return recognise({ from: level, qualificationType, to: destinationFramework(target).id, ...(lang ? { lang } : {}) });
+    if (named) return withAbsoluteLevelUris(recognise({ from: level, qualificationType, to: destinationFramework(target).id, ...(lang ? { lang } : {}) }), baseUrl);
     const recognition = recognitionForCredential(credential!, target);
     if (!recognition) {
       throw badRequest('no-framework-level', 'The credential states no level of a known framework and names no qualification type (an achievement alignment with targetFramework and targetCode, an EQF targetUrl such as http://data.europa.eu/snb/eqf/4, or targetFramework "Passerelle qualification types" with a type id as targetCode)');
     }
-    return recognition;
+    return withAbsoluteLevelUris(recognition, baseUrl);
   });
 }

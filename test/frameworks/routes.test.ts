@@ -100,3 +100,12 @@ t.test('a browser opening a level URI gets a page in its language', async (t) =>
   t.equal(missing.statusCode, 404);
   t.match(missing.body, /data-code="unknown-level"/);
 });
+
+t.test('recognition answers carry absolute level URIs that resolve', async (t) => {
+  const server = await app();
+  const answer = (await server.inject('/recognition?from=eqf:4&to=es-mecu')).json();
+  t.equal(answer.levels[0].uri, `${BASE_URL}/frameworks/es-mecu/levels/4`);
+  const back = (await server.inject('/recognition?from=es-mecu:4&to=eqf')).json();
+  t.equal(back.levels[0].uri, 'http://data.europa.eu/snb/eqf/4', 'EQF keeps its official URI');
+  t.equal((await server.inject(new URL(answer.levels[0].uri).pathname)).json().ref, 'es-mecu:4');
+});
