@@ -62,6 +62,8 @@ export const listSeparator = (lang: PageLang): string => (lang === 'ar' ? '، ' 
 
 const LATIN = /[A-Za-z\u00C0-\u024F]/;
 const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+/** Explicit bidirectional formatting: embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
 /**
  * A value placed into a sentence, isolated (U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE) when its
@@ -69,6 +71,9 @@ const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
  * Without it the bidirectional algorithm reorders the brackets and numbers around it.
  */
 export function isolateForLang(value: string, lang: PageLang): string {
+  // An override or embedding in a value (a name with U+202E, say) would reorder the sentence after it: it is isolated
+  // too, and the value's own isolate marks are dropped so that none of them closes this isolate early.
+  if (BIDI_CONTROLS.test(value)) return `\u2068${value.replace(/[\u2066-\u2069]/g, '')}\u2069`;
   const foreign = directionOf(lang) === 'rtl' ? LATIN : RIGHT_TO_LEFT;
   return foreign.test(value) ? `\u2068${value}\u2069` : value;
 }

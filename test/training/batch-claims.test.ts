@@ -2,6 +2,7 @@ import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { claimIntoNewWallet, pathOf, walletJson } from '../helpers/wallet.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { waitForBatch } from '../helpers/batches.js';
 
 type Json = Record<string, any>;
 
@@ -12,11 +13,7 @@ t.test('each issued batch row shows its recipient\'s claim link, which adds the 
   const accepted = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: toCsv(cohort(3)) });
   t.equal(accepted.statusCode, 202, accepted.body.slice(0, 300));
   const { id } = accepted.json() as Json;
-  let batch: Json;
-  do {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    batch = (await ctx.app.inject({ method: 'GET', url: `/batches/${id}`, headers: auth })).json();
-  } while (batch.state !== 'completed');
+  const batch = await waitForBatch(ctx.app, auth, id);
   t.equal(batch.rows.length, 3);
   const links = batch.rows.map((row: Json) => row.claimUrl as string);
   t.ok(links.every((link: string) => /\/claim\/[A-Za-z0-9_-]{43}$/.test(link)), 'every issued row has a claim link');

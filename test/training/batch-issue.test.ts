@@ -2,18 +2,9 @@ import t from 'tap';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { verifyCredential } from '../../src/credentials/verify.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { waitForBatch } from '../helpers/batches.js';
 
 type Json = Record<string, any>;
-
-async function waitForBatch(ctx: TestApp, auth: Json, id: string, timeoutMs = 150_000): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const batch = (await ctx.app.inject({ method: 'GET', url: `/batches/${id}?limit=0`, headers: auth })).json() as Json;
-    if (batch.state === 'completed') return batch;
-    if (Date.now() > deadline) throw new Error(`batch ${id} not completed in time: ${JSON.stringify(batch.counts)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 const count = (ctx: TestApp, sql: string) => (ctx.services.db.$client.prepare(sql).get() as { n: number }).n;
 
@@ -31,7 +22,7 @@ t.test('a valid 1,000-row batch completes, every credential verifies, and sendin
   t.equal(accepted.headers.location, `/batches/${id}`);
   t.equal(accepted.json().counts.total, 1000);
 
-  const done = await waitForBatch(ctx, auth, id);
+  const done = await waitForBatch(ctx.app, auth, id, { query: '?limit=0' });
   const seconds = (Date.now() - started) / 1000;
   t.comment(`1,000 rows issued (eddsa-rdfc-2022) in ${seconds.toFixed(1)} s: ${(1000 / seconds).toFixed(1)} credentials/s`);
   t.same(done.counts, { total: 1000, pending: 0, issued: 1000, skipped: 0, failed: 0 });
@@ -81,7 +72,7 @@ t.test('a valid 1,000-row batch completes, every credential verifies, and sendin
     payload: toCsv([...rows.slice(0, 200).reverse(), ...cohort(1, 'late')]),
   });
   t.equal(extended.statusCode, 202);
-  const second = await waitForBatch(ctx, auth, extended.json().id);
+  const second = await waitForBatch(ctx.app, auth, extended.json().id, { query: '?limit=0' });
   t.same(second.counts, { total: 201, pending: 0, issued: 1, skipped: 200, failed: 0 });
   const skipped = (await ctx.app.inject({ method: 'GET', url: `/batches/${second.id}?state=skipped&limit=1`, headers: auth })).json() as Json;
   t.match(skipped.rows[0].outcome, { code: 'already-issued', batchId: id });

@@ -9,6 +9,7 @@ import { createServices, type Services } from '../../src/services.js';
 import { ensureAdminToken } from '../../src/orgs/tokens.js';
 import { ADMIN_TOKEN, BASE_URL } from '../helpers/app.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { waitForBatch } from '../helpers/batches.js';
 
 type Json = Record<string, any>;
 
@@ -48,13 +49,7 @@ t.test('two workers share a batch: every row issued exactly once, by one of them
   });
   t.equal(accepted.statusCode, 202, accepted.body.slice(0, 300));
   const { id } = accepted.json() as Json;
-  const deadline = Date.now() + 120_000;
-  let batch: Json;
-  for (;;) {
-    batch = (await second!.app.inject({ method: 'GET', url: `/batches/${id}?limit=0`, headers: auth })).json();
-    if (batch.state === 'completed' || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const batch = await waitForBatch(second!.app, auth, id, { query: '?limit=0', timeoutMs: 120_000 });
   t.same(batch.counts, { total: 120, pending: 0, issued: 120, skipped: 0, failed: 0 });
   t.equal(first!.issuedRows + second!.issuedRows, 120, 'no row issued twice');
   t.equal(first!.issuedRows, 60, 'the first worker issued its share (even lines)');
