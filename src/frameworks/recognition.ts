@@ -159,10 +159,14 @@ function bestPaths(paths: Step[][]): Step[][] {
 const pick = (text: Text, lang: string) => text[lang] ?? text.en!;
 
 const LATIN = /[A-Za-z]/;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 /** Fills a template; in Arabic, a value with Latin letters is wrapped in first-strong isolates so it keeps its order. */
 function fill(template: string, values: Record<string, string>, lang: string, composed: string[] = []): string {
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = values[key] ?? `{${key}}`;
+    // An issuer named with a right-to-left override would reverse the sentence after it: isolated in every language,
+    // without its own isolate marks, so that none of them closes the isolate early.
+    if (BIDI_CONTROLS.test(value) && !composed.includes(key)) return `\u2068${value.replace(/[\u2066-\u2069]/g, '')}\u2069`;
     // A value composed of already-filled sentences carries its own isolates.
     return lang === 'ar' && LATIN.test(value) && !composed.includes(key) ? `\u2068${value}\u2069` : value;
   });
