@@ -23,6 +23,14 @@ const FACTS: Array<[string, number[]]> = [
 
 const NONE: Record<string, RegExp> = { en: /^No published relation links/, fr: /^Aucune relation publiée/, es: /^Ninguna relación publicada/, ar: /^لا توجد علاقة منشورة/ };
 const INDICATIVE: Record<string, RegExp> = { en: /^Indicative, not official/, fr: /^Indicatif, non officiel/, es: /^Indicativo, no oficial/, ar: /^إرشادي وغير رسمي/ };
+/** English words that are no French or Spanish word: one of them in a fr/es/ar answer is an untranslated text. */
+const ENGLISH = ['the', 'and', 'of', 'level', 'framework', 'basis', 'path', 'country', 'issuer', 'stated', 'corresponds', 'known', 'with',
+  'which', 'this', 'only', 'from', 'european', 'official', 'referencing', 'agreement', 'where', 'apply', 'placed', 'binding', 'body'];
+const englishWords = (text: string) => {
+  const words = new Set(text.toLowerCase().match(/[\p{L}-]+/gu) ?? []);
+  return ENGLISH.filter((w) => words.has(w));
+};
+
 const APPLY: Record<string, RegExp> = { en: /Where to apply: /, fr: /Où déposer la demande : /, es: /Dónde solicitarlo: /, ar: /أين تقدّم الطلب: / };
 
 t.test('four qualification types x five destinations x four languages', async (t) => {
@@ -55,6 +63,12 @@ t.test('four qualification types x five destinations x four languages', async (t
         t.match(r.explanation, APPLY[lang]!, `${name}: says where to apply`);
         t.notMatch(r.explanation, /https?:|\b[a-z]+(-[a-z]+)*:\d+\b/, `${name}: no URLs or ids in the text`);
         if (lang === 'ar') t.match(r.explanation, /\u2068/, `${name}: Latin runs isolated`);
+        if (lang !== 'en') {
+          // Proper names stay in their language: the qualification's own name is not a translation to check.
+          const text = [r.explanation, ...r.sources.map((x: Json) => x.title), ...r.nextSteps.map((n: Json) => `${n.title} ${n.summary} ${n.body}`)].join(' ')
+            .split(r.origin.qualificationType.originalName).join(' ');
+          t.same(englishWords(text), [], `${name}: no English words`);
+        }
       }
     }
   }
