@@ -179,12 +179,14 @@ function relevantAgreements(reg: Registry, a: Framework, b: Framework): Agreemen
   return reg.agreements.filter((ag) => covers(ag, a.country!, b.country!) || covers(ag, b.country!, a.country!));
 }
 
-/** A source in the answer's language: the data's translated title first, the original beside it. */
+/** A source as published, with its title translated into the answer's language where the data translates it. */
 function sourceView(s: Source, lang: string): SourceView {
   const translated = s.titleTranslated?.[lang];
-  const title = translated && translated !== s.title ? { title: translated, titleOriginal: s.title } : { title: s.title, ...(s.titleOriginal ? { titleOriginal: s.titleOriginal } : {}) };
   return {
-    ...title,
+    title: s.title,
+    ...(s.titleOriginal ? { titleOriginal: s.titleOriginal } : {}),
+    ...(s.titleTranslated ? { titleTranslated: s.titleTranslated } : {}),
+    ...(translated && translated !== s.title ? { translatedTitle: translated } : {}),
     url: s.url,
     ...(s.reference ? { reference: s.reference } : {}),
     ...(s.date ? { date: s.date } : {}),

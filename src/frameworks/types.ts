@@ -294,11 +294,16 @@ export interface Registry {
 
 // ---- The answer: what `recognise()` returns. Self-describing: every human string is already in `lang`. ----
 
-/** A source as shown to people: title in the answer's language where the data translates it, the original beside it, link, date. */
+/** A source as shown to people: its title as published, the translation in the answer's language beside it, link, date. */
 export interface SourceView {
+  /** The title as published (a proper name: shown as is). */
   title: string;
-  /** The title in the source's own language, when `title` is a translation. */
+  /** The title in the source's own language, when `title` is itself a translation. */
   titleOriginal?: string;
+  /** The data's translations of the title, by language. */
+  titleTranslated?: Text;
+  /** The title in the answer's language, when the data translates it. */
+  translatedTitle?: string;
   url: string | null;
   reference?: string;
   /** Publication date, or the date read (`dateKind: accessed`); absent when unknown. */

@@ -65,7 +65,7 @@ t.test('four qualification types x five destinations x four languages', async (t
         if (lang === 'ar') t.match(r.explanation, /\u2068/, `${name}: Latin runs isolated`);
         if (lang !== 'en') {
           // Proper names stay in their language: the qualification's own name is not a translation to check.
-          const text = [r.explanation, ...r.sources.map((x: Json) => x.title), ...r.nextSteps.map((n: Json) => `${n.title} ${n.summary} ${n.body}`)].join(' ')
+          const text = [r.explanation, ...r.sources.map((x: Json) => x.translatedTitle ?? x.title), ...r.nextSteps.map((n: Json) => `${n.title} ${n.summary} ${n.body}`)].join(' ')
             .split(r.origin.qualificationType.originalName).join(' ');
           t.same(englishWords(text), [], `${name}: no English words`);
         }
