@@ -110,7 +110,8 @@ function trustFinding(trust: TrustResult, lang: string): Finding {
   if (trust.valid && first) {
     return {
       check: 'trust', outcome: 'pass', reason: 'accredited', message: trust.message, date: first.validUntil,
-      params: { authority: nameIn(first.authority.name, lang), scope: first.scope.label },
+      // The page words the scope in its own language from its type and value; `scope` is the service's English label.
+      params: { authority: nameIn(first.authority.name, lang), scope: first.scope.label, scopeType: first.scope.type, scopeValue: first.scope.value },
     };
   }
   return { check: 'trust', outcome: 'warning', reason: 'not-accredited', message: trust.message };

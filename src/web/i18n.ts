@@ -209,6 +209,8 @@ export const MESSAGES = {
   'finding.issuer-unknown': { fr: 'Émetteur : inconnu de ce service ({issuer}). La signature est bien la sienne, mais nous ne pouvons pas dire qui il est. Ce n’est pas une attestation fausse pour autant.', ar: 'الجهة المُصدِرة: غير معروفة لدى هذه الخدمة ({issuer}). التوقيع توقيعها فعلاً، لكننا لا نستطيع أن نقول من هي. هذا لا يعني أن الشهادة مزورة.', es: 'Emisor: desconocido para este servicio ({issuer}). La firma es suya, pero no podemos decir quién es. No por ello la credencial es falsa.', en: 'Issuer: not known to this service ({issuer}). The signature is theirs, but we cannot say who they are. That does not make the credential false.' },
   'finding.issuer-unconfirmed': { fr: 'Émetteur : impossible de confirmer que la clé de signature lui appartient.', ar: 'الجهة المُصدِرة: تعذّر التأكد من أن مفتاح التوقيع يعود إليها.', es: 'Emisor: no se pudo confirmar que la clave de firma le pertenece.', en: 'Issuer: could not confirm that the signing key belongs to it.' },
   'finding.accredited': { fr: 'Accréditation : l’émetteur est accrédité par {authority} pour {scope}, jusqu’au {date}.', ar: 'الاعتماد: الجهة المُصدِرة معتمدة من طرف {authority} لـ {scope}، إلى غاية {date}.', es: 'Acreditación: el emisor está acreditado por {authority} para {scope}, hasta el {date}.', en: 'Accreditation: the issuer is accredited by {authority} for {scope}, until {date}.' },
+  'scope.framework': { fr: 'tous les niveaux du {framework}', ar: 'جميع مستويات {framework}', es: 'todos los niveles del {framework}', en: 'every level of the {framework}' },
+  'scope.occupation': { fr: 'le métier « {occupation} » ({code})', ar: 'مهنة «{occupation}» ({code})', es: 'la ocupación «{occupation}» ({code})', en: 'the occupation “{occupation}” ({code})' },
   'finding.not-accredited': { fr: 'Accréditation : aucune autorité connue de ce service n’accrédite l’émetteur pour ce que dit cette attestation. Cela ne la rend pas fausse.', ar: 'الاعتماد: لا توجد سلطة معروفة لدى هذه الخدمة تعتمد الجهة المُصدِرة لما تتضمنه هذه الشهادة. هذا لا يجعلها مزورة.', es: 'Acreditación: ninguna autoridad conocida por este servicio acredita al emisor para lo que dice esta credencial. Eso no la hace falsa.', en: 'Accreditation: no authority known to this service accredits the issuer for what this credential says. That does not make it false.' },
   'finding.within-dates': { fr: 'Dates : en vigueur, jusqu’au {date}.', ar: 'التواريخ: سارية المفعول، إلى غاية {date}.', es: 'Fechas: vigente, hasta el {date}.', en: 'Dates: in force, until {date}.' },
   'finding.no-end-date': { fr: 'Dates : en vigueur, sans date de fin.', ar: 'التواريخ: سارية المفعول، بلا تاريخ انتهاء.', es: 'Fechas: vigente, sin fecha de fin.', en: 'Dates: in force, with no end date.' },
@@ -241,6 +243,10 @@ export const MESSAGES = {
     ar: 'تشهد هذه الشهادة على هذه الوحدات فقط، لا على المؤهل كاملاً.',
     es: 'Esta credencial certifica solo estas unidades, no la cualificación completa.',
     en: 'This credential certifies these units only, not the whole qualification.',
+  },
+  'credential.escoLanguage': {
+    fr: 'ESCO et la CITP n’existent pas en arabe : leurs intitulés sont en anglais.', ar: 'لا يتوفر تصنيفا ESCO وISCO باللغة العربية: التسميات باللغة الإنجليزية.',
+    es: 'ESCO y la CIUO no existen en árabe: sus denominaciones están en inglés.', en: 'ESCO and ISCO have no Arabic labels: they are given in English.',
   },
   'credential.untitled': { fr: 'Attestation sans titre', ar: 'شهادة بلا عنوان', es: 'Credencial sin título', en: 'Untitled credential' },
 

@@ -151,3 +151,30 @@ t.test('a recognition answer leads with the answer, says on whose word, the next
   t.match(ar, 'يقابل \u2068Technicien spécialisé\u2069 المستوى 5', 'Latin runs inside Arabic are isolated');
   t.match(ar, 'بناءً على قول مَن');
 });
+
+t.test('an accreditation is worded in the reader\'s language: the level\'s title, not the service\'s English label', async (t) => {
+  const ctx = await buildTestApp(t);
+  const centre = await ctx.issuer();
+  await ctx.createOrganisation('incual', { kind: 'recognition-authority', country: 'ES', name: { es: 'INCUAL', en: 'INCUAL (Spain)' } });
+  const agencyAuth = { authorization: `Bearer ${await ctx.tokenFor('incual', ['issue'])}` };
+  const until = new Date(ctx.clock.current.getTime() + 365 * 86_400_000).toISOString();
+  const granted = await ctx.app.inject({ method: 'POST', url: '/orgs/incual/accreditations', headers: agencyAuth, payload: { issuer: centre.did, scope: { level: 'eqf:3' }, validUntil: until } });
+  t.equal(granted.statusCode, 201, granted.body);
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: centre.auth, payload: { credential: openBadgeCredential() } })).json().verifiableCredential;
+  const expected: Record<string, string> = { fr: 'pour Niveau 3 du CEC', es: 'para Nivel 3 del MEC', ar: 'لـ المستوى 3 من الإطار الأوروبي للمؤهلات' };
+  for (const [lang, words] of Object.entries(expected)) {
+    const page = await ctx.app.inject({ method: 'POST', url: `/verify?lang=${lang}`, headers: FORM, payload: new URLSearchParams({ credential: JSON.stringify(vc) }).toString() });
+    const accredited = /data-check="trust"[\s\S]*?<\/li>/.exec(page.body)![0];
+    t.match(accredited, words, `${lang}: the level by its title`);
+    t.notMatch(accredited, /EQF level|every level/, `${lang}: no English label`);
+  }
+});
+
+t.test('ESCO labels on an Arabic page are marked English and said to be', async (t) => {
+  const ctx = await buildTestApp(t);
+  const credential = cncCredential();
+  credential.credentialSubject.achievement.alignment.push({ type: ['Alignment'], targetName: 'mix grouts', targetUrl: 'http://data.europa.eu/esco/skill/bfd96453-f2fd-43ea-afc1-fb2dc0d7367d' });
+  const { sharePath } = await sharedCredential(ctx, credential);
+  const page = await ctx.app.inject({ url: `${sharePath}?lang=ar`, headers: HTML });
+  t.match(page.body, /<section class="skills">[\s\S]*<bdi lang="en">[^<]+<\/bdi>[\s\S]*لا يتوفر تصنيفا ESCO/);
+});

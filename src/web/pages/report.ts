@@ -1,7 +1,8 @@
 import { html, type SafeHtml } from '../html.js';
 import { colon, countryName, formatDate, type PageLang } from '../i18n.js';
 import { getFramework, getLevel } from '../../frameworks/registry.js';
-import { dataText } from '../dataText.js';
+import { dataText, pickText } from '../dataText.js';
+import { getIscoGroup, getOccupation, labelIn } from '../../skills/catalogue.js';
 import { recognitionAnswer } from './recognitionAnswer.js';
 import type { CredentialReport, Finding, Verdict } from '../../wallet/credentialReport.js';
 import type { LocalisedValue } from '../../wallet/credentialText.js';
@@ -44,7 +45,33 @@ export function stateBadge(lang: PageLang, state: CredentialReport['state']): Sa
 }
 
 function findingSentence(lang: PageLang, finding: Finding, report: CredentialReport): string {
-  return translatorFor(lang)(`finding.${finding.reason}`, { issuer: issuerName(report, lang), date: formatDate(finding.date, lang), ...finding.params });
+  const params = { ...finding.params };
+  if (params.scopeType && params.scopeValue) params.scope = scopeLabel(params.scopeType, params.scopeValue, lang);
+  return translatorFor(lang)(`finding.${finding.reason}`, { issuer: issuerName(report, lang), date: formatDate(finding.date, lang), ...params });
+}
+
+/** ESCO and ISCO have no Arabic labels: on Arabic pages their English label is marked as English, and said to be. */
+const escoLabel = (label: string, lang: PageLang): SafeHtml => (lang === 'ar' ? html`<bdi lang="en">${label}</bdi>` : html`${label}`);
+const escoNote = (lang: PageLang): SafeHtml => (lang === 'ar' ? html`<p class="note">${translatorFor(lang)('credential.escoLanguage')}</p>` : html``);
+
+/** What an accreditation covers, in the reader's words: a level's title, a framework's name, an occupation's label. */
+function scopeLabel(type: string, value: string, lang: PageLang): string {
+  const t = translatorFor(lang);
+  if (type === 'level') {
+    const level = getLevel(value);
+    return level ? pickText(level.title, lang).text : value;
+  }
+  if (type === 'framework') {
+    const framework = getFramework(value);
+    return t('scope.framework', { framework: framework ? pickText(framework.name, lang).text : value });
+  }
+  const labelLang = lang === 'ar' ? 'fr' : lang;
+  try {
+    const occupation = value.startsWith('http') ? getOccupation(value) : getIscoGroup(value);
+    return t('scope.occupation', { occupation: labelIn(occupation.labels, labelLang), code: occupation.code });
+  } catch {
+    return value;
+  }
 }
 
 function findingItem(lang: PageLang, finding: Finding, report: CredentialReport): SafeHtml {
@@ -122,8 +149,8 @@ export function reportCard(lang: PageLang, report: CredentialReport, options: { 
     </section>` : summary?.description ? html`<p>${localised(summary.description)}</p>` : ''}
     ${validatedUnitsSection(lang, report)}
     ${mapping && mapping.levels.length > 0 ? html`<section><h3>${t('credential.levels')}</h3><ul>${mapping.levels.map((l) => html`<li>${levelTitle(l.ref, lang)}</li>`)}</ul></section>` : ''}
-    ${mapping && mapping.skills.length > 0 ? html`<section class="skills"><h3>${t('credential.skills')}</h3><ul>${mapping.skills.map((s) => html`<li><a href="${s.uri}" rel="noreferrer noopener">${s.label}</a></li>`)}</ul></section>` : ''}
-    ${mapping && mapping.occupations.length > 0 ? html`<section class="occupations"><h3>${t('credential.occupations')}</h3><ul>${mapping.occupations.map((o) => html`<li><bdi class="code">${o.code}</bdi> ${o.label}</li>`)}</ul></section>` : ''}
+    ${mapping && mapping.skills.length > 0 ? html`<section class="skills"><h3>${t('credential.skills')}</h3><ul>${mapping.skills.map((s) => html`<li><a href="${s.uri}" rel="noreferrer noopener">${escoLabel(s.label, lang)}</a></li>`)}</ul>${escoNote(lang)}</section>` : ''}
+    ${mapping && mapping.occupations.length > 0 ? html`<section class="occupations"><h3>${t('credential.occupations')}</h3><ul>${mapping.occupations.map((o) => html`<li><bdi class="code">${o.code}</bdi> ${escoLabel(o.label, lang)}</li>`)}</ul>${escoNote(lang)}</section>` : ''}
     ${report.recognition !== undefined || options.recognitionForm ? html`<section class="recognition-section"><h3>${recognitionHeading(lang, report)}</h3>${options.recognitionForm ?? ''}${recognitionSection(lang, report)}</section>` : ''}
   </article>`;
 }
