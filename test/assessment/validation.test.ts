@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import t from 'tap';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { problemOf } from '../helpers/problems.js';
 
 type Json = Record<string, any>;
 
@@ -95,11 +96,11 @@ t.test('a validation case runs through the four stages and its credential verifi
 
   t.equal((await assess(c, 'demonstrated')).statusCode, 200);
   const decided = await c.post('/decision', { decision: 'full', rationale: 'Toutes les réalisations professionnelles démontrées.' });
-  t.equal(decided.statusCode, 200, decided.body);
+  t.equal(decided.statusCode, 200, 'decided status', { body: decided.body });
   t.match(decided.json(), { stage: 'decided', decision: { decision: 'full', gapTraining: [] } });
 
   const certified = await c.post('/certify', {});
-  t.equal(certified.statusCode, 201, certified.body);
+  t.equal(certified.statusCode, 201, 'certified status', { body: certified.body });
   const vc = certified.json().verifiableCredential;
   t.equal(certified.json().case.stage, 'certified');
   t.equal(certified.json().case.credentialId, vc.id);
@@ -118,7 +119,7 @@ t.test('a validation case runs through the four stages and its credential verifi
   t.match(vc.evidence[0].id, /^ni:\/\/\/sha-256;/);
 
   const verified = await verify(ctx, vc);
-  t.equal(verified.status, 200, JSON.stringify(verified.body.checks));
+  t.equal(verified.status, 200, 'verified', { checks: verified.body.checks });
   t.equal(verified.body.verified, true);
   t.same(verified.body.credential.evidence, vc.evidence, 'the evidence summary is part of what was verified');
   t.same(verified.body.credential.credentialSubject.result, subject.result);
@@ -157,12 +158,12 @@ t.test('a partial decision yields a credential for the validated units only, wit
     decision: 'partial', rationale: 'UC2 non démontrée',
     gapTraining: [{ unit: 'UC2', advice: 'Module de lecture de plans (40 h) au centre OFPPT le plus proche' }],
   });
-  t.equal(decided.statusCode, 200, decided.body);
+  t.equal(decided.statusCode, 200, 'decided status', { body: decided.body });
   t.match(decided.json().decision.gapTraining, [{ unit: 'UC2', outcomes: [{ id: 'LO1', result: 'partially-demonstrated' }], advice: /lecture de plans/ }]);
   t.same(decided.json().units.map((u: Json) => u.validated), [true, false]);
 
   const certified = await c.post('/certify', { format: 'eddsa-jcs-2022' });
-  t.equal(certified.statusCode, 201, certified.body);
+  t.equal(certified.statusCode, 201, 'certified status', { body: certified.body });
   const vc = certified.json().verifiableCredential;
   const achievement = vc.credentialSubject.achievement;
   t.equal(achievement.id, 'https://incual.educacion.gob.es/eoc2_1#validated-units-UC1', 'not the whole qualification');
@@ -175,7 +176,7 @@ t.test('a partial decision yields a credential for the validated units only, wit
   t.equal(vc.evidence.length, 2, 'both items support UC1');
   t.match(vc.credentialSubject.narrative, /Decision: partial \(1 of 2 units\)/);
   const verified = await verify(ctx, vc);
-  t.equal(verified.body.verified, true, JSON.stringify(verified.body.checks));
+  t.equal(verified.body.verified, true, 'verified', { checks: verified.body.checks });
 
   const recognition = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' } } } });
   t.match(recognition.json().recognition, { outcome: 'no-framework-level' }, 'verification gives no level equivalence for part of a qualification');
@@ -206,7 +207,7 @@ t.test('a decided case is frozen and can only be appealed, as a new linked case'
     decision: 'none', rationale: 'Aucune unité démontrée',
     gapTraining: [{ unit: 'UC1', advice: 'Formation qualifiante maçonnerie' }, { unit: 'UC2', advice: 'Module lecture de plans' }],
   });
-  t.equal(decided.statusCode, 200, decided.body);
+  t.equal(decided.statusCode, 200, 'decided status', { body: decided.body });
   t.equal((await c.post('/certify', {})).json().code, 'nothing-to-certify');
   for (const [path, payload] of [
     ['/evidence', { kind: 'observation', title: 'x', description: 'y' }],
@@ -219,7 +220,7 @@ t.test('a decided case is frozen and can only be appealed, as a new linked case'
     t.equal(refused.json().code, 'case-decided', path);
   }
   const appealed = await c.post('/appeal', { reason: 'L\'observation a eu lieu sous la pluie, sans équipement' });
-  t.equal(appealed.statusCode, 201, appealed.body);
+  t.equal(appealed.statusCode, 201, 'appealed status', { body: appealed.body });
   const appealCase = appealed.json();
   t.match(appealCase, { stage: 'documentation', appealOf: c.id, decision: null, candidate: { name: 'Mamadou Diallo' } });
   t.equal(appealCase.evidence.length, 2, 'the evidence follows the appeal');
@@ -275,5 +276,5 @@ t.test('stages are taken in order and each refusal says why', async (t) => {
 
   const other = await ctx.issuer('autre-centre');
   const foreign = await ctx.app.inject({ method: 'GET', url: c.url(), headers: other.auth });
-  t.equal(foreign.statusCode, 403, 'case files are readable only by the assessing organisation');
+  t.same(problemOf(foreign), { status: 403, code: 'forbidden' }, 'case files are readable only by the assessing organisation');
 });

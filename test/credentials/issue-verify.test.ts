@@ -20,7 +20,7 @@ for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc+jwt']) {
     const ctx = await buildTestApp(t);
     const { auth, did } = await ctx.issuer();
     const { response, vc } = await issue(ctx, auth, openBadgeCredential(), { format });
-    t.equal(response.statusCode, 201, response.body);
+    t.equal(response.statusCode, 201, 'response status', { body: response.body });
     if (format === 'vc+jwt') {
       t.equal(vc!.type, 'EnvelopedVerifiableCredential');
       t.match(vc!.id, /^data:application\/vc\+jwt,ey/);
@@ -33,7 +33,7 @@ for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc+jwt']) {
       t.equal(vc!.credentialStatus.statusPurpose, 'revocation');
     }
     const result = await verify(ctx, vc);
-    t.equal(result.response.statusCode, 200, result.response.body);
+    t.equal(result.response.statusCode, 200, 'response status', { body: result.response.body });
     t.equal(result.body.verified, true);
     t.same(result.body.checks.map((c) => c.id), ['proof', 'issuer', 'validity', 'status']);
     t.ok(result.body.checks.every((c) => c.valid));
@@ -46,7 +46,7 @@ t.test('a compact JWT string verifies like its envelope', async (t) => {
   const { vc } = await issue(ctx, auth, plainCredential(), { format: 'vc+jwt' });
   const jwt = String(vc!.id).slice('data:application/vc+jwt,'.length);
   const result = await verify(ctx, jwt);
-  t.equal(result.body.verified, true, JSON.stringify(result.body.checks));
+  t.equal(result.body.verified, true, 'verified', { checks: result.body.checks });
   const [header, payload, signature] = jwt.split('.');
   const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
   claims.credentialSubject.skill = 'Driving a tractor';
@@ -88,7 +88,7 @@ t.test('revocation fails the status check, and cannot be undone', async (t) => {
     method: 'POST', url: '/credentials/status', headers: auth,
     payload: { credentialId: vc!.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
   });
-  t.equal(revoke.statusCode, 200, revoke.body);
+  t.equal(revoke.statusCode, 200, 'revoke status', { body: revoke.body });
   const result = await verify(ctx, vc);
   t.equal(result.response.statusCode, 400);
   t.same(result.check('status'), { id: 'status', valid: false, message: 'Revoked by its issuer' });
@@ -116,7 +116,7 @@ t.test('suspension fails the status check and lifting it makes it pass again', a
   t.equal(suspended.body.verified, false);
   t.equal((await setSuspension(false)).statusCode, 200);
   const lifted = await verify(ctx, vc);
-  t.equal(lifted.body.verified, true, JSON.stringify(lifted.body.checks));
+  t.equal(lifted.body.verified, true, 'verified', { checks: lifted.body.checks });
 });
 
 t.test('status of an unknown credential is a 404', async (t) => {
@@ -149,7 +149,7 @@ t.test('after key rotation, credentials signed with the old and the new key both
   const { auth, slug } = await ctx.issuer();
   const before = (await issue(ctx, auth, openBadgeCredential())).vc!;
   const rotate = await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx.admin });
-  t.equal(rotate.statusCode, 200, rotate.body);
+  t.equal(rotate.statusCode, 200, 'rotate status', { body: rotate.body });
   const after = (await issue(ctx, auth, openBadgeCredential())).vc!;
   t.not(before.proof.verificationMethod, after.proof.verificationMethod);
   t.equal(after.proof.verificationMethod, rotate.json().verificationMethod);
@@ -168,7 +168,7 @@ t.test('VC 1.1 input is accepted and the Data Integrity context is added', async
     credentialSubject: { id: 'did:example:worker-7', skill: 'Greenhouse irrigation' },
   };
   const { response, vc } = await issue(ctx, auth, credential);
-  t.equal(response.statusCode, 201, response.body);
+  t.equal(response.statusCode, 201, 'response status', { body: response.body });
   t.ok(vc!['@context'].includes('https://w3id.org/security/data-integrity/v2'));
   t.ok(vc!.issuanceDate);
   t.equal((await verify(ctx, vc)).body.verified, true);
@@ -211,7 +211,7 @@ t.test('an issuer given as an object with the organisation DID is accepted', asy
   const ctx = await buildTestApp(t);
   const { auth, did } = await ctx.issuer();
   const { response, vc } = await issue(ctx, auth, openBadgeCredential({ issuer: { id: did, type: ['Profile'], name: 'OFPPT Casablanca' } }));
-  t.equal(response.statusCode, 201, response.body);
+  t.equal(response.statusCode, 201, 'response status', { body: response.body });
   t.equal((await verify(ctx, vc)).body.verified, true);
 });
 

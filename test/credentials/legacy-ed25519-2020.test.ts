@@ -21,7 +21,7 @@ t.test('an older credential signed with Ed25519Signature2020 by a did:key issuer
   const signed = await vc.issue({ credential, suite: new Ed25519Signature2020({ key }), documentLoader: ctx.services.documentLoader });
   t.equal(signed.proof.type, 'Ed25519Signature2020');
   const ok = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: signed } });
-  t.equal(ok.statusCode, 200, ok.body);
+  t.equal(ok.statusCode, 200, 'ok status', { body: ok.body });
   t.equal(ok.json().verified, true);
   const changed = structuredClone(signed);
   changed.credentialSubject.skill = 'Roofing';

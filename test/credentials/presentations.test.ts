@@ -17,7 +17,7 @@ t.test('a holder-signed presentation verifies with its challenge and domain, and
     presentation, keyPair: holderKey, documentLoader: ctx.services.documentLoader, challenge: 'job-4711', domain: 'hr.example.es', now: new Date(),
   });
   const ok = await ctx.app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: signed, options: { challenge: 'job-4711', domain: 'hr.example.es' } } });
-  t.equal(ok.statusCode, 200, ok.body);
+  t.equal(ok.statusCode, 200, 'ok status', { body: ok.body });
   t.equal(ok.json().verified, true);
   t.equal(ok.json().credentialResults.length, 1);
   t.equal(ok.json().credentialResults[0].verified, true);

@@ -49,11 +49,10 @@ t.test('bitstring encoding sets exactly the given bits, most significant bit fir
 
 t.test('a full list is never reused: the next credential opens a new list', async (t) => {
   const ctx = await buildTestApp(t);
-  const { auth, slug } = await ctx.issuer();
+  const { auth } = await ctx.issuer();
   const first = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential() } })).json().verifiableCredential;
   // Mark the list full, as 131,072 issuances would.
   ctx.services.db.$client.prepare('update status_lists set allocated = size').run();
   const second = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential() } })).json().verifiableCredential;
   t.not(second.credentialStatus.statusListCredential, first.credentialStatus.statusListCredential);
-  t.ok(slug);
 });

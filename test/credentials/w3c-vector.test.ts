@@ -37,7 +37,7 @@ t.test('a one-character change in the vector fails', async (t) => {
   t.equal((await verifyCredentialProof(changedSignature, loader)).verified, false, 'one character of the signature');
 });
 
-t.test('the same key as a did:key verifies a credential through the service\'s own resolver', async (t) => {
+t.test('the vector\'s key as a did:key resolves through the service\'s own resolver to the same Multikey', async (t) => {
   // did:key resolves locally: no fixture loader needed.
   const resolved = await bundled(`did:key:${KEY}#${KEY}`);
   t.match(resolved.document, { type: 'Multikey', publicKeyMultibase: KEY, controller: `did:key:${KEY}` });

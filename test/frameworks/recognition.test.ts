@@ -43,15 +43,16 @@ t.test('MECES is not numbered like the EQF: lower EQF levels have no MECES level
 
 t.test('no level arithmetic: a level of a non-EU framework reaches no EQF, ACQF or EU level by its number', async (t) => {
   const nonEu = ['ma-cnc', 'gh-ntvetqf', 'ng-nsqf', 'ke-knqf', 'sn-cnc'];
+  const reached: string[] = [];
   for (const fw of listFrameworks().filter((f) => nonEu.includes(f.id))) {
     for (const level of fw.levels) {
       for (const target of ['eqf', 'acqf', 'es-mecu', 'lt-ltks', 'de-dqr', 'be-fr']) {
         const r = recognise({ from: level.ref, to: target });
-        t.equal(r.outcome, 'none', `${level.ref} -> ${target}`);
-        t.same(r.levels, []);
+        if (r.outcome !== 'none' || r.levels.length > 0) reached.push(`${level.ref} -> ${target}: ${r.outcome} ${r.levels.map((l) => l.ref).join(', ')}`);
       }
     }
   }
+  t.same(reached, [], 'no non-EU level reaches a level');
 });
 
 t.test('a Moroccan CNC 4 asked as a level: no relation; the qualification types at that level are named instead', async (t) => {
@@ -109,26 +110,29 @@ t.test('no relation gives a clear "none", not an error', async (t) => {
 
 t.test('a path never claims a stronger basis than its weakest step (all levels x all frameworks)', async (t) => {
   let checked = 0;
+  const counterExamples: string[] = [];
   for (const source of listFrameworks()) {
     for (const level of source.levels) {
       for (const target of listFrameworks()) {
         if (target.id === source.id) continue;
         const r: Recognition = recognise({ from: level.ref, to: target.id });
-        t.equal(['none', 'not-comparable'].includes(r.outcome), r.levels.length === 0);
+        const pair = `${level.ref} -> ${target.id}`;
+        if (['none', 'not-comparable'].includes(r.outcome) !== (r.levels.length === 0)) counterExamples.push(`${pair}: ${r.outcome} with ${r.levels.length} levels`);
         for (const p of r.paths) {
           const weakest = Math.min(...p.steps.map((s) => STRENGTH[s.basis]));
-          if (STRENGTH[p.basis] !== weakest) t.fail(`${level.ref} -> ${target.id}: path labelled ${p.basis}`);
-          if (STRENGTH[r.basis!] > weakest) t.fail(`${level.ref} -> ${target.id}: result labelled ${r.basis}`);
-          if (p.steps.at(-1)!.to.split(':')[0] !== target.id) t.fail('path ends outside the target framework');
+          if (STRENGTH[p.basis] !== weakest) counterExamples.push(`${pair}: path labelled ${p.basis}`);
+          if (STRENGTH[r.basis!] > weakest) counterExamples.push(`${pair}: result labelled ${r.basis}`);
+          if (p.steps.at(-1)!.to.split(':')[0] !== target.id) counterExamples.push(`${pair}: path ends outside the target framework`);
           const fws = [p.steps[0]!.from, ...p.steps.map((s) => s.to)].map((ref) => ref.split(':')[0]);
-          if (new Set(fws).size !== fws.length) t.fail(`${level.ref} -> ${target.id}: revisits a framework`);
+          if (new Set(fws).size !== fws.length) counterExamples.push(`${pair}: revisits a framework`);
         }
-        if (r.outcome === 'official' && r.paths.some((p) => p.steps.some((s) => STRENGTH[s.basis] < STRENGTH['bilateral-agreement']))) t.fail(`${level.ref} -> ${target.id}: official over a weaker step`);
+        if (r.outcome === 'official' && r.paths.some((p) => p.steps.some((s) => STRENGTH[s.basis] < STRENGTH['bilateral-agreement']))) counterExamples.push(`${pair}: official over a weaker step`);
         checked++;
       }
     }
   }
   t.ok(checked > 2000, `${checked} pairs checked`);
+  t.same(counterExamples, [], 'every pair: levels only with an answer, no path stronger than its weakest step, none revisiting a framework');
 });
 
 t.test('weakestBasis and composeRelation', async (t) => {

@@ -34,7 +34,7 @@ t.test('malformed and hostile requests get problem+json with a stable code, neve
   ];
   for (const [what, request, status, code] of cases) {
     const response = await ctx.app.inject(request);
-    t.equal(response.statusCode, status, `${what}: ${response.body.slice(0, 300)}`);
+    t.equal(response.statusCode, status, what, { body: response.body.slice(0, 300) });
     t.ok(response.statusCode < 500, `${what} is not a server error`);
     if (code) {
       t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', what);
@@ -49,7 +49,7 @@ t.test('fastify validation never changes a credential: numbers stay numbers, unk
   const { auth } = await ctx.issuer();
   const credential = plainCredential({ credentialSubject: { id: 'did:example:1', skill: 'masonry', hours: 120, certified: 'true', extra: { '@value': '12', '@type': 'http://www.w3.org/2001/XMLSchema#integer' } } });
   const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } });
-  t.equal(issued.statusCode, 201, issued.body);
+  t.equal(issued.statusCode, 201, 'issued status', { body: issued.body });
   const vc = issued.json().verifiableCredential;
   t.same(vc.credentialSubject, credential.credentialSubject);
   const verified = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { anything: 1 } } });

@@ -1,18 +1,16 @@
 import t from 'tap';
 import Fastify from 'fastify';
-import { AppError } from '../../src/errors.js';
+import { errorHandler } from '../../src/http/problems.js';
 import skillRoutes from '../../src/routes/skills.js';
+import { problemOf } from '../helpers/problems.js';
 
 const BRICKLAYER = 'http://data.europa.eu/esco/occupation/05f321f8-055b-407d-bf19-e0ddabda56b7';
 const LAY_BRICKS = 'http://data.europa.eu/esco/skill/13e1c0a2-b90d-46f4-be51-11730360b38d';
 
-// Stand-in for the service's problem+json handler, so the plugin can be tested on its own.
+// The skill routes on their own, with the service's problem+json handler.
 async function build() {
   const app = Fastify({ ajv: { customOptions: { coerceTypes: false, removeAdditional: false } } });
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof AppError) return reply.status(error.status).send({ code: error.code, detail: error.detail });
-    return reply.status((error as { statusCode?: number }).statusCode ?? 500).send({ message: (error as Error).message });
-  });
+  app.setErrorHandler(errorHandler);
   await app.register(skillRoutes);
   return app;
 }
@@ -54,10 +52,10 @@ t.test('errors: not found, invalid input', async (t) => {
   t.equal(unknownOccupation.json().code, 'unknown-occupation');
   const unknownSkill = await app.inject({ url: '/skills/lookup?uri=http://data.europa.eu/esco/skill/nope' });
   t.equal(unknownSkill.json().code, 'unknown-skill');
-  t.equal((await app.inject({ url: '/isco/9999' })).statusCode, 404);
+  t.same(problemOf(await app.inject({ url: '/isco/9999' })), { status: 404, code: 'unknown-isco-group' });
   t.equal((await app.inject({ url: '/occupations?q=macon&limit=500' })).json().code, 'invalid-limit');
-  t.equal((await app.inject({ url: '/occupations?q=macon&lang=de' })).statusCode, 400);
-  t.equal((await app.inject({ url: '/occupations' })).statusCode, 400);
+  t.same(problemOf(await app.inject({ url: '/occupations?q=macon&lang=de' })), { status: 400, code: 'invalid-request' });
+  t.same(problemOf(await app.inject({ url: '/occupations' })), { status: 400, code: 'invalid-request' });
   const badGap = await app.inject({ method: 'POST', url: '/skills/gap', payload: { skills: 'lay bricks', occupation: '7112.1' } });
-  t.equal(badGap.statusCode, 400);
+  t.same(problemOf(badGap), { status: 400, code: 'invalid-request' });
 });

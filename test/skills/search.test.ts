@@ -88,10 +88,3 @@ t.test('limit, no match, invalid input', async (t) => {
   t.throws(() => searchOccupations({ q: 'maçon', limit: 1000 }), { code: 'invalid-limit' });
   t.throws(() => searchSkills({ q: 'maçon', lang: 'de' as 'en' }), { code: 'unsupported-language', status: 400 });
 });
-
-t.test('search uses the index: a thousand queries take well under two seconds', async (t) => {
-  searchSkills({ q: 'warm up' });
-  const start = performance.now();
-  for (let i = 0; i < 1000; i++) searchSkills({ q: i % 2 ? 'install' : 'gérer' });
-  t.ok(performance.now() - start < 2000);
-});

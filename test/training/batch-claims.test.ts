@@ -11,7 +11,7 @@ t.test('each issued batch row shows its recipient\'s claim link, which adds the 
   const { auth } = await ctx.issuer('ofppt-casa');
   await ctx.app.inject({ method: 'POST', url: '/orgs/ofppt-casa/achievements', headers: auth, payload: MASONRY_ACHIEVEMENT });
   const accepted = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: toCsv(cohort(3)) });
-  t.equal(accepted.statusCode, 202, accepted.body.slice(0, 300));
+  t.equal(accepted.statusCode, 202, 'accepted status', { body: accepted.body });
   const { id } = accepted.json() as Json;
   const batch = await waitForBatch(ctx.app, auth, id);
   t.equal(batch.rows.length, 3);

@@ -47,7 +47,7 @@ t.test('two workers share a batch: every row issued exactly once, by one of them
   const accepted = await first!.app.inject({
     method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: toCsv(cohort(120)),
   });
-  t.equal(accepted.statusCode, 202, accepted.body.slice(0, 300));
+  t.equal(accepted.statusCode, 202, 'accepted status', { body: accepted.body });
   const { id } = accepted.json() as Json;
   const batch = await waitForBatch(second!.app, auth, id, { query: '?limit=0', timeoutMs: 120_000 });
   t.same(batch.counts, { total: 120, pending: 0, issued: 120, skipped: 0, failed: 0 });

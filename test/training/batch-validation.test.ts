@@ -2,6 +2,7 @@ import t from 'tap';
 import { PassThrough } from 'node:stream';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv, toJsonLines } from '../fixtures/batches/cohort.js';
+import { problemOf } from '../helpers/problems.js';
 
 type Json = Record<string, any>;
 
@@ -23,7 +24,7 @@ t.test('a 1,000-row CSV with three bad rows is refused with exactly those three 
   rows[499]!.phone = '0612345678';              // line 501: no country code
   rows[998]!.result = 'excellent';              // line 1000: not a rubric level
   const response = await post(ctx, auth, toCsv(rows, { bom: true }));
-  t.equal(response.statusCode, 400);
+  t.same(problemOf(response), { status: 400, code: 'invalid-batch-rows' });
   t.match(response.headers['content-type'], /application\/problem\+json/);
   const problem = response.json() as Json;
   t.equal(problem.code, 'invalid-batch-rows');
@@ -109,7 +110,7 @@ t.test('uploads: multipart form, missing achievement, unknown media type, Window
     `--${boundary}--`, '',
   ].join('\r\n');
   const accepted = await post(ctx, auth, form, `multipart/form-data; boundary=${boundary}`, '');
-  t.equal(accepted.statusCode, 202, accepted.body.slice(0, 300));
+  t.equal(accepted.statusCode, 202, 'accepted status', { body: accepted.body });
   t.equal(accepted.json().counts.total, 3);
   t.equal(accepted.json().fileFormat, 'csv');
 
@@ -119,14 +120,14 @@ t.test('uploads: multipart form, missing achievement, unknown media type, Window
   t.equal(unknownAchievement.statusCode, 404);
   t.equal(unknownAchievement.json().code, 'unknown-achievement');
   const xml = await post(ctx, auth, '<rows/>', 'application/xml');
-  t.equal(xml.statusCode, 415);
+  t.same(problemOf(xml), { status: 415, code: 'unsupported-media-type' });
   t.match(xml.json().detail, /text\/csv/);
   const latin1 = Buffer.from('name,email\r\nOuédraogo,o@example.org\r\n', 'latin1');
   const garbled = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: latin1 });
   t.equal(garbled.json().code, 'file-not-utf8');
   t.match(garbled.json().errors[0].fix, /CSV UTF-8/);
   const admin = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...ctx.admin, 'content-type': 'text/csv' }, payload: csv });
-  t.equal(admin.statusCode, 403);
+  t.same(problemOf(admin), { status: 403, code: 'forbidden' });
 });
 
 t.test('a 16 MB file of 4-byte rows is refused at row 20,001, quickly, naming the limit and the line', async (t) => {

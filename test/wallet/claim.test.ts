@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 import { claimIntoNewWallet, FORM, HTML, issueFor, JSON_ACCEPT, pathOf, walletJson } from '../helpers/wallet.js';
+import { problemOf } from '../helpers/problems.js';
 
 const DAY = 86_400_000;
 
@@ -66,7 +67,7 @@ t.test('a second credential goes into the existing wallet, with its passphrase w
   const first = await issueFor(ctx, auth);
   const walletPath = await claimIntoNewWallet(ctx, first.claimOffer.url);
   const set = await ctx.app.inject({ method: 'POST', url: `${walletPath}/passphrase`, headers: JSON_ACCEPT, payload: { passphrase: 'olive harvest 2024' } });
-  t.equal(set.statusCode, 200, set.body);
+  t.equal(set.statusCode, 200, 'set status', { body: set.body });
   const second = await issueFor(ctx, auth);
   const wrong = await ctx.app.inject({ method: 'POST', url: pathOf(second.claimOffer.url), headers: JSON_ACCEPT, payload: { wallet: `http://passerelle.test${walletPath}`, passphrase: 'wrong one' } });
   t.equal(wrong.statusCode, 401);
@@ -75,7 +76,7 @@ t.test('a second credential goes into the existing wallet, with its passphrase w
     method: 'POST', url: pathOf(second.claimOffer.url), headers: FORM,
     payload: new URLSearchParams({ action: 'existing', wallet: `http://passerelle.test${walletPath}?lang=ar`, passphrase: 'olive harvest 2024' }).toString(),
   });
-  t.equal(right.statusCode, 303, right.body);
+  t.equal(right.statusCode, 303, 'right status', { body: right.body });
   t.equal(pathOf(String(right.headers.location)), walletPath);
   const cookie = String((await ctx.app.inject({ method: 'POST', url: `${walletPath}/unlock`, headers: JSON_ACCEPT, payload: { passphrase: 'olive harvest 2024' } })).headers['set-cookie']).split(';')[0]!;
   const { body } = await walletJson(ctx, walletPath, { cookie });
@@ -105,11 +106,11 @@ t.test('expired and unknown claim codes are refused; an address that keeps guess
   t.equal(statuses[30], 429);
   const valid = await ctx.app.inject({ method: 'GET', url: pathOf(fresh.claimOffer.url), headers: JSON_ACCEPT });
   t.equal(valid.statusCode, 200, 'a valid claim code from the same address is still served');
-  t.equal((await ctx.app.inject({ method: 'GET', url: pathOf(claimOffer.url), headers: JSON_ACCEPT })).statusCode, 410, 'a known, expired code still says so');
+  t.same(problemOf(await ctx.app.inject({ method: 'GET', url: pathOf(claimOffer.url), headers: JSON_ACCEPT })), { status: 410, code: 'claim-expired' }, 'a known, expired code still says so');
   const otherAddress = await ctx.app.inject({ method: 'GET', url: `/claim/${'C'.repeat(43)}`, headers: JSON_ACCEPT, remoteAddress: '192.0.2.7' });
-  t.equal(otherAddress.statusCode, 404, 'another address has its own budget');
+  t.same(problemOf(otherAddress), { status: 404, code: 'unknown-claim-code' }, 'another address has its own budget');
   ctx.clock.advance(16 * 60_000);
-  t.equal((await ctx.app.inject({ method: 'GET', url: `/claim/${'D'.repeat(43)}`, headers: JSON_ACCEPT })).statusCode, 404, 'the window slides');
+  t.same(problemOf(await ctx.app.inject({ method: 'GET', url: `/claim/${'D'.repeat(43)}`, headers: JSON_ACCEPT })), { status: 404, code: 'unknown-claim-code' }, 'the window slides');
 });
 
 t.test('behind a reverse proxy, PASSERELLE_TRUST_PROXY gives each client its own budget', async (t) => {
@@ -117,11 +118,11 @@ t.test('behind a reverse proxy, PASSERELLE_TRUST_PROXY gives each client its own
     ctx.app.inject({ method: 'GET', url: `/s/${'E'.repeat(42)}${i % 10}`, headers: { ...JSON_ACCEPT, 'x-forwarded-for': client } });
   const direct = await buildTestApp(t);
   for (let i = 0; i < 30; i++) await guess(direct, '198.51.100.1', i);
-  t.equal((await guess(direct, '198.51.100.2', 0)).statusCode, 429, 'by default X-Forwarded-For is ignored: the proxy\'s address is the client');
+  t.same(problemOf(await guess(direct, '198.51.100.2', 0)), { status: 429, code: 'too-many-attempts' }, 'by default X-Forwarded-For is ignored: the proxy\'s address is the client');
   const proxied = await buildTestApp(t, { PASSERELLE_TRUST_PROXY: '127.0.0.1' });
   for (let i = 0; i < 30; i++) await guess(proxied, '198.51.100.1', i);
-  t.equal((await guess(proxied, '198.51.100.1', 0)).statusCode, 429);
-  t.equal((await guess(proxied, '198.51.100.2', 0)).statusCode, 404, 'another client behind the same proxy is not refused');
+  t.same(problemOf(await guess(proxied, '198.51.100.1', 0)), { status: 429, code: 'too-many-attempts' });
+  t.same(problemOf(await guess(proxied, '198.51.100.2', 0)), { status: 404, code: 'unknown-share-link' }, 'another client behind the same proxy is not refused');
 });
 
 t.test('PASSERELLE_TRUST_PROXY is true, false, a hop count or addresses/CIDRs', async (t) => {

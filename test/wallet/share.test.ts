@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildTestApp, openBadgeCredential, plainCredential } from '../helpers/app.js';
 import { claimIntoNewWallet, createShare, FORM, HTML, issueFor, JSON_ACCEPT, pathOf, setStatus, walletJson } from '../helpers/wallet.js';
+import { problemOf } from '../helpers/problems.js';
 
 const DAY = 86_400_000;
 
@@ -16,7 +17,7 @@ async function walletWithCredential(t: Parameters<typeof buildTestApp>[0], optio
 t.test('a share link: default 30 days, label, public page and view count; the link can be shown again from the wallet', async (t) => {
   const { ctx, walletPath, walletCredentialId } = await walletWithCredential(t);
   const { response, body } = await createShare(ctx, walletPath, { credentials: [walletCredentialId], label: 'Finca Los Olivos' });
-  t.equal(response.statusCode, 201, response.body);
+  t.equal(response.statusCode, 201, 'response status', { body: response.body });
   t.match(body.url, /^http:\/\/passerelle\.test\/s\/[A-Za-z0-9_-]{43}$/);
   t.equal(new Date(body.expiresAt).getTime() - ctx.clock.current.getTime(), 30 * DAY);
   t.equal(body.label, 'Finca Los Olivos');
@@ -53,7 +54,7 @@ t.test('share expiry is 1 day to 1 year; a link needs credentials of this wallet
   t.equal(form.statusCode, 303);
   t.match(String(form.headers.location), /\?lang=es&done=shared&link=[0-9a-f-]+#link-/);
   const formError = await ctx.app.inject({ method: 'POST', url: `${walletPath}/shares?lang=es`, headers: FORM, payload: 'days=30' });
-  t.equal(formError.statusCode, 400);
+  t.same(problemOf(formError), { status: 400, code: 'no-credentials-chosen' });
   t.match(formError.body, 'Elija al menos una credencial para compartir.', 'browsers get the error as a page in their language');
 });
 
@@ -95,7 +96,7 @@ t.test('with Accept: application/json a share link is a presentation signed by t
   t.equal(vp.proof.domain, 'employer.example');
   t.equal(vp.verifiableCredential[0].id, vc.id);
   const verified = await ctx.app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: vp, options: { challenge: 'nonce-123', domain: 'employer.example' } } });
-  t.equal(verified.statusCode, 200, verified.body);
+  t.equal(verified.statusCode, 200, 'verified status', { body: verified.body });
   t.equal(verified.json().verified, true);
   const replayed = await ctx.app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: vp, options: { challenge: 'another', domain: 'employer.example' } } });
   t.equal(replayed.json().verified, false, 'bound to the verifier\'s challenge');
@@ -114,7 +115,7 @@ t.test('a vc+jwt credential: shared in the presentation as an envelope, download
   const { body } = await createShare(ctx, walletPath, { credentials: [walletCredentialId] });
   const vp = (await ctx.app.inject({ method: 'GET', url: `${pathOf(body.url)}?challenge=c`, headers: JSON_ACCEPT })).json();
   const verified = await ctx.app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: vp, options: { challenge: 'c' } } });
-  t.equal(verified.json().verified, true, verified.body);
+  t.equal(verified.json().verified, true, 'verified', { body: verified.body });
 });
 
 t.test('live state in the wallet and on the share page: revoked, suspended, expired', async (t) => {
@@ -127,7 +128,7 @@ t.test('live state in the wallet and on the share page: revoked, suspended, expi
   const walletPath = await claimIntoNewWallet(ctx, revocable.claimOffer.url);
   for (const offer of [suspendable, expiring]) {
     const response = await ctx.app.inject({ method: 'POST', url: pathOf(offer.claimOffer.url), headers: JSON_ACCEPT, payload: { wallet: walletPath } });
-    t.equal(response.statusCode, 201, response.body);
+    t.equal(response.statusCode, 201, 'response status', { body: response.body });
   }
   const stateOf = async () => Object.fromEntries((await walletJson(ctx, walletPath)).body.credentials.map((c: any) => [c.credentialId, c.state]));
   t.same(await stateOf(), { [revocable.vc.id]: 'valid', [suspendable.vc.id]: 'valid', [expiring.vc.id]: 'valid' });
@@ -158,7 +159,7 @@ t.test('deleting a credential removes it from the wallet, and withdraws links le
   const { body } = await walletJson(ctx, walletPath);
   t.same(body.credentials, []);
   t.equal(body.shareLinks[0]!.state, 'revoked');
-  t.equal((await ctx.app.inject({ method: 'GET', url: pathOf(link.url), headers: JSON_ACCEPT })).statusCode, 410);
+  t.same(problemOf(await ctx.app.inject({ method: 'GET', url: pathOf(link.url), headers: JSON_ACCEPT })), { status: 410, code: 'share-link-revoked' });
   const again = await ctx.app.inject({ method: 'POST', url: `${walletPath}/credentials/${walletCredentialId}/delete`, headers: JSON_ACCEPT });
   t.equal(again.statusCode, 404);
   t.equal(again.json().code, 'unknown-wallet-credential');
@@ -181,7 +182,7 @@ t.test('a passphrase locks the wallet on other browsers; its actions then need t
     t.equal(response.json().code, 'wallet-locked');
   }
   const share = await createShare(ctx, walletPath, { credentials: [walletCredentialId] });
-  t.equal(share.response.statusCode, 401);
+  t.same(problemOf(share.response), { status: 401, code: 'wallet-locked' });
   const attempts = [];
   for (let i = 0; i < 6; i++) attempts.push((await ctx.app.inject({ method: 'POST', url: `${walletPath}/unlock`, headers: JSON_ACCEPT, payload: { passphrase: `guess ${i}` } })).statusCode);
   t.same(attempts, [401, 401, 401, 401, 401, 429], 'five wrong passphrases, then wait');
