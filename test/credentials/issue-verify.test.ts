@@ -202,7 +202,7 @@ t.test('issuance refuses what it cannot sign honestly, with a code and a detail'
     const { response } = await issue(ctx, auth, credential, options);
     t.equal(response.statusCode, 400, what);
     t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', what);
-    t.equal(response.json().code, code, `${what}: ${response.body}`);
+    t.equal(response.json().code, code, what, { body: response.body });
     t.match(response.json().detail, detail, what);
   }
 });
