@@ -58,14 +58,19 @@ t.test('wrong organisation or wrong scope is 403', async (t) => {
     payload: { credentialId: vc.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
   });
   t.same(problemOf(otherOrg), { status: 403, code: 'forbidden' });
+  const status = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } });
+  t.match(status.json().checks.find((c: { id: string }) => c.id === 'status'), { valid: true, message: 'Not revoked' }, 'the refused revocation left the credential in force');
   const rotateOther = await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/keys/rotate', headers: { authorization: bToken } });
   t.same(problemOf(rotateOther), { status: 403, code: 'forbidden' });
+  t.equal((await ctx.app.inject({ method: 'GET', url: '/orgs/centre-a/did.json' })).json().assertionMethod.length, 1, 'no key was added');
   const createOrg = await ctx.app.inject({
     method: 'POST', url: '/orgs', headers: a.auth, payload: { slug: 'x-org', name: { en: 'X' }, country: 'ES', kind: 'employer' },
   });
   t.same(problemOf(createOrg), { status: 403, code: 'forbidden' }, 'only the administrator creates organisations');
+  t.same(problemOf(await ctx.app.inject({ method: 'GET', url: '/orgs/x-org' })), { status: 404, code: 'unknown-organisation' }, 'and none was created');
   const adminIssues = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: ctx.admin, payload: issueBody });
   t.same(problemOf(adminIssues), { status: 403, code: 'forbidden' }, 'the administrator token does not sign for an organisation');
+  t.equal((ctx.services.db.$client.prepare('select count(*) as n from credentials').get() as { n: number }).n, 1, 'only the first credential was signed');
 });
 
 t.test('organisations are public, with their did:web DID document and JWKs', async (t) => {
