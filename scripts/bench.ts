@@ -147,7 +147,7 @@ for (const workers of [1, 2]) {
   try {
     const auth = { authorization: `Bearer ${issueToken}` };
     for (const format of FORMATS) {
-      const issueBody = JSON.stringify({ credential: sampleCredential(), options: { format } });
+      const issueBody = JSON.stringify({ credential: sampleCredential(), options: { format, issuer: 'organisation' } });
       const issued = await post('/credentials/issue', JSON.parse(issueBody), auth);
       const requests = {
         issue: { url: '/credentials/issue', body: issueBody, headers: auth, expect: 201 },

@@ -16,7 +16,7 @@ t.test('end to end over a listening server: create, issue, verify, revoke, verif
   t.equal(created.status, 201);
   const token = await call('POST', '/orgs/chambre-metiers/tokens', { scopes: ['issue', 'status'], expiresIn: '1d' }, ctx.admin.authorization.slice(7));
   t.equal(token.status, 201);
-  const issued = await call('POST', '/credentials/issue', { credential: openBadgeCredential() }, token.body.token);
+  const issued = await call('POST', '/credentials/issue', { credential: openBadgeCredential(), options: { issuer: 'organisation' } }, token.body.token);
   t.equal(issued.status, 201);
   const vc = issued.body.verifiableCredential;
   t.equal((await call('POST', '/credentials/verify', { verifiableCredential: vc })).body.verified, true);

@@ -45,7 +45,7 @@ async function service(job: Extract<Job, { kind: 'service' }>): Promise<JobResul
   const { issueCredential } = await import('../../src/credentials/issue.js');
   const { verifyCredential } = await import('../../src/credentials/verify.js');
   const { services, organisation } = await serviceContext(job.env, job.orgSlug);
-  const issue = () => issueCredential(services.issueDeps, { organisation, credential: sampleCredential(), options: { format: job.format } });
+  const issue = () => issueCredential(services.issueDeps, { organisation, credential: sampleCredential(), options: { format: job.format, issuer: 'organisation' } });
   if (job.op === 'issue') return runFor(job.durationMs, issue, { warmupMs: job.warmupMs });
   const issued = await issue();
   const input = issued.jwt ?? issued.verifiableCredential;
@@ -89,7 +89,7 @@ async function statusList(job: Extract<Job, { kind: 'statusList' }>): Promise<Jo
     }
   })();
   const setupMs = performance.now() - setupStart;
-  const issued = await issueCredential(services.issueDeps, { organisation, credential: sampleCredential(), options: { format: 'eddsa-rdfc-2022' } });
+  const issued = await issueCredential(services.issueDeps, { organisation, credential: sampleCredential(), options: { format: 'eddsa-rdfc-2022', issuer: 'organisation' } });
   const entry = issued.verifiableCredential.credentialStatus as { statusListCredential: string };
   if (!entry.statusListCredential.endsWith(listId)) throw new Error('the benchmark credential did not land in the large list');
   let fetches = 0;

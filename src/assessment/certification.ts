@@ -109,6 +109,7 @@ export function validationCredential(deps: AssessmentDeps, actor: Actor, record:
   return {
     '@context': [CONTEXTS.credentialsV2, CONTEXTS.openBadges303],
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: actor.organisation.did,
     name: typeof achievement.name === 'string' ? achievement.name : referenceOf(record).name,
     credentialSubject: {
       ...(candidate.did ? { id: candidate.did } : {}),

@@ -7,6 +7,7 @@ import type { KeyStore } from '../keys/keyStore.js';
 import { signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
 import { CONTEXTS } from './contexts/index.js';
+import { dataModelProblem } from './dataModelRules.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import { jsonLdProblem } from './jsonLdErrors.js';
@@ -21,6 +22,8 @@ export interface IssueOptions {
   /** Extra status entries beyond the default revocation entry, e.g. [{type, statusPurpose: "suspension"}]. */
   credentialStatus?: Array<{ type: string; statusPurpose: string }> | { type: string; statusPurpose: string };
   credentialId?: string;
+  /** "organisation": fill a missing `issuer` with the organisation's DID; without it a credential must name its issuer. */
+  issuer?: 'organisation';
 }
 
 export interface IssueDeps {
@@ -58,7 +61,7 @@ export async function issueCredential(deps: IssueDeps, request: {
     const reservations = deps.statusLists.reserve(organisation, purposes);
     try {
       const now = deps.now();
-      const credential = prepareCredential(request.credential, organisation, format, now, options.credentialId);
+      const credential = prepareCredential(request.credential, organisation, format, now, options);
       // Refused before signing; the primary key still decides between two issuances of the same id at once.
       if (deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
       const entries = reservations.map((r) => deps.statusLists.entryFor(r));
@@ -100,7 +103,7 @@ const contextsOf = (credential: JsonObject): unknown[] =>
   Array.isArray(credential['@context']) ? credential['@context'] : [credential['@context']];
 
 /** Fills in what the issuer owns (issuer, id, dates, contexts) and refuses what contradicts it. */
-function prepareCredential(input: unknown, organisation: Organisation, format: CredentialFormat, now: Date, credentialId?: string): JsonObject {
+function prepareCredential(input: unknown, organisation: Organisation, format: CredentialFormat, now: Date, options: IssueOptions): JsonObject {
   if (!isObject(input)) throw badRequest('invalid-credential', 'credential must be a JSON object');
   assertProcessable(input, 'credential');
   const credential: JsonObject = structuredClone(input);
@@ -117,19 +120,26 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
     throw badRequest('status-managed-by-service', 'credentialStatus is allocated by the service; remove it and use options.credentialStatus to ask for suspension');
   }
   const issuerId = typeof credential.issuer === 'string' ? credential.issuer : isObject(credential.issuer) ? credential.issuer.id : undefined;
-  if (credential.issuer === undefined) credential.issuer = organisation.did;
-  else if (issuerId !== organisation.did) {
-    throw badRequest('issuer-mismatch', `credential.issuer must be omitted or be this organisation's DID ${organisation.did} (a string, or an object whose id is it)`);
+  // VC-API: an issuer refuses a credential without an issuer unless the caller asked for its own DID to be filled in.
+  if (credential.issuer === undefined) {
+    if (options.issuer !== 'organisation') {
+      throw badRequest('missing-issuer', `credential.issuer is required: set it to this organisation's DID ${organisation.did} (or an object whose id is it), or send options.issuer "organisation" to have it filled in`);
+    }
+    credential.issuer = organisation.did;
+  } else if (issuerId !== organisation.did) {
+    throw badRequest('issuer-mismatch', `credential.issuer must be this organisation's DID ${organisation.did} (a string, or an object whose id is it)`);
   }
   if (version === 1) {
     if (format !== 'vc+jwt' && !contexts.includes(CONTEXTS.dataIntegrityV2)) contexts.push(CONTEXTS.dataIntegrityV2);
     if (!contexts.includes(CONTEXTS.statusListV1)) contexts.push(CONTEXTS.statusListV1);
     credential['@context'] = contexts;
   }
-  if (credential.id === undefined) credential.id = credentialId ?? `urn:uuid:${crypto.randomUUID()}`;
+  if (credential.id === undefined) credential.id = options.credentialId ?? `urn:uuid:${crypto.randomUUID()}`;
   const seconds = `${now.toISOString().slice(0, 19)}Z`;
   if (version === 2 && credential.validFrom === undefined) credential.validFrom = seconds;
   if (version === 1 && credential.issuanceDate === undefined) credential.issuanceDate = seconds;
+  const ruleBroken = dataModelProblem(credential);
+  if (ruleBroken) throw ruleBroken;
   const shapeProblem = checkCredentialShape(credential);
   if (shapeProblem) throw badRequest('invalid-credential', `The credential does not follow the VC data model: ${shapeProblem}`);
   // Levels, ESCO skills and ISCO occupations named by the achievement must exist: a credential never carries a guess.

@@ -20,6 +20,12 @@ const statusRequest = {
   properties: { type: { const: 'BitstringStatusListEntry' }, statusPurpose: { type: 'string', enum: [...STATUS_PURPOSES] } },
 } as const;
 
+/** The problem codes of the VC Data Model and VC-API rules checked before signing (README, "Errors"). */
+const ISSUE_REFUSALS = 'Refused with 400 problem+json, by `code`: missing-issuer (no issuer and no options.issuer "organisation"), '
+  + 'issuer-mismatch (issuer is not the organisation\'s DID), invalid-credential-subject (not an object or a non-empty array of objects), '
+  + 'credential-schema-without-type, refresh-service-without-type, invalid-related-resource (not a non-empty array of objects with an id, '
+  + 'or a malformed digest), duplicate-related-resource-id, related-resource-without-digest; 409 duplicate-credential-id.';
+
 /** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
 
@@ -28,6 +34,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
   app.post<{ Body: { credential: unknown; options?: IssueOptions & { achievement?: string } } }>('/credentials/issue', {
     schema: {
       tags: ['credentials'], summary: 'Issue (sign) a credential as the token\'s organisation', security: [{ bearer: [] }],
+      description: ISSUE_REFUSALS,
       body: {
         type: 'object', required: ['credential'], additionalProperties: false,
         properties: {
@@ -37,6 +44,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
             properties: {
               format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022' },
               credentialId: { type: 'string', format: 'uri' },
+              issuer: { const: 'organisation', description: 'fill a missing credential.issuer with the organisation\'s DID; without it a credential without issuer is refused (missing-issuer)' },
               credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }] },
               holder: holderInputSchema,
               achievement: { type: 'string', pattern: ACHIEVEMENT_ID_PATTERN, description: 'id of a catalogue achievement: the service builds the OpenBadgeCredential from it, and credential gives only the recipient (credentialSubject) and extras' },
@@ -111,7 +119,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       body: {
         type: 'object', required: ['verifiablePresentation'], additionalProperties: false,
         properties: {
-          verifiablePresentation: { type: 'object' },
+          verifiablePresentation: { type: ['object', 'string'], description: 'a presentation with a Data Integrity proof, an EnvelopedVerifiablePresentation (data:application/vp+jwt,...), or a compact vp+jwt whose nonce and aud are the challenge and domain' },
           options: { type: 'object', properties: { challenge: { type: 'string', maxLength: 500 }, domain: { type: 'string', maxLength: 500 } } },
         },
       },

@@ -39,6 +39,8 @@ export function credentialFromAchievement(args: {
   return {
     '@context': contexts,
     type: types,
+    // The catalogue's organisation issues; an issuer in the partial credential replaces it and must be that same DID.
+    issuer: organisation.did,
     name: textIn(achievement.definition.name, achievement.definition.language),
     ...rest,
     credentialSubject: { ...subject, type: subjectTypes, achievement: openBadgeAchievement(achievement, organisation, baseUrl) },

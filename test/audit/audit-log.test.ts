@@ -6,7 +6,7 @@ import { entryHash } from '../../src/audit/auditLog.js';
 type Json = Record<string, any>;
 
 async function issue(ctx: TestApp, auth: Json, options: Json = {}) {
-  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options } });
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation', ...options } } });
   if (response.statusCode !== 201) throw new Error(response.body);
   return response.json().verifiableCredential as Json;
 }

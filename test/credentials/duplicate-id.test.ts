@@ -5,7 +5,7 @@ import { DuplicateCredentialIdError, IndexTakenError } from '../../src/db/reposi
 type Json = Record<string, any>;
 
 const issue = (ctx: TestApp, auth: Json, credential: Json, options: Json = {}) =>
-  ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options } });
+  ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation', ...options } } });
 
 function thrownBy(fn: () => unknown): unknown {
   try {

@@ -7,7 +7,7 @@ import { createPresentation, signPresentation } from '../../src/credentials/vcLi
 t.test('a holder-signed presentation verifies with its challenge and domain, and every credential in it', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential() } })).json().verifiableCredential;
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
   const holderKey = await Ed25519Multikey.generate();
   const holder = `did:key:${holderKey.publicKeyMultibase}`;
   holderKey.id = `${holder}#${holderKey.publicKeyMultibase}`;

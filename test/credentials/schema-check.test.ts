@@ -7,7 +7,7 @@ t.test('credentialSchema of type JsonSchema is checked with the published schema
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   const issue = async (credential: Record<string, unknown>) =>
-    (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } })).json().verifiableCredential;
+    (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation' } } })).json().verifiableCredential;
   const verify = async (vc: unknown) => (await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } })).json();
 
   const conforming = await issue(openBadgeCredential({ credentialSchema: { id: SCHEMA, type: 'JsonSchema' } }));

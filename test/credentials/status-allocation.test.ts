@@ -7,7 +7,7 @@ t.test('1,000 concurrent issuances allocate 1,000 distinct status indexes', asyn
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   const responses = await Promise.all(Array.from({ length: 1000 }, () =>
-    ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential() } })));
+    ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })));
   t.ok(responses.every((r) => r.statusCode === 201), 'all issued');
   const entries = responses.map((r) => r.json().verifiableCredential.credentialStatus);
   const keys = new Set(entries.map((e) => `${e.statusListCredential}#${e.statusListIndex}`));
@@ -21,7 +21,7 @@ t.test('1,000 concurrent issuances allocate 1,000 distinct status indexes', asyn
 t.test('the published status list is a signed BitstringStatusListCredential of 131,072 entries', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential() } })).json().verifiableCredential;
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
   await ctx.app.inject({
     method: 'POST', url: '/credentials/status', headers: auth,
     payload: { credentialId: vc.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
@@ -50,9 +50,9 @@ t.test('bitstring encoding sets exactly the given bits, most significant bit fir
 t.test('a full list is never reused: the next credential opens a new list', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  const first = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential() } })).json().verifiableCredential;
+  const first = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
   // Mark the list full, as 131,072 issuances would.
   ctx.services.db.$client.prepare('update status_lists set allocated = size').run();
-  const second = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential() } })).json().verifiableCredential;
+  const second = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
   t.not(second.credentialStatus.statusListCredential, first.credentialStatus.statusListCredential);
 });

@@ -29,14 +29,14 @@ t.test('issuing refuses alignments the reference data contradicts, naming them',
     ['unknown ISCO group', { type: ['Alignment'], targetName: 'x', targetFramework: 'ISCO-08', targetCode: '9999' }, 'unknown-isco-group', /9999/],
   ];
   for (const [what, alignment, code, detail] of cases) {
-    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: cncBricklayer([alignment]) } });
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: cncBricklayer([alignment]), options: { issuer: 'organisation' } } });
     t.equal(response.statusCode, 400, what);
     t.equal(response.json().code, code, `${what}: ${response.body}`);
     t.match(response.json().detail, detail, what);
   }
   const unknownFramework = await ctx.app.inject({
     method: 'POST', url: '/credentials/issue', headers: auth,
-    payload: { credential: cncBricklayer([{ type: ['Alignment'], targetName: 'Tunisian NQF 4', targetFramework: 'CNQ Tunisie', targetCode: '4' }]) },
+    payload: { credential: cncBricklayer([{ type: ['Alignment'], targetName: 'Tunisian NQF 4', targetFramework: 'CNQ Tunisie', targetCode: '4' }]), options: { issuer: 'organisation' } },
   });
   t.equal(unknownFramework.statusCode, 201, 'a framework the service does not hold is kept, not refused or guessed');
 });
@@ -44,7 +44,7 @@ t.test('issuing refuses alignments the reference data contradicts, naming them',
 t.test('verification: a level the issuer states is the issuer\'s claim, never an official referencing', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  const issue = async (credential: Record<string, unknown>) => (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } })).json().verifiableCredential;
+  const issue = async (credential: Record<string, unknown>) => (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation' } } })).json().verifiableCredential;
   const verify = async (vc: unknown, recognition: Record<string, string>, lang = 'es') => {
     const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition, lang } } });
     t.equal(response.statusCode, 200, response.body.slice(0, 200));
@@ -86,7 +86,7 @@ t.test('verification: an accreditation covering the stated level makes it an acc
   const until = new Date(ctx.clock.current.getTime() + 365 * 86_400_000).toISOString();
   const granted = await ctx.app.inject({ method: 'POST', url: '/orgs/incual/accreditations', headers: agencyAuth, payload: { issuer: centre.did, scope: { level: 'eqf:3' }, validUntil: until } });
   t.equal(granted.statusCode, 201, granted.body);
-  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: centre.auth, payload: { credential: openBadgeCredential() } })).json().verifiableCredential;
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: centre.auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
   const body = (await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' }, lang: 'en' } } })).json();
   t.equal(body.trust.valid, true);
   t.equal(body.recognition.basis, 'accredited-claim');
@@ -103,7 +103,7 @@ t.test('a credential names its qualification type: the published placement is us
     { type: ['Alignment'], targetName: 'Diplôme de Technicien Spécialisé', targetType: 'ceterms:Credential', targetFramework: 'Passerelle qualification types', targetCode: 'ma-technicien-specialise', targetUrl: 'http://passerelle.test/qualification-types/ma-technicien-specialise' },
     { type: ['Alignment'], targetName: 'CNC niveau 5', targetFramework: 'ma-cnc', targetCode: '5' },
   ]);
-  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: typed } });
+  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: typed, options: { issuer: 'organisation' } } });
   t.equal(issued.statusCode, 201, issued.body);
   const r = (await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: issued.json().verifiableCredential, options: { recognition: { country: 'DE' }, lang: 'fr' } } })).json().recognition;
   t.equal(r.basis, 'credential-evaluation-body');
@@ -111,7 +111,7 @@ t.test('a credential names its qualification type: the published placement is us
   t.equal(r.from.title, 'Diplôme de Technicien Spécialisé');
   t.match(r.explanation, /^Indicatif, non officiel : Diplôme de Technicien Spécialisé \(Maroc\)/);
 
-  const unknown = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: cncBricklayer([{ type: ['Alignment'], targetName: 'x', targetFramework: 'Passerelle qualification types', targetCode: 'xx-diploma' }]) } });
+  const unknown = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: cncBricklayer([{ type: ['Alignment'], targetName: 'x', targetFramework: 'Passerelle qualification types', targetCode: 'xx-diploma' }]), options: { issuer: 'organisation' } } });
   t.equal(unknown.statusCode, 400);
   t.equal(unknown.json().code, 'unknown-qualification-type');
 
@@ -174,7 +174,7 @@ t.test('level URIs: minted under the base URL, and resolvable; credentials with 
   const old = cncBricklayer([
     { type: ['Alignment'], targetName: 'CNC niveau 4', targetUrl: 'https://passerelle.example/frameworks/ma-cnc/levels/4' },
   ]);
-  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: old } })).json().verifiableCredential;
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: old, options: { issuer: 'organisation' } } })).json().verifiableCredential;
   const verified = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc, options: { recognition: { country: 'ES' } } } });
   t.equal(verified.json().verified, true);
   t.equal(verified.json().recognition.from.ref, 'ma-cnc:4', 'the old placeholder URI still names the level');

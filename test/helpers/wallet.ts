@@ -16,6 +16,7 @@ export async function issueFor(ctx: TestApp, auth: Json, options: { credential?:
     payload: {
       credential: options.credential ?? openBadgeCredential(),
       options: {
+        issuer: 'organisation',
         holder: options.holder ?? { name: 'Fatima Zahra El Idrissi', phone: '+212 612 345 678' },
         ...(options.format ? { format: options.format } : {}),
         ...(options.credentialStatus ? { credentialStatus: options.credentialStatus } : {}),

@@ -2,7 +2,7 @@ import t from 'tap';
 import { buildTestApp, plainCredential } from '../helpers/app.js';
 import { problemOf } from '../helpers/problems.js';
 
-const issueBody = { credential: plainCredential() };
+const issueBody = { credential: plainCredential(), options: { issuer: 'organisation' } };
 
 t.test('issuing needs a valid token: 401 without one, with an unknown one, an expired or a revoked one', async (t) => {
   const ctx = await buildTestApp(t);

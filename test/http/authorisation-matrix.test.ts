@@ -19,7 +19,7 @@ async function organisationWithEverything(ctx: TestApp) {
   const { slug, auth } = await ctx.issuer('centre-a');
   const inject = (method: RouteCase['method'], url: string, payload?: Json, headers: Json = auth) => ctx.app.inject({ method, url, headers, payload });
   await ok(await inject('POST', `/orgs/${slug}/achievements`, MASONRY_ACHIEVEMENT), 'achievement');
-  const vc = (await ok(await inject('POST', '/credentials/issue', { credential: openBadgeCredential() }), 'credential')).verifiableCredential;
+  const vc = (await ok(await inject('POST', '/credentials/issue', { credential: openBadgeCredential(), options: { issuer: 'organisation' } }), 'credential')).verifiableCredential;
   const batch = await ok(await ctx.app.inject({
     method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: toCsv(cohort(2)),
   }), 'batch');

@@ -39,7 +39,7 @@ class PlainLibrary {
 }
 
 async function issue(ctx: TestApp, auth: Json, credential: Json, format = 'eddsa-rdfc-2022') {
-  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { format } } });
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { format, issuer: 'organisation' } } });
   if (response.statusCode !== 201) throw new Error(response.body);
   return response.json().verifiableCredential as Json;
 }

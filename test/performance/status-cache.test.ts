@@ -9,7 +9,7 @@ t.test('a status list is fetched and decoded once per version, however many veri
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   const issue = async () => {
-    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential() } });
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation' } } });
     t.equal(response.statusCode, 201);
     return response.json().verifiableCredential as Record<string, any>;
   };

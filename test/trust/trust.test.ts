@@ -6,7 +6,7 @@ type Json = Record<string, any>;
 const DAY = 86_400_000;
 
 async function issue(ctx: TestApp, auth: Json, credential: Json = openBadgeCredential()) {
-  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential } });
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation' } } });
   if (response.statusCode !== 201) throw new Error(response.body);
   return response.json().verifiableCredential as Json;
 }

@@ -15,7 +15,7 @@ t.test('issuing for a person returns a one-time claim link and its QR code, vali
   t.notMatch(claimOffer.qrCodeSvg, /<script|href=/);
   const custom = await issueFor(ctx, auth, { holder: { did: 'did:example:worker-42', claimValidForDays: 7 } });
   t.equal(new Date(custom.claimOffer.expiresAt).getTime() - ctx.clock.current.getTime(), 7 * DAY);
-  const plain = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential() } });
+  const plain = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation' } } });
   t.equal(plain.statusCode, 201);
   t.notOk(plain.json().claimOffer, 'no holder, no claim offer');
 });
@@ -24,13 +24,13 @@ t.test('a holder needs a name and a contact, or a DID; refused before anything i
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   for (const holder of [{ name: 'Fatima' }, { email: 'f@example.org' }, { name: 'Fatima', email: 'not-an-email' }, { did: 'not-a-did' }, { name: 'F', phone: 'call me' }]) {
-    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { holder } } });
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { holder, issuer: 'organisation' } } });
     t.equal(response.statusCode, 400, JSON.stringify(holder));
     t.equal(response.json().code, 'invalid-holder');
   }
   const count = ctx.services.db.$client.prepare('select count(*) as n from credentials').get() as { n: number };
   t.equal(count.n, 0, 'no credential was issued');
-  const extra = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { holder: { name: 'F', email: 'f@example.org', shoeSize: 42 } } } });
+  const extra = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation', holder: { name: 'F', email: 'f@example.org', shoeSize: 42 } } } });
   t.equal(extra.statusCode, 400);
   t.equal(extra.json().code, 'invalid-request');
 });

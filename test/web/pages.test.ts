@@ -102,14 +102,14 @@ t.test('credential text given per language shows in the viewer\'s language', asy
 t.test('the verify page: paste JSON or a JWT, or upload a file (multipart); unreadable input is a page with a stable code', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  const jwtIssue = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { format: 'vc+jwt' } } });
+  const jwtIssue = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { format: 'vc+jwt', issuer: 'organisation' } } });
   const jwt = String(jwtIssue.json().verifiableCredential.id).slice('data:application/vc+jwt,'.length);
   const form = (fields: Record<string, string>) => ({ method: 'POST' as const, url: '/verify?lang=en', headers: { ...HTML, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
   const pasted = await ctx.app.inject(form({ credential: jwt }));
   t.equal(pasted.statusCode, 200);
   t.match(pasted.body, 'data-verdict="valid"');
   const boundary = '----passerelle-test';
-  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential() } });
+  const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation' } } });
   const file = JSON.stringify(issued.json());
   const multipart = [
     `--${boundary}`, 'Content-Disposition: form-data; name="credential"', '', '',
