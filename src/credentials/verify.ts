@@ -1,5 +1,6 @@
 import { decodeProtectedHeader } from 'jose';
 import { AppError, badRequest } from '../errors.js';
+import { CONTEXTS } from './contexts/index.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { readDateTime, readNumericDate } from './dates.js';
@@ -10,7 +11,7 @@ import { checkCredentialShape, type JsonObject } from './vcLibrary.js';
 import type { ProofVerifier } from './verifyPool.js';
 
 /** Stable check ids: clients and pages switch on them. */
-export type CheckId = 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
+export type CheckId = 'envelope' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
 export interface Check { id: CheckId; valid: boolean; message: string }
 export interface ProblemDetail { type: string; title: string; detail: string }
 
@@ -34,6 +35,7 @@ export interface VerifyDeps {
 }
 
 const ERROR_TYPES: Record<CheckId, string> = {
+  envelope: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
   proof: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   presentation: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   issuer: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
@@ -62,6 +64,22 @@ class ResultBuilder {
 }
 
 const ENVELOPED_JWT_PREFIX = 'data:application/vc+jwt,';
+const ENVELOPED_VP_PREFIX = 'data:application/vp+jwt,';
+
+/**
+ * VC-JOSE-COSE's envelopes are VC 2.0 documents themselves: an `@context` whose first item is the VC 2.0 context (the
+ * URL alone, or an array starting with it) and the envelope type. Anything else is reported, not trusted.
+ */
+function envelopeProblem(envelope: JsonObject, type: string): string | undefined {
+  const context = envelope['@context'];
+  const first = Array.isArray(context) ? context[0] : context;
+  if (first !== CONTEXTS.credentialsV2) {
+    return `The ${type}'s @context must be "${CONTEXTS.credentialsV2}" or an array starting with it (got ${JSON.stringify(context) ?? 'none'})`;
+  }
+  const types = Array.isArray(envelope.type) ? envelope.type : [envelope.type];
+  if (!types.includes(type)) return `The envelope's type must be ${type}`;
+  return undefined;
+}
 
 /** A compact JWT, an EnvelopedVerifiableCredential, or a credential with a Data Integrity proof. */
 export async function verifyCredential(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
@@ -73,7 +91,7 @@ export async function verifyCredential(deps: VerifyDeps, input: unknown): Promis
     if (typeof input.id !== 'string' || !input.id.startsWith(ENVELOPED_JWT_PREFIX)) {
       throw badRequest('invalid-envelope', `An EnvelopedVerifiableCredential must have an id starting with "${ENVELOPED_JWT_PREFIX}"`);
     }
-    return verifyJwtCredential(deps, input.id.slice(ENVELOPED_JWT_PREFIX.length));
+    return verifyJwtCredential(deps, input.id.slice(ENVELOPED_JWT_PREFIX.length), envelopeProblem(input, 'EnvelopedVerifiableCredential'));
   }
   return verifyDataIntegrityCredential(deps, input);
 }
@@ -100,19 +118,10 @@ async function verifyDataIntegrityCredential(deps: VerifyDeps, credential: JsonO
   return result.result({ credential, format: 'data-integrity' });
 }
 
-async function verifyJwtCredential(deps: VerifyDeps, jwt: string): Promise<VerificationResult> {
+async function verifyJwtCredential(deps: VerifyDeps, jwt: string, badEnvelope?: string): Promise<VerificationResult> {
   const result = new ResultBuilder();
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let payload: JsonObject;
-  try {
-    header = decodeProtectedHeader(jwt);
-    const [, body = ''] = jwt.split('.');
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as JsonObject;
-    if (!isObject(payload)) throw new Error('payload is not an object');
-  } catch (error) {
-    throw badRequest('invalid-jwt', `The JWT cannot be decoded (${(error as Error).message}); send a compact JWS: header.payload.signature`);
-  }
-  assertProcessable(payload, 'JWT payload');
+  if (badEnvelope) result.add('envelope', false, badEnvelope);
+  const { header, payload } = decodeJwt(jwt);
   const credential = credentialFromJwtPayload(payload);
   const issuer = issuerIdOf(credential);
   const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') ? `${issuer}${header.kid}` : header.kid) : undefined;
@@ -131,6 +140,21 @@ async function verifyJwtCredential(deps: VerifyDeps, jwt: string): Promise<Verif
   }
   await addCommonChecks(deps, result, credential, payload);
   return result.result({ credential, format: 'vc+jwt' });
+}
+
+function decodeJwt(jwt: string): { header: ReturnType<typeof decodeProtectedHeader>; payload: JsonObject } {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let payload: unknown;
+  try {
+    header = decodeProtectedHeader(jwt);
+    const [, body = ''] = jwt.split('.');
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    if (!isObject(payload)) throw new Error('payload is not an object');
+  } catch (error) {
+    throw badRequest('invalid-jwt', `The JWT cannot be decoded (${(error as Error).message}); send a compact JWS: header.payload.signature`);
+  }
+  assertProcessable(payload, 'JWT payload');
+  return { header, payload };
 }
 
 /** VC-JOSE-COSE puts the credential itself in the payload; VC 1.1 JWTs nest it in `vc` with registered claims. */
@@ -205,9 +229,18 @@ export interface PresentationResult extends VerificationResult {
 }
 
 /** Checks the holder's proof (with challenge and domain) and every credential inside the presentation. */
-export async function verifyPresentation(deps: VerifyDeps, presentation: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
-  if (!isObject(presentation)) throw badRequest('invalid-presentation', 'verifiablePresentation must be a JSON object');
-  assertProcessable(presentation, 'verifiablePresentation');
+export async function verifyPresentation(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
+  if (typeof input === 'string') return verifyJwtPresentation(deps, input, options);
+  if (!isObject(input)) throw badRequest('invalid-presentation', 'verifiablePresentation must be a JSON object or a compact vp+jwt');
+  assertProcessable(input, 'verifiablePresentation');
+  const types = Array.isArray(input.type) ? input.type : [input.type];
+  if (types.includes('EnvelopedVerifiablePresentation')) {
+    if (typeof input.id !== 'string' || !input.id.startsWith(ENVELOPED_VP_PREFIX)) {
+      throw badRequest('invalid-envelope', `An EnvelopedVerifiablePresentation must have an id starting with "${ENVELOPED_VP_PREFIX}"`);
+    }
+    return verifyJwtPresentation(deps, input.id.slice(ENVELOPED_VP_PREFIX.length), options, envelopeProblem(input, 'EnvelopedVerifiablePresentation'));
+  }
+  const presentation = input;
   const result = new ResultBuilder();
   if (presentation.proof === undefined) {
     result.add('presentation', false, 'The presentation is not signed by its holder');
@@ -217,10 +250,59 @@ export async function verifyPresentation(deps: VerifyDeps, presentation: unknown
     const proof = await deps.proofs.presentationProof(presentation, options, deps.documentLoader);
     result.add('presentation', proof.verified, proof.verified ? 'Holder signature valid (challenge and domain match)' : `Holder signature invalid: ${proof.errors.join('; ')}`);
   }
+  return withCredentialResults(deps, result, presentation);
+}
+
+async function withCredentialResults(deps: VerifyDeps, result: ResultBuilder, presentation: JsonObject): Promise<PresentationResult> {
   const embedded = presentation.verifiableCredential === undefined ? []
     : Array.isArray(presentation.verifiableCredential) ? presentation.verifiableCredential : [presentation.verifiableCredential];
   const credentialResults: VerificationResult[] = [];
   for (const credential of embedded) credentialResults.push(await verifyCredential(deps, credential));
   const built = result.result({});
   return { ...built, verified: built.verified && credentialResults.every((r) => r.verified), credentialResults };
+}
+
+/**
+ * A VC-JOSE-COSE presentation (typ vp+jwt): the payload is the presentation, signed by the holder with a key named
+ * in `kid` (authorised for authentication in the holder's DID document); `nonce` and `aud` carry the challenge and
+ * the domain. Each credential inside (usually EnvelopedVerifiableCredentials) is verified on its own.
+ */
+async function verifyJwtPresentation(deps: VerifyDeps, jwt: string, options: { challenge?: string; domain?: string }, badEnvelope?: string): Promise<PresentationResult> {
+  const result = new ResultBuilder();
+  if (badEnvelope) result.add('envelope', false, badEnvelope);
+  const { header, payload } = decodeJwt(jwt);
+  const holder = typeof payload.holder === 'string' ? payload.holder : isObject(payload.holder) && typeof payload.holder.id === 'string' ? payload.holder.id : undefined;
+  const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') && holder ? `${holder}${header.kid}` : header.kid) : undefined;
+  result.add('presentation', ...await holderSignatureOf(deps, jwt, header, payload, kid, holder, options));
+  return withCredentialResults(deps, result, payload);
+}
+
+async function holderSignatureOf(deps: VerifyDeps, jwt: string, header: ReturnType<typeof decodeProtectedHeader>, payload: JsonObject,
+  kid: string | undefined, holder: string | undefined, options: { challenge?: string; domain?: string }): Promise<[boolean, string]> {
+  if (header.alg !== 'EdDSA' || !kid?.startsWith('did:')) {
+    return [false, `A vp+jwt must be signed with EdDSA by a key named by its DID URL in "kid" (got alg ${String(header.alg)}, kid ${String(header.kid)})`];
+  }
+  const did = kid.split('#')[0]!;
+  if (holder !== undefined && holder !== did) return [false, `The presentation is signed with ${kid}, not by its holder ${holder}`];
+  if (typeof options.challenge !== 'string') return [false, 'options.challenge is required to check the holder\'s proof: it is what prevents a presentation from being replayed'];
+  if (payload.nonce !== options.challenge) return [false, `The presentation's nonce ${JSON.stringify(payload.nonce) ?? '(none)'} is not the challenge ${options.challenge}`];
+  const audiences = Array.isArray(payload.aud) ? payload.aud : payload.aud === undefined ? [] : [payload.aud];
+  if (options.domain !== undefined && !audiences.includes(options.domain)) return [false, `The presentation's aud does not name the domain ${options.domain}`];
+  let document;
+  try {
+    document = await deps.resolveDid(did);
+  } catch (error) {
+    return [false, error instanceof AppError ? error.detail : `Cannot resolve ${did}`];
+  }
+  if (!findVerificationMethod(document, kid)) return [false, `Key ${kid} is not in the DID document of ${did}`];
+  if (!isAuthorisedFor(document, kid, 'authentication')) return [false, `Key ${kid} is not authorised for authentication by ${did}`];
+  try {
+    const vm = (await deps.documentLoader(kid)).document as JsonObject;
+    await deps.proofs.jws(jwt, vm);
+  } catch (error) {
+    return [false, `Holder signature invalid: ${(error as Error).message}`];
+  }
+  const [valid, message] = validityOf({}, deps.now(), payload);
+  if (!valid) return [false, `The presentation JWT is not valid now: ${message}`];
+  return [true, 'Holder signature valid (vp+jwt, EdDSA; nonce and aud match)'];
 }
