@@ -8,13 +8,38 @@ import type { JsonObject } from './vcLibrary.js';
  * - credentialSubject: an object, or a non-empty array of objects (2.0 §4.8; 1.1 §4.4);
  * - credentialSchema and refreshService: every entry names its `type` (2.0 §4.11 and §5.4);
  * - relatedResource: an array of objects, each with a unique `id` and a digestSRI or digestMultibase (2.0 §5.3);
- * - digestSRI: a Subresource Integrity value with sha256, sha384 or sha512 (2.0 §5.3, which cites SRI).
+ * - digestSRI: a Subresource Integrity value with sha256, sha384 or sha512 (2.0 §5.3, which cites SRI);
+ * - credentialStatus: every entry an object with a `type`, its `id` (if any) a URL (2.0 §4.10).
  */
 export function dataModelProblem(credential: JsonObject): AppError | undefined {
   return subjectProblem(credential.credentialSubject)
     ?? typedEntriesProblem(credential.credentialSchema, 'credentialSchema', 'credential-schema-without-type')
     ?? typedEntriesProblem(credential.refreshService, 'refreshService', 'refresh-service-without-type')
-    ?? relatedResourceProblem(credential.relatedResource);
+    ?? relatedResourceProblem(credential.relatedResource)
+    ?? statusProblem(credential.credentialStatus);
+}
+
+function statusProblem(value: unknown): AppError | undefined {
+  if (value === undefined) return undefined;
+  for (const [index, entry] of asList(value).entries()) {
+    if (!isObject(entry) || !hasType(entry.type)) {
+      return badRequest('invalid-credential-status', `credentialStatus entry ${index} must be an object with a "type" (VC Data Model 2.0 §4.10)`, { index });
+    }
+    if (entry.id !== undefined && !isUrl(entry.id)) {
+      return badRequest('invalid-credential-status', `credentialStatus entry ${index}: "id" must be a URL`, { index });
+    }
+  }
+  return undefined;
+}
+
+function isUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);

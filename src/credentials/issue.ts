@@ -19,8 +19,11 @@ export type CredentialFormat = DataIntegrityFormat | 'vc+jwt';
 
 export interface IssueOptions {
   format?: CredentialFormat;
-  /** Extra status entries beyond the default revocation entry, e.g. [{type, statusPurpose: "suspension"}]. */
-  credentialStatus?: Array<{ type: string; statusPurpose: string }> | { type: string; statusPurpose: string };
+  /**
+   * Extra status entries of the service beyond the default revocation entry, e.g. [{type, statusPurpose: "suspension"}];
+   * false: none at all (the credential then carries only the status entries it came with).
+   */
+  credentialStatus?: Array<{ type: string; statusPurpose: string }> | { type: string; statusPurpose: string } | false;
   credentialId?: string;
   /** "organisation": fill a missing `issuer` with the organisation's DID; without it a credential must name its issuer. */
   issuer?: 'organisation';
@@ -64,8 +67,10 @@ export async function issueCredential(deps: IssueDeps, request: {
       const credential = prepareCredential(request.credential, organisation, format, now, options);
       // Refused before signing; the primary key still decides between two issuances of the same id at once.
       if (deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
-      const entries = reservations.map((r) => deps.statusLists.entryFor(r));
-      credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
+      // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
+      const entries = [...reservations.map((r) => deps.statusLists.entryFor(r)), ...callerStatusEntries(credential, deps.statusLists)];
+      if (entries.length === 0) delete credential.credentialStatus;
+      else credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
       const issued = await sign(deps, organisation, credential, format, now);
       const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
       deps.credentials.recordIssued({
@@ -87,6 +92,7 @@ export async function issueCredential(deps: IssueDeps, request: {
 }
 
 function statusPurposesFrom(options: IssueOptions): StatusPurpose[] {
+  if (options.credentialStatus === false) return [];
   const requested = options.credentialStatus === undefined ? []
     : Array.isArray(options.credentialStatus) ? options.credentialStatus : [options.credentialStatus];
   const purposes = new Set<StatusPurpose>(['revocation']);
@@ -97,6 +103,23 @@ function statusPurposesFrom(options: IssueOptions): StatusPurpose[] {
     purposes.add(entry.statusPurpose as StatusPurpose);
   }
   return [...purposes];
+}
+
+/**
+ * Status entries the credential came with. They are kept as given, except entries in this service's own lists: those
+ * indexes are the service's to allocate.
+ */
+function callerStatusEntries(credential: JsonObject, statusLists: StatusListService): JsonObject[] {
+  const given = credential.credentialStatus;
+  if (given === undefined) return [];
+  const entries = Array.isArray(given) ? given : [given];
+  // Well-formedness was checked with the other data model rules (dataModelRules.ts).
+  return (entries as JsonObject[]).map((entry, index) => {
+    if ([entry.id, entry.statusListCredential].some((url) => typeof url === 'string' && statusLists.hostsList(url))) {
+      throw badRequest('status-managed-by-service', `credentialStatus entry ${index} points into a status list of this service, whose indexes the service allocates; remove it and use options.credentialStatus`, { index });
+    }
+    return entry;
+  });
 }
 
 const contextsOf = (credential: JsonObject): unknown[] =>
@@ -116,9 +139,6 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
     throw badRequest('unsupported-format-for-version', 'vc+jwt (VC-JOSE-COSE) secures VC 2.0 credentials only; use a Data Integrity format for VC 1.1, or the VC 2.0 context');
   }
   if ('proof' in credential) throw badRequest('already-signed', 'credential already has a proof; send the unsigned credential');
-  if ('credentialStatus' in credential) {
-    throw badRequest('status-managed-by-service', 'credentialStatus is allocated by the service; remove it and use options.credentialStatus to ask for suspension');
-  }
   const issuerId = typeof credential.issuer === 'string' ? credential.issuer : isObject(credential.issuer) ? credential.issuer.id : undefined;
   // VC-API: an issuer refuses a credential without an issuer unless the caller asked for its own DID to be filled in.
   if (credential.issuer === undefined) {

@@ -59,7 +59,12 @@ export class StatusListService {
     }
   }
 
-  entryFor(reservation: StatusReservation): JsonObject {
+  /** Whether a URL names one of this service's status lists (or an entry in one). */
+  hostsList(url: string): boolean {
+    return url.startsWith(statusListUrl(this.deps.baseUrl, ''));
+  }
+
+    entryFor(reservation: StatusReservation): JsonObject {
     const url = statusListUrl(this.deps.baseUrl, reservation.listId);
     return {
       id: `${url}#${reservation.statusIndex}`,

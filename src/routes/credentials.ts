@@ -24,7 +24,8 @@ const statusRequest = {
 const ISSUE_REFUSALS = 'Refused with 400 problem+json, by `code`: missing-issuer (no issuer and no options.issuer "organisation"), '
   + 'issuer-mismatch (issuer is not the organisation\'s DID), invalid-credential-subject (not an object or a non-empty array of objects), '
   + 'credential-schema-without-type, refresh-service-without-type, invalid-related-resource (not a non-empty array of objects with an id, '
-  + 'or a malformed digest), duplicate-related-resource-id, related-resource-without-digest; 409 duplicate-credential-id.';
+  + 'or a malformed digest), duplicate-related-resource-id, related-resource-without-digest, invalid-credential-status (a credentialStatus entry '
+  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists); 409 duplicate-credential-id.';
 
 /** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
@@ -45,7 +46,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
               format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022' },
               credentialId: { type: 'string', format: 'uri' },
               issuer: { const: 'organisation', description: 'fill a missing credential.issuer with the organisation\'s DID; without it a credential without issuer is refused (missing-issuer)' },
-              credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }] },
+              credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }, { const: false }], description: 'the service\'s own status entries beyond revocation; false for none (entries the credential carries are kept)' },
               holder: holderInputSchema,
               achievement: { type: 'string', pattern: ACHIEVEMENT_ID_PATTERN, description: 'id of a catalogue achievement: the service builds the OpenBadgeCredential from it, and credential gives only the recipient (credentialSubject) and extras' },
             },

@@ -7,7 +7,8 @@ type Json = Record<string, any>;
 const V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 const SRI = 'sha384-' + 'A'.repeat(64);
 const ISSUE_CODES = ['missing-issuer', 'issuer-mismatch', 'invalid-credential-subject', 'credential-schema-without-type', 'refresh-service-without-type',
-  'invalid-related-resource', 'duplicate-related-resource-id', 'related-resource-without-digest', 'duplicate-credential-id'];
+  'invalid-related-resource', 'duplicate-related-resource-id', 'related-resource-without-digest', 'invalid-credential-status', 'status-managed-by-service',
+  'duplicate-credential-id'];
 
 async function setUp(t: Test) {
   const ctx = await buildTestApp(t);

@@ -196,7 +196,7 @@ t.test('issuance refuses what it cannot sign honestly, with a code and a detail'
     ['foreign issuer', plainCredential({ issuer: 'did:web:other.example' }), {}, 'issuer-mismatch', /must be this organisation's DID/],
     ['no context', { type: ['VerifiableCredential'], credentialSubject: {} }, {}, 'invalid-context', /must start with/],
     ['unknown format', plainCredential(), { format: 'bbs-2023' }, 'invalid-request', /format/],
-    ['status set by caller', plainCredential({ credentialStatus: { type: 'BitstringStatusListEntry' } }), {}, 'status-managed-by-service', /options.credentialStatus/],
+    ['status in a list of the service, set by the caller', plainCredential({ credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '7', statusListCredential: 'http://passerelle.test/status/any' } }), {}, 'status-managed-by-service', /options.credentialStatus/],
   ];
   for (const [what, credential, options, code, detail] of cases) {
     const { response } = await issue(ctx, auth, credential, options);
