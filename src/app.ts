@@ -20,6 +20,7 @@ import auditRoutes from './routes/audit.js';
 import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
 import { registerPrototypeGuard } from './http/prototypeGuard.js';
+import { refuseLoneSurrogates } from './http/wellFormedJson.js';
 
 export interface AppOptions {
   services: Services;
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply) => { reply.header('x-content-type-options', 'nosniff'); });
   authenticateBeforeBody(app, options.services);
   registerPrototypeGuard(app, { enabled: !options.services.config.production });
+  refuseLoneSurrogates(app);
 
   await app.register(swagger, {
     openapi: {

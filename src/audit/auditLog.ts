@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { AuditEntry, AuditRepository } from '../db/repositories/audit.js';
-import { canonicalJson } from './canonicalJson.js';
+import canonicalize from 'canonicalize';
 
 /** Every action the log records; stable strings that clients can filter on. */
 export const AUDIT_ACTIONS = [
@@ -34,6 +34,14 @@ export interface ChainVerification {
   message: string;
   /** The last entry: keep it elsewhere and pass it back as an anchor to detect a rewritten chain. */
   head: { seq: number; hash: string } | null;
+}
+
+/**
+ * The RFC 8785 (JCS) serialisation: the same value always gives the same bytes, so a hash can be recomputed from what
+ * is stored. Objects always serialise (only undefined, functions and symbols have no JSON form).
+ */
+function canonicalJson(value: object): string {
+  return canonicalize(value) as string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
-import { canonicalJson } from '../../src/audit/canonicalJson.js';
+import fs from 'node:fs';
 import { entryHash } from '../../src/audit/auditLog.js';
 
 type Json = Record<string, any>;
@@ -203,9 +203,47 @@ t.test('the log is paged and readable only with the organisation\'s admin scope'
   t.equal(own.statusCode, 200);
 });
 
-t.test('canonical JSON sorts keys at every depth and ignores how the object was built', async (t) => {
-  t.equal(canonicalJson({ b: 1, a: { d: [true, null, 'x'], c: 'é' } }), '{"a":{"c":"é","d":[true,null,"x"]},"b":1}');
-  t.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
-  t.equal(canonicalJson({ a: undefined, b: 1 }), '{"b":1}');
-  t.throws(() => canonicalJson({ n: Number.NaN }));
+t.test('the entry hash sorts keys at every depth and ignores how the details were built', async (t) => {
+  const entry = { organisationId: 'o', seq: 1, at: '2026-01-01T00:00:00.000Z', actorTokenId: null, action: 'key.rotated', subject: 's', prevHash: '0'.repeat(64) };
+  t.equal(entryHash({ ...entry, details: { b: 1, a: { d: [true, null, 'x'], c: 'é' } } }), entryHash({ ...entry, details: { a: { c: 'é', d: [true, null, 'x'] }, b: 1 } }));
+  t.equal(entryHash({ ...entry, details: { a: undefined, b: 1 } }), entryHash({ ...entry, details: { b: 1 } }));
+  t.throws(() => entryHash({ ...entry, details: { n: Number.NaN } }), 'NaN has no canonical form');
+});
+
+/**
+ * A chain written by the hand-written canonical JSON that came before RFC 8785's library (test/fixtures/audit): its
+ * hashes are stored for good, so today's serialisation must give the same bytes for every shape the log holds.
+ */
+t.test('a chain stored before the switch to the JCS library still checks out, entry by entry', async (t) => {
+  const fixture = JSON.parse(fs.readFileSync(new URL('../fixtures/audit/chain-before-jcs.json', import.meta.url), 'utf8')) as { organisation: Json; rows: Json[] };
+  const ctx = await buildTestApp(t);
+  const db = sqlite(ctx);
+  const { id, slug, did } = fixture.organisation;
+  db.prepare(`INSERT INTO organisations (id, slug, name, country, kind, did_method, did, created_at) VALUES (?, ?, '{"en":"Before JCS"}', 'MA', 'training-centre', 'web', ?, '2026-11-30T00:00:00.000Z')`).run(id, slug, did);
+  const insert = db.prepare('INSERT INTO audit_entries (organisation_id, seq, at, actor_token_id, action, subject, details, prev_hash, hash) VALUES (@organisation_id, @seq, @at, @actor_token_id, @action, @subject, @details, @prev_hash, @hash)');
+  for (const row of fixture.rows) insert.run(row);
+  for (const entry of ctx.services.repos.audit.page(id, 0)) {
+    const { hash, ...unhashed } = entry;
+    t.equal(entryHash(unhashed), hash, `entry ${entry.seq} (${entry.action}) hashes as it did`);
+  }
+  const head = fixture.rows.at(-1)!;
+  t.match(await verifyChain(ctx, slug, `?anchorSeq=${head.seq}&anchorHash=${head.hash}`), { valid: true, entries: fixture.rows.length, head: { seq: head.seq, hash: head.hash } });
+  const appended = ctx.services.audit.append({ organisationId: id, actorTokenId: null, action: 'key.rotated', subject: 'after the switch' });
+  t.equal(appended.prevHash, head.hash, 'a new entry extends the old chain');
+  t.match(await verifyChain(ctx, slug), { valid: true, entries: fixture.rows.length + 1 });
+});
+
+t.test('a lone surrogate, which canonical JSON cannot hash, is refused before anything is signed or logged', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, auth } = await ctx.issuer();
+  const before = (await auditOf(ctx, slug)).body.entries.length;
+  const body = JSON.stringify({ credential: openBadgeCredential({ id: 'urn:x:LONE' }), options: { issuer: 'organisation' } });
+  for (const payload of [body.replace('LONE', '\\ud800'), body.replace('"name"', '"na\\udc00me"')]) {
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...auth, 'content-type': 'application/json' }, payload });
+    t.equal(response.statusCode, 400);
+    t.match(response.json(), { code: 'invalid-unicode', detail: /\/credential\/(id|na.me)/ });
+  }
+  const pair = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...auth, 'content-type': 'application/json' }, payload: body.replace('LONE', '\\ud83d\\ude00') });
+  t.equal(pair.statusCode, 201, 'a surrogate pair is a character like any other');
+  t.equal((await auditOf(ctx, slug)).body.entries.length, before + 1, 'only the well-formed issuance is logged');
 });

@@ -1,0 +1,38 @@
+/**
+ * Refuses JSON bodies holding a lone UTF-16 surrogate ("\ud800" escaped in the JSON text).
+ *
+ * Such a string is not Unicode: written out as UTF-8 it turns into U+FFFD, so a credential signed over it fails to
+ * verify anywhere else, and RFC 8785 canonical JSON (the audit log's hashes) has no form for it. Forms and query
+ * strings are decoded from UTF-8 and cannot hold one; only JSON escapes can.
+ */
+import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../errors.js';
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function loneSurrogateAt(body: unknown): string | undefined {
+  const pending: Array<[unknown, string]> = [[body, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, pointer] = next;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return pointer || '/';
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, member] of Object.entries(value)) {
+        const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        if (LONE_SURROGATE.test(key)) return at;
+        pending.push([member, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
+export function refuseLoneSurrogates(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    if (typeof request.body !== 'object' || request.body === null) return;
+    const at = loneSurrogateAt(request.body);
+    if (at !== undefined) {
+      throw badRequest('invalid-unicode', `The body holds a lone UTF-16 surrogate at ${at}: JSON strings must be well-formed Unicode (RFC 8259 section 8.2)`);
+    }
+  });
+}
