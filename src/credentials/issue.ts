@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { CompactSign } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import { AppError, badRequest, conflict } from '../errors.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
 import { DuplicateCredentialIdError, IndexTakenError, type CredentialRepository } from '../db/repositories/credentials.js';
@@ -8,6 +8,7 @@ import { signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
 import { CONTEXTS } from './contexts/index.js';
 import { dataModelProblem } from './dataModelRules.js';
+import { vc11JwtClaims } from './jwtVc11.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import { jsonLdProblem } from './jsonLdErrors.js';
@@ -41,11 +42,23 @@ export interface IssueDeps {
 export interface IssuedCredential {
   id: string;
   format: CredentialFormat;
-  /** What VC-API returns: the signed credential, or for vc+jwt an EnvelopedVerifiableCredential. */
-  verifiableCredential: JsonObject;
+  /**
+   * What VC-API returns: the signed credential; for vc+jwt of a VC 2.0 credential an EnvelopedVerifiableCredential, and
+   * of a VC 1.1 credential the compact JWT itself (VC 1.1 has no envelope; its JWTs travel as strings).
+   */
+  verifiableCredential: JsonObject | string;
   /** The compact JWT, for vc+jwt. */
   jwt?: string;
 }
+
+/** Whether this request issues a VC 1.1 credential as a JWT, which is a string and has no JSON-LD form for wallets. */
+export function issuesVc11Jwt(credential: unknown, options: IssueOptions = {}): boolean {
+  return options.format === 'vc+jwt' && isObject(credential) && contextsOf(credential)[0] === CONTEXTS.credentialsV1;
+}
+
+/** Wallets hold and present JSON credentials (inside VC 2.0 presentations); a VC 1.1 JWT is refused before signing. */
+export const walletCannotHoldVc11Jwt = () => badRequest('unsupported-format-for-wallet',
+  'A VC 1.1 credential issued as a JWT cannot be offered to a wallet (options.holder): wallets present credentials in VC 2.0 presentations. Use the VC 2.0 context with vc+jwt, or a Data Integrity format');
 
 /** Index collisions need two writers to pick the same random index of 131,072 at once; a few retries are plenty. */
 const MAX_INDEX_ATTEMPTS = 5;
@@ -135,9 +148,6 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
   if (!version) {
     throw badRequest('invalid-context', `credential["@context"] must start with "${CONTEXTS.credentialsV2}" (VC 2.0) or "${CONTEXTS.credentialsV1}" (VC 1.1)`);
   }
-  if (format === 'vc+jwt' && version === 1) {
-    throw badRequest('unsupported-format-for-version', 'vc+jwt (VC-JOSE-COSE) secures VC 2.0 credentials only; use a Data Integrity format for VC 1.1, or the VC 2.0 context');
-  }
   if ('proof' in credential) throw badRequest('already-signed', 'credential already has a proof; send the unsigned credential');
   const issuerId = typeof credential.issuer === 'string' ? credential.issuer : isObject(credential.issuer) ? credential.issuer.id : undefined;
   // VC-API: an issuer refuses a credential without an issuer unless the caller asked for its own DID to be filled in.
@@ -173,6 +183,10 @@ async function sign(deps: IssueDeps, organisation: Organisation, credential: Jso
   if (format === 'vc+jwt') {
     // Safe-mode expansion gives JWT credentials the same "every term defined" guarantee as Data Integrity ones.
     await expandSafely(credential, deps.documentLoader);
+    if (contextsOf(credential)[0] === CONTEXTS.credentialsV1) {
+      const jwt = await new SignJWT(vc11JwtClaims(credential)).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: keyPair.id }).sign(privateKey);
+      return { id, format, jwt, verifiableCredential: jwt };
+    }
     const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(credential)))
       .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: keyPair.id, iss: organisation.did } as never)
       .sign(privateKey);

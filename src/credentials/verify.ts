@@ -4,6 +4,7 @@ import { CONTEXTS } from './contexts/index.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { readDateTime, readNumericDate } from './dates.js';
+import { credentialFromVc11Claims, type DecodedVc11 } from './jwtVc11.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
@@ -11,7 +12,7 @@ import { checkCredentialShape, type JsonObject } from './vcLibrary.js';
 import type { ProofVerifier } from './verifyPool.js';
 
 /** Stable check ids: clients and pages switch on them. */
-export type CheckId = 'envelope' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
+export type CheckId = 'envelope' | 'claims' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
 export interface Check { id: CheckId; valid: boolean; message: string }
 export interface ProblemDetail { type: string; title: string; detail: string }
 
@@ -36,6 +37,7 @@ export interface VerifyDeps {
 
 const ERROR_TYPES: Record<CheckId, string> = {
   envelope: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
+  claims: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
   proof: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   presentation: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   issuer: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
@@ -122,7 +124,7 @@ async function verifyJwtCredential(deps: VerifyDeps, jwt: string, badEnvelope?: 
   const result = new ResultBuilder();
   if (badEnvelope) result.add('envelope', false, badEnvelope);
   const { header, payload } = decodeJwt(jwt);
-  const credential = credentialFromJwtPayload(payload);
+  const { credential, conflicts } = credentialFromJwtPayload(payload);
   const issuer = issuerIdOf(credential);
   const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') ? `${issuer}${header.kid}` : header.kid) : undefined;
   if (!kid || header.alg !== 'EdDSA') {
@@ -138,6 +140,7 @@ async function verifyJwtCredential(deps: VerifyDeps, jwt: string, badEnvelope?: 
     }
     result.add('issuer', issuerOutcome.valid, issuerOutcome.message);
   }
+  if (conflicts.length > 0) result.add('claims', false, conflicts.join('; '));
   await addCommonChecks(deps, result, credential, payload);
   return result.result({ credential, format: 'vc+jwt' });
 }
@@ -158,17 +161,9 @@ function decodeJwt(jwt: string): { header: ReturnType<typeof decodeProtectedHead
 }
 
 /** VC-JOSE-COSE puts the credential itself in the payload; VC 1.1 JWTs nest it in `vc` with registered claims. */
-function credentialFromJwtPayload(payload: JsonObject): JsonObject {
-  if (!isObject(payload.vc)) return payload;
-  const credential: JsonObject = { ...payload.vc };
-  if (credential.issuer === undefined && typeof payload.iss === 'string') credential.issuer = payload.iss;
-  if (credential.id === undefined && typeof payload.jti === 'string') credential.id = payload.jti;
-  // An unusable nbf or exp is left out here and reported by the validity check, which reads the claims themselves.
-  const notBefore = readNumericDate(payload.nbf, 'nbf').date;
-  const expires = readNumericDate(payload.exp, 'exp').date;
-  if (credential.issuanceDate === undefined && notBefore) credential.issuanceDate = notBefore.toISOString();
-  if (credential.expirationDate === undefined && expires) credential.expirationDate = expires.toISOString();
-  return credential;
+function credentialFromJwtPayload(payload: JsonObject): DecodedVc11 {
+  if (!isObject(payload.vc)) return { credential: payload, conflicts: [] };
+  return credentialFromVc11Claims(payload as JsonObject & { vc: JsonObject });
 }
 
 function issuerIdOf(credential: JsonObject): string {

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential, WalletRepository } from '../db/repositories/wallet.js';
-import type { IssuedCredential } from '../credentials/issue.js';
+import { walletCannotHoldVc11Jwt, type IssuedCredential } from '../credentials/issue.js';
 import { MemoryFailureStore, ProgressiveDelay, SourceBudget } from './attemptLimiter.js';
 import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
 import { batchClaimCodeFor, hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
@@ -63,6 +63,7 @@ export class WalletService {
   /** Called right after issuance: a one-time link the person opens to add the credential to a wallet. */
   createClaimOffer(issued: IssuedCredential, holder: HolderInput, code: string = newSecret()): ClaimOfferCreated {
     const details = holderDetailsOf(holder);
+    if (typeof issued.verifiableCredential === 'string') throw walletCannotHoldVc11Jwt();
     const now = this.deps.now();
     const expiresAt = new Date(now.getTime() + (holder.claimValidForDays ?? DEFAULT_CLAIM_DAYS) * DAY_MS).toISOString();
     this.deps.repo.insertClaimOffer({
