@@ -59,8 +59,8 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   const langOf = (request: FastifyRequest) => pageContext(request, '/').lang;
 
   /** Opens the wallet named by the URL; passphrase-protected wallets also need this browser's unlock cookie. */
-  function unlockedWallet(request: FastifyRequest<{ Params: { secret: string } }>): Wallet {
-    const wallet = wallets.openWallet(request.params.secret, request.ip);
+  async function unlockedWallet(request: FastifyRequest<{ Params: { secret: string } }>): Promise<Wallet> {
+    const wallet = await wallets.openWallet(request.params.secret, request.ip);
     if (!wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
       throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
     }
@@ -73,7 +73,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     schema: { hide: true, params: { type: 'object', properties: { code: secretParam } } },
   }, async (request, reply) => {
     const ctx = pageContext(request, `/claim/${request.params.code}`);
-    const offer = wallets.openClaimOffer(request.params.code, request.ip);
+    const offer = await wallets.openClaimOffer(request.params.code, request.ip);
     const offered = await reportOn(reportDeps, offer.jwt ?? offer.document, { lang: ctx.lang });
     if (!wantsHtml(request)) {
       return { credentialId: offer.credentialId, state: offered.state, issuer: offered.issuer.id, expiresAt: offer.expiresAt, holder: offer.holder };
@@ -92,8 +92,8 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const intoExisting = formValue(body, 'action') === 'existing' || (formValue(body, 'action') === undefined && walletLink !== undefined);
     if (intoExisting && !walletLink) throw badRequest('missing-wallet-link', 'Give the link of the wallet to add the credential to (field "wallet")');
     const claimed = intoExisting
-      ? wallets.claimIntoWallet(request.params.code, walletLink!, formValue(body, 'passphrase'), request.ip)
-      : wallets.claimIntoNewWallet(request.params.code, request.ip);
+      ? await wallets.claimIntoWallet(request.params.code, walletLink!, formValue(body, 'passphrase'), request.ip)
+      : await wallets.claimIntoNewWallet(request.params.code, request.ip);
     const lang = langOf(request);
     const location = withLang(walletPath(claimed.walletSecret), lang, { done: 'added', ...(intoExisting ? {} : { new: '1' }) });
     return answer(request, reply, location, { walletUrl: wallets.walletUrl(claimed.walletSecret), created: !intoExisting }, 201);
@@ -106,7 +106,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   }, async (request, reply) => {
     const { secret } = request.params;
     const ctx = pageContext(request, walletPath(secret));
-    const wallet = wallets.openWallet(secret, request.ip);
+    const wallet = await wallets.openWallet(secret, request.ip);
     if (!wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
       if (!wantsHtml(request)) throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
       return sendPage(reply, 401, lockedWalletPage(ctx, walletPath(secret)), { private: true });
@@ -139,8 +139,8 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { secret: string }; Body: FormBody | undefined }>('/w/:secret/unlock', {
     schema: { tags: ['wallet'], summary: 'Open a passphrase-protected wallet on this browser (sets a session cookie for 4 hours)', params: { type: 'object', properties: { secret: secretParam } } },
   }, async (request, reply) => {
-    const wallet = wallets.openWallet(request.params.secret, request.ip);
-    const session = wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '', request.ip);
+    const wallet = await wallets.openWallet(request.params.secret, request.ip);
+    const session = await wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '', request.ip);
     setSessionCookie(reply, session);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request)), { unlocked: true, expiresAt: session.expiresAt.toISOString() });
   });
@@ -148,7 +148,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { secret: string }; Body: FormBody | undefined }>('/w/:secret/passphrase', {
     schema: { tags: ['wallet'], summary: 'Set or change the wallet\'s passphrase (8 to 200 characters)', params: { type: 'object', properties: { secret: secretParam } } },
   }, async (request, reply) => {
-    const wallet = unlockedWallet(request);
+    const wallet = await unlockedWallet(request);
     const session = wallets.setPassphrase(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
     setSessionCookie(reply, session);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'passphrase' }), { passphraseSet: true });
@@ -160,7 +160,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       params: { type: 'object', properties: { secret: secretParam, id: idParam, format: { type: 'string', enum: ['json', 'jwt'] } } },
     },
   }, async (request, reply) => {
-    const credential = wallets.credential(unlockedWallet(request), request.params.id);
+    const credential = wallets.credential(await unlockedWallet(request), request.params.id);
     reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     const name = `credential-${credential.id.slice(0, 8)}`;
     if (request.params.format === 'jwt') {
@@ -173,7 +173,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { secret: string; id: string } }>('/w/:secret/credentials/:id/delete', {
     schema: { tags: ['wallet'], summary: 'Delete a credential from the wallet (share links left empty are withdrawn)', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
   }, async (request, reply) => {
-    wallets.deleteCredential(unlockedWallet(request), request.params.id);
+    wallets.deleteCredential(await unlockedWallet(request), request.params.id);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'deleted' }), { deleted: true });
   });
 
@@ -183,7 +183,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       params: { type: 'object', properties: { secret: secretParam } },
     },
   }, async (request, reply) => {
-    const wallet = unlockedWallet(request);
+    const wallet = await unlockedWallet(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const isForm = !Array.isArray(body.credentials) && typeof body.expiresInDays !== 'number';
     const ids = Array.isArray(body.credentials) ? body.credentials.map(String) : formValues(body as FormBody, 'credential');
@@ -198,7 +198,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { secret: string; id: string } }>('/w/:secret/shares/:id/revoke', {
     schema: { tags: ['wallet'], summary: 'Withdraw a share link: it answers 410 from now on', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
   }, async (request, reply) => {
-    wallets.revokeShareLink(unlockedWallet(request), request.params.id);
+    wallets.revokeShareLink(await unlockedWallet(request), request.params.id);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'revoked' }), { revoked: true });
   });
 
@@ -227,7 +227,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const ctx = pageContext(request, `/s/${token}`, { framework });
     let opened;
     try {
-      opened = wallets.openShareLink(token, request.ip);
+      opened = await wallets.openShareLink(token, request.ip);
     } catch (error) {
       if (html && error instanceof AppError && error.status === 410) {
         const reason = error.code === 'share-link-expired' ? 'expired' : 'revoked';

@@ -1,52 +1,34 @@
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors.js';
 
 /**
- * Where failures are counted. In memory per process for now (with PASSERELLE_WORKERS > 1 each process counts its
- * own); a table shared by every instance can implement the same three operations.
+ * Where failures are counted: any rate-limiter-flexible limiter (in memory per process for now, so with
+ * PASSERELLE_WORKERS > 1 each process counts its own; RateLimiterPostgres or RateLimiterSQLite share the counts
+ * between instances with the same calls).
+ *
+ * The windows are fixed and taken from the service's clock (the key names the window), not from the store's: the
+ * injectable clock decides every rule, and the store's own expiry (a window's length) only forgets past windows.
  */
-export interface FailureStore {
-  /** Times (ms since the epoch) of the key's failures at or after `sinceMs`, oldest first. */
-  recent(key: string, sinceMs: number): number[];
-  record(key: string, atMs: number): void;
-  clear(key: string): void;
-}
+export type FailureCounter = Pick<RateLimiterAbstract, 'penalty' | 'get' | 'set' | 'delete'>;
 
-/** Keeps at most this many keys; beyond it, keys with no failure left in the window are dropped. */
-const MAX_KEYS = 10_000;
-
-export class MemoryFailureStore implements FailureStore {
-  private readonly failures = new Map<string, number[]>();
-
-  /** `windowMs`: failures older than this are never asked for again, so they can be forgotten. */
-  constructor(private readonly windowMs: number) {}
-
-  recent(key: string, sinceMs: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t >= sinceMs);
-  }
-
-  record(key: string, atMs: number): void {
-    const kept = this.recent(key, atMs - this.windowMs);
-    kept.push(atMs);
-    this.failures.set(key, kept);
-    if (this.failures.size > MAX_KEYS) this.prune(atMs);
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private prune(nowMs: number): void {
-    for (const key of [...this.failures.keys()]) {
-      if (this.recent(key, nowMs - this.windowMs).length === 0) this.failures.delete(key);
-    }
-  }
+/** An in-process counter whose keys live one window. */
+export function memoryFailureCounter(limit: { windowMs: number }): FailureCounter {
+  return new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: Math.ceil(limit.windowMs / 1000) });
 }
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError('too-many-attempts', 429, `Too many failed attempts; try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}`, { retryAfterSeconds });
 
+const secondsUntil = (atMs: number, nowMs: number) => Math.max(1, Math.ceil((atMs - nowMs) / 1000));
+
+/** The window `nowMs` falls in: its key suffix and its start. */
+function windowOf(nowMs: number, windowMs: number): { id: number; startMs: number } {
+  const id = Math.floor(nowMs / windowMs);
+  return { id, startMs: id * windowMs };
+}
+
 export interface SourceBudgetLimit {
-  /** Failures one client address may make within the window before its further failures are answered 429. */
+  /** Failures one client address may make within a window before its further failures are answered 429. */
   maxFailures: number;
   windowMs: number;
 }
@@ -58,18 +40,16 @@ export interface SourceBudgetLimit {
  * hopeless anyway: this stops hammering and keeps the logs quiet.
  */
 export class SourceBudget {
-  constructor(private readonly store: FailureStore, private readonly limit: SourceBudgetLimit, private readonly now: () => Date) {}
+  constructor(private readonly counter: FailureCounter, private readonly limit: SourceBudgetLimit, private readonly now: () => Date) {}
 
   /** Counts a failure by `source`; the 429 to answer instead of the failure when the source is over its budget. */
-  recordFailure(source: string): AppError | undefined {
+  async recordFailure(source: string): Promise<AppError | undefined> {
     const now = this.now().getTime();
-    const earlier = this.store.recent(source, now - this.limit.windowMs);
-    // Failures beyond the budget count too: a client that keeps guessing stays refused.
-    this.store.record(source, now);
-    if (earlier.length < this.limit.maxFailures) return undefined;
-    // The source may fail again once enough of its failures (this one included) have left the window.
-    const all = [...earlier, now];
-    return tooManyAttempts(Math.max(1, Math.ceil((all[all.length - this.limit.maxFailures]! + this.limit.windowMs - now) / 1000)));
+    const window = windowOf(now, this.limit.windowMs);
+    // Failures beyond the budget count too (penalty never refuses): a client that keeps guessing stays refused.
+    const counted = await this.counter.penalty(`${source}@${window.id}`, 1);
+    if (counted.consumedPoints <= this.limit.maxFailures) return undefined;
+    return tooManyAttempts(secondsUntil(window.startMs + this.limit.windowMs, now));
   }
 }
 
@@ -78,33 +58,46 @@ export interface ProgressiveDelayLimit {
   freeFailures: number;
   /** The longest wait between two attempts. */
   maxDelayMs: number;
-  /** Failures older than this are forgotten. */
+  /** Failures are forgotten when this window (counted from the epoch on the service's clock) ends. */
   windowMs: number;
 }
 
 /**
  * Failures per target (a wallet's passphrase): after `freeFailures` wrong attempts, the next one may come only
  * 2^(n - freeFailures) seconds after the last (n failures so far), up to `maxDelayMs`. Never a lock-out: the right
- * passphrase works as soon as the wait is over, and a success clears the count.
+ * passphrase works as soon as the wait is over, and a success clears the count. The count is the counter's consumed
+ * points; the last failure is kept beside it (as milliseconds into the window, which fits any store's integer).
  */
 export class ProgressiveDelay {
-  constructor(private readonly store: FailureStore, private readonly limit: ProgressiveDelayLimit, private readonly now: () => Date) {}
+  constructor(private readonly counter: FailureCounter, private readonly limit: ProgressiveDelayLimit, private readonly now: () => Date) {}
+
+  private keys(target: string, nowMs: number) {
+    const window = windowOf(nowMs, this.limit.windowMs);
+    const failures = `${target}@${window.id}`;
+    return { window, failures, last: `${failures}:last` };
+  }
 
   /** Throws 429 `too-many-attempts` (with retryAfterSeconds) while the target's wait is not over. */
-  assertReady(target: string): void {
+  async assertReady(target: string): Promise<void> {
     const now = this.now().getTime();
-    const failures = this.store.recent(target, now - this.limit.windowMs);
-    if (failures.length < this.limit.freeFailures) return;
-    const delayMs = Math.min(2 ** (failures.length - this.limit.freeFailures) * 1000, this.limit.maxDelayMs);
-    const readyAt = failures[failures.length - 1]! + delayMs;
-    if (now < readyAt) throw tooManyAttempts(Math.max(1, Math.ceil((readyAt - now) / 1000)));
+    const { window, failures, last } = this.keys(target, now);
+    const failed = (await this.counter.get(failures))?.consumedPoints ?? 0;
+    if (failed < this.limit.freeFailures) return;
+    const lastAtMs = window.startMs + ((await this.counter.get(last))?.consumedPoints ?? 0);
+    const readyAt = lastAtMs + Math.min(2 ** (failed - this.limit.freeFailures) * 1000, this.limit.maxDelayMs);
+    if (now < readyAt) throw tooManyAttempts(secondsUntil(readyAt, now));
   }
 
-  recordFailure(target: string): void {
-    this.store.record(target, this.now().getTime());
+  async recordFailure(target: string): Promise<void> {
+    const now = this.now().getTime();
+    const { window, failures, last } = this.keys(target, now);
+    await this.counter.penalty(failures, 1);
+    await this.counter.set(last, now - window.startMs, Math.ceil(this.limit.windowMs / 1000));
   }
 
-  recordSuccess(target: string): void {
-    this.store.clear(target);
+  async recordSuccess(target: string): Promise<void> {
+    const { failures, last } = this.keys(target, this.now().getTime());
+    await Promise.all([this.counter.delete(failures), this.counter.delete(last)]);
   }
 }
+

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential, WalletRepository } from '../db/repositories/wallet.js';
 import { walletCannotHoldVc11Jwt, type IssuedCredential } from '../credentials/issue.js';
-import { MemoryFailureStore, ProgressiveDelay, SourceBudget } from './attemptLimiter.js';
+import { memoryFailureCounter, ProgressiveDelay, SourceBudget } from './attemptLimiter.js';
 import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
 import { batchClaimCodeFor, hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
 
@@ -45,13 +45,13 @@ export class WalletService {
   private readonly passphrases: ProgressiveDelay;
 
   constructor(private readonly deps: WalletServiceDeps) {
-    this.sources = new SourceBudget(new MemoryFailureStore(SOURCE_BUDGET.windowMs), SOURCE_BUDGET, deps.now);
-    this.passphrases = new ProgressiveDelay(new MemoryFailureStore(PASSPHRASE_DELAY.windowMs), PASSPHRASE_DELAY, deps.now);
+    this.sources = new SourceBudget(memoryFailureCounter(SOURCE_BUDGET), SOURCE_BUDGET, deps.now);
+    this.passphrases = new ProgressiveDelay(memoryFailureCounter(PASSPHRASE_DELAY), PASSPHRASE_DELAY, deps.now);
   }
 
   /** A failure by `client`: the 429 when the client is over its budget, else `failure` itself. */
-  private failed(client: string, failure: AppError): AppError {
-    return this.sources.recordFailure(client) ?? failure;
+  private async failed(client: string, failure: AppError): Promise<AppError> {
+    return (await this.sources.recordFailure(client)) ?? failure;
   }
 
   claimUrl(code: string) { return `${this.deps.baseUrl}/claim/${code}`; }
@@ -84,9 +84,9 @@ export class WalletService {
   }
 
   /** The offer behind a code, still claimable; 404 unknown, 410 used or expired. */
-  openClaimOffer(code: string, client: string): ClaimOffer {
+  async openClaimOffer(code: string, client: string): Promise<ClaimOffer> {
     const offer = looksLikeSecret(code) ? this.deps.repo.claimOfferByCodeHash(hashOf(code)) : undefined;
-    if (!offer) throw this.failed(client, notFound('unknown-claim-code', 'This claim link does not exist; check that it was copied in full'));
+    if (!offer) throw await this.failed(client, notFound('unknown-claim-code', 'This claim link does not exist; check that it was copied in full'));
     if (offer.claimedAt) throw gone('claim-used', 'This claim link has already been used; open the wallet it was added to with its wallet link', { claimedAt: offer.claimedAt });
     if (offer.expiresAt <= this.deps.now().toISOString()) {
       throw gone('claim-expired', `This claim link expired on ${offer.expiresAt}; ask the issuer for a new one`, { expiresAt: offer.expiresAt });
@@ -95,8 +95,8 @@ export class WalletService {
   }
 
   /** Claims into a new wallet and returns its secret: the only time it exists outside the holder's hands. */
-  claimIntoNewWallet(code: string, client: string): { walletSecret: string; wallet: Wallet } {
-    const offer = this.openClaimOffer(code, client);
+  async claimIntoNewWallet(code: string, client: string): Promise<{ walletSecret: string; wallet: Wallet }> {
+    const offer = await this.openClaimOffer(code, client);
     const walletSecret = newSecret();
     const wallet: Wallet = { id: crypto.randomUUID(), secretHash: hashOf(walletSecret), passphraseHash: null, createdAt: this.deps.now().toISOString() };
     this.deps.repo.insertWallet(wallet);
@@ -105,11 +105,11 @@ export class WalletService {
   }
 
   /** Claims into an existing wallet, given its link (or secret) and passphrase when it has one. */
-  claimIntoWallet(code: string, walletLink: string, passphrase: string | undefined, client: string): { walletSecret: string; wallet: Wallet } {
-    const offer = this.openClaimOffer(code, client);
+  async claimIntoWallet(code: string, walletLink: string, passphrase: string | undefined, client: string): Promise<{ walletSecret: string; wallet: Wallet }> {
+    const offer = await this.openClaimOffer(code, client);
     const walletSecret = secretFromLink(walletLink);
-    const wallet = this.openWallet(walletSecret, client);
-    if (wallet.passphraseHash) this.checkPassphrase(wallet, passphrase ?? '', client);
+    const wallet = await this.openWallet(walletSecret, client);
+    if (wallet.passphraseHash) await this.checkPassphrase(wallet, passphrase ?? '', client);
     this.take(offer, wallet);
     return { walletSecret, wallet };
   }
@@ -125,9 +125,9 @@ export class WalletService {
 
   // Wallets
 
-  openWallet(secret: string, client: string): Wallet {
+  async openWallet(secret: string, client: string): Promise<Wallet> {
     const wallet = looksLikeSecret(secret) ? this.deps.repo.walletBySecretHash(hashOf(secret)) : undefined;
-    if (!wallet) throw this.failed(client, notFound('unknown-wallet', 'No wallet has this link; check that it was copied in full'));
+    if (!wallet) throw await this.failed(client, notFound('unknown-wallet', 'No wallet has this link; check that it was copied in full'));
     return wallet;
   }
 
@@ -139,8 +139,8 @@ export class WalletService {
   }
 
   /** Checks the passphrase and returns a session token for a cookie. */
-  unlock(wallet: Wallet, passphrase: string, client: string): { sessionToken: string; expiresAt: Date } {
-    this.checkPassphrase(wallet, passphrase, client);
+  async unlock(wallet: Wallet, passphrase: string, client: string): Promise<{ sessionToken: string; expiresAt: Date }> {
+    await this.checkPassphrase(wallet, passphrase, client);
     return this.newSession(wallet);
   }
 
@@ -154,13 +154,13 @@ export class WalletService {
   }
 
   /** Waits are per wallet and checked before scrypt runs, so guessing costs the guesser time, not the server CPU. */
-  private checkPassphrase(wallet: Wallet, passphrase: string, client: string): void {
-    this.passphrases.assertReady(wallet.id);
+  private async checkPassphrase(wallet: Wallet, passphrase: string, client: string): Promise<void> {
+    await this.passphrases.assertReady(wallet.id);
     if (!wallet.passphraseHash || !passphraseMatches(passphrase, wallet.passphraseHash)) {
-      this.passphrases.recordFailure(wallet.id);
-      throw this.failed(client, new AppError('wrong-passphrase', 401, 'The passphrase does not match'));
+      await this.passphrases.recordFailure(wallet.id);
+      throw await this.failed(client, new AppError('wrong-passphrase', 401, 'The passphrase does not match'));
     }
-    this.passphrases.recordSuccess(wallet.id);
+    await this.passphrases.recordSuccess(wallet.id);
   }
 
   /** Sets or changes the passphrase; the browser that set it stays unlocked (the returned session). */
@@ -224,9 +224,9 @@ export class WalletService {
   }
 
   /** The link behind a public token and what it shows; 404 unknown, 410 revoked or expired. Counts the view. */
-  openShareLink(token: string, client: string): { link: ShareLink; credentials: WalletCredential[] } {
+  async openShareLink(token: string, client: string): Promise<{ link: ShareLink; credentials: WalletCredential[] }> {
     const link = looksLikeSecret(token) ? this.deps.repo.shareLinkByTokenHash(hashOf(token)) : undefined;
-    if (!link) throw this.failed(client, notFound('unknown-share-link', 'No share link has this address; check that it was copied in full'));
+    if (!link) throw await this.failed(client, notFound('unknown-share-link', 'No share link has this address; check that it was copied in full'));
     if (link.revokedAt) throw gone('share-link-revoked', `The holder withdrew this link on ${link.revokedAt}`, { revokedAt: link.revokedAt });
     const now = this.deps.now().toISOString();
     if (link.expiresAt <= now) throw gone('share-link-expired', `This link expired on ${link.expiresAt}; ask the holder for a new one`, { expiresAt: link.expiresAt });
