@@ -159,8 +159,8 @@ t.test('an accreditation is worded in the reader\'s language: the level\'s title
   const agencyAuth = { authorization: `Bearer ${await ctx.tokenFor('incual', ['issue'])}` };
   const until = new Date(ctx.clock.current.getTime() + 365 * 86_400_000).toISOString();
   const granted = await ctx.app.inject({ method: 'POST', url: '/orgs/incual/accreditations', headers: agencyAuth, payload: { issuer: centre.did, scope: { level: 'eqf:3' }, validUntil: until } });
-  t.equal(granted.statusCode, 201, granted.body);
-  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: centre.auth, payload: { credential: openBadgeCredential() } })).json().verifiableCredential;
+  t.equal(granted.statusCode, 201, 'accreditation granted', { body: granted.body });
+  const vc = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: centre.auth, payload: { credential: openBadgeCredential({ issuer: centre.did }) } })).json().verifiableCredential;
   const expected: Record<string, string> = { fr: 'pour Niveau 3 du CEC', es: 'para Nivel 3 del MEC', ar: 'لـ المستوى 3 من الإطار الأوروبي للمؤهلات' };
   for (const [lang, words] of Object.entries(expected)) {
     const page = await ctx.app.inject({ method: 'POST', url: `/verify?lang=${lang}`, headers: FORM, payload: new URLSearchParams({ credential: JSON.stringify(vc) }).toString() });
