@@ -7,6 +7,7 @@ import { createDidResolver, type DidResolver } from './credentials/didResolver.j
 import { createDocumentLoader, type DocumentLoader } from './credentials/documentLoader.js';
 import { StatusListService } from './credentials/statusLists.js';
 import { StatusChecker } from './credentials/statusCheck.js';
+import { createLocalResources } from './credentials/relatedResources.js';
 import { SchemaValidator } from './credentials/schemaCheck.js';
 import { sharedVerifyPool } from './credentials/verifyPool.js';
 import { didDocumentOf } from './orgs/organisations.js';
@@ -64,7 +65,10 @@ export function createServices(config: Config, now: () => Date = () => new Date(
   return {
     config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
-    verifyDeps: { resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now },
+    verifyDeps: {
+      resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
+      localResources: createLocalResources({ baseUrl: config.baseUrl, schemasDir }),
+    },
     wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: keyStore.namedSecret('batch-claim-codes') }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ db, entries: repos.audit, now }),

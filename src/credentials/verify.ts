@@ -5,6 +5,7 @@ import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './did
 import type { DocumentLoader } from './documentLoader.js';
 import { readDateTime, readNumericDate } from './dates.js';
 import { credentialFromVc11Claims, type DecodedVc11 } from './jwtVc11.js';
+import { checkRelatedResources, type LocalResources } from './relatedResources.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
@@ -12,7 +13,7 @@ import { checkCredentialShape, type JsonObject } from './vcLibrary.js';
 import type { ProofVerifier } from './verifyPool.js';
 
 /** Stable check ids: clients and pages switch on them. */
-export type CheckId = 'envelope' | 'claims' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'presentation';
+export type CheckId = 'envelope' | 'claims' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'relatedResource' | 'presentation';
 export interface Check { id: CheckId; valid: boolean; message: string }
 export interface ProblemDetail { type: string; title: string; detail: string }
 
@@ -32,12 +33,15 @@ export interface VerifyDeps {
   schemaValidator: SchemaValidator;
   /** Runs the CPU-heavy proof checks (off the event loop: see verifyPool.ts). */
   proofs: ProofVerifier;
+  /** Bytes of the resources the service holds, for relatedResource digests. */
+  localResources: LocalResources;
   now: () => Date;
 }
 
 const ERROR_TYPES: Record<CheckId, string> = {
   envelope: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
   claims: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
+  relatedResource: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
   proof: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   presentation: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   issuer: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
@@ -199,6 +203,10 @@ async function addCommonChecks(deps: VerifyDeps, result: ResultBuilder, credenti
   if (credential.credentialSchema !== undefined) {
     const outcome = await deps.schemaValidator.check(credential);
     result.add('schema', outcome.valid, outcome.message);
+  }
+  if (credential.relatedResource !== undefined) {
+    const outcome = checkRelatedResources(credential, deps.localResources);
+    result.add('relatedResource', outcome.valid, outcome.message);
   }
 }
 
