@@ -199,7 +199,8 @@ export class HealthProbe {
     this.worker = new Worker(`
       const { parentPort, workerData } = require('node:worker_threads');
       const http = require('node:http');
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+      // A new connection per ping: a kept-alive socket the server closed when idle would fail the next ping (status 0).
+      const agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
       const samples = [];
       let outstanding = 0;
       function ping() {
