@@ -13,7 +13,7 @@ import type { DocumentLoader } from './documentLoader.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import { jsonLdProblem } from './jsonLdErrors.js';
 import { STATUS_PURPOSES, type StatusListService, type StatusPurpose } from './statusLists.js';
-import { checkCredentialShape, dataIntegrityFormats, expandSafely, signCredential, type DataIntegrityFormat, type JsonObject } from './vcLibrary.js';
+import { addProof, checkCredentialShape, dataIntegrityFormats, expandSafely, signCredential, verifyCredentialProof, type DataIntegrityFormat, type JsonObject } from './vcLibrary.js';
 
 export const CREDENTIAL_FORMATS = [...dataIntegrityFormats, 'vc+jwt'] as const;
 export type CredentialFormat = DataIntegrityFormat | 'vc+jwt';
@@ -28,6 +28,8 @@ export interface IssueOptions {
   credentialId?: string;
   /** "organisation": fill a missing `issuer` with the organisation's DID; without it a credential must name its issuer. */
   issuer?: 'organisation';
+  /** Co-signing: add the organisation's proof to an already signed credential (whose proofs must verify). */
+  addProof?: boolean;
 }
 
 export interface IssueDeps {
@@ -72,6 +74,7 @@ export async function issueCredential(deps: IssueDeps, request: {
   if (!CREDENTIAL_FORMATS.includes(format)) {
     throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
   }
+  if (options.addProof) return coSign(deps, organisation, request.credential, format);
   const purposes = statusPurposesFrom(options);
   for (let attempt = 1; ; attempt++) {
     const reservations = deps.statusLists.reserve(organisation, purposes);
@@ -102,6 +105,27 @@ export async function issueCredential(deps: IssueDeps, request: {
       deps.statusLists.release(reservations);
     }
   }
+}
+
+/**
+ * Adds the organisation's Data Integrity proof to a credential signed by someone else (an accrediting body endorsing a
+ * training centre's credential), after checking the proofs it already has: a co-signature never vouches for a
+ * credential that does not verify. Nothing of the credential changes but its proofs, so nothing is allocated or recorded.
+ */
+async function coSign(deps: IssueDeps, organisation: Organisation, input: unknown, format: CredentialFormat): Promise<IssuedCredential> {
+  if (format === 'vc+jwt') throw badRequest('add-proof-needs-data-integrity', 'options.addProof adds a Data Integrity proof; use eddsa-rdfc-2022 or eddsa-jcs-2022');
+  if (!isObject(input)) throw badRequest('invalid-credential', 'credential must be a JSON object');
+  assertProcessable(input, 'credential');
+  if (input.proof === undefined) throw badRequest('nothing-to-co-sign', 'options.addProof adds a proof to a signed credential, and this one has no proof; issue it without options.addProof');
+  const existing = await verifyCredentialProof(input, deps.documentLoader);
+  if (!existing.verified) {
+    throw badRequest('existing-proof-invalid', `The credential's proof does not verify, so it is not co-signed: ${existing.errors.join('; ') || 'invalid signature'}`);
+  }
+  const { keyPair } = await signingKeyOf(deps, organisation);
+  const verifiableCredential = await addProof({
+    credential: input, format, keyPair, documentLoader: deps.documentLoader, now: deps.now(), proofId: `urn:uuid:${crypto.randomUUID()}`,
+  });
+  return { id: typeof input.id === 'string' ? input.id : '', format, verifiableCredential };
 }
 
 function statusPurposesFrom(options: IssueOptions): StatusPurpose[] {
@@ -148,7 +172,7 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
   if (!version) {
     throw badRequest('invalid-context', `credential["@context"] must start with "${CONTEXTS.credentialsV2}" (VC 2.0) or "${CONTEXTS.credentialsV1}" (VC 1.1)`);
   }
-  if ('proof' in credential) throw badRequest('already-signed', 'credential already has a proof; send the unsigned credential');
+  if ('proof' in credential) throw badRequest('already-signed', 'credential already has a proof; send the unsigned credential, or options.addProof true to co-sign it');
   const issuerId = typeof credential.issuer === 'string' ? credential.issuer : isObject(credential.issuer) ? credential.issuer.id : undefined;
   // VC-API: an issuer refuses a credential without an issuer unless the caller asked for its own DID to be filled in.
   if (credential.issuer === undefined) {

@@ -120,10 +120,101 @@ function toProofResult(result: { verified: boolean; error?: unknown; results?: A
 
 /** Checks a credential's proof(s) for the assertionMethod purpose, and nothing else (dates and status are ours). */
 export async function verifyCredentialProof(credential: JsonObject, documentLoader: DocumentLoader): Promise<ProofResult> {
+  if (Array.isArray(credential.proof) && credential.proof.length > 1) return verifyProofSetAndChains(credential, credential.proof, documentLoader);
   const result = await jsigs.verify(credential, {
     suite: verifyingSuites, purpose: new vc.CredentialIssuancePurpose(), documentLoader,
   });
   return toProofResult(result);
+}
+
+interface Suite {
+  matchProof(options: { proof: unknown; document: unknown; documentLoader: DocumentLoader }): Promise<boolean>;
+  verifyProof(options: { proof: unknown; document: unknown; proofSet: unknown[]; documentLoader: DocumentLoader }): Promise<{ verified: boolean; verificationMethod?: unknown; error?: unknown }>;
+}
+interface Purpose {
+  match(proof: unknown, options: { document: unknown; documentLoader: DocumentLoader }): Promise<boolean>;
+  validate(proof: unknown, options: Record<string, unknown>): Promise<{ valid: boolean; error?: unknown }>;
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+
+/**
+ * Data Integrity 1.0 §4.4 (proof sets and chains): every proof must verify. A proof is checked over the credential
+ * without its proofs, except that a proof naming `previousProof` is checked over the credential carrying the proofs it
+ * names (a chain: the later signer signed the earlier signature too). A proof by the issuer's key is held to the
+ * credential issuance purpose (the key's controller is the issuer); another signer's (a co-signer, e.g. an accrediting
+ * body) to the plain assertionMethod purpose of its own DID.
+ */
+async function verifyProofSetAndChains(credential: JsonObject, proofs: unknown[], documentLoader: DocumentLoader): Promise<ProofResult> {
+  const { proof: _all, ...unsecured } = credential;
+  const issuer = typeof credential.issuer === 'string' ? credential.issuer
+    : credential.issuer !== null && typeof credential.issuer === 'object' ? String((credential.issuer as JsonObject).id) : '';
+  const errors: string[] = [];
+  const verificationMethods: string[] = [];
+  for (const [index, proof] of proofs.entries()) {
+    if (proof === null || typeof proof !== 'object' || Array.isArray(proof)) {
+      errors.push(`proof ${index} is not an object`);
+      continue;
+    }
+    const p = proof as JsonObject;
+    const previous = asArray(p.previousProof).map((id) => ({ id, proof: proofs.find((other) => (other as JsonObject | null)?.id === id) }));
+    const missing = previous.find((entry) => entry.proof === undefined);
+    if (missing) {
+      errors.push(`proof ${index} names previousProof ${String(missing.id)}, which is not a proof of this credential`);
+      continue;
+    }
+    const chained = previous.map((entry) => entry.proof);
+    const document = chained.length === 0 ? unsecured : { ...unsecured, proof: chained.length === 1 ? chained[0] : chained };
+    const vm = String(p.verificationMethod);
+    const purpose: Purpose = vm.split('#')[0] === issuer ? new vc.CredentialIssuancePurpose() : new jsigs.purposes.AssertionProofPurpose();
+    const outcome = await verifyOneProof(p, document, proofs, purpose, documentLoader);
+    if (outcome) errors.push(`proof ${index} (${vm}): ${outcome}`);
+    else verificationMethods.push(vm);
+  }
+  return { verified: errors.length === 0, errors, verificationMethods };
+}
+
+/** One proof against one document: undefined when it verifies, else what failed. */
+async function verifyOneProof(proof: JsonObject, document: JsonObject, proofSet: unknown[], purpose: Purpose, documentLoader: DocumentLoader): Promise<string | undefined> {
+  if (!(await purpose.match(proof, { document, documentLoader }))) return `proofPurpose ${String(proof.proofPurpose)} is not assertionMethod`;
+  let suite: Suite | undefined;
+  for (const candidate of verifyingSuites as unknown as Suite[]) {
+    if (await candidate.matchProof({ proof, document, documentLoader })) {
+      suite = candidate;
+      break;
+    }
+  }
+  if (!suite) return `no supported cryptosuite for ${String(proof.cryptosuite ?? proof.type)}`;
+  const result = await suite.verifyProof({ proof, document, proofSet, documentLoader });
+  if (!result.verified) {
+    if (result.error instanceof AppError) throw result.error;
+    return (result.error as Error | undefined)?.message ?? 'invalid signature';
+  }
+  const validation = await purpose.validate(proof, { document, suite, verificationMethod: result.verificationMethod, documentLoader });
+  return validation.valid ? undefined : (validation.error as Error | undefined)?.message ?? 'the proof purpose does not hold';
+}
+
+/**
+ * Adds a proof by `keyPair` to an already signed credential (co-signing). When the last existing proof has an `id`,
+ * the new proof chains to it (`previousProof`, signed over the credential carrying it); otherwise it joins the proof
+ * set (signed over the credential without proofs). The new proof gets an `id`, so that later proofs can chain to it.
+ */
+export async function addProof(options: {
+  credential: JsonObject; format: DataIntegrityFormat; keyPair: Ed25519KeyPair; documentLoader: DocumentLoader; now: Date; proofId: string;
+}): Promise<JsonObject> {
+  const { proof: existing, ...unsecured } = options.credential;
+  const proofs = asArray(existing);
+  const last = proofs[proofs.length - 1] as JsonObject | undefined;
+  const previousProof = typeof last?.id === 'string' ? last.id : undefined;
+  const suite = signingSuites[options.format](options.keyPair) as unknown as {
+    date: Date; proof: JsonObject;
+    createProof(o: { document: unknown; purpose: unknown; proofSet: unknown[]; documentLoader: DocumentLoader }): Promise<JsonObject>;
+  };
+  suite.date = options.now;
+  suite.proof = { id: options.proofId, ...(previousProof ? { previousProof } : {}) };
+  const document = previousProof ? { ...unsecured, proof: last } : unsecured;
+  const proof = await suite.createProof({ document, purpose: new jsigs.purposes.AssertionProofPurpose(), proofSet: proofs, documentLoader: options.documentLoader });
+  return { ...options.credential, proof: [...proofs, proof] };
 }
 
 /** Checks a presentation's own proof (authentication, with challenge and domain). */

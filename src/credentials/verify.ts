@@ -113,7 +113,12 @@ async function verifyDataIntegrityCredential(deps: VerifyDeps, credential: JsonO
   if (proofs.length === 0) {
     result.add('proof', false, 'The credential has no proof');
   } else {
-    const issuerOutcome = await checkIssuerKeys(deps.resolveDid, issuerIdOf(credential), proofs.map((p) => String(p.verificationMethod)));
+    // Proofs by other signers (co-signers) are checked by the proof check against their own DIDs; the issuer check
+    // needs at least one proof by the issuer, and every such proof made with a key the issuer authorises.
+    const issuer = issuerIdOf(credential);
+    const byIssuer = proofs.map((p) => String(p.verificationMethod)).filter((vm) => vm.split('#')[0] === issuer);
+    const issuerOutcome = byIssuer.length > 0 ? await checkIssuerKeys(deps.resolveDid, issuer, byIssuer)
+      : { valid: false, message: `No proof is made with a key of the issuer ${issuer || '(none)'}` };
     const proof = await deps.proofs.credentialProof(credential, deps.documentLoader);
     result.add('proof', proof.verified, proof.verified
       ? `Signature valid (${proofs.map((p) => p.cryptosuite ?? p.type).join(', ')})`

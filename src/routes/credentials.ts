@@ -25,7 +25,7 @@ const ISSUE_REFUSALS = 'Refused with 400 problem+json, by `code`: missing-issuer
   + 'issuer-mismatch (issuer is not the organisation\'s DID), invalid-credential-subject (not an object or a non-empty array of objects), '
   + 'credential-schema-without-type, refresh-service-without-type, invalid-related-resource (not a non-empty array of objects with an id, '
   + 'or a malformed digest), duplicate-related-resource-id, related-resource-without-digest, invalid-credential-status (a credentialStatus entry '
-  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists), unsupported-format-for-wallet (options.holder with a VC 1.1 JWT); 409 duplicate-credential-id.';
+  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists), unsupported-format-for-wallet (options.holder with a VC 1.1 JWT), nothing-to-co-sign, existing-proof-invalid, add-proof-needs-data-integrity (options.addProof); 409 duplicate-credential-id.';
 
 /** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
@@ -45,6 +45,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
             properties: {
               format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022; vc+jwt gives an EnvelopedVerifiableCredential for VC 2.0, and for VC 1.1 the compact JWT (vc claim, iss/jti/nbf/exp/sub) as a string' },
               credentialId: { type: 'string', format: 'uri' },
+              addProof: { type: 'boolean', description: 'co-sign: add the organisation\'s proof to an already signed credential whose proofs verify (chained to its last proof when that proof has an id, else joining the proof set)' },
               issuer: { const: 'organisation', description: 'fill a missing credential.issuer with the organisation\'s DID; without it a credential without issuer is refused (missing-issuer)' },
               credentialStatus: { oneOf: [statusRequest, { type: 'array', items: statusRequest, maxItems: 2 }, { const: false }], description: 'the service\'s own status entries beyond revocation; false for none (entries the credential carries are kept)' },
               holder: holderInputSchema,
