@@ -11,7 +11,7 @@ import type { Organisation } from '../db/repositories/organisations.js';
 import { BatchRunner } from '../training/batchRunner.js';
 import { batchView, createBatch } from '../training/batches.js';
 import { MAX_ROWS, type FileFormat } from '../training/batchRows.js';
-import { MultipartError, parseMultipart } from '../training/multipart.js';
+import { MultipartError, multipartPlugin, readParts } from '../http/multipartForm.js';
 import { InFlightLimit } from '../http/inFlight.js';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
@@ -29,23 +29,29 @@ const mediaTypeOf = (request: FastifyRequest) => request.headers['content-type']
 
 const uploadHelp = 'Send the recipients as text/csv or application/x-ndjson with ?achievement=<id>, or as multipart/form-data with fields "achievement" and "file"';
 
+/** The upload form has three fields (achievement, format, file); 10 parts leave room without reading thousands. */
+const MAX_PARTS = 10;
+
+const fileTooLarge = (maxBytes: number) =>
+  `The file is larger than ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(1)} MB); split it into batches of at most ${MAX_ROWS} rows`;
+
 /** The batch's upload in one shape, whichever way it was sent. */
-function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: string; format?: string } }>): {
+async function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: string; format?: string } }>, maxBytes: number): Promise<{
   achievementId: string; credentialFormat?: string; fileFormat: FileFormat; content: Buffer;
-} {
-  const body = request.body as Buffer;
+}> {
   const mediaType = mediaTypeOf(request);
   let achievementId = request.query.achievement;
   let credentialFormat = request.query.format;
   let fileFormat = fileFormatOf(mediaType);
-  let content = body;
+  let content = request.body as Buffer;
   if (mediaType === 'multipart/form-data') {
     let parts;
     try {
-      parts = parseMultipart(body, request.headers['content-type']!);
+      parts = await readParts(request, { maxBytes, maxParts: MAX_PARTS });
     } catch (error) {
-      if (error instanceof MultipartError) throw badRequest('invalid-multipart', `The multipart body cannot be read: ${error.message}. ${uploadHelp}`);
-      throw error;
+      if (!(error instanceof MultipartError)) throw error;
+      if (error.kind === 'too-large') throw new AppError('file-too-large', 413, fileTooLarge(maxBytes));
+      throw badRequest('invalid-multipart', `The multipart body cannot be read: ${error.message}. ${uploadHelp}`);
     }
     const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.content.toString('utf8').trim();
     achievementId = field('achievement') ?? achievementId;
@@ -89,7 +95,9 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   // PASSERELLE_UPLOAD_MAX_BYTES: each upload is held in memory while its rows are checked.
   const maxBytes = services.config.uploads.maxBytes;
   const keepBuffer = (_request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => done(null, body);
-  app.addContentTypeParser([...CSV_TYPES, ...JSON_LINES_TYPES, 'multipart/form-data'], { parseAs: 'buffer', bodyLimit: maxBytes }, keepBuffer);
+  app.addContentTypeParser([...CSV_TYPES, ...JSON_LINES_TYPES], { parseAs: 'buffer', bodyLimit: maxBytes }, keepBuffer);
+  // Forms are streamed part by part (uploadOf), each within the same byte limit.
+  await app.register(multipartPlugin);
   // PASSERELLE_UPLOADS_PER_ORGANISATION: bounds the memory one organisation's token can hold (uploads × maxBytes).
   const uploadsInFlight = new InFlightLimit(services.config.uploads.perOrganisation);
   const uploadOrganisation = new WeakMap<FastifyRequest, Organisation>();
@@ -97,7 +105,7 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   // The application's messages speak of JSON bodies and 1 MB; an upload needs its own.
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const problem = problemOf(413, 'file-too-large', `The file is larger than ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(1)} MB); split it into batches of at most ${MAX_ROWS} rows`);
+      const problem = problemOf(413, 'file-too-large', fileTooLarge(maxBytes));
       return reply.status(413).type(PROBLEM_CONTENT_TYPE).send(problem);
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
@@ -148,8 +156,8 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
     },
   }, async (request, reply) => {
     const organisation = uploadOrganisation.get(request)!;
-    if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported-media-type', 415, uploadHelp);
-    const upload = uploadOf(request);
+    if (!request.isMultipart() && !Buffer.isBuffer(request.body)) throw new AppError('unsupported-media-type', 415, uploadHelp);
+    const upload = await uploadOf(request, maxBytes);
     const { batch, created } = await createBatch({
       batches: services.repos.batches, achievements: services.repos.achievements, credentials: services.repos.credentials,
       baseUrl: services.config.baseUrl, now: services.now,

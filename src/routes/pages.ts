@@ -28,7 +28,7 @@ export function parsePastedCredential(text: string): unknown {
 }
 
 export default async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  registerPageSupport(app);
+  await registerPageSupport(app);
   const reportDeps: ReportDeps = {
     verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
   };

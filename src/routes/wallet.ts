@@ -33,7 +33,7 @@ function cookieOf(request: FastifyRequest, name: string): string | undefined {
 }
 
 export default async function walletRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  registerPageSupport(app);
+  await registerPageSupport(app);
   const wallets = services.wallet;
   const reportDeps: ReportDeps = {
     verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../errors.js';
 import { errorHandler, problemOf } from '../http/problems.js';
+import { MultipartError, multipartPlugin, readParts } from '../http/multipartForm.js';
 import { chooseLanguage } from './i18n.js';
 import type { PageContext } from './pages/layout.js';
 import { errorPage } from './pages/error.js';
@@ -66,42 +67,37 @@ function parseUrlEncoded(text: string): FormBody {
   return body;
 }
 
-/** Text fields and file contents of a multipart/form-data body (one value per name; files read as UTF-8 text). */
-export function parseMultipart(body: Buffer, contentType: string): FormBody {
-  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  const boundary = match?.[1] ?? match?.[2];
-  if (!boundary) throw badRequest('invalid-form', 'multipart/form-data without a boundary');
-  const delimiter = Buffer.from(`--${boundary}`);
-  const fields: FormBody = {};
-  let start = body.indexOf(delimiter);
-  while (start !== -1) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next === -1) break;
-    const part = body.subarray(start + delimiter.length, next);
-    start = next;
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd === -1) continue;
-    const headers = part.subarray(0, headerEnd).toString('utf8');
-    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1];
-    if (!name) continue;
-    let content = part.subarray(headerEnd + 4);
-    if (content.subarray(-2).toString() === '\r\n') content = content.subarray(0, -2);
-    fields[name] = content.toString('utf8');
+/** A page form's parts: the verify page has two fields (text and file), the wallet's a few; 10 is plenty. */
+const FORM_MAX_PARTS = 10;
+
+/** Text fields and file contents of a multipart/form-data body (files read as UTF-8 text; repeated names as lists). */
+async function multipartFormOf(request: FastifyRequest): Promise<FormBody> {
+  let parts;
+  try {
+    parts = await readParts(request, { maxBytes: FORM_BODY_LIMIT, maxParts: FORM_MAX_PARTS });
+  } catch (error) {
+    if (!(error instanceof MultipartError)) throw error;
+    if (error.kind === 'too-large') throw new AppError('body-too-large', 413, `The form is larger than ${FORM_BODY_LIMIT} bytes (1 MB); send a smaller file or text`);
+    throw badRequest('invalid-form', `The multipart form cannot be read: ${error.message}`);
   }
-  return fields;
+  const body: FormBody = {};
+  for (const part of parts) {
+    const value = part.content.toString('utf8');
+    const existing = body[part.name];
+    body[part.name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return body;
 }
 
 /** Call inside a page plugin: form parsers and the page-aware error handler apply to that plugin's routes only. */
-export function registerPageSupport(app: FastifyInstance): void {
+export async function registerPageSupport(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
     done(null, parseUrlEncoded(body as string));
   });
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) => {
-    try {
-      done(null, parseMultipart(body as Buffer, request.headers['content-type'] ?? ''));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+  // Streamed by @fastify/multipart, read into the same shape as a url-encoded form before the route's validation.
+  await app.register(multipartPlugin);
+  app.addHook('preValidation', async (request) => {
+    if (request.isMultipart()) request.body = await multipartFormOf(request);
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError && typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));

@@ -130,6 +130,34 @@ t.test('uploads: multipart form, missing achievement, unknown media type, Window
   t.same(problemOf(admin), { status: 403, code: 'forbidden' });
 });
 
+t.test('multipart: fields and a file with its name and type; no boundary, more than 10 parts or a cut body are 400s', async (t) => {
+  const { ctx, auth } = await trainingCentre(t, { PASSERELLE_UPLOAD_MAX_BYTES: '2048' });
+  const csv = toCsv(cohort(2));
+  const form = ['--XyZ', 'Content-Disposition: form-data; name="achievement"', '', 'macon-cnc3',
+    '--XyZ', 'Content-Disposition: form-data; name="format"', '', 'vc+jwt',
+    '--XyZ', 'Content-Disposition: form-data; name="file"; filename="c.txt"', 'Content-Type: text/csv', '', csv, '--XyZ--', ''].join('\r\n');
+  const accepted = await post(ctx, auth, form, 'multipart/form-data; boundary=XyZ', '');
+  t.equal(accepted.statusCode, 202, 'fields and file read', { body: accepted.body });
+  t.match(accepted.json(), { fileFormat: 'csv', counts: { total: 2 } }, 'the part\'s type says CSV');
+  t.equal(accepted.json().credentialFormat, 'vc+jwt', 'the format field is read');
+  const noBoundary = await post(ctx, auth, form, 'multipart/form-data', '');
+  t.same(problemOf(noBoundary), { status: 400, code: 'invalid-multipart' });
+  t.match(noBoundary.json().detail, /boundary/);
+  const manyParts = `${Array.from({ length: 11 }, () => '--XyZ\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n').join('')}--XyZ--\r\n`;
+  const tooMany = await post(ctx, auth, manyParts, 'multipart/form-data; boundary=XyZ', '');
+  t.same(problemOf(tooMany), { status: 400, code: 'invalid-multipart' });
+  t.match(tooMany.json().detail, /more than 10 parts/);
+  const cut = await post(ctx, auth, form.slice(0, form.indexOf('--XyZ--')), 'multipart/form-data; boundary=XyZ', '');
+  t.same(problemOf(cut), { status: 400, code: 'invalid-multipart' });
+  t.match(cut.json().detail, /ends before its closing boundary/);
+  const large = form.replace(csv, toCsv(cohort(40)));
+  const tooLarge = await post(ctx, auth, large, 'multipart/form-data; boundary=XyZ', '');
+  t.same(problemOf(tooLarge), { status: 413, code: 'file-too-large' });
+  t.match(tooLarge.json().detail, /2048 bytes/);
+  const noFile = await post(ctx, auth, form.split('--XyZ').slice(0, 3).join('--XyZ') + '--XyZ--\r\n', 'multipart/form-data; boundary=XyZ', '');
+  t.same(problemOf(noFile), { status: 400, code: 'missing-file' });
+});
+
 t.test('a 16 MB file of 4-byte rows is refused at row 20,001, quickly, naming the limit and the line', async (t) => {
   const { ctx, auth } = await trainingCentre(t);
   const tinyRows = `name\n${'abc\n'.repeat(Math.floor((16 * 1024 * 1024 - 100) / 4))}`;

@@ -1,7 +1,6 @@
 import t from 'tap';
 import { csvField, parseCsv } from '../../src/training/csv.js';
 import { parseJsonLines } from '../../src/training/jsonLines.js';
-import { parseMultipart } from '../../src/training/multipart.js';
 import { batchCredentialId } from '../../src/training/credentialIds.js';
 
 t.test('CSV: RFC 4180 quoting, BOM, CRLF/LF/CR, blank lines, semicolons', async (t) => {
@@ -37,18 +36,6 @@ t.test('JSON Lines: objects only, blank lines skipped, lines counted', async (t)
   const parsed = parseJsonLines('\uFEFF{"name":"A"}\r\n\r\n[1]\n{"name":\n{"name":"B"}');
   t.same(parsed.lines, [{ line: 1, value: { name: 'A' } }, { line: 5, value: { name: 'B' } }]);
   t.same(parsed.problems.map((p) => p.line), [3, 4]);
-});
-
-t.test('multipart: fields and a file with its name and type', async (t) => {
-  const body = Buffer.from(['--XyZ', 'Content-Disposition: form-data; name="achievement"', '', 'macon-cnc3',
-    '--XyZ', 'Content-Disposition: form-data; name="file"; filename="c.csv"', 'Content-Type: text/csv', '', 'name\r\nA\r\n', '--XyZ--', ''].join('\r\n'));
-  const parts = parseMultipart(body, 'multipart/form-data; boundary=XyZ');
-  t.same(parts.map((p) => [p.name, p.filename, p.contentType, p.content.toString()]), [
-    ['achievement', undefined, undefined, 'macon-cnc3'], ['file', 'c.csv', 'text/csv', 'name\r\nA\r\n'],
-  ]);
-  t.throws(() => parseMultipart(body, 'multipart/form-data'), /boundary/);
-  const manyParts = Buffer.from(`${Array.from({ length: 11 }, () => '--XyZ\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n').join('')}--XyZ--\r\n`);
-  t.throws(() => parseMultipart(manyParts, 'multipart/form-data; boundary=XyZ'), /more than 10 parts/);
 });
 
 t.test('batch credential ids are stable version 5 UUIDs, different per organisation, achievement and key', async (t) => {

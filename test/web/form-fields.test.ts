@@ -27,3 +27,30 @@ t.test('a form field that is not text is a 400 naming the field, on every form r
   const text = await ctx.app.inject({ method: 'POST', url: '/verify', headers: JSON_ACCEPT, payload: { credential: ['not json', 'ignored'] } });
   t.equal(text.json().code, 'unreadable-credential', 'a list of strings still takes its first');
 });
+
+t.test('multipart page forms: 1 MB in all, 10 parts, readable or a 400 that says why', async (t) => {
+  const ctx = await buildTestApp(t);
+  const send = (payload: string, contentType = 'multipart/form-data; boundary=XyZ') =>
+    ctx.app.inject({ method: 'POST', url: '/verify', headers: { ...JSON_ACCEPT, 'content-type': contentType }, payload });
+  const part = (name: string, value: string, filename?: string) =>
+    `--XyZ\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${value}\r\n`;
+  const pasted = await send(`${part('credential', 'not json')}--XyZ--\r\n`);
+  t.equal(pasted.json().code, 'unreadable-credential', 'a field is read as the pasted text');
+  const uploaded = await send(`${part('credential', '')}${part('file', '[1,2]', 'c.json')}--XyZ--\r\n`);
+  t.equal(uploaded.json().code, 'invalid-credential', 'a file is read as text');
+  const large = await send(`${part('credential', 'x'.repeat(600_000))}${part('file', 'y'.repeat(600_000), 'c.json')}--XyZ--\r\n`);
+  t.equal(large.statusCode, 413, 'two parts under 1 MB each, over it together');
+  t.equal(large.json().code, 'body-too-large');
+  const cases: Array<[string, string, string, RegExp]> = [
+    ['no boundary', `${part('credential', 'x')}--XyZ--\r\n`, 'multipart/form-data', /boundary/],
+    ['11 parts', `${part('a', '1').repeat(11)}--XyZ--\r\n`, 'multipart/form-data; boundary=XyZ', /more than 10 parts/],
+    ['file cut short', part('file', '{}', 'c.json'), 'multipart/form-data; boundary=XyZ', /ends before its closing boundary/],
+    ['prototype name', `${part('__proto__', 'x')}--XyZ--\r\n`, 'multipart/form-data; boundary=XyZ', /built-in property/],
+  ];
+  for (const [what, payload, contentType, detail] of cases) {
+    const response = await send(payload, contentType);
+    t.equal(response.statusCode, 400, what);
+    t.equal(response.json().code, 'invalid-form', `${what}: code`);
+    t.match(response.json().detail, detail, `${what}: says why`);
+  }
+});
