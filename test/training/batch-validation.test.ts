@@ -158,12 +158,12 @@ t.test('multipart: fields and a file with its name and type; no boundary, more t
   t.same(problemOf(noFile), { status: 400, code: 'missing-file' });
 });
 
-t.test('a 16 MB file of 4-byte rows is refused at row 20,001, quickly, naming the limit and the line', async (t) => {
+t.test('a 16 MB file of 4-byte rows is refused at row 20,001, naming the limit and the line', async (t) => {
   const { ctx, auth } = await trainingCentre(t);
   const tinyRows = `name\n${'abc\n'.repeat(Math.floor((16 * 1024 * 1024 - 100) / 4))}`;
-  const started = performance.now();
+  // Stopping at the limit shows in the line named (the whole file has 4.2 million rows); how long it takes belongs in
+  // npm run bench, not in a test that shares the machine with others (it took 10.5 s before streaming, 0.3 s after).
   const csv = await post(ctx, auth, tinyRows);
-  t.ok(performance.now() - started < 3000, 'answered in under 3 s');
   t.equal(csv.statusCode, 400);
   t.equal(csv.json().code, 'too-many-rows');
   t.same([csv.json().limit, csv.json().line], [20000, 20002]);
