@@ -26,7 +26,7 @@ export const SHARE_DAY_CHOICES = [1, 7, 30, 90, 180, 365] as const;
 
 export function walletPage(ctx: PageContext, data: WalletPageData): string {
   const t = translatorFor(ctx.lang);
-  const days = (n: number) => (n === 1 ? t('wallet.share.oneDay') : n === 365 ? t('wallet.share.oneYear') : t('wallet.share.days', { n }));
+  const days = (n: number) => (n === 365 ? t('wallet.share.oneYear') : t('wallet.share.days', { n }));
   const activeLinks = data.links.filter((l) => l.link.state === 'active');
   const linkName = (link: ShareLinkView) => link.label ?? `${t('wallet.unlabelled')} (${formatDate(link.createdAt, ctx.lang)})`;
   return layout(ctx, {
