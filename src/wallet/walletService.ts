@@ -30,11 +30,11 @@ export interface WalletServiceDeps {
   batchClaimSecret: Buffer;
 }
 
-/** 30 failures per client address per 15 minutes: a person mistyping links never gets near it; a script does at once. */
+/** 30 failures per client address per 15-minute window: a person mistyping links never gets near it; a script does at once. */
 const SOURCE_BUDGET = { maxFailures: 30, windowMs: 15 * 60_000 };
 /**
  * Wrong passphrases per wallet: 5 without waiting, then 1, 2, 4, ... seconds between attempts, at most 15 minutes,
- * forgotten after a day: a forgetful owner waits seconds, a guesser gets about a hundred tries a day.
+ * forgotten when the (UTC) day ends: a forgetful owner waits seconds, a guesser gets about a hundred tries a day.
  */
 const PASSPHRASE_DELAY = { freeFailures: 5, maxDelayMs: 15 * 60_000, windowMs: 24 * 3600_000 };
 
