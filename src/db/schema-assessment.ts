@@ -62,6 +62,8 @@ export const assessmentEvidence = sqliteTable('assessment_evidence', {
   outcomes: text('outcomes', { mode: 'json' }).$type<string[]>().notNull(),
   addedAt: text('added_at').notNull(),
   addedBy: text('added_by'),
+  /** The order items were added in, within the case (several can share a timestamp). */
+  position: integer('position').notNull().default(0),
 }, (t) => [index('assessment_evidence_case').on(t.caseId)]);
 
 export const assessmentResults = sqliteTable('assessment_results', {

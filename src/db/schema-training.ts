@@ -52,6 +52,9 @@ export const batchRows = sqliteTable('training_batch_rows', {
   /** The signed credential (JSON; for vc+jwt the EnvelopedVerifiableCredential), written with the issuance itself. */
   document: text('document'),
   finishedAt: text('finished_at'),
+  /** The instance working on this pending row, until `leaseExpiresAt`: after that any instance may take it over. */
+  leaseOwner: text('lease_owner'),
+  leaseExpiresAt: text('lease_expires_at'),
 }, (t) => [
   primaryKey({ columns: [t.batchId, t.line] }),
   uniqueIndex('training_batch_rows_key').on(t.batchId, t.rowKey),

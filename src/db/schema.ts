@@ -70,3 +70,20 @@ export const statusEntries = sqliteTable('status_entries', {
   primaryKey({ columns: [t.listId, t.statusIndex] }),
   uniqueIndex('status_entries_credential_purpose').on(t.credentialId, t.purpose),
 ]);
+
+/**
+ * Private keys and service secrets sealed as the key store seals them (AES-256-GCM under PASSERELLE_KEY_SECRET), for
+ * deployments where several instances must share them (PostgreSQL). The embedded SQLite mode keeps them in files.
+ */
+export const sealedKeys = sqliteTable('sealed_keys', {
+  id: text('id').primaryKey(),
+  sealed: text('sealed', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** Failed attempts counted per key (client address, wallet), shared by every instance: see src/wallet/attemptLimiter.ts. */
+export const attemptCounters = sqliteTable('attempt_counters', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull(),
+  expire: integer('expire', { mode: 'timestamp_ms' }),
+});

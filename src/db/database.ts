@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { sqliteTables } from './tables.js';
+
+/** The tables the repositories query: the SQLite ones, or those derived from them for PostgreSQL (same types). */
+export type Tables = typeof sqliteTables;
+
+/**
+ * The query builder the repositories write against. Both dialects' drizzle handles build the same queries for what the
+ * repositories use (select, insert, update, delete, returning, on conflict, awaited for their rows); the PostgreSQL
+ * handle is given this type too, so that each repository is written once. Repositories never call the SQLite-only
+ * `.get()`, `.all()` or `.run()`: they await the query.
+ */
+export type Db = BetterSQLite3Database<Tables>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Where the service keeps its state, whichever engine holds it. Every statement runs through `query` or inside
+ * `transaction`; nothing outside src/db knows the dialect.
+ */
+export interface Database {
+  readonly dialect: Dialect;
+  /** The tables of this database's dialect, with the SQLite tables' types. */
+  readonly tables: Tables;
+  /** Runs statements on the connection of the transaction in progress, or on any connection outside one. */
+  query<T>(statements: (db: Db) => PromiseLike<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: every query it makes (through any repository) is part of it, and it commits when
+   * `work` resolves or rolls back when it throws. A transaction begun inside another joins it. Keep `work` to storage:
+   * signing or fetching inside would hold the write lock (SQLite) or a pooled connection (PostgreSQL) meanwhile.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction, waits until no other transaction holds the lock named `name`, and holds it until this one
+   * ends: how appends to one organisation's audit chain are kept in line across instances.
+   */
+  lockForTransaction(name: string): Promise<void>;
+  /** Fails when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The transaction in progress in this asynchronous context: what `query` and nested `transaction` calls join.
+ * Each Database implementation stores its own kind of handle.
+ */
+export class TransactionScope<Handle> {
+  private readonly storage = new AsyncLocalStorage<Handle>();
+
+  current(): Handle | undefined {
+    return this.storage.getStore();
+  }
+
+  run<T>(handle: Handle, work: () => Promise<T>): Promise<T> {
+    return this.storage.run(handle, work);
+  }
+}
+
+/** The first row of a result, or undefined. */
+export const firstRow = <Row>(rows: Row[]): Row | undefined => rows[0];
