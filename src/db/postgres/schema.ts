@@ -1,0 +1,14 @@
+import { postgresTables } from './tables.js';
+
+/**
+ * The derived PostgreSQL tables as named exports, which is how drizzle-kit finds tables (drizzle.postgres.config.ts).
+ * A test checks that this list names every table of `sqliteTables`.
+ */
+export const {
+  organisations, organisationKeys, tokens, credentials, statusLists, statusEntries, sealedKeys, attemptCounters,
+  wallets, walletCredentials, claimOffers, shareLinks, shareLinkCredentials, shareViews, walletSessions, serviceKeys,
+  achievements, batches, batchRows,
+  auditEntries,
+  accreditations,
+  assessmentCases, assessmentEvents, assessmentEvidence, assessmentResults,
+} = postgresTables;
