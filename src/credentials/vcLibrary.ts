@@ -15,6 +15,7 @@ import { compactVerify, importJWK } from 'jose';
 import { AppError } from '../errors.js';
 import type { Ed25519KeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
+import { compiledToRdf } from './compiledRdf.js';
 import { installFastContexts } from './fastContexts.js';
 import { installNullPrototypeNodeMaps } from './nullPrototypeNodeMaps.js';
 import { JSON_LD_LIMITS, limitExceeded } from './jsonLimits.js';
@@ -28,12 +29,26 @@ export type JsonObject = Record<string, unknown>;
 
 /**
  * RDFC-1.0 canonicalisation as the cryptosuites do it (toRDF, then rdf-canonize), with two bounds in between: the
- * number of quads handed to the canonicaliser, and its work factor (see JSON_LD_LIMITS).
+ * number of quads handed to the canonicaliser, and its work factor (see JSON_LD_LIMITS). The quads come from the
+ * compiled contexts (compiledRdf.ts) when the document allows, else from jsonld.js: the same quads either way.
  */
 async function boundedCanonize(input: unknown, options: Record<string, unknown>): Promise<string> {
   const settings = { algorithm: 'RDFC-1.0', format: 'application/n-quads', base: null, safe: true, ...options };
   const { format: _format, ...toRdfOptions } = { rdfDirection: 'i18n-datatype', ...settings, produceGeneralizedRdf: false };
-  const dataset = await jsonld.toRDF(input, toRdfOptions) as unknown[];
+  const compilable = !options.skipExpansion && (options.base ?? null) === null && options.safe !== false;
+  const compiled = compilable ? await compiledToRdf(input) : undefined;
+  const canonical = await canonizeDataset(compiled ?? await jsonld.toRDF(input, toRdfOptions) as unknown[], settings);
+  if (compiled && selfCheck.enabled) {
+    selfCheck.checked++;
+    if (await canonizeDataset(await jsonld.toRDF(input, toRdfOptions) as unknown[], settings) !== canonical) {
+      selfCheck.mismatches++;
+      throw new Error('The compiled JSON-LD contexts gave other canonical N-Quads than jsonld.js for this document');
+    }
+  }
+  return canonical;
+}
+
+async function canonizeDataset(dataset: unknown[], settings: Record<string, unknown>): Promise<string> {
   if (dataset.length > JSON_LD_LIMITS.quads) throw limitExceeded('quads', 'The document', `yields ${dataset.length} RDF statements, more than ${JSON_LD_LIMITS.quads}`);
   try {
     return await rdfCanonize.canonize(dataset, { ...settings, maxWorkFactor: JSON_LD_LIMITS.rdfcWorkFactor });
@@ -43,6 +58,18 @@ async function boundedCanonize(input: unknown, options: Record<string, unknown>)
     }
     throw error;
   }
+}
+
+const selfCheck = { enabled: false, checked: 0, mismatches: 0 };
+
+/**
+ * Differential runs (test/credentials/rdfc-differential.test.ts): while enabled, every document canonicalised from
+ * compiled contexts is canonicalised by jsonld.js too, and a difference fails the signing or verification that asked.
+ * Returns the counts so far.
+ */
+export function compareCompiledRdfWithJsonld(enabled: boolean): { checked: number; mismatches: number } {
+  selfCheck.enabled = enabled;
+  return { checked: selfCheck.checked, mismatches: selfCheck.mismatches };
 }
 
 /** eddsa-rdfc-2022 with the bounded canonicalisation. */
@@ -244,6 +271,11 @@ export function checkCredentialShape(credential: JsonObject): string | undefined
 }
 
 /** Expands in JSON-LD safe mode: throws on any term that the contexts do not define. */
+/** Canonical N-Quads of a document exactly as eddsa-rdfc-2022 signs and verifies them (for tests and tools). */
+export function canonicalNQuads(document: JsonObject, documentLoader: DocumentLoader): Promise<string> {
+  return boundedCanonize(document, { documentLoader });
+}
+
 export async function expandSafely(document: JsonObject, documentLoader: DocumentLoader): Promise<void> {
   await jsonld.expand(document, { documentLoader, safe: true });
 }
