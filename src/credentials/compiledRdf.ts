@@ -422,14 +422,14 @@ class Walk {
 
   /** The values of one property of a node: `_expandObject`'s handling of a key that is not a keyword. */
   private propertyValues(activeCtx: ActiveContext, key: string, value: unknown): Expanded[] | null {
-    // jsonld.js drops a property whose value is null (an empty array stays, and a list container makes it rdf:nil).
-    if (value === null) return null;
     const outer = term(activeCtx, key);
     const termCtx = outer.scoped !== undefined ? derive(activeCtx, outer.scoped, 'property') : activeCtx;
     if (outer.type === '@json') {
       if (outer.isList) throw new Unsupported('@json in a list');
       return [{ literal: { value, type: '@json' } }];
     }
+    // jsonld.js drops any other property whose value is null (an empty array stays; in a list container, rdf:nil).
+    if (value === null) return null;
     const inner = term(termCtx, key);
     if (inner.isList !== outer.isList) throw new Unsupported('scoped context changes the container');
     if (contextApi.isKeyword(expandVocab(termCtx, key))) throw new Unsupported('scoped context makes the term a keyword');

@@ -17,7 +17,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import type { DocumentLoader } from './documentLoader.js';
-import type { JsonObject, ProofResult } from './vcLibrary.js';
+import { verifyCompactJws, verifyCredentialProof, verifyPresentationProof, type JsonObject, type ProofResult } from './vcLibrary.js';
 
 /** What verification needs done off the event loop; each call's document loader serves the worker's loads. */
 export interface ProofVerifier {
@@ -161,6 +161,13 @@ export class VerifyPool implements ProofVerifier {
     );
   }
 }
+
+/** The same checks on the calling thread: no message round trips, but the event loop waits for each check. */
+export const inlineProofVerifier: ProofVerifier = {
+  credentialProof: (credential, documentLoader) => verifyCredentialProof(credential, documentLoader),
+  presentationProof: (presentation, options, documentLoader) => verifyPresentationProof(presentation, { ...options, documentLoader }),
+  jws: (jwt, verificationMethod) => verifyCompactJws(jwt, verificationMethod),
+};
 
 let shared: VerifyPool | undefined;
 

@@ -1,0 +1,80 @@
+/**
+ * npm run bench:rdfc: eddsa-rdfc-2022 verification only, repeated, for decisions about that path (the compiled
+ * contexts, the proof-check pool). Each round runs, each in a fresh child process (scripts/bench/runner.ts): the
+ * bare-library baseline loop, the service's verifyCredential with proof checks in the worker-thread pool and on the
+ * calling thread, and the proof check alone. Prints every round, then median, min and max of each figure and of its
+ * ratio to the same round's baseline, with the load average before and after (the machine is shared).
+ *
+ * Knobs (environment): BENCH_ROUNDS (default 3), BENCH_SECONDS (per loop, default 5), BENCH_WARMUP_SECONDS (default 2).
+ */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, projectRoot } from '../src/config.js';
+import { createServices } from '../src/services.js';
+import { createOrganisation, didDocumentOf } from '../src/orgs/organisations.js';
+import type { Job, JobResult } from './bench/runner.js';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const durationMs = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
+const ORG = 'bench-centre';
+
+function runJob(job: Job): Promise<JobResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(projectRoot, 'scripts/bench/runner.ts'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { ok: boolean; result?: JobResult; error?: string }) => (m.ok ? resolve(m.result!) : reject(new Error(m.error))));
+    child.once('exit', (code) => { if (code !== 0) reject(new Error(`runner exited with ${code}`)); });
+    child.send(job);
+  });
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-bench-rdfc-'));
+const env: Record<string, string> = {
+  PASSERELLE_BASE_URL: 'http://127.0.0.1:1', PASSERELLE_DATA_DIR: path.join(dir, 'data'), PASSERELLE_KEYS_DIR: path.join(dir, 'keys'),
+  PASSERELLE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', LOG_LEVEL: 'warn',
+};
+const setup = createServices(loadConfig(env));
+const organisation = await createOrganisation(
+  { organisations: setup.repos.organisations, keyStore: setup.keyStore, baseUrl: env.PASSERELLE_BASE_URL!, now: setup.now },
+  { slug: ORG, name: { en: 'Bench centre' }, country: 'MA', kind: 'training-centre' },
+);
+const currentKey = (await setup.repos.organisations.currentKey(organisation.id))!;
+const didDocument = didDocumentOf(organisation, await setup.repos.organisations.keysOf(organisation.id));
+setup.close();
+const seed = (JSON.parse(fs.readFileSync(path.join(env.PASSERELLE_KEYS_DIR!, `${currentKey.id}.json`), 'utf8')) as { seed: string }).seed;
+const key = { seed, did: organisation.did, vmId: currentKey.verificationMethod };
+
+const format = 'eddsa-rdfc-2022' as const;
+const service = { kind: 'service', format, env, orgSlug: ORG, durationMs, warmupMs } as const;
+const jobs: Array<[string, Job]> = [
+  ['baseline loop (vc.verifyCredential)', { kind: 'bare', op: 'verify', format, key, didDocuments: { [key.did]: didDocument }, durationMs, warmupMs }],
+  ['service verify, proof checks in the pool', { ...service, op: 'verify', proofs: 'pool' }],
+  ['service verify, proof checks inline', { ...service, op: 'verify', proofs: 'inline' }],
+  ['proof check only (inline)', { ...service, op: 'verifyProof' }],
+];
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+process.stdout.write(`eddsa-rdfc-2022 verification: ${rounds} rounds of ${durationMs / 1000} s loops; ${os.cpus().length} cores, Node ${process.version}; load ${load()}\n`);
+const results = new Map<string, Array<{ opsPerSec: number; ratio: number; p50?: number; extra?: Record<string, number> }>>();
+for (let round = 1; round <= rounds; round++) {
+  let baseline = NaN;
+  for (const [name, job] of jobs) {
+    const result = await runJob(job);
+    if (job.kind === 'bare') baseline = result.opsPerSec;
+    const ratio = result.opsPerSec / baseline;
+    results.set(name, [...(results.get(name) ?? []), { opsPerSec: result.opsPerSec, ratio, p50: result.p50Ms, extra: result.extra }]);
+    const compiled = result.extra?.compiledRdf === undefined ? '' : `  compiled ${result.extra.compiledRdf}, fallbacks ${result.extra.compiledRdfFallbacks}`;
+    process.stdout.write(`  round ${round}  ${name.padEnd(42)} ${result.opsPerSec.toFixed(0).padStart(6)}/s  p50 ${result.p50Ms?.toFixed(2)} ms  ${ratio.toFixed(2)}x${compiled}  (load ${load()})\n`);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+process.stdout.write(`\nSummary (median [min-max]); load ${load()}\n`);
+for (const [name, figures] of results) {
+  const ops = figures.map((f) => f.opsPerSec);
+  const ratios = figures.map((f) => f.ratio);
+  process.stdout.write(`  ${name.padEnd(42)} ${median(ops).toFixed(0).padStart(6)}/s [${Math.min(...ops).toFixed(0)}-${Math.max(...ops).toFixed(0)}]  ${median(ratios).toFixed(2)}x [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]\n`);
+}
+fs.rmSync(dir, { recursive: true, force: true });
