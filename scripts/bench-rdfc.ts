@@ -35,14 +35,14 @@ const env: Record<string, string> = {
   PASSERELLE_BASE_URL: 'http://127.0.0.1:1', PASSERELLE_DATA_DIR: path.join(dir, 'data'), PASSERELLE_KEYS_DIR: path.join(dir, 'keys'),
   PASSERELLE_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef', LOG_LEVEL: 'warn',
 };
-const setup = createServices(loadConfig(env));
+const setup = await createServices(loadConfig(env));
 const organisation = await createOrganisation(
   { organisations: setup.repos.organisations, keyStore: setup.keyStore, baseUrl: env.PASSERELLE_BASE_URL!, now: setup.now },
   { slug: ORG, name: { en: 'Bench centre' }, country: 'MA', kind: 'training-centre' },
 );
 const currentKey = (await setup.repos.organisations.currentKey(organisation.id))!;
 const didDocument = didDocumentOf(organisation, await setup.repos.organisations.keysOf(organisation.id));
-setup.close();
+await setup.close();
 const seed = (JSON.parse(fs.readFileSync(path.join(env.PASSERELLE_KEYS_DIR!, `${currentKey.id}.json`), 'utf8')) as { seed: string }).seed;
 const key = { seed, did: organisation.did, vmId: currentKey.verificationMethod };
 

@@ -17,7 +17,7 @@
  *
  * Whatever the walk does not handle makes it give up, and the caller falls back to jsonld.js (which then also raises
  * the safe-mode error when there is one): @graph, @reverse, @nest, @included, @index, @set/@list objects written in the
- * document, @language/@index/@id/@type/@graph containers, reverse terms, lists of lists, contexts not bundled with the
+ * document, @language/@index/@id/@type containers (and @graph with any but @set), reverse terms, lists of lists, contexts not bundled with the
  * service, relative IRIs, undefined terms, null or invalid values, invalid language tags, duplicate values that differ
  * only by @direction, and top-level arrays or empty documents. Each fallback is counted with its reason
  * (`compiledRdfStats`). test/credentials/rdfc-differential.test.ts compares the canonical N-Quads with plain jsonld.js.
@@ -75,7 +75,8 @@ export interface NamedNode { termType: 'NamedNode'; value: string }
 export interface BlankNode { termType: 'BlankNode'; value: string }
 export interface Literal { termType: 'Literal'; value: string; datatype: NamedNode; language?: string }
 type Term = NamedNode | BlankNode | Literal;
-export interface Quad { subject: NamedNode | BlankNode; predicate: NamedNode; object: Term; graph: { termType: 'DefaultGraph'; value: '' } }
+type Graph = BlankNode | { termType: 'DefaultGraph'; value: '' };
+export interface Quad { subject: NamedNode | BlankNode; predicate: NamedNode; object: Term; graph: Graph }
 
 /** The walk cannot produce what jsonld.js would: the caller uses jsonld.js. */
 class Unsupported extends Error {
@@ -93,6 +94,8 @@ interface TermInfo {
   scoped: unknown;
   type: unknown;
   isList: boolean;
+  /** A @graph container (alone or with @set): each value is a node in a graph of its own. */
+  isGraph: boolean;
   language: unknown;
   direction: unknown;
 }
@@ -146,11 +149,13 @@ function term(ctx: ActiveContext, key: string): TermInfo {
     if (definition === null) throw new Unsupported('null term definition');
     if (definition?.reverse) throw new Unsupported('reverse property');
     const container = definition?.['@container'] ?? [];
-    for (const c of container) if (c !== '@set' && c !== '@list') throw new Unsupported(`${c} container`);
+    for (const c of container) if (c !== '@set' && c !== '@list' && c !== '@graph') throw new Unsupported(`${c} container`);
+    if (container.includes('@list') && container.includes('@graph')) throw new Unsupported('@list with @graph container');
     info = {
       scoped: definition && Object.hasOwn(definition, '@context') ? definition['@context'] : undefined,
       type: contextApi.getContextValue(ctx, key, '@type'),
       isList: container.includes('@list'),
+      isGraph: container.includes('@graph'),
       language: contextApi.getContextValue(ctx, key, '@language'),
       direction: contextApi.getContextValue(ctx, key, '@direction'),
     };
@@ -166,6 +171,13 @@ function scopedContextOf(ctx: ActiveContext, key: string): unknown {
   // jsonld.js reads properties of a null (explicitly undefined) term definition here and fails.
   if (definition === null) throw new Unsupported('null term definition');
   return definition && Object.hasOwn(definition, '@context') ? definition['@context'] : undefined;
+}
+
+/** jsonld.js `getContextValue(ctx, key, '@container') || []`. */
+function containerOf(ctx: ActiveContext, key: string): string[] {
+  const definition = ctx.mappings.get(key);
+  if (definition === null) throw new Unsupported('null term definition');
+  return definition?.['@container'] ?? [];
 }
 
 /** Same active context jsonld.js would compute, when already computed once; otherwise asks the caller to compute it. */
@@ -224,7 +236,7 @@ async function processContext(activeCtx: ActiveContext, localCtx: unknown, flags
 }
 
 const initialContext = contextApi.getInitialContext({});
-const DEFAULT_GRAPH = { termType: 'DefaultGraph', value: '' } as const;
+const DEFAULT_GRAPH: Graph = { termType: 'DefaultGraph', value: '' };
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isDouble = (value: number) => String(value).includes('.') || Math.abs(value) >= 1e21;
 
@@ -237,7 +249,7 @@ class Walk {
   readonly quads: Quad[] = [];
   private blankNodes = 0;
   private readonly labels = new Map<string, string>();
-  /** subject -> predicate -> values already added (jsonld.js's node-map merge, without duplicates). */
+  /** graph and subject -> predicate -> values already added (jsonld.js's node-map merge, without duplicates). */
   private readonly seen = new Map<string, Map<string, Map<string, string | undefined>>>();
   private readonly jsonObjects = new WeakMap<object, number>();
 
@@ -259,9 +271,9 @@ class Walk {
   }
 
   /** Adds a quad unless the node map would already hold the value (lists are always added, as jsonld.js does). */
-  private add(subject: NamedNode | BlankNode, predicate: string, value: Expanded): void {
+  private add(graph: Graph, subject: NamedNode | BlankNode, predicate: string, value: Expanded): void {
     if ('list' in value) {
-      this.quads.push({ subject, predicate: { termType: 'NamedNode', value: predicate }, object: value.list, graph: DEFAULT_GRAPH });
+      this.quads.push({ subject, predicate: { termType: 'NamedNode', value: predicate }, object: value.list, graph });
       return;
     }
     let key: string;
@@ -275,7 +287,7 @@ class Walk {
       const identity = v !== null && typeof v === 'object' ? `#${this.jsonIdentity(v)}` : `${typeof v}:${String(v)}`;
       key = JSON.stringify([identity, type ?? null, language ?? null]);
     }
-    const subjectKey = `${subject.termType === 'BlankNode' ? '_:' : ''}${subject.value}`;
+    const subjectKey = `${graph.value} ${subject.termType === 'BlankNode' ? '_:' : ''}${subject.value}`;
     let properties = this.seen.get(subjectKey);
     if (!properties) this.seen.set(subjectKey, properties = new Map());
     let values = properties.get(predicate);
@@ -286,7 +298,7 @@ class Walk {
       return;
     }
     values.set(key, direction);
-    this.quads.push({ subject, predicate: { termType: 'NamedNode', value: predicate }, object: this.object(value), graph: DEFAULT_GRAPH });
+    this.quads.push({ subject, predicate: { termType: 'NamedNode', value: predicate }, object: this.object(value), graph });
   }
 
   private jsonIdentity(value: object): number {
@@ -301,15 +313,15 @@ class Walk {
     return literal(value.literal);
   }
 
-  private list(items: Expanded[]): NamedNode | BlankNode {
+  private list(graph: Graph, items: Expanded[]): NamedNode | BlankNode {
     if (items.length === 0) return { termType: 'NamedNode', value: RDF_NIL };
     const head = this.freshBlankNode();
     let subject = head;
     items.forEach((item, index) => {
       const last = index === items.length - 1;
       const next = last ? { termType: 'NamedNode' as const, value: RDF_NIL } : this.freshBlankNode();
-      this.quads.push({ subject, predicate: { termType: 'NamedNode', value: RDF_FIRST }, object: this.object(item), graph: DEFAULT_GRAPH });
-      this.quads.push({ subject, predicate: { termType: 'NamedNode', value: RDF_REST }, object: next, graph: DEFAULT_GRAPH });
+      this.quads.push({ subject, predicate: { termType: 'NamedNode', value: RDF_FIRST }, object: this.object(item), graph });
+      this.quads.push({ subject, predicate: { termType: 'NamedNode', value: RDF_REST }, object: next, graph });
       if (next.termType === 'BlankNode') subject = next;
     });
     return head;
@@ -318,16 +330,15 @@ class Walk {
   /** jsonld.js `expand` on the document itself, then its node map and `toRDF`. */
   document(element: unknown): void {
     if (!isObject(element)) throw new Unsupported('top-level value is not an object');
-    const result = this.objectElement(initialContext, null, element, null);
-    if (!('node' in result) || result.empty) throw new Unsupported('empty top-level node');
+    this.objectElement(initialContext, null, element, null, DEFAULT_GRAPH);
   }
 
   /**
-   * jsonld.js `expand` for an object (a node or a value object) under `activeProperty`. Returns the node, with `empty`
-   * when the expanded node would have no entry but @id (jsonld.js drops such a node at the top level), or the value.
+   * jsonld.js `expand` for an object (a node or a value object) under `activeProperty`, whose quads go to `graph`.
+   * Returns the node (`empty` when it has no entry but @id) or the value.
    */
   private objectElement(activeCtx: ActiveContext, activeProperty: string | null, element: Record<string, unknown>,
-    typeScopedContext: ActiveContext | null): ({ node: NamedNode | BlankNode; empty: boolean }) | { literal: ValueObject } {
+    typeScopedContext: ActiveContext | null, graph: Graph): { node: NamedNode | BlankNode; empty: boolean } | { literal: ValueObject } {
     const propertyScopedCtx = activeProperty === null ? undefined : scopedContextOf(activeCtx, activeProperty);
     typeScopedContext = typeScopedContext ?? (activeCtx.previousContext ? activeCtx : null);
     const keys = Object.keys(element).sort();
@@ -384,7 +395,12 @@ class Walk {
       else throw new Unsupported(`${expanded} in a document`);
     }
 
-    if (keywords.has('@value')) return { literal: this.valueObject(activeCtx, element, keys, keywords, typeKey, typeScopedContext) };
+    // jsonld.js drops (and safe mode refuses) a value, or a node with nothing but @id, at the top or in a graph.
+    const dropsUnsafe = activeProperty === null || containerOf(activeCtx, activeProperty).includes('@graph');
+    if (keywords.has('@value')) {
+      if (dropsUnsafe) throw new Unsupported('value object at the top or in a @graph container');
+      return { literal: this.valueObject(activeCtx, element, keys, keywords, typeKey, typeScopedContext) };
+    }
     if (keywords.has('@language') || keywords.has('@direction')) throw new Unsupported('@language or @direction outside a value object');
 
     let node: NamedNode | BlankNode;
@@ -408,20 +424,21 @@ class Walk {
         for (const type of asArray(element[key])) {
           const iri = expandType(typeScopedContext, type as string);
           if (iri === null || iri.startsWith('_:') || !ABSOLUTE_IRI.test(iri)) throw new Unsupported('relative or blank @type');
-          this.add(node, RDF_TYPE, { node: { termType: 'NamedNode', value: iri } });
+          this.add(graph, node, RDF_TYPE, { node: { termType: 'NamedNode', value: iri } });
         }
         continue;
       }
-      const values = this.propertyValues(activeCtx, key, element[key]);
+      const values = this.propertyValues(activeCtx, key, element[key], graph);
       if (values === null) continue;
       empty = false;
-      for (const value of values) this.add(node, expanded, value);
+      for (const value of values) this.add(graph, node, expanded, value);
     }
+    if (empty && dropsUnsafe) throw new Unsupported('node with nothing but @id at the top or in a @graph container');
     return { node, empty };
   }
 
   /** The values of one property of a node: `_expandObject`'s handling of a key that is not a keyword. */
-  private propertyValues(activeCtx: ActiveContext, key: string, value: unknown): Expanded[] | null {
+  private propertyValues(activeCtx: ActiveContext, key: string, value: unknown, graph: Graph): Expanded[] | null {
     const outer = term(activeCtx, key);
     const termCtx = outer.scoped !== undefined ? derive(activeCtx, outer.scoped, 'property') : activeCtx;
     if (outer.type === '@json') {
@@ -431,25 +448,40 @@ class Walk {
     // jsonld.js drops any other property whose value is null (an empty array stays; in a list container, rdf:nil).
     if (value === null) return null;
     const inner = term(termCtx, key);
-    if (inner.isList !== outer.isList) throw new Unsupported('scoped context changes the container');
+    if (inner.isList !== outer.isList || inner.isGraph !== outer.isGraph) throw new Unsupported('scoped context changes the container');
     if (contextApi.isKeyword(expandVocab(termCtx, key))) throw new Unsupported('scoped context makes the term a keyword');
+    if (outer.isGraph) return this.graphValues(termCtx, key, value);
     const items: Expanded[] = [];
-    this.expandInto(termCtx, key, value, outer.isList, items);
-    return outer.isList ? [{ list: this.list(items) }] : items;
+    this.expandInto(termCtx, key, value, outer.isList, items, graph);
+    return outer.isList ? [{ list: this.list(graph, items) }] : items;
+  }
+
+  /** Values of a @graph container: each node object in a graph of its own, named by a blank node. */
+  private graphValues(ctx: ActiveContext, key: string, value: unknown): Expanded[] {
+    const items: Expanded[] = [];
+    for (const element of [value].flat(Infinity)) {
+      if (element === null) continue;
+      if (!isObject(element)) throw new Unsupported('value in a @graph container');
+      const name = this.freshBlankNode();
+      const result = this.objectElement(ctx, key, element, null, name);
+      if (!('node' in result) || result.empty) throw new Unsupported('value or empty node in a @graph container');
+      items.push({ node: name });
+    }
+    return items;
   }
 
   /** `expand` of a property value (scalar, array or object) under `key`, appended to `items`. */
-  private expandInto(ctx: ActiveContext, key: string, element: unknown, insideList: boolean, items: Expanded[]): void {
+  private expandInto(ctx: ActiveContext, key: string, element: unknown, insideList: boolean, items: Expanded[], graph: Graph): void {
     if (element === null || element === undefined) return;
     if (Array.isArray(element)) {
       for (const item of element) {
         if (insideList && Array.isArray(item)) throw new Unsupported('list of lists');
-        this.expandInto(ctx, key, item, insideList, items);
+        this.expandInto(ctx, key, item, insideList, items, graph);
       }
       return;
     }
     if (isObject(element)) {
-      const result = this.objectElement(ctx, key, element, null);
+      const result = this.objectElement(ctx, key, element, null, graph);
       items.push('node' in result ? { node: result.node } : { literal: result.literal });
       return;
     }

@@ -66,6 +66,24 @@ const oneOrMany = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbit
 
 type Pool = Record<string, (node: fc.Arbitrary<Json>) => fc.Arbitrary<unknown>>;
 
+/** A Data Integrity proof as credentials carry it (VC contexts: `proof` is a @graph container). */
+const proofNode = fc.record({
+  id: fc.option(fc.constantFrom('urn:uuid:proof-1', 'urn:uuid:proof-2'), { nil: undefined }),
+  type: fc.constant('DataIntegrityProof'),
+  cryptosuite: fc.constantFrom('eddsa-rdfc-2022', 'eddsa-jcs-2022'),
+  created: fc.constantFrom(...DATES),
+  verificationMethod: fc.constantFrom('did:example:a#key-1', 'https://example.org/keys/1'),
+  proofPurpose: fc.constantFrom('assertionMethod', 'authentication'),
+  proofValue: fc.constantFrom('z58DAdFfa9SkqZMVPxAQpic7ndSayn1PzZs6ZjWp1CktyGesjuTSwRdoWhAfGFCF5bppETSTojQCrfFPP2oumHKtz', 'z'),
+  previousProof: fc.option(fc.constant('urn:uuid:proof-1'), { nil: undefined }),
+}, { requiredKeys: ['type', 'cryptosuite', 'verificationMethod', 'proofPurpose'] });
+
+/** Terms of the VC contexts with @graph containers. */
+const GRAPH_TERMS: Pool = {
+  proof: (node) => fc.oneof({ weight: 3, arbitrary: oneOrMany(proofNode) }, node, fc.constant('did:example:a')),
+  verifiableCredential: (node) => oneOrMany(node),
+};
+
 /** Terms of the Open Badges and VC 2.0 contexts, by the kind of value they take. */
 const OB_TERMS: Pool = {
   name: () => oneOrMany(literal),
@@ -90,6 +108,7 @@ const OB_TERMS: Pool = {
   source: (node) => fc.oneof(iri, node),
   identifier: (node) => fc.array(node, { maxLength: 2 }),
   tag: () => fc.array(text, { maxLength: 3 }),
+  ...GRAPH_TERMS,
 };
 
 const INLINE_TERMS: Pool = {
@@ -109,6 +128,7 @@ const INLINE_TERMS: Pool = {
   deep: () => literal,
   wrapper: (node) => node,
   name: () => literal,
+  ...GRAPH_TERMS,
 };
 
 /** `@vocab` of the examples context: any term is defined. */
