@@ -10,11 +10,7 @@ import { peakRssMb, runFor, type Figures } from './measure.js';
 
 export type Job =
   | { kind: 'bare'; op: 'issue' | 'verify'; format: Format; key: BareKey; didDocuments: DidDocuments; durationMs: number; warmupMs: number }
-  | {
-    kind: 'service'; op: 'issue' | 'verify' | 'verifyProof'; format: Format; env: Record<string, string>; orgSlug: string; durationMs: number; warmupMs: number;
-    /** Where verifyCredential runs proof checks: the service's worker-thread pool (default) or the calling thread. */
-    proofs?: 'pool' | 'inline';
-  }
+  | { kind: 'service'; op: 'issue' | 'verify' | 'verifyProof'; format: Format; env: Record<string, string>; orgSlug: string; durationMs: number; warmupMs: number }
   | { kind: 'statusList'; env: Record<string, string>; orgSlug: string; entries: number; durationMs: number; warmupMs: number };
 
 export type JobResult = Figures & { extra?: Record<string, number> };
@@ -49,7 +45,6 @@ async function service(job: Extract<Job, { kind: 'service' }>): Promise<JobResul
   const { issueCredential } = await import('../../src/credentials/issue.js');
   const { verifyCredential } = await import('../../src/credentials/verify.js');
   const { services, organisation } = await serviceContext(job.env, job.orgSlug);
-  if (job.proofs === 'inline') services.verifyDeps.proofs = (await import('../../src/credentials/verifyPool.js')).inlineProofVerifier;
   const issue = () => issueCredential(services.issueDeps, { organisation, credential: sampleCredential(), options: { format: job.format, issuer: 'organisation' } });
   if (job.op === 'issue') return runFor(job.durationMs, issue, { warmupMs: job.warmupMs });
   const issued = await issue();
@@ -57,23 +52,14 @@ async function service(job: Extract<Job, { kind: 'service' }>): Promise<JobResul
   if (job.op === 'verifyProof') {
     // The proof check alone (src/credentials/vcLibrary.ts), without the service's issuer, date and status checks.
     const { verifyCredentialProof } = await import('../../src/credentials/vcLibrary.js');
-    const figures = await runFor(job.durationMs, async () => {
+    return runFor(job.durationMs, async () => {
       if (typeof issued.verifiableCredential === 'string' || !(await verifyCredentialProof(issued.verifiableCredential, services.documentLoader)).verified) throw new Error('proof check failed');
     }, { warmupMs: job.warmupMs });
-    return { ...figures, extra: await compiledRdfFigures() };
   }
-  const figures = await runFor(job.durationMs, async () => {
+  return runFor(job.durationMs, async () => {
     const result = await verifyCredential(services.verifyDeps, input);
     if (!result.verified) throw new Error(`service verification failed: ${JSON.stringify(result.checks)}`);
   }, { warmupMs: job.warmupMs });
-  return { ...figures, extra: await compiledRdfFigures() };
-}
-
-/** This thread's compiled-context counts (with the pool, the workers' own counts are not visible here). */
-async function compiledRdfFigures(): Promise<Record<string, number>> {
-  const { compiledRdfStats } = await import('../../src/credentials/compiledRdf.js');
-  const stats = compiledRdfStats();
-  return { compiledRdf: stats.compiled, compiledRdfFallbacks: stats.fallbacks };
 }
 
 /**

@@ -112,9 +112,13 @@ interface Compiled {
   inline: Map<string, ActiveContext>;
 }
 
-const compiledContexts = new WeakMap<ActiveContext, Compiled>();
-/** Inline contexts are keyed by their JSON; bounded so that documents with ever new inline contexts cannot grow it. */
+let compiledContexts = new WeakMap<ActiveContext, Compiled>();
+/**
+ * Inline contexts (written in documents) are keyed by their JSON. Documents with ever new ones must not grow memory:
+ * past this many, everything derived is dropped and recomputed (bundled contexts cost a few milliseconds to redo).
+ */
 const MAX_INLINE_CONTEXTS = 64;
+let inlineContexts = 0;
 
 function compiled(ctx: ActiveContext): Compiled {
   let entry = compiledContexts.get(ctx);
@@ -189,8 +193,11 @@ function derive(ctx: ActiveContext, localCtx: unknown, how: 'property' | 'type' 
     if (known) return known;
     throw new ContextNeeded(async () => {
       const result = await processContext(ctx, localCtx, {});
-      if (entry.inline.size >= MAX_INLINE_CONTEXTS) entry.inline.clear();
-      entry.inline.set(key, result);
+      if (++inlineContexts > MAX_INLINE_CONTEXTS) {
+        compiledContexts = new WeakMap();
+        inlineContexts = 0;
+      }
+      compiled(ctx).inline.set(key, result);
     });
   }
   // Scoped contexts come from term definitions: the same objects every time, so identity is the key.
