@@ -59,15 +59,15 @@ const env: Record<string, string> = {
   PORT: String(port), HOST: '127.0.0.1', PASSERELLE_BASE_URL: baseUrl, PASSERELLE_DATA_DIR: path.join(dir, 'data'),
   PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PASSERELLE_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
 };
-const setup = createServices(loadConfig(env));
+const setup = await createServices(loadConfig(env));
 const organisation = await createOrganisation(
   { organisations: setup.repos.organisations, keyStore: setup.keyStore, baseUrl, now: setup.now },
   { slug: ORG, name: { en: 'Bench centre' }, country: 'MA', kind: 'training-centre' },
 );
-const { secret: issueToken } = createToken(setup.repos.tokens, { organisationId: organisation.id, scopes: ['issue', 'status'], expiresInSeconds: 86_400, now: setup.now() });
-const currentKey = setup.repos.organisations.currentKey(organisation.id)!;
-const didDocument = didDocumentOf(organisation, setup.repos.organisations.keysOf(organisation.id));
-setup.close();
+const { secret: issueToken } = await createToken(setup.repos.tokens, { organisationId: organisation.id, scopes: ['issue', 'status'], expiresInSeconds: 86_400, now: setup.now() });
+const currentKey = (await setup.repos.organisations.currentKey(organisation.id))!;
+const didDocument = didDocumentOf(organisation, await setup.repos.organisations.keysOf(organisation.id));
+await setup.close();
 const seed = (JSON.parse(fs.readFileSync(path.join(env.PASSERELLE_KEYS_DIR!, `${currentKey.id}.json`), 'utf8')) as { seed: string }).seed;
 const key = { seed, did: organisation.did, vmId: currentKey.verificationMethod };
 

@@ -85,7 +85,7 @@ function migrateSqlite(dataDir: string): void {
   const file = path.join(dataDir, 'passerelle.db');
   const before = sqliteAppliedTimes(file);
   // Opening the database applies its migrations.
-  openDatabase(file).$client.close();
+  openDatabase(file).sqlite.close();
   report(`SQLite ${file}`, path.join(projectRoot, 'src', 'db', 'migrations'), before, sqliteAppliedTimes(file));
 }
 

@@ -15,7 +15,6 @@ import pageRoutes from './routes/pages.js';
 import { withRedactedUrls } from './web/logging.js';
 import achievementRoutes from './routes/achievements.js';
 import batchRoutes from './routes/batches.js';
-import type { RowShare } from './db/repositories/training.js';
 import auditRoutes from './routes/audit.js';
 import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
@@ -26,8 +25,6 @@ export interface AppOptions {
   services: Services;
   logger?: boolean | { level: string };
   https?: { cert: Buffer; key: Buffer };
-  /** This process's share of batch rows when several cluster workers issue together (default: every row). */
-  batchShare?: RowShare;
 }
 
 /** 1 MB: a signed credential with evidence is a few KB; this bounds hostile bodies without refusing real ones. */
@@ -89,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(walletRoutes, routeOptions);
   await app.register(pageRoutes, routeOptions);
   await app.register(achievementRoutes, routeOptions);
-  await app.register(batchRoutes, { ...routeOptions, share: options.batchShare });
+  await app.register(batchRoutes, routeOptions);
   await app.register(auditRoutes, routeOptions);
   await app.register(accreditationRoutes, routeOptions);
   await app.register(assessmentRoutes, routeOptions);

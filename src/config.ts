@@ -10,6 +10,8 @@ export interface Config {
   /** Public origin (scheme, host, optional port): used in did:web DIDs and status-list URLs. */
   baseUrl: string;
   dataDir: string;
+  /** PostgreSQL connection URL: when set, the state lives there (several instances may share it) instead of in SQLite. */
+  database: { url: string; poolSize: number } | undefined;
   keysDir: string;
   /** Bootstrap admin token; when absent, one is generated on first start and printed once. */
   adminToken: string | undefined;
@@ -54,7 +56,9 @@ export const configDocs = [
   ['PORT', '3000', 'TCP port to listen on'],
   ['HOST', '127.0.0.1', 'interface to bind (0.0.0.0 to accept connections from other machines)'],
   ['PASSERELLE_BASE_URL', 'http://localhost:$PORT', 'public origin used in DIDs (did:web) and status-list URLs'],
-  ['PASSERELLE_DATA_DIR', '.passerelle/', 'folder of the SQLite database (passerelle.db)'],
+  ['PASSERELLE_DATA_DIR', '.passerelle/', 'folder of the SQLite database (passerelle.db), when PASSERELLE_DATABASE_URL is not set'],
+  ['PASSERELLE_DATABASE_URL', '(none: embedded SQLite)', 'postgres://user:password@host:5432/database: keep the state in PostgreSQL, shared by every instance (needs PASSERELLE_KEY_SECRET: private keys are then kept in the database, encrypted)'],
+  ['PASSERELLE_DATABASE_POOL_SIZE', '10', 'PostgreSQL connections per instance'],
   ['PASSERELLE_KEYS_DIR', 'keys/', 'folder of the organisations\' private keys (files mode 0600)'],
   ['PASSERELLE_ADMIN_TOKEN', '(generated once, printed at first start)', 'bootstrap admin token (at least 24 characters)'],
   ['PASSERELLE_KEY_SECRET', '(none: keys stored unencrypted)', 'secret that encrypts private keys at rest (AES-256-GCM, scrypt); required with NODE_ENV=production'],
@@ -102,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('NODE_ENV=production needs PASSERELLE_KEY_SECRET (a long random secret, e.g. `openssl rand -base64 32`) so that private keys are encrypted at rest');
   }
   if (keySecret !== undefined && keySecret.length < 16) problems.push('PASSERELLE_KEY_SECRET must be at least 16 characters');
+  const databaseUrl = env.PASSERELLE_DATABASE_URL || undefined;
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('PASSERELLE_DATABASE_URL must be a PostgreSQL URL: postgres://user:password@host:5432/database');
+    // Every instance reads the keys from the database, so they are never stored there in plain text.
+    if (!keySecret) problems.push('PASSERELLE_DATABASE_URL needs PASSERELLE_KEY_SECRET (the same on every instance): private keys are kept in the database, encrypted with it');
+  }
   const remote = env.PASSERELLE_RESOLVE_REMOTE_DIDS ?? 'false';
   if (!['true', 'false'].includes(remote)) problems.push('PASSERELLE_RESOLVE_REMOTE_DIDS must be true or false');
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -127,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBytes: integer('PASSERELLE_UPLOAD_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     perOrganisation: integer('PASSERELLE_UPLOADS_PER_ORGANISATION', 2, 1, 1000),
   };
+  const database = databaseUrl ? { url: databaseUrl, poolSize: integer('PASSERELLE_DATABASE_POOL_SIZE', 10, 1, 1000) } : undefined;
   const trustProxy = parseTrustProxy(env.PASSERELLE_TRUST_PROXY, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
@@ -134,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     baseUrl,
     dataDir: path.resolve(env.PASSERELLE_DATA_DIR ?? path.join(projectRoot, '.passerelle')),
+    database,
     keysDir: path.resolve(env.PASSERELLE_KEYS_DIR ?? path.join(projectRoot, 'keys')),
     adminToken,
     keySecret,

@@ -33,8 +33,8 @@ function announce(config: Config, generatedAdminToken: string | undefined) {
 
 /** Creates the services and serves HTTP: the whole server with one worker, or one cluster worker of several. */
 async function serve(config: Config, onListening: (generatedAdminToken: string | undefined) => void) {
-  const services = createServices(config);
-  const generatedAdminToken = cluster.isPrimary ? ensureAdminToken(services.repos.tokens, config.adminToken, services.now()) : undefined;
+  const services = await createServices(config);
+  const generatedAdminToken = cluster.isPrimary ? await ensureAdminToken(services.repos.tokens, config.adminToken, services.now()) : undefined;
   // Each cluster worker issues its own share of every batch's rows; the primary numbers them (see primary()).
   const workerIndex = process.env[WORKER_INDEX_VARIABLE];
   const app = await buildApp({
@@ -60,9 +60,9 @@ async function serve(config: Config, onListening: (generatedAdminToken: string |
  * across processes: the (list, index) primary key makes a colliding issuer pick again.
  */
 async function primary(config: Config) {
-  const services = createServices(config);
-  const generatedAdminToken = ensureAdminToken(services.repos.tokens, config.adminToken, services.now());
-  services.close();
+  const services = await createServices(config);
+  const generatedAdminToken = await ensureAdminToken(services.repos.tokens, config.adminToken, services.now());
+  await services.close();
   let listening = 0;
   let stopping = false;
   const indexOf = new Map<number, number>();

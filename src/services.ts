@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { projectRoot, type Config } from './config.js';
-import { openDatabase, type Db } from './db/client.js';
+import { openDatabase } from './db/client.js';
+import type { Database } from './db/database.js';
+import { PostgresDatabase } from './db/postgres/database.js';
 import { createRepositories, type Repositories } from './db/repositories/index.js';
 import { KeyStore } from './keys/keyStore.js';
 import { createDidResolver, type DidResolver } from './credentials/didResolver.js';
@@ -20,7 +22,7 @@ import { AuditLog } from './audit/auditLog.js';
 /** Everything the routes hand to the domain, wired once: the composition root. */
 export interface Services {
   config: Config;
-  db: Db;
+  database: Database;
   repos: Repositories;
   keyStore: KeyStore;
   resolveDid: DidResolver;
@@ -37,20 +39,27 @@ export interface Services {
   sharePresenter: SharePresenter;
   /** Hash-chained log of each organisation's issuances, status changes, keys, tokens, accreditations, assessments. */
   audit: AuditLog;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export const schemasDir = path.join(projectRoot, 'schemas');
 
-export function createServices(config: Config, now: () => Date = () => new Date()): Services {
-  const db = openDatabase(path.join(config.dataDir, 'passerelle.db'));
-  const repos = createRepositories(db);
+/** The database the configuration names: PostgreSQL when PASSERELLE_DATABASE_URL is set, else the embedded SQLite file. */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  if (config.database) return PostgresDatabase.open(config.database.url, { poolSize: config.database.poolSize });
+  return openDatabase(path.join(config.dataDir, 'passerelle.db'));
+}
+
+/** `database` is for tests and tools that open their own (e.g. a PostgreSQL schema per test). */
+export async function createServices(config: Config, now: () => Date = () => new Date(), database?: Database): Promise<Services> {
+  database ??= await openConfiguredDatabase(config);
+  const repos = createRepositories(database);
   const keyStore = new KeyStore(config.keysDir, config.keySecret);
   const resolveDid = createDidResolver({
     resolveRemote: config.resolveRemoteDids,
-    localDid: (did) => {
-      const organisation = repos.organisations.byDid(did);
-      return organisation?.didMethod === 'web' ? didDocumentOf(organisation, repos.organisations.keysOf(organisation.id)) : undefined;
+    localDid: async (did) => {
+      const organisation = await repos.organisations.byDid(did);
+      return organisation?.didMethod === 'web' ? didDocumentOf(organisation, await repos.organisations.keysOf(organisation.id)) : undefined;
     },
   });
   const documentLoader = createDocumentLoader(resolveDid);
@@ -63,7 +72,7 @@ export function createServices(config: Config, now: () => Date = () => new Date(
   });
   const schemaValidator = new SchemaValidator({ baseUrl: config.baseUrl, schemasDir });
   return {
-    config, db, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
+    config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
     verifyDeps: {
       resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
@@ -71,7 +80,7 @@ export function createServices(config: Config, now: () => Date = () => new Date(
     },
     wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: keyStore.namedSecret('batch-claim-codes') }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
-    audit: new AuditLog({ db, entries: repos.audit, now }),
-    close: () => db.$client.close(),
+    audit: new AuditLog({ database, entries: repos.audit, now }),
+    close: () => database.close(),
   };
 }

@@ -3,6 +3,7 @@
  * plain jsonld.js), its own heap, and its own peak RSS. Receives a job over IPC and answers with its figures.
  */
 import crypto from 'node:crypto';
+import type { SqliteDatabase } from '../../src/db/client.js';
 import { loadConfig } from '../../src/config.js';
 import { createBareLibrary, type BareKey, type DidDocuments } from './bareLibrary.js';
 import { sampleCredential, type Format } from './fixture.js';
@@ -35,8 +36,8 @@ async function bare(job: Extract<Job, { kind: 'bare' }>): Promise<JobResult> {
 
 async function serviceContext(env: Record<string, string>, orgSlug: string) {
   const { createServices } = await import('../../src/services.js');
-  const services = createServices(loadConfig(env));
-  const organisation = services.repos.organisations.bySlug(orgSlug);
+  const services = await createServices(loadConfig(env));
+  const organisation = await services.repos.organisations.bySlug(orgSlug);
   if (!organisation) throw new Error(`no organisation ${orgSlug}`);
   return { services, organisation };
 }
@@ -70,7 +71,8 @@ async function statusList(job: Extract<Job, { kind: 'statusList' }>): Promise<Jo
   const { issueCredential } = await import('../../src/credentials/issue.js');
   const { verifyCredential } = await import('../../src/credentials/verify.js');
   const { services, organisation } = await serviceContext(job.env, job.orgSlug);
-  const sqlite = services.db.$client;
+  // Bulk-written straight into the SQLite file: the bench runs on the embedded database.
+  const { sqlite } = services.database as SqliteDatabase;
   const size = Math.max(131_072, 2 ** Math.ceil(Math.log2(job.entries + 1024)));
   const listId = crypto.randomUUID();
   const now = new Date().toISOString();

@@ -40,14 +40,14 @@ export interface OpenCaseInput { candidate: Candidate; reference: ReferenceInput
 
 export const caseUrl = (baseUrl: string, organisation: Organisation, id: string) => `${baseUrl}/orgs/${organisation.slug}/assessments/${id}`;
 
-function resolveReference(deps: AssessmentDeps, actor: Actor, input: ReferenceInput): ReferenceStandard {
+async function resolveReference(deps: AssessmentDeps, actor: Actor, input: ReferenceInput): Promise<ReferenceStandard> {
   if ((input.achievement === undefined) === (input.url === undefined)) {
     throw badRequest('invalid-reference', 'reference needs exactly one of achievement (a catalogue achievement id) or url (a standard published elsewhere, with its name)');
   }
   if (input.achievement !== undefined) {
-    const owner = input.organisation === undefined ? actor.organisation : deps.organisations.bySlug(input.organisation);
+    const owner = input.organisation === undefined ? actor.organisation : await deps.organisations.bySlug(input.organisation);
     if (!owner) throw notFound('unknown-organisation', `reference.organisation "${input.organisation}" is not an organisation here`);
-    const achievement = requireAchievement(deps.achievements, owner, input.achievement, input.version);
+    const achievement = await requireAchievement(deps.achievements, owner, input.achievement, input.version);
     return {
       source: 'catalogue', url: achievementUrl(deps.baseUrl, owner, achievement.id),
       name: textIn(achievement.definition.name, achievement.definition.language), language: achievement.definition.language,
@@ -73,8 +73,8 @@ function checkUnits(units: Unit[]): void {
 }
 
 /** Identification: the candidate, the reference standard and the units (with their learning outcomes) to validate. */
-export function openCase(deps: AssessmentDeps, actor: Actor, input: OpenCaseInput): AssessmentCaseRecord {
-  const reference = resolveReference(deps, actor, input.reference);
+export async function openCase(deps: AssessmentDeps, actor: Actor, input: OpenCaseInput): Promise<AssessmentCaseRecord> {
+  const reference = await resolveReference(deps, actor, input.reference);
   checkUnits(input.units);
   const now = deps.now().toISOString();
   const record: AssessmentCaseRecord = {
@@ -83,15 +83,15 @@ export function openCase(deps: AssessmentDeps, actor: Actor, input: OpenCaseInpu
     stage: 'identification', assessors: [], decision: null, decisionRationale: null, gapTraining: null,
     appealOf: null, appealReason: null, credentialId: null, createdAt: now, updatedAt: now,
   };
-  return withEntry(deps, actor, record.id, 'assessment.opened', { reference: reference.url, units: input.units.map((u) => u.id) }, () => {
-    deps.assessments.insertCase(record);
-    recordEvent(deps, actor, record.id, 'opened', 'identification', { reference: reference.url });
+  return withEntry(deps, actor, record.id, 'assessment.opened', { reference: reference.url, units: input.units.map((u) => u.id) }, async () => {
+    await deps.assessments.insertCase(record);
+    await recordEvent(deps, actor, record.id, 'opened', 'identification', { reference: reference.url });
     return record;
   });
 }
 
-export function requireCase(deps: Pick<AssessmentDeps, 'assessments'>, organisation: Organisation, id: string): AssessmentCaseRecord {
-  const record = deps.assessments.byId(organisation.id, id);
+export async function requireCase(deps: Pick<AssessmentDeps, 'assessments'>, organisation: Organisation, id: string): Promise<AssessmentCaseRecord> {
+  const record = await deps.assessments.byId(organisation.id, id);
   if (!record) throw notFound('unknown-assessment', `Organisation "${organisation.slug}" has no assessment case ${id}`);
   return record;
 }
@@ -109,18 +109,18 @@ function requireStage(record: AssessmentCaseRecord, allowed: Stage[], what: stri
   }
 }
 
-function recordEvent(deps: AssessmentDeps, actor: Actor, caseId: string, event: string, stage: string, details: Record<string, unknown>): void {
-  deps.assessments.appendEvent({ caseId, at: deps.now().toISOString(), actorTokenId: actor.tokenId, event, stage, details });
+async function recordEvent(deps: AssessmentDeps, actor: Actor, caseId: string, event: string, stage: string, details: Record<string, unknown>): Promise<void> {
+  await deps.assessments.appendEvent({ caseId, at: deps.now().toISOString(), actorTokenId: actor.tokenId, event, stage, details });
 }
 
 /** Runs the case change and its audit entry in one transaction. */
-function withEntry<T>(deps: AssessmentDeps, actor: Actor, caseId: string, action: AuditAction, details: Record<string, unknown>, change: () => T): T {
+async function withEntry<T>(deps: AssessmentDeps, actor: Actor, caseId: string, action: AuditAction, details: Record<string, unknown>, change: () => Promise<T>): Promise<T> {
   return deps.audit.record(change, () => ({ organisationId: actor.organisation.id, actorTokenId: actor.tokenId, action, subject: caseId, details }));
 }
 
 /** Moves the case on by one stage, compare-and-set on the stage it was read at. */
-function moveStage(deps: AssessmentDeps, record: AssessmentCaseRecord, to: Stage, changes: Partial<AssessmentCaseRecord> = {}): void {
-  if (!deps.assessments.updateIfAt(record.id, record.stage, { ...changes, stage: to, updatedAt: deps.now().toISOString() })) {
+async function moveStage(deps: AssessmentDeps, record: AssessmentCaseRecord, to: Stage, changes: Partial<AssessmentCaseRecord> = {}): Promise<void> {
+  if (!await deps.assessments.updateIfAt(record.id, record.stage, { ...changes, stage: to, updatedAt: deps.now().toISOString() })) {
     throw conflict('stage-changed-concurrently', `Case ${record.id} changed while this request ran; fetch it and try again`);
   }
 }
@@ -128,19 +128,19 @@ function moveStage(deps: AssessmentDeps, record: AssessmentCaseRecord, to: Stage
 const NEXT_STAGE: Partial<Record<Stage, Stage>> = { identification: 'documentation', documentation: 'assessment' };
 
 /** identification → documentation → assessment; the decision and certification have their own operations. */
-export function advanceStage(deps: AssessmentDeps, actor: Actor, id: string, to: Stage, note?: string): AssessmentCaseRecord {
-  const record = requireCase(deps, actor.organisation, id);
+export async function advanceStage(deps: AssessmentDeps, actor: Actor, id: string, to: Stage, note?: string): Promise<AssessmentCaseRecord> {
+  const record = await requireCase(deps, actor.organisation, id);
   requireStage(record, ['identification', 'documentation'], 'Moving to documentation or assessment');
   if (NEXT_STAGE[record.stage as Stage] !== to) {
     throw conflict('invalid-stage-transition', `Case ${id} is at ${record.stage}; the next stage is ${NEXT_STAGE[record.stage as Stage]}, not ${to}`);
   }
-  if (to === 'assessment' && deps.assessments.evidenceOf(id).length === 0) {
+  if (to === 'assessment' && (await deps.assessments.evidenceOf(id)).length === 0) {
     throw conflict('no-evidence', 'Document the candidate\'s learning (POST .../evidence) before assessing it');
   }
-  return withEntry(deps, actor, id, 'assessment.stage-changed', { from: record.stage, to }, () => {
-    moveStage(deps, record, to);
-    recordEvent(deps, actor, id, 'stage-changed', to, { from: record.stage, ...(note ? { note } : {}) });
-    return requireCase(deps, actor.organisation, id);
+  return withEntry(deps, actor, id, 'assessment.stage-changed', { from: record.stage, to }, async () => {
+    await moveStage(deps, record, to);
+    await recordEvent(deps, actor, id, 'stage-changed', to, { from: record.stage, ...(note ? { note } : {}) });
+    return await requireCase(deps, actor.organisation, id);
   });
 }
 
@@ -157,8 +157,8 @@ export interface EvidenceInput {
 }
 
 /** Documentation (and observations or interviews recorded during assessment). */
-export function addEvidence(deps: AssessmentDeps, actor: Actor, id: string, input: EvidenceInput): EvidenceRecord {
-  const record = requireCase(deps, actor.organisation, id);
+export async function addEvidence(deps: AssessmentDeps, actor: Actor, id: string, input: EvidenceInput): Promise<EvidenceRecord> {
+  const record = await requireCase(deps, actor.organisation, id);
   requireStage(record, ['documentation', 'assessment'], 'Adding evidence');
   const known = new Set(unitsOf(record).flatMap((u) => [u.id, ...u.outcomes.map((o) => outcomeRef(u.id, o.id))]));
   const unknown = (input.outcomes ?? []).filter((ref) => !known.has(ref));
@@ -180,19 +180,19 @@ export function addEvidence(deps: AssessmentDeps, actor: Actor, id: string, inpu
     }
     sha256 = computed;
   }
-  const evidence: EvidenceRecord = {
+  const evidence: Omit<EvidenceRecord, 'position'> = {
     id: crypto.randomUUID(), caseId: id, kind: input.kind, title: input.title, description: input.description,
     attestedBy: input.attestedBy ?? null, periodFrom: input.period?.from ?? null, periodTo: input.period?.to ?? null,
     hours: input.hours ?? null, sha256, fileName: input.file?.name ?? null, mediaType: input.file?.mediaType ?? null,
     fileSize: file?.length ?? null, file, outcomes: input.outcomes ?? [], addedAt: deps.now().toISOString(), addedBy: actor.tokenId,
   };
-  deps.audit.record(() => {
+  return deps.audit.record(async () => {
     // Re-checked inside the transaction: a decision taken meanwhile freezes the case.
-    requireStage(requireCase(deps, actor.organisation, id), ['documentation', 'assessment'], 'Adding evidence');
-    deps.assessments.insertEvidence(evidence);
-    recordEvent(deps, actor, id, 'evidence-added', record.stage, { evidence: evidence.id, kind: evidence.kind, sha256 });
+    requireStage(await requireCase(deps, actor.organisation, id), ['documentation', 'assessment'], 'Adding evidence');
+    const stored = await deps.assessments.insertEvidence(evidence);
+    await recordEvent(deps, actor, id, 'evidence-added', record.stage, { evidence: evidence.id, kind: evidence.kind, sha256 });
+    return stored;
   }, () => undefined);
-  return evidence;
 }
 
 export interface ResultsInput {
@@ -201,8 +201,8 @@ export interface ResultsInput {
 }
 
 /** Assessment: the method and the result for each learning outcome, and who assessed. Results can be revised until the decision. */
-export function recordResults(deps: AssessmentDeps, actor: Actor, id: string, input: ResultsInput): AssessmentCaseRecord {
-  const record = requireCase(deps, actor.organisation, id);
+export async function recordResults(deps: AssessmentDeps, actor: Actor, id: string, input: ResultsInput): Promise<AssessmentCaseRecord> {
+  const record = await requireCase(deps, actor.organisation, id);
   requireStage(record, ['assessment'], 'Recording results');
   const units = unitsOf(record);
   for (const r of input.results) {
@@ -212,24 +212,24 @@ export function recordResults(deps: AssessmentDeps, actor: Actor, id: string, in
     }
   }
   const now = deps.now().toISOString();
-  return deps.audit.record(() => {
-    requireStage(requireCase(deps, actor.organisation, id), ['assessment'], 'Recording results');
+  return deps.audit.record(async () => {
+    requireStage(await requireCase(deps, actor.organisation, id), ['assessment'], 'Recording results');
     for (const r of input.results) {
-      deps.assessments.upsertResult({
+      await deps.assessments.upsertResult({
         caseId: id, unitId: r.unit, outcomeId: r.outcome, method: r.method, result: r.result, comment: r.comment ?? null, assessedAt: now, assessedBy: actor.tokenId,
       });
     }
-    if (input.assessors) deps.assessments.updateIfAt(id, 'assessment', { assessors: input.assessors.map((a) => ({ ...a })), updatedAt: now });
-    recordEvent(deps, actor, id, 'results-recorded', 'assessment', {
+    if (input.assessors) await deps.assessments.updateIfAt(id, 'assessment', { assessors: input.assessors.map((a) => ({ ...a })), updatedAt: now });
+    await recordEvent(deps, actor, id, 'results-recorded', 'assessment', {
       outcomes: input.results.map((r) => `${outcomeRef(r.unit, r.outcome)}: ${r.result} (${r.method})`),
       ...(input.assessors ? { assessors: input.assessors.map((a) => a.name) } : {}),
     });
-    return requireCase(deps, actor.organisation, id);
+    return await requireCase(deps, actor.organisation, id);
   }, () => undefined);
 }
 
-export const resultsMap = (deps: Pick<AssessmentDeps, 'assessments'>, caseId: string) =>
-  new Map(deps.assessments.resultsOf(caseId).map((r) => [outcomeRef(r.unitId, r.outcomeId), r.result as OutcomeResult]));
+export const resultsMap = async (deps: Pick<AssessmentDeps, 'assessments'>, caseId: string) =>
+  new Map((await deps.assessments.resultsOf(caseId)).map((r) => [outcomeRef(r.unitId, r.outcomeId), r.result as OutcomeResult]));
 
 export interface DecisionInput { decision: Decision; rationale: string; gapTraining?: Array<{ unit: string; advice: string }> }
 
@@ -237,11 +237,11 @@ export interface DecisionInput { decision: Decision; rationale: string; gapTrain
  * The decision, full, partial or none, must be what the recorded results give (it is the jury's act, and a mismatch is
  * a mistake to catch, not to resolve silently). Every unit not validated needs gap-training advice.
  */
-export function decide(deps: AssessmentDeps, actor: Actor, id: string, input: DecisionInput): AssessmentCaseRecord {
-  const record = requireCase(deps, actor.organisation, id);
+export async function decide(deps: AssessmentDeps, actor: Actor, id: string, input: DecisionInput): Promise<AssessmentCaseRecord> {
+  const record = await requireCase(deps, actor.organisation, id);
   requireStage(record, ['assessment'], 'Deciding');
   const units = unitsOf(record);
-  const results = resultsMap(deps, id);
+  const results = await resultsMap(deps, id);
   const missing = units.flatMap((u) => u.outcomes.map((o) => outcomeRef(u.id, o.id))).filter((ref) => !results.has(ref));
   if (missing.length > 0) throw conflict('outcomes-not-assessed', `Record a result for every learning outcome before deciding; missing: ${missing.join(', ')}`, { missing });
   const assessors = record.assessors as unknown as Assessor[];
@@ -263,10 +263,10 @@ export function decide(deps: AssessmentDeps, actor: Actor, id: string, input: De
     outcomes: u.outcomes.filter((o) => results.get(outcomeRef(u.id, o.id)) !== 'demonstrated')
       .map((o) => ({ id: o.id, statement: o.statement, result: results.get(outcomeRef(u.id, o.id))! })),
   }));
-  return withEntry(deps, actor, id, 'assessment.decided', { decision: expected, validatedUnits: [...validated] }, () => {
-    moveStage(deps, record, 'decided', { decision: expected, decisionRationale: input.rationale, gapTraining: gapTraining.map((g) => ({ ...g })) });
-    recordEvent(deps, actor, id, 'decided', 'decided', { decision: expected, validatedUnits: [...validated] });
-    return requireCase(deps, actor.organisation, id);
+  return withEntry(deps, actor, id, 'assessment.decided', { decision: expected, validatedUnits: [...validated] }, async () => {
+    await moveStage(deps, record, 'decided', { decision: expected, decisionRationale: input.rationale, gapTraining: gapTraining.map((g) => ({ ...g })) });
+    await recordEvent(deps, actor, id, 'decided', 'decided', { decision: expected, validatedUnits: [...validated] });
+    return await requireCase(deps, actor.organisation, id);
   });
 }
 
@@ -274,12 +274,12 @@ export function decide(deps: AssessmentDeps, actor: Actor, id: string, input: De
  * Marks a decided case certified, inside the credential's issuance transaction. If another request certified it
  * first, this throws and the second credential is never recorded.
  */
-export function markCertified(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord, credentialId: string): void {
-  withEntry(deps, actor, record.id, 'assessment.certified', { credentialId, decision: record.decision }, () => {
-    if (!deps.assessments.updateIfAt(record.id, 'decided', { stage: 'certified', credentialId, updatedAt: deps.now().toISOString() })) {
+export async function markCertified(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord, credentialId: string): Promise<void> {
+  await withEntry(deps, actor, record.id, 'assessment.certified', { credentialId, decision: record.decision }, async () => {
+    if (!await deps.assessments.updateIfAt(record.id, 'decided', { stage: 'certified', credentialId, updatedAt: deps.now().toISOString() })) {
       throw conflict('already-certified', `Case ${record.id} was certified meanwhile; fetch it for its credential`);
     }
-    recordEvent(deps, actor, record.id, 'certified', 'certified', { credentialId });
+    await recordEvent(deps, actor, record.id, 'certified', 'certified', { credentialId });
   });
 }
 
@@ -287,22 +287,22 @@ export function markCertified(deps: AssessmentDeps, actor: Actor, record: Assess
  * An appeal is a new case linked to the decided one: same candidate, reference, units and evidence, assessed again
  * from the documentation stage. The decided case itself stays as it was.
  */
-export function appeal(deps: AssessmentDeps, actor: Actor, id: string, reason: string): AssessmentCaseRecord {
-  const original = requireCase(deps, actor.organisation, id);
+export async function appeal(deps: AssessmentDeps, actor: Actor, id: string, reason: string): Promise<AssessmentCaseRecord> {
+  const original = await requireCase(deps, actor.organisation, id);
   if (original.stage !== 'decided' && original.stage !== 'certified') {
     throw conflict('not-decided', `Case ${id} is at ${original.stage}; only a decision can be appealed`);
   }
-  if (deps.assessments.appealsOf(id).length > 0) throw conflict('already-appealed', `Case ${id} was already appealed; follow the appeal case`);
+  if ((await deps.assessments.appealsOf(id)).length > 0) throw conflict('already-appealed', `Case ${id} was already appealed; follow the appeal case`);
   const now = deps.now().toISOString();
   const record: AssessmentCaseRecord = {
     ...original, id: crypto.randomUUID(), stage: 'documentation', assessors: [], decision: null, decisionRationale: null,
     gapTraining: null, appealOf: id, appealReason: reason, credentialId: null, createdAt: now, updatedAt: now,
   };
-  return withEntry(deps, actor, record.id, 'assessment.appealed', { appealOf: id, reason }, () => {
-    deps.assessments.insertCase(record);
-    for (const evidence of deps.assessments.evidenceOf(id)) deps.assessments.insertEvidence({ ...evidence, id: crypto.randomUUID(), caseId: record.id });
-    recordEvent(deps, actor, record.id, 'opened', 'documentation', { appealOf: id, reason });
-    recordEvent(deps, actor, id, 'appealed', original.stage, { appeal: record.id, reason });
+  return withEntry(deps, actor, record.id, 'assessment.appealed', { appealOf: id, reason }, async () => {
+    await deps.assessments.insertCase(record);
+    for (const evidence of await deps.assessments.evidenceOf(id)) await deps.assessments.insertEvidence({ ...evidence, id: crypto.randomUUID(), caseId: record.id });
+    await recordEvent(deps, actor, record.id, 'opened', 'documentation', { appealOf: id, reason });
+    await recordEvent(deps, actor, id, 'appealed', original.stage, { appeal: record.id, reason });
     return record;
   });
 }

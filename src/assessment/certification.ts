@@ -37,11 +37,11 @@ function evidenceNarrative(item: EvidenceRecord): string {
 }
 
 /** The reference achievement as Open Badges 3.0: the catalogue version the case pinned, or the external standard. */
-function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord): JsonObject {
+async function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord): Promise<JsonObject> {
   const reference = referenceOf(record);
   if (reference.source === 'catalogue') {
-    const owner = deps.organisations.byId(reference.organisationId!)!;
-    return openBadgeAchievement(requireAchievement(deps.achievements, owner, reference.achievementId!, reference.version), owner, deps.baseUrl);
+    const owner = (await deps.organisations.byId(reference.organisationId!))!;
+    return openBadgeAchievement(await requireAchievement(deps.achievements, owner, reference.achievementId!, reference.version), owner, deps.baseUrl);
   }
   const alignment = (reference.alignment ?? []).map((a) => {
     const level = resolveAlignment(a)!;
@@ -66,12 +66,12 @@ function unitsOnly(base: JsonObject): JsonObject {
  * achievement made of the validated units only), a result per learning outcome of those units, the evidence that
  * supports them, and the assessing organisation as `source`.
  */
-export function validationCredential(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord): JsonObject {
+export async function validationCredential(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord): Promise<JsonObject> {
   const units = record.units as unknown as Unit[];
-  const results = resultsMap(deps, record.id);
+  const results = await resultsMap(deps, record.id);
   const certified = validatedUnits(units, results);
   const partial = record.decision === 'partial';
-  const base = referenceAchievement(deps, record);
+  const base = await referenceAchievement(deps, record);
   const baseId = String(base.id);
   const language = referenceOf(record).language;
   const achievement: JsonObject = partial ? {
@@ -96,7 +96,7 @@ export function validationCredential(deps: AssessmentDeps, actor: Actor, record:
     }))),
   ];
   const certifiedRefs = new Set(certified.flatMap((u) => [u.id, ...u.outcomes.map((o) => outcomeRef(u.id, o.id))]));
-  const evidence = deps.assessments.evidenceOf(record.id)
+  const evidence = (await deps.assessments.evidenceOf(record.id))
     .filter((item) => item.outcomes.length === 0 || item.outcomes.some((ref) => certifiedRefs.has(ref)))
     .map((item) => ({
       ...(item.sha256 ? { id: namedInformationUri(item.sha256) } : {}),
@@ -105,7 +105,7 @@ export function validationCredential(deps: AssessmentDeps, actor: Actor, record:
     }));
   const candidate = record.candidate as unknown as Candidate;
   const assessors = (record.assessors as unknown as Assessor[]).map((a) => `${a.name} (${a.role})`).join(', ');
-  const methods = [...new Set(deps.assessments.resultsOf(record.id).map((r) => r.method))].join(', ');
+  const methods = [...new Set((await deps.assessments.resultsOf(record.id)).map((r) => r.method))].join(', ');
   return {
     '@context': [CONTEXTS.credentialsV2, CONTEXTS.openBadges303],
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
@@ -132,15 +132,15 @@ export function validationCredential(deps: AssessmentDeps, actor: Actor, record:
  * is certified exactly when its credential is recorded.
  */
 export async function certify(deps: AssessmentDeps & {
-  issueDepsFor: (alsoOnIssue: (issued: CredentialRecord) => void) => IssueDeps;
+  issueDepsFor: (alsoOnIssue: (issued: CredentialRecord) => Promise<void>) => IssueDeps;
 }, actor: Actor, id: string, options: { format?: CredentialFormat } = {}): Promise<{ record: AssessmentCaseRecord; issued: IssuedCredential }> {
-  const record = requireCase(deps, actor.organisation, id);
+  const record = await requireCase(deps, actor.organisation, id);
   if (record.stage === 'certified') throw conflict('already-certified', `Case ${id} is already certified (credential ${record.credentialId})`);
   if (record.stage !== 'decided') throw conflict('not-decided', `Case ${id} is at ${record.stage}; decide it before certifying`);
   if (record.decision === 'none') throw conflict('nothing-to-certify', `Case ${id} validated no unit; nothing can be certified. Its gap-training advice says what to learn next`);
-  const credential = validationCredential(deps, actor, record);
+  const credential = await validationCredential(deps, actor, record);
   const issued = await issueCredential(deps.issueDepsFor((recorded) => markCertified(deps, actor, record, recorded.id)), {
     organisation: actor.organisation, credential, options: { format: options.format },
   });
-  return { record: requireCase(deps, actor.organisation, id), issued };
+  return { record: await requireCase(deps, actor.organisation, id), issued };
 }

@@ -14,9 +14,9 @@ export function evidenceView(item: EvidenceRecord, url: string) {
 }
 
 /** The whole case as its assessors see it: units with their results, evidence (files by link), decision, history. */
-export function caseView(assessments: AssessmentRepository, organisation: Organisation, baseUrl: string, record: AssessmentCaseRecord) {
+export async function caseView(assessments: AssessmentRepository, organisation: Organisation, baseUrl: string, record: AssessmentCaseRecord) {
   const url = caseUrl(baseUrl, organisation, record.id);
-  const results = new Map(assessments.resultsOf(record.id).map((r) => [outcomeRef(r.unitId, r.outcomeId), r]));
+  const results = new Map((await assessments.resultsOf(record.id)).map((r) => [outcomeRef(r.unitId, r.outcomeId), r]));
   const units = record.units as unknown as Unit[];
   const validated = new Set(validatedUnits(units, new Map([...results].map(([k, r]) => [k, r.result as OutcomeResult]))).map((u) => u.id));
   return {
@@ -30,12 +30,12 @@ export function caseView(assessments: AssessmentRepository, organisation: Organi
       }),
     })),
     assessors: record.assessors,
-    evidence: assessments.evidenceOf(record.id).map((item) => evidenceView(item, url)),
+    evidence: (await assessments.evidenceOf(record.id)).map((item) => evidenceView(item, url)),
     decision: record.decision ? { decision: record.decision, rationale: record.decisionRationale, gapTraining: record.gapTraining } : null,
     credentialId: record.credentialId,
     appealOf: record.appealOf, appealReason: record.appealReason,
-    appeals: assessments.appealsOf(record.id).map((a) => a.id),
-    history: assessments.eventsOf(record.id).map(({ caseId: _caseId, ...event }) => event),
+    appeals: (await assessments.appealsOf(record.id)).map((a) => a.id),
+    history: (await assessments.eventsOf(record.id)).map(({ caseId: _caseId, ...event }) => event),
     createdAt: record.createdAt, updatedAt: record.updatedAt,
   };
 }

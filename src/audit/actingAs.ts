@@ -4,14 +4,14 @@ import type { CredentialRecord } from '../db/repositories/credentials.js';
 import type { OrganisationRepository } from '../db/repositories/organisations.js';
 import { AuditedCredentialRepository, AuditedOrganisationRepository } from './auditedRepositories.js';
 
-type AuditServices = Pick<Services, 'db' | 'audit' | 'issueDeps'>;
+type AuditServices = Pick<Services, 'database' | 'audit' | 'issueDeps'>;
 
 /** Issue dependencies whose issuance is logged (in the issuance's own transaction) as done by this token. */
-export function issueDepsActingAs(services: AuditServices, actorTokenId: string | null, alsoOnIssue?: (record: CredentialRecord) => void): IssueDeps {
-  return { ...services.issueDeps, credentials: new AuditedCredentialRepository(services.db, services.audit, actorTokenId, alsoOnIssue) };
+export function issueDepsActingAs(services: AuditServices, actorTokenId: string | null, alsoOnIssue?: (record: CredentialRecord) => Promise<void>): IssueDeps {
+  return { ...services.issueDeps, credentials: new AuditedCredentialRepository(services.database, services.audit, actorTokenId, alsoOnIssue) };
 }
 
 /** An organisation repository whose key rotations are logged as done by this token. */
 export function organisationsActingAs(services: AuditServices, actorTokenId: string | null): OrganisationRepository {
-  return new AuditedOrganisationRepository(services.db, services.audit, actorTokenId);
+  return new AuditedOrganisationRepository(services.database, services.audit, actorTokenId);
 }

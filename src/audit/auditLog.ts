@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import type { AuditEntry, AuditRepository } from '../db/repositories/audit.js';
 import canonicalize from 'canonicalize';
 
@@ -60,16 +60,17 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
 const VERIFY_PAGE_SIZE = 1000;
 
 export class AuditLog {
-  constructor(private readonly deps: { db: Db; entries: AuditRepository; now: () => Date }) {}
+  constructor(private readonly deps: { database: Database; entries: AuditRepository; now: () => Date }) {}
 
   /**
-   * Appends an entry. It runs in a transaction of its own, or as a savepoint of the caller's: called inside the
+   * Appends an entry. It runs in a transaction of its own, or as part of the caller's: called inside the
    * transaction that makes the change, the change and its entry are written together or not at all.
    */
-  append(event: AuditEvent): AuditEntry {
-    // IMMEDIATE takes the write lock before reading the head, so two processes cannot both extend the same entry.
-    return this.deps.db.transaction(() => {
-      const previous = this.deps.entries.last(event.organisationId);
+  append(event: AuditEvent): Promise<AuditEntry> {
+    return this.deps.database.transaction(async () => {
+      // Two instances appending for the same organisation at once would both extend the same head: the second waits.
+      await this.deps.entries.lockChain(event.organisationId);
+      const previous = await this.deps.entries.last(event.organisationId);
       const unhashed = {
         organisationId: event.organisationId,
         seq: (previous?.seq ?? 0) + 1,
@@ -82,37 +83,37 @@ export class AuditLog {
         prevHash: previous?.hash ?? GENESIS_HASH,
       };
       const entry = { ...unhashed, hash: entryHash(unhashed) };
-      this.deps.entries.insert(entry);
+      await this.deps.entries.insert(entry);
       return entry;
-    }, { behavior: 'immediate' });
+    });
   }
 
   /**
-   * Makes a synchronous change and appends its entry in one transaction. `eventOf` sees the change's result and may
-   * return undefined when nothing changed (nothing is then logged).
+   * Makes a change (storage only) and appends its entry in one transaction. `eventOf` sees the change's result and
+   * may return undefined when nothing changed (nothing is then logged).
    */
-  record<T>(change: () => T, eventOf: (result: T) => AuditEvent | undefined): T {
-    return this.deps.db.transaction(() => {
-      const result = change();
+  record<T>(change: () => Promise<T>, eventOf: (result: T) => AuditEvent | undefined): Promise<T> {
+    return this.deps.database.transaction(async () => {
+      const result = await change();
       const event = eventOf(result);
-      if (event) this.append(event);
+      if (event) await this.append(event);
       return result;
-    }, { behavior: 'immediate' });
+    });
   }
 
-  page(organisationId: string, afterSeq: number, limit: number): AuditEntry[] {
+  page(organisationId: string, afterSeq: number, limit: number): Promise<AuditEntry[]> {
     return this.deps.entries.page(organisationId, afterSeq, limit);
   }
 
   /** Recomputes every hash and link from the first entry; optionally checks a head recorded earlier (an anchor). */
-  verify(organisationId: string, anchor?: { seq: number; hash: string }): ChainVerification {
+  async verify(organisationId: string, anchor?: { seq: number; hash: string }): Promise<ChainVerification> {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let anchorSeen = false;
     const broken = (seq: number, reason: ChainBreak, message: string): ChainVerification =>
       ({ valid: false, entries: expectedSeq - 1, brokenAt: seq, reason, message, head: null });
     for (;;) {
-      const page = this.deps.entries.page(organisationId, expectedSeq - 1, VERIFY_PAGE_SIZE);
+      const page = await this.deps.entries.page(organisationId, expectedSeq - 1, VERIFY_PAGE_SIZE);
       for (const entry of page) {
         if (entry.seq !== expectedSeq) {
           return broken(expectedSeq, 'sequence-gap', `Entry ${expectedSeq} is missing (the next entry is ${entry.seq}): entries were deleted`);

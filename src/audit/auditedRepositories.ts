@@ -1,42 +1,42 @@
-import type { Db } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { CredentialRepository, type CredentialRecord, type StatusReservation } from '../db/repositories/credentials.js';
 import { OrganisationRepository, type OrganisationKey } from '../db/repositories/organisations.js';
 import type { AuditLog } from './auditLog.js';
 
 /**
- * Issuance and key rotation write their rows deep inside async domain code (after signing, after creating a key),
- * where no caller can open a synchronous transaction around them. These repositories append the audit entry inside
- * the repository's own write transaction instead, so the row and its entry commit together.
+ * Issuance and key rotation write their rows deep inside domain code, after signing or creating a key, which must not
+ * happen inside a transaction. These repositories append the audit entry in the write's own transaction instead, so
+ * the row and its entry commit together.
  */
 export class AuditedCredentialRepository extends CredentialRepository {
-  constructor(db: Db, private readonly audit: AuditLog, private readonly actorTokenId: string | null,
+  constructor(database: Database, private readonly audit: AuditLog, private readonly actorTokenId: string | null,
     /** Further writes that belong to the same issuance (e.g. marking an assessment case certified). */
-    private readonly alsoOnIssue?: (record: CredentialRecord) => void) {
-    super(db);
+    private readonly alsoOnIssue?: (record: CredentialRecord) => Promise<void>) {
+    super(database);
   }
 
-  override recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): void {
-    this.audit.record(() => {
-      super.recordIssued(record, reservations, now);
+  override async recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): Promise<void> {
+    await this.audit.record(async () => {
+      await super.recordIssued(record, reservations, now);
       // The issuance is logged before whatever it completes (an assessment case certified by it).
-      this.audit.append({
+      await this.audit.append({
         organisationId: record.organisationId, actorTokenId: this.actorTokenId, action: 'credential.issued', subject: record.id,
         details: { types: record.types, format: record.format, subjectId: record.subjectId, sha256: record.sha256 },
       });
-      this.alsoOnIssue?.(record);
+      await this.alsoOnIssue?.(record);
     }, () => undefined);
   }
 }
 
 export class AuditedOrganisationRepository extends OrganisationRepository {
-  constructor(db: Db, private readonly audit: AuditLog, private readonly actorTokenId: string | null) {
-    super(db);
+  constructor(database: Database, private readonly audit: AuditLog, private readonly actorTokenId: string | null) {
+    super(database);
   }
 
-  override rotateKey(organisationId: string, successor: OrganisationKey, now: string): void {
-    this.audit.record(() => {
-      const retired = this.currentKey(organisationId);
-      super.rotateKey(organisationId, successor, now);
+  override async rotateKey(organisationId: string, successor: OrganisationKey, now: string): Promise<void> {
+    await this.audit.record(async () => {
+      const retired = await this.currentKey(organisationId);
+      await super.rotateKey(organisationId, successor, now);
       return retired;
     }, (retired) => ({
       organisationId, actorTokenId: this.actorTokenId, action: 'key.rotated', subject: successor.verificationMethod,

@@ -12,7 +12,7 @@ export type DidDocument = {
 };
 
 /** Looks up the DID documents this service hosts itself (its organisations' did:web DIDs). */
-export type LocalDidLookup = (did: string) => DidDocument | undefined;
+export type LocalDidLookup = (did: string) => Promise<DidDocument | undefined>;
 
 export interface DidResolverOptions {
   localDid: LocalDidLookup;
@@ -55,7 +55,7 @@ export function createDidResolver(options: DidResolverOptions) {
       }
     }
     if (did.startsWith('did:web:')) {
-      const local = options.localDid(did);
+      const local = await options.localDid(did);
       if (local) return local;
       if (!options.resolveRemote) {
         throw unresolvableDid(did, 'it is not hosted by this service and remote did:web resolution is off (PASSERELLE_RESOLVE_REMOTE_DIDS=true enables it)');

@@ -77,19 +77,19 @@ export async function issueCredential(deps: IssueDeps, request: {
   if (options.addProof) return coSign(deps, organisation, request.credential, format);
   const purposes = statusPurposesFrom(options);
   for (let attempt = 1; ; attempt++) {
-    const reservations = deps.statusLists.reserve(organisation, purposes);
+    const reservations = await deps.statusLists.reserve(organisation, purposes);
     try {
       const now = deps.now();
       const credential = prepareCredential(request.credential, organisation, format, now, options);
       // Refused before signing; the primary key still decides between two issuances of the same id at once.
-      if (deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
+      if (await deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
       // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
       const entries = [...reservations.map((r) => deps.statusLists.entryFor(r)), ...callerStatusEntries(credential, deps.statusLists)];
       if (entries.length === 0) delete credential.credentialStatus;
       else credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
       const issued = await sign(deps, organisation, credential, format, now);
       const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
-      deps.credentials.recordIssued({
+      await deps.credentials.recordIssued({
         id: issued.id,
         organisationId: organisation.id,
         types: typesOf(credential),

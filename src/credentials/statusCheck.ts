@@ -21,7 +21,7 @@ interface DecodedList { version: number; bits: Buffer; issuer: string; purpose: 
 export class StatusChecker {
   private readonly decoded = new Map<string, DecodedList>();
 
-  constructor(private readonly deps: { statusLists: StatusListService; versionOf: (listId: string) => number | undefined; documentLoader: DocumentLoader; baseUrl: string }) {}
+  constructor(private readonly deps: { statusLists: StatusListService; versionOf: (listId: string) => Promise<number | undefined>; documentLoader: DocumentLoader; baseUrl: string }) {}
 
   async check(entry: unknown, issuer: string): Promise<StatusOutcome> {
     if (!isObject(entry) || entry.type !== 'BitstringStatusListEntry') {
@@ -51,7 +51,7 @@ export class StatusChecker {
   }
 
   private async load(listId: string): Promise<DecodedList | undefined> {
-    const version = this.deps.versionOf(listId);
+    const version = await this.deps.versionOf(listId);
     if (version === undefined) return undefined;
     const cached = this.decoded.get(listId);
     if (cached?.version === version) return cached;

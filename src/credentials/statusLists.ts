@@ -38,17 +38,24 @@ export class StatusListService {
 
   constructor(private readonly deps: StatusListDeps) {}
 
-  reserve(organisation: Organisation, purposes: StatusPurpose[]): StatusReservation[] {
-    return purposes.map((purpose) => {
-      const list = this.listWithRoom(organisation, purpose);
+  async reserve(organisation: Organisation, purposes: StatusPurpose[]): Promise<StatusReservation[]> {
+    const reservations: StatusReservation[] = [];
+    for (const purpose of purposes) {
+      const list = await this.listWithRoom(organisation, purpose);
       const taken = this.reservedIn(list.id);
       for (;;) {
         const statusIndex = crypto.randomInt(list.size);
-        if (taken.has(statusIndex) || this.deps.statusLists.isIndexTaken(list.id, statusIndex)) continue;
+        if (taken.has(statusIndex)) continue;
+        // Reserved before the lookup, so that no other issuance in this process draws it meanwhile.
         taken.add(statusIndex);
-        return { listId: list.id, statusIndex, purpose };
+        if (!(await this.deps.statusLists.isIndexTaken(list.id, statusIndex))) {
+          reservations.push({ listId: list.id, statusIndex, purpose });
+          break;
+        }
+        taken.delete(statusIndex);
       }
-    });
+    }
+    return reservations;
   }
 
   release(reservations: StatusReservation[]): void {
@@ -77,7 +84,7 @@ export class StatusListService {
 
   /** The signed BitstringStatusListCredential, rebuilt only when one of its bits changed. */
   async listCredential(listId: string): Promise<{ credential: JsonObject; version: number }> {
-    const list = this.deps.statusLists.byId(listId);
+    const list = await this.deps.statusLists.byId(listId);
     if (!list) throw notFound('unknown-status-list', `No status list ${listId}`);
     const cached = this.signed.get(listId);
     if (cached && cached.version === list.version) return cached;
@@ -88,15 +95,15 @@ export class StatusListService {
   }
 
   /** Sets a credential's status (VC-API POST /credentials/status). Revocation is final. */
-  updateStatus(organisation: Organisation, credentialId: string, purpose: string, status: boolean): { changed: boolean } {
-    const record = this.deps.credentials.byId(credentialId);
+  async updateStatus(organisation: Organisation, credentialId: string, purpose: string, status: boolean): Promise<{ changed: boolean }> {
+    const record = await this.deps.credentials.byId(credentialId);
     if (!record || record.organisationId !== organisation.id) {
       throw notFound('unknown-credential', `Organisation "${organisation.slug}" issued no credential with id ${credentialId}`);
     }
     if (!STATUS_PURPOSES.includes(purpose as StatusPurpose)) {
       throw badRequest('unknown-status-purpose', `credentialStatus.statusPurpose must be one of ${STATUS_PURPOSES.join(', ')}`);
     }
-    const entry = this.deps.credentials.statusEntry(credentialId, purpose);
+    const entry = await this.deps.credentials.statusEntry(credentialId, purpose);
     if (!entry) {
       throw badRequest('no-status-entry', `Credential ${credentialId} was issued without a ${purpose} status entry, so its ${purpose} status cannot change. Issue with options.credentialStatus to enable it`);
     }
@@ -104,19 +111,19 @@ export class StatusListService {
     if (purpose === 'revocation' && !status) {
       throw badRequest('revocation-is-final', 'A revoked credential cannot be reinstated; issue a new credential instead (or use suspension for temporary holds)');
     }
-    this.deps.credentials.setStatus(entry, status, this.deps.now().toISOString());
+    await this.deps.credentials.setStatus(entry, status, this.deps.now().toISOString());
     return { changed: true };
   }
 
-  private listWithRoom(organisation: Organisation, purpose: StatusPurpose): StatusList {
-    const open = this.deps.statusLists.openLists(organisation.id, purpose)
+  private async listWithRoom(organisation: Organisation, purpose: StatusPurpose): Promise<StatusList> {
+    const open = (await this.deps.statusLists.openLists(organisation.id, purpose))
       .find((list) => list.allocated + this.reservedIn(list.id).size < list.size);
     if (open) return open;
     const list: StatusList = {
       id: crypto.randomUUID(), organisationId: organisation.id, purpose, size: STATUS_LIST_SIZE, allocated: 0, version: 0,
       createdAt: this.deps.now().toISOString(),
     };
-    this.deps.statusLists.insert(list);
+    await this.deps.statusLists.insert(list);
     return list;
   }
 
@@ -130,7 +137,7 @@ export class StatusListService {
   }
 
   private async sign(list: StatusList): Promise<JsonObject> {
-    const organisation = this.deps.organisations.byId(list.organisationId)!;
+    const organisation = (await this.deps.organisations.byId(list.organisationId))!;
     const url = statusListUrl(this.deps.baseUrl, list.id);
     const now = this.deps.now();
     const credential: JsonObject = {
@@ -143,7 +150,7 @@ export class StatusListService {
         id: `${url}#list`,
         type: 'BitstringStatusList',
         statusPurpose: list.purpose,
-        encodedList: encodeBitstring(list.size, this.deps.statusLists.setIndexes(list.id)),
+        encodedList: encodeBitstring(list.size, await this.deps.statusLists.setIndexes(list.id)),
         ttl: STATUS_LIST_TTL_MS,
       },
     };

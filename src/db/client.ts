@@ -1,31 +1,86 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectRoot } from '../config.js';
-import * as schema from './schema.js';
-
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+import { TransactionScope, type Database, type Db } from './database.js';
+import { sqliteTables } from './tables.js';
 
 const migrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
 
 /**
  * Opens (creating if needed) the SQLite database and applies the committed migrations.
  * WAL lets readers (verification, status lists) proceed while a writer issues; the busy timeout
- * lets several processes (worker threads, the batch tool) share the file without SQLITE_BUSY errors.
+ * lets several processes (PASSERELLE_WORKERS, the batch tool) share the file without SQLITE_BUSY errors.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') restrictToOwner(file);
-  const sqlite = new Database(file);
+  const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  beginTransactionsImmediately(sqlite);
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(sqlite, { schema: sqliteTables });
   migrate(db, { migrationsFolder });
-  return db;
+  return new SqliteDatabase(sqlite, db);
+}
+
+/**
+ * One connection per process, used by one piece of work at a time. better-sqlite3 runs each statement synchronously,
+ * but a transaction spans awaits: while one is open, a statement from any other request would run inside it. So
+ * every statement outside a transaction, and every transaction, takes turns (`turns`); statements inside a
+ * transaction run at once on it. Transactions begin IMMEDIATE: they take the write lock before their first read, so
+ * with several processes on one file a transaction waits its turn (busy_timeout) instead of failing "database is
+ * locked" when another process wrote between its read and its write.
+ */
+export class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite';
+  readonly tables = sqliteTables;
+  private readonly scope = new TransactionScope<true>();
+  private turns: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly sqlite: BetterSqlite3.Database, private readonly db: Db) {}
+
+  query<T>(statements: (db: Db) => PromiseLike<T>): Promise<T> {
+    if (this.scope.current()) return Promise.resolve(statements(this.db));
+    return this.inTurn(async () => statements(this.db));
+  }
+
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.scope.current()) return work();
+    return this.inTurn(async () => {
+      this.sqlite.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await this.scope.run(true, work);
+        this.sqlite.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** An IMMEDIATE transaction already holds the database's only write lock: no other writer can be in between. */
+  async lockForTransaction(): Promise<void> {
+    if (!this.scope.current()) throw new Error('lockForTransaction is only meaningful inside a transaction');
+  }
+
+  async ping(): Promise<void> {
+    await this.query(async () => this.sqlite.prepare('select 1').get());
+  }
+
+  async close(): Promise<void> {
+    await this.turns;
+    this.sqlite.close();
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turns.then(work);
+    this.turns = result.catch(() => undefined);
+    return result;
+  }
 }
 
 /**
@@ -48,19 +103,4 @@ function narrow(target: string, mode: number): void {
   if (current === mode || (current & ~mode) === 0) return;
   fs.chmodSync(target, mode);
   process.emitWarning(`${target} was readable by others (mode ${current.toString(8)}); changed to ${mode.toString(8)}`, { code: 'PASSERELLE_FILE_MODE' });
-}
-
-/**
- * Every transaction takes the write lock when it begins (BEGIN IMMEDIATE) instead of at its first write. With several
- * processes on one file (PASSERELLE_WORKERS), a deferred transaction that reads and then writes fails at once with
- * "database is locked" when another process wrote meanwhile; an immediate one waits its turn (busy_timeout).
- * drizzle asks for the "deferred" variant by default, so that variant is the immediate one here.
- */
-function beginTransactionsImmediately(sqlite: Database.Database): void {
-  const transaction = sqlite.transaction.bind(sqlite);
-  sqlite.transaction = ((fn: (...args: never[]) => unknown) => {
-    const variants = transaction(fn);
-    const { immediate, exclusive } = variants;
-    return Object.assign((...args: never[]) => immediate(...args), { default: immediate, deferred: immediate, immediate, exclusive });
-  }) as typeof sqlite.transaction;
 }

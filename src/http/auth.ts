@@ -2,14 +2,13 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Services } from '../services.js';
 import { authenticate, type Principal } from '../orgs/tokens.js';
 
-/** Each request's principal, authenticated once (in onRequest for routes that declare bearer security). */
+/** Each request's principal, authenticated once, in onRequest, by routes that declare bearer security. */
 const principals = new WeakMap<FastifyRequest, Principal>();
 
-export function principalOf(services: Services, request: FastifyRequest): Principal {
-  const known = principals.get(request);
-  if (known) return known;
-  const principal = authenticate(services.repos.tokens, request.headers.authorization, services.now());
-  principals.set(request, principal);
+/** The principal authenticated in onRequest (see authenticateBeforeBody): only for routes that declare bearer security. */
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = principals.get(request);
+  if (!principal) throw new Error(`${request.routeOptions.url ?? request.url} reads a principal but does not declare bearer security`);
   return principal;
 }
 
@@ -25,7 +24,9 @@ const needsBearer = (route: RouteOptions) =>
 export function authenticateBeforeBody(app: FastifyInstance, services: Services): void {
   app.addHook('onRoute', (route) => {
     if (!needsBearer(route)) return;
-    const authenticateRequest = async (request: FastifyRequest) => { principalOf(services, request); };
+    const authenticateRequest = async (request: FastifyRequest) => {
+      principals.set(request, await authenticate(services.repos.tokens, request.headers.authorization, services.now()));
+    };
     const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [authenticateRequest, ...existing] as RouteOptions['onRequest'];
   });

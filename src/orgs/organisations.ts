@@ -34,7 +34,7 @@ function newKeyRecord(organisationId: string, did: string, didMethod: string, or
 }
 
 export async function createOrganisation(deps: OrganisationDeps, input: NewOrganisation): Promise<Organisation> {
-  if (deps.organisations.bySlug(input.slug)) {
+  if (await deps.organisations.bySlug(input.slug)) {
     throw conflict('organisation-exists', `An organisation with slug "${input.slug}" already exists; choose another slug`);
   }
   const id = crypto.randomUUID();
@@ -46,12 +46,12 @@ export async function createOrganisation(deps: OrganisationDeps, input: NewOrgan
   const organisation: Organisation = {
     id, slug: input.slug, name: input.name, country: input.country.toUpperCase(), kind: input.kind, didMethod, did, createdAt: now,
   };
-  deps.organisations.insertWithKey(organisation, newKeyRecord(id, did, didMethod, 1, publicKeyMultibase, keyId, now));
+  await deps.organisations.insertWithKey(organisation, newKeyRecord(id, did, didMethod, 1, publicKeyMultibase, keyId, now));
   return organisation;
 }
 
-export function requireOrganisation(organisations: OrganisationRepository, slug: string): Organisation {
-  const organisation = organisations.bySlug(slug);
+export async function requireOrganisation(organisations: OrganisationRepository, slug: string): Promise<Organisation> {
+  const organisation = await organisations.bySlug(slug);
   if (!organisation) throw notFound('unknown-organisation', `No organisation has slug "${slug}"; GET /orgs lists them`);
   return organisation;
 }
@@ -66,15 +66,15 @@ export async function rotateKey(deps: OrganisationDeps, organisation: Organisati
   }
   const keyId = crypto.randomUUID();
   const { publicKeyMultibase } = await deps.keyStore.create(keyId);
-  const ordinal = deps.organisations.keysOf(organisation.id).length + 1;
+  const ordinal = (await deps.organisations.keysOf(organisation.id)).length + 1;
   const now = deps.now().toISOString();
   const key = newKeyRecord(organisation.id, organisation.did, organisation.didMethod, ordinal, publicKeyMultibase, keyId, now);
-  deps.organisations.rotateKey(organisation.id, key, now);
+  await deps.organisations.rotateKey(organisation.id, key, now);
   return key;
 }
 
 export async function signingKeyOf(deps: Pick<OrganisationDeps, 'organisations' | 'keyStore'>, organisation: Organisation): Promise<SigningKey> {
-  const key = deps.organisations.currentKey(organisation.id);
+  const key = await deps.organisations.currentKey(organisation.id);
   if (!key) throw new AppError('no-signing-key', 500, `organisation ${organisation.slug} has no current key`);
   return deps.keyStore.load(key.id, key.verificationMethod, organisation.did);
 }

@@ -20,10 +20,18 @@ export const DEFAULT_TOKEN_LIFETIME_SECONDS = 90 * 24 * 3600;
 
 export const hashSecret = (secret: string) => crypto.createHash('sha256').update(secret).digest('hex');
 
-/** Creates a token and returns its secret: the only time the secret exists outside the caller. */
-export function createToken(tokens: TokenRepository, options: {
+interface NewToken {
   organisationId: string | null; scopes: TokenScope[]; expiresInSeconds: number | null; label?: string; now: Date; secret?: string;
-}): { token: Token; secret: string } {
+}
+
+/** Creates a token and returns its secret: the only time the secret exists outside the caller. */
+export async function createToken(tokens: TokenRepository, options: NewToken): Promise<{ token: Token; secret: string }> {
+  const created = newToken(options);
+  await tokens.insert(created.token);
+  return created;
+}
+
+function newToken(options: NewToken): { token: Token; secret: string } {
   const secret = options.secret ?? `${TOKEN_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
   const token: Token = {
     id: crypto.randomUUID(),
@@ -35,7 +43,6 @@ export function createToken(tokens: TokenRepository, options: {
     expiresAt: options.expiresInSeconds === null ? null : new Date(options.now.getTime() + options.expiresInSeconds * 1000).toISOString(),
     revokedAt: null,
   };
-  tokens.insert(token);
   return { token, secret };
 }
 
@@ -54,10 +61,10 @@ export function parseLifetime(expiresIn: unknown): number {
   return seconds;
 }
 
-export function authenticate(tokens: TokenRepository, authorization: string | undefined, now: Date): Principal {
+export async function authenticate(tokens: TokenRepository, authorization: string | undefined, now: Date): Promise<Principal> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match?.[1]) throw unauthorized('Send a bearer token: Authorization: Bearer <token>');
-  const token = tokens.bySecretHash(hashSecret(match[1]));
+  const token = await tokens.bySecretHash(hashSecret(match[1]));
   if (!token) throw unauthorized('This token is not known; create one with POST /orgs/<slug>/tokens');
   if (token.revokedAt) throw unauthorized('This token was revoked; create a new one');
   if (token.expiresAt && new Date(token.expiresAt) <= now) throw unauthorized(`This token expired at ${token.expiresAt}; create a new one`);
@@ -77,22 +84,23 @@ export function authorise(principal: Principal, organisation: Organisation | nul
   }
 }
 
-export function revokeToken(tokens: TokenRepository, organisation: Organisation, id: string, now: Date): void {
-  if (!tokens.byId(organisation.id, id)) throw notFound('unknown-token', `Organisation "${organisation.slug}" has no token ${id}`);
-  tokens.revoke(organisation.id, id, now.toISOString());
+export async function revokeToken(tokens: TokenRepository, organisation: Organisation, id: string, now: Date): Promise<void> {
+  if (!(await tokens.byId(organisation.id, id))) throw notFound('unknown-token', `Organisation "${organisation.slug}" has no token ${id}`);
+  await tokens.revoke(organisation.id, id, now.toISOString());
 }
 
 /**
  * Makes sure an administrator can act: registers the configured admin token, or on first start creates one and
  * returns its secret so that it can be shown once. Returns undefined when nothing new needs showing.
  */
-export function ensureAdminToken(tokens: TokenRepository, configured: string | undefined, now: Date): string | undefined {
+export async function ensureAdminToken(tokens: TokenRepository, configured: string | undefined, now: Date): Promise<string | undefined> {
   if (configured) {
-    if (!tokens.bySecretHash(hashSecret(configured))) {
-      createToken(tokens, { organisationId: null, scopes: ['admin'], expiresInSeconds: null, label: 'PASSERELLE_ADMIN_TOKEN', now, secret: configured });
+    if (!(await tokens.bySecretHash(hashSecret(configured)))) {
+      // Instances starting together may all get here: the token's unique hash keeps one, and the others' inserts do nothing.
+      await tokens.insertUnlessKnown(newToken({ organisationId: null, scopes: ['admin'], expiresInSeconds: null, label: 'PASSERELLE_ADMIN_TOKEN', now, secret: configured }).token);
     }
     return undefined;
   }
-  if (tokens.hasBootstrapAdmin()) return undefined;
-  return createToken(tokens, { organisationId: null, scopes: ['admin'], expiresInSeconds: null, label: 'generated at first start', now }).secret;
+  if (await tokens.hasBootstrapAdmin()) return undefined;
+  return (await createToken(tokens, { organisationId: null, scopes: ['admin'], expiresInSeconds: null, label: 'generated at first start', now })).secret;
 }

@@ -81,21 +81,21 @@ export default async function accreditationRoutes(app: FastifyInstance, { servic
       },
     },
   }, async (request, reply) => {
-    const principal = principalOf(services, request);
-    const authority = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const authority = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, authority, 'issue');
-    const accreditation = grantAccreditation(deps, { ...request.body, authority, actorTokenId: principal.tokenId });
+    const accreditation = await grantAccreditation(deps, { ...request.body, authority, actorTokenId: principal.tokenId });
     return reply.status(201).send(accreditation);
   });
 
   app.get<{ Params: { slug: string } }>('/orgs/:slug/accreditations', {
     schema: { tags: ['trust'], summary: 'The accreditations this recognition authority granted, as a trusted-issuer list (JSON)', params: slugParams },
   }, async (request) => {
-    const authority = requireOrganisation(services.repos.organisations, request.params.slug);
+    const authority = await requireOrganisation(services.repos.organisations, request.params.slug);
     requireAuthority(authority);
     return exportList({
       id: `${services.config.baseUrl}/orgs/${authority.slug}/accreditations`, publisher: { id: authority.did, name: authority.name },
-      accreditations: services.repos.accreditations.grantedBy(authority.did), now: services.now(),
+      accreditations: await services.repos.accreditations.grantedBy(authority.did), now: services.now(),
     });
   });
 
@@ -106,8 +106,8 @@ export default async function accreditationRoutes(app: FastifyInstance, { servic
       body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } },
     },
   }, async (request) => {
-    const principal = principalOf(services, request);
-    const authority = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const authority = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, authority, 'issue');
     return withdrawAccreditation(deps, { authority, actorTokenId: principal.tokenId, id: request.params.id, reason: request.body.reason });
   });
@@ -122,7 +122,7 @@ export default async function accreditationRoutes(app: FastifyInstance, { servic
     },
   }, async (request) => exportList({
     id: `${services.config.baseUrl}/trusted-issuers`, publisher: { id: services.config.baseUrl },
-    accreditations: services.repos.accreditations.all({ issuerDid: request.query.issuer, authorityDid: request.query.authority }), now: services.now(),
+    accreditations: await services.repos.accreditations.all({ issuerDid: request.query.issuer, authorityDid: request.query.authority }), now: services.now(),
   }));
 
   app.post<{ Body: TrustedIssuerList }>('/trusted-issuers', {
@@ -132,8 +132,8 @@ export default async function accreditationRoutes(app: FastifyInstance, { servic
       security: [{ bearer: [] }], body: trustedIssuerListSchema,
     },
   }, async (request) => {
-    const principal = principalOf(services, request);
+    const principal = principalOf(request);
     if (!isBootstrapAdmin(principal)) throw forbidden('Only the administrator token can import a trusted-issuer list: it decides whom this service trusts');
-    return importList({ accreditations: services.repos.accreditations, now: services.now }, request.body);
+    return await importList({ accreditations: services.repos.accreditations, now: services.now }, request.body);
   });
 }

@@ -87,9 +87,9 @@ export default async function achievementRoutes(app: FastifyInstance, { services
       params: { type: 'object', required: ['slug'], properties: { slug } }, body: achievementBody,
     },
   }, async (request, reply) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
-    authorise(principalOf(services, request), organisation, 'issue');
-    const achievement = createAchievement(deps, organisation, request.body);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
+    authorise(principalOf(request), organisation, 'issue');
+    const achievement = await createAchievement(deps, organisation, request.body);
     return reply.status(201).header('location', `/orgs/${organisation.slug}/achievements/${achievement.id}`).send(managed(achievement, organisation));
   });
 
@@ -99,16 +99,16 @@ export default async function achievementRoutes(app: FastifyInstance, { services
       params: { type: 'object', required: ['slug', 'id'], properties: { slug, id: achievementId } }, body: achievementBody,
     },
   }, async (request) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
-    authorise(principalOf(services, request), organisation, 'issue');
-    return managed(updateAchievement(deps, organisation, request.params.id, request.body), organisation);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
+    authorise(principalOf(request), organisation, 'issue');
+    return managed(await updateAchievement(deps, organisation, request.params.id, request.body), organisation);
   });
 
   app.get<{ Params: { slug: string } }>('/orgs/:slug/achievements', {
     schema: { tags: ['achievements'], summary: 'The organisation\'s achievements (latest versions)', params: { type: 'object', required: ['slug'], properties: { slug } } },
   }, async (request) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
-    return services.repos.achievements.latestOf(organisation.id).map((record) => achievementSummary(fromRecord(record), organisation, baseUrl));
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
+    return (await services.repos.achievements.latestOf(organisation.id)).map((record) => achievementSummary(fromRecord(record), organisation, baseUrl));
   });
 
   app.get<{ Params: { slug: string; id: string }; Querystring: { version?: string } }>('/orgs/:slug/achievements/:id', {
@@ -118,19 +118,19 @@ export default async function achievementRoutes(app: FastifyInstance, { services
       querystring: { type: 'object', additionalProperties: false, properties: { version: { type: 'string', pattern: '^[1-9]\\d{0,5}$', description: 'a version (default: the latest)' } } },
     },
   }, async (request, reply) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     const version = request.query.version === undefined ? undefined : Number(request.query.version);
-    const achievement = requireAchievement(services.repos.achievements, organisation, request.params.id, version);
+    const achievement = await requireAchievement(services.repos.achievements, organisation, request.params.id, version);
     return reply.type('application/ld+json').send({ '@context': [VC_V2_CONTEXT, OPEN_BADGES_CONTEXT], ...openBadgeAchievement(achievement, organisation, baseUrl) });
   });
 
   app.get<{ Params: { slug: string; id: string } }>('/orgs/:slug/achievements/:id/versions', {
     schema: { tags: ['achievements'], summary: 'Every version of an achievement', params: { type: 'object', required: ['slug', 'id'], properties: { slug, id: achievementId } } },
   }, async (request) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
-    requireAchievement(services.repos.achievements, organisation, request.params.id);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
+    await requireAchievement(services.repos.achievements, organisation, request.params.id);
     const url = `${baseUrl}/orgs/${organisation.slug}/achievements/${request.params.id}`;
-    return services.repos.achievements.versionsOf(organisation.id, request.params.id)
+    return (await services.repos.achievements.versionsOf(organisation.id, request.params.id))
       .map((v) => ({ version: v.version, createdAt: v.createdAt, url: `${url}?version=${v.version}` }));
   });
 }

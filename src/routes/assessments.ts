@@ -125,13 +125,13 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
     audit: services.audit, baseUrl: services.config.baseUrl, now: services.now,
   };
   /** Case files hold personal data: only the assessing organisation's tokens with the issue scope (or admin) read or change them. */
-  const actorOf = (request: FastifyRequest<{ Params: { slug: string } }>): Actor => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+  const actorOf = async (request: FastifyRequest<{ Params: { slug: string } }>): Promise<Actor> => {
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'issue');
     return { organisation, tokenId: principal.tokenId };
   };
-  const view = (actor: Actor, id: string) => caseView(services.repos.assessments, actor.organisation, services.config.baseUrl, requireCase(deps, actor.organisation, id));
+  const view = async (actor: Actor, id: string) => caseView(services.repos.assessments, actor.organisation, services.config.baseUrl, await requireCase(deps, actor.organisation, id));
 
   app.post<{ Params: { slug: string }; Body: OpenCaseInput }>('/orgs/:slug/assessments', {
     schema: {
@@ -139,16 +139,16 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
       security: [{ bearer: [] }], params: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: slugPattern } } }, body: openCaseBody,
     },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const record = openCase(deps, actor, request.body);
-    return reply.status(201).header('location', `/orgs/${actor.organisation.slug}/assessments/${record.id}`).send(view(actor, record.id));
+    const actor = await actorOf(request);
+    const record = await openCase(deps, actor, request.body);
+    return reply.status(201).header('location', `/orgs/${actor.organisation.slug}/assessments/${record.id}`).send(await view(actor, record.id));
   });
 
   app.get<{ Params: { slug: string } }>('/orgs/:slug/assessments', {
     schema: { tags: ['assessments'], summary: 'The organisation\'s validation cases', security: [{ bearer: [] }], params: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: slugPattern } } } },
   }, async (request) => {
-    const actor = actorOf(request);
-    return services.repos.assessments.listFor(actor.organisation.id).map((r) => ({
+    const actor = await actorOf(request);
+    return (await services.repos.assessments.listFor(actor.organisation.id)).map((r) => ({
       id: r.id, candidate: r.candidate, reference: (r.reference as { url: string }).url, stage: r.stage, decision: r.decision,
       appealOf: r.appealOf, credentialId: r.credentialId, updatedAt: r.updatedAt,
     }));
@@ -156,7 +156,7 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
 
   app.get<{ Params: { slug: string; id: string } }>('/orgs/:slug/assessments/:id', {
     schema: { tags: ['assessments'], summary: 'A validation case: units and results, evidence, decision, history (who, when)', security: [{ bearer: [] }], params: caseParams },
-  }, async (request) => view(actorOf(request), request.params.id));
+  }, async (request) => await view(await actorOf(request), request.params.id));
 
   app.post<{ Params: { slug: string; id: string }; Body: { to: Stage; note?: string } }>('/orgs/:slug/assessments/:id/stage', {
     schema: {
@@ -167,16 +167,16 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
       },
     },
   }, async (request) => {
-    const actor = actorOf(request);
-    advanceStage(deps, actor, request.params.id, request.body.to, request.body.note);
-    return view(actor, request.params.id);
+    const actor = await actorOf(request);
+    await advanceStage(deps, actor, request.params.id, request.body.to, request.body.note);
+    return await view(actor, request.params.id);
   });
 
   app.post<{ Params: { slug: string; id: string }; Body: EvidenceInput }>('/orgs/:slug/assessments/:id/evidence', {
     schema: { tags: ['assessments'], summary: 'Add an evidence item (documentation; observations and interviews also during assessment)', security: [{ bearer: [] }], params: caseParams, body: evidenceBody },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const item = addEvidence(deps, actor, request.params.id, request.body);
+    const actor = await actorOf(request);
+    const item = await addEvidence(deps, actor, request.params.id, request.body);
     return reply.status(201).send(evidenceView(item, `${services.config.baseUrl}/orgs/${actor.organisation.slug}/assessments/${request.params.id}`));
   });
 
@@ -186,9 +186,9 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
       params: { type: 'object', required: ['slug', 'id', 'evidenceId'], properties: { ...caseParams.properties, evidenceId: { type: 'string', maxLength: 64 } } },
     },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    requireCase(deps, actor.organisation, request.params.id);
-    const item = services.repos.assessments.evidenceItem(request.params.id, request.params.evidenceId);
+    const actor = await actorOf(request);
+    await requireCase(deps, actor.organisation, request.params.id);
+    const item = await services.repos.assessments.evidenceItem(request.params.id, request.params.evidenceId);
     if (!item?.file) throw notFound('unknown-evidence-file', `Case ${request.params.id} has no evidence file ${request.params.evidenceId}`);
     return reply.type(item.mediaType ?? 'application/octet-stream')
       .header('content-disposition', `attachment; filename="${(item.fileName ?? 'evidence').replace(/[^\w.-]/g, '_')}"`)
@@ -198,17 +198,17 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
   app.post<{ Params: { slug: string; id: string }; Body: ResultsInput }>('/orgs/:slug/assessments/:id/results', {
     schema: { tags: ['assessments'], summary: 'Record the method and result for learning outcomes, and the assessors (assessment stage)', security: [{ bearer: [] }], params: caseParams, body: resultsBody },
   }, async (request) => {
-    const actor = actorOf(request);
-    recordResults(deps, actor, request.params.id, request.body);
-    return view(actor, request.params.id);
+    const actor = await actorOf(request);
+    await recordResults(deps, actor, request.params.id, request.body);
+    return await view(actor, request.params.id);
   });
 
   app.post<{ Params: { slug: string; id: string }; Body: DecisionInput }>('/orgs/:slug/assessments/:id/decision', {
     schema: { tags: ['assessments'], summary: 'Decide: full, partial or none, with gap-training advice for units not validated; the case is then frozen', security: [{ bearer: [] }], params: caseParams, body: decisionBody },
   }, async (request) => {
-    const actor = actorOf(request);
-    decide(deps, actor, request.params.id, request.body);
-    return view(actor, request.params.id);
+    const actor = await actorOf(request);
+    await decide(deps, actor, request.params.id, request.body);
+    return await view(actor, request.params.id);
   });
 
   app.post<{ Params: { slug: string; id: string }; Body: { format?: CredentialFormat } }>('/orgs/:slug/assessments/:id/certify', {
@@ -217,10 +217,10 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
       body: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: [...CREDENTIAL_FORMATS] } } },
     },
   }, async (request, reply) => {
-    const actor = actorOf(request);
+    const actor = await actorOf(request);
     const { issued } = await certify({ ...deps, issueDepsFor: (alsoOnIssue) => issueDepsActingAs(services, actor.tokenId, alsoOnIssue) },
       actor, request.params.id, { format: request.body?.format });
-    return reply.status(201).send({ verifiableCredential: issued.verifiableCredential, case: view(actor, request.params.id) });
+    return reply.status(201).send({ verifiableCredential: issued.verifiableCredential, case: await view(actor, request.params.id) });
   });
 
   app.post<{ Params: { slug: string; id: string }; Body: { reason: string } }>('/orgs/:slug/assessments/:id/appeal', {
@@ -229,8 +229,8 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
       body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: text(4000) } },
     },
   }, async (request, reply) => {
-    const actor = actorOf(request);
-    const record = appeal(deps, actor, request.params.id, request.body.reason);
-    return reply.status(201).header('location', `/orgs/${actor.organisation.slug}/assessments/${record.id}`).send(view(actor, record.id));
+    const actor = await actorOf(request);
+    const record = await appeal(deps, actor, request.params.id, request.body.reason);
+    return reply.status(201).header('location', `/orgs/${actor.organisation.slug}/assessments/${record.id}`).send(await view(actor, record.id));
   });
 }

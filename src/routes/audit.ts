@@ -40,19 +40,19 @@ export default async function auditRoutes(app: FastifyInstance, { services }: { 
       },
     },
   }, async (request) => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
     const after = Number(request.query.after ?? 0);
     const limit = Number(request.query.limit ?? 100);
     if (limit < 1 || limit > MAX_PAGE) throw badRequest('invalid-limit', `limit must be between 1 and ${MAX_PAGE}`);
     const verify = request.query.verify === 'true';
-    const entries = services.audit.page(organisation.id, after, limit);
+    const entries = await services.audit.page(organisation.id, after, limit);
     const last = entries.at(-1);
     return {
       entries,
       next: entries.length === limit && last ? `/orgs/${organisation.slug}/audit?after=${last.seq}&limit=${limit}` : null,
-      ...(verify ? { verification: services.audit.verify(organisation.id, anchorOf(request.query)) } : {}),
+      ...(verify ? { verification: await services.audit.verify(organisation.id, anchorOf(request.query)) } : {}),
     };
   });
 
@@ -62,9 +62,9 @@ export default async function auditRoutes(app: FastifyInstance, { services }: { 
       querystring: { type: 'object', additionalProperties: false, properties: anchorQuery },
     },
   }, async (request) => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    return services.audit.verify(organisation.id, anchorOf(request.query));
+    return await services.audit.verify(organisation.id, anchorOf(request.query));
   });
 }

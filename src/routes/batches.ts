@@ -6,7 +6,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin, type Principal } from '../orgs/tokens.js';
 import { CREDENTIAL_FORMATS } from '../credentials/issue.js';
 import { issueDepsActingAs } from '../audit/actingAs.js';
-import { ROW_STATES, type RowShare, type RowState } from '../db/repositories/training.js';
+import { ROW_STATES, type RowState } from '../db/repositories/training.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 import { BatchRunner } from '../training/batchRunner.js';
 import { batchView, createBatch } from '../training/batches.js';
@@ -74,15 +74,14 @@ const batchParams = { type: 'object', required: ['id'], properties: { id: { type
  * Batch issuance: POST a recipient file, every row is checked before anything is issued, then a background runner
  * issues the rows (resumed after a restart). Parsers and limits for CSV, JSON Lines and multipart stay inside this plugin.
  */
-export default async function batchRoutes(app: FastifyInstance, { services, share }: { services: Services; share?: RowShare }) {
+export default async function batchRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const runner = new BatchRunner({
-    db: services.db, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
+    database: services.database, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
     issueDeps: issueDepsActingAs(services, null), baseUrl: services.config.baseUrl, now: services.now,
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
-    share,
     // Each recipient gets a claim offer; its link is shown again in the row (GET /batches/<id>).
-    onRowIssued: (issued, recipient) => {
-      services.wallet.createBatchClaimOffer(issued, { name: recipient.name, email: recipient.email, phone: recipient.phone, did: recipient.did });
+    onRowIssued: async (issued, recipient) => {
+      await services.wallet.createBatchClaimOffer(issued, { name: recipient.name, email: recipient.email, phone: recipient.phone, did: recipient.did });
     },
   });
   const viewDeps = {
@@ -90,7 +89,8 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
     claimUrlOf: (credentialId: string) => services.wallet.batchClaimUrl(credentialId),
   };
   app.addHook('onReady', async () => runner.start());
-  app.addHook('onClose', async () => runner.stop());
+  // preClose: before the database closes (onClose), the rows being signed finish and the leases are given back.
+  app.addHook('preClose', async () => runner.stop());
 
   // PASSERELLE_UPLOAD_MAX_BYTES: each upload is held in memory while its rows are checked.
   const maxBytes = services.config.uploads.maxBytes;
@@ -114,19 +114,19 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
     return errorHandler(error, request, reply);
   });
 
-  const issuingOrganisation = (principal: Principal): Organisation => {
+  const issuingOrganisation = async (principal: Principal): Promise<Organisation> => {
     if (isBootstrapAdmin(principal) || !principal.organisationId) {
       throw forbidden('Batches are issued with a token of the issuing organisation (POST /orgs/<slug>/tokens with scopes ["issue"]), not the administrator token');
     }
-    const organisation = services.repos.organisations.byId(principal.organisationId)!;
+    const organisation = (await services.repos.organisations.byId(principal.organisationId))!;
     authorise(principal, organisation, 'issue');
     return organisation;
   };
-  const requireBatch = (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const batch = services.repos.batches.byId(request.params.id);
+  const requireBatch = async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const batch = await services.repos.batches.byId(request.params.id);
     if (!batch) throw notFound('unknown-batch', `No batch ${request.params.id}`);
-    const organisation = services.repos.organisations.byId(batch.organisationId)!;
-    authorise(principalOf(services, request), organisation, 'issue');
+    const organisation = (await services.repos.organisations.byId(batch.organisationId))!;
+    authorise(principalOf(request), organisation, 'issue');
     return { batch, organisation };
   };
 
@@ -134,7 +134,7 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
     bodyLimit: maxBytes,
     // Before the body is read: who is uploading, and whether their organisation already has enough uploads in flight.
     onRequest: async (request, reply) => {
-      const organisation = issuingOrganisation(principalOf(services, request));
+      const organisation = await issuingOrganisation(principalOf(request));
       const release = uploadsInFlight.tryAcquire(organisation.id);
       if (!release) {
         throw new AppError('too-many-uploads', 429, `Organisation "${organisation.slug}" already has ${services.config.uploads.perOrganisation} batch uploads in progress; wait for one to be answered, then send this one again`);
@@ -163,7 +163,7 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
       baseUrl: services.config.baseUrl, now: services.now,
     }, { organisation, ...upload });
     if (created) runner.wake();
-    const view = batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 });
+    const view = await batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 });
     // The same file again is the same batch: 200 and its current state instead of 202 and a new one.
     return reply.status(created ? 202 : 200).header('location', `/batches/${batch.id}`).send({ ...view, resubmitted: !created });
   });
@@ -174,9 +174,9 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^(?:[1-9]\\d?|1\\d\\d|200)$', description: '1 to 200 (default 50)' } } },
     },
   }, async (request) => {
-    const organisation = issuingOrganisation(principalOf(services, request));
-    return services.repos.batches.listFor(organisation.id, Number(request.query.limit ?? 50))
-      .map((batch) => batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 }));
+    const organisation = await issuingOrganisation(principalOf(request));
+    const batches = await services.repos.batches.listFor(organisation.id, Number(request.query.limit ?? 50));
+    return Promise.all(batches.map((batch) => batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 })));
   });
 
   app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string; state?: RowState } }>('/batches/:id', {
@@ -192,7 +192,7 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
       },
     },
   }, async (request) => {
-    const { batch, organisation } = requireBatch(request);
+    const { batch, organisation } = await requireBatch(request);
     const { offset = '0', limit = '1000', state } = request.query;
     return batchView(viewDeps, batch, organisation,
       { offset: Number(offset), limit: Math.min(Number(limit), MAX_ROWS), ...(state ? { state } : {}) });
@@ -201,10 +201,10 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   app.get<{ Params: { id: string } }>('/batches/:id/credentials', {
     schema: { tags: ['batches'], summary: 'The issued credentials as JSON Lines: {line, key, credentialId, verifiableCredential}', security: [{ bearer: [] }], params: batchParams },
   }, async (request, reply) => {
-    const { batch } = requireBatch(request);
+    const { batch } = await requireBatch(request);
     const lines: string[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const rows = services.repos.batches.rows(batch.id, { offset, limit: 1000, state: 'issued' });
+      const rows = await services.repos.batches.rows(batch.id, { offset, limit: 1000, state: 'issued' });
       for (const row of rows) lines.push(JSON.stringify({ line: row.line, key: row.rowKey, credentialId: row.credentialId, verifiableCredential: JSON.parse(row.document!) }));
       if (rows.length < 1000) break;
     }
@@ -214,8 +214,8 @@ export default async function batchRoutes(app: FastifyInstance, { services, shar
   app.post<{ Params: { id: string } }>('/batches/:id/retry', {
     schema: { tags: ['batches'], summary: 'Issue the failed rows of a batch again', security: [{ bearer: [] }], params: batchParams },
   }, async (request) => {
-    const { batch } = requireBatch(request);
-    const retried = services.repos.batches.retryFailed(batch.id);
+    const { batch } = await requireBatch(request);
+    const retried = await services.repos.batches.retryFailed(batch.id);
     if (retried > 0) runner.wake();
     return { id: batch.id, retried };
   });

@@ -56,25 +56,25 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       },
     },
   }, async (request, reply) => {
-    const principal = principalOf(services, request);
+    const principal = principalOf(request);
     if (isBootstrapAdmin(principal) || !principal.organisationId) {
       throw forbidden('Issue with a token of the issuing organisation (POST /orgs/<slug>/tokens with scopes ["issue"]), not the administrator token');
     }
-    const organisation = services.repos.organisations.byId(principal.organisationId)!;
+    const organisation = (await services.repos.organisations.byId(principal.organisationId))!;
     authorise(principal, organisation, 'issue');
     const holder = (request.body.options as { holder?: HolderInput } | undefined)?.holder;
     if (holder) holderDetailsOf(holder); // a bad holder is refused before anything is signed
     const { achievement: achievementId, ...issueOptions } = request.body.options ?? {};
     // With options.achievement the catalogue supplies the achievement, so the credential cannot drift from its published definition.
     const credential = achievementId === undefined ? request.body.credential : credentialFromAchievement({
-      achievement: requireAchievement(services.repos.achievements, organisation, achievementId), organisation,
+      achievement: await requireAchievement(services.repos.achievements, organisation, achievementId), organisation,
       baseUrl: services.config.baseUrl, partial: request.body.credential,
     });
     if (holder && issuesVc11Jwt(credential, issueOptions)) throw walletCannotHoldVc11Jwt();
     const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential, options: issueOptions });
     if (!holder) return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
     // A one-time link (and its QR code) for the person the credential is for: opening it adds it to their wallet.
-    const offer = services.wallet.createClaimOffer(issued, holder);
+    const offer = await services.wallet.createClaimOffer(issued, holder);
     return reply.status(201).send({ verifiableCredential: issued.verifiableCredential, claimOffer: { ...offer, qrCodeSvg: await qrCodeSvg(offer.url) } });
   });
 
@@ -104,7 +104,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     const result = await verifyCredential(services.verifyDeps, request.body.verifiableCredential);
     const body: Record<string, unknown> = { ...result };
     // Whether an authority accredits the issuer: its own answer, never part of `verified` (unknown is not invalid).
-    const trust = trustOfVerification(trustDeps, result, options.lang);
+    const trust = await trustOfVerification(trustDeps, result, options.lang);
     if (options.recognition && result.credential) {
       // A bad target is the caller's mistake (problem+json); a credential without a level is an answer.
       // The issuer's stated levels are claims; an accreditation in force for them makes them accredited claims.
@@ -130,7 +130,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     },
   }, async (request, reply) => {
     const result = await verifyPresentation(services.verifyDeps, request.body.verifiablePresentation, request.body.options ?? {});
-    const credentialResults = result.credentialResults.map((r) => ({ ...r, trust: trustOfVerification(trustDeps, r) }));
+    const credentialResults = await Promise.all(result.credentialResults.map(async (r) => ({ ...r, trust: await trustOfVerification(trustDeps, r) })));
     return reply.status(verificationStatus(result.verified)).send({ ...result, credentialResults });
   });
 
@@ -143,13 +143,13 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       },
     },
   }, async (request) => {
-    const principal = principalOf(services, request);
+    const principal = principalOf(request);
     const { credentialId, credentialStatus, status } = request.body;
-    const record = services.repos.credentials.byId(credentialId);
+    const record = await services.repos.credentials.byId(credentialId);
     if (!record) throw notFound('unknown-credential', `No credential with id ${credentialId} was issued by this service`);
-    const owner = services.repos.organisations.byId(record.organisationId)!;
+    const owner = (await services.repos.organisations.byId(record.organisationId))!;
     authorise(principal, owner, 'status');
-    const { changed } = services.audit.record(
+    const { changed } = await services.audit.record(
       () => services.statusLists.updateStatus(owner, credentialId, credentialStatus.statusPurpose, status),
       (outcome) => (outcome.changed ? {
         organisationId: owner.id, actorTokenId: principal.tokenId, subject: credentialId,

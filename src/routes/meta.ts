@@ -8,7 +8,7 @@ import { notFound } from '../errors.js';
 
 export default async function metaRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get('/health', { schema: { tags: ['service'], summary: 'Liveness: the service answers and its database is reachable' } }, async () => {
-    services.db.$client.prepare('select 1').get();
+    await services.database.ping();
     return { status: 'ok' };
   });
 

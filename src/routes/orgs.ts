@@ -32,37 +32,37 @@ export default async function organisationRoutes(app: FastifyInstance, { service
       },
     },
   }, async (request, reply) => {
-    const principal = principalOf(services, request);
+    const principal = principalOf(request);
     if (!isBootstrapAdmin(principal)) throw forbidden('Only the administrator token (PASSERELLE_ADMIN_TOKEN) can create organisations');
     const organisation = await createOrganisation(deps, request.body);
-    return reply.status(201).header('location', `/orgs/${organisation.slug}`).send(publicView(organisation, keysOf(organisation.id)));
+    return reply.status(201).header('location', `/orgs/${organisation.slug}`).send(publicView(organisation, await keysOf(organisation.id)));
   });
 
   app.get('/orgs', { schema: { tags: ['organisations'], summary: 'List organisations' } }, async () =>
-    services.repos.organisations.list().map((o) => publicView(o, keysOf(o.id))));
+    Promise.all((await services.repos.organisations.list()).map(async (o) => publicView(o, await keysOf(o.id)))));
 
   app.get<{ Params: { slug: string } }>('/orgs/:slug', {
     schema: { tags: ['organisations'], summary: 'Public description of an organisation', params: slugParams },
   }, async (request) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
-    return publicView(organisation, keysOf(organisation.id));
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
+    return publicView(organisation, await keysOf(organisation.id));
   });
 
   app.get<{ Params: { slug: string } }>('/orgs/:slug/did.json', {
     schema: { tags: ['organisations'], summary: 'DID document of a did:web organisation (every key, current and retired)', params: slugParams },
   }, async (request, reply) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     if (organisation.didMethod !== 'web') {
       throw forbidden(`Organisation "${organisation.slug}" uses ${organisation.did}, which resolves without this service`);
     }
-    return reply.type('application/did+json').send(didDocumentOf(organisation, keysOf(organisation.id)));
+    return reply.type('application/did+json').send(didDocumentOf(organisation, await keysOf(organisation.id)));
   });
 
   app.get<{ Params: { slug: string } }>('/orgs/:slug/jwks.json', {
     schema: { tags: ['organisations'], summary: 'The organisation\'s public keys as a JWK Set (kid = verification method id), for JWT verifiers', params: slugParams },
   }, async (request) => {
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
-    const keys = await Promise.all(keysOf(organisation.id).map(async (key) => {
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
+    const keys = await Promise.all((await keysOf(organisation.id)).map(async (key) => {
       const jwk = await Ed25519Multikey.toJwk({ keyPair: await Ed25519Multikey.from({ publicKeyMultibase: key.publicKeyMultibase }) });
       return { ...jwk, kid: key.verificationMethod, alg: 'EdDSA', use: 'sig' };
     }));
@@ -72,8 +72,8 @@ export default async function organisationRoutes(app: FastifyInstance, { service
   app.post<{ Params: { slug: string } }>('/orgs/:slug/keys/rotate', {
     schema: { tags: ['organisations'], summary: 'Rotate the signing key (earlier credentials keep verifying)', params: slugParams, security: [{ bearer: [] }] },
   }, async (request) => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
     const key = await rotateKey({ ...deps, organisations: organisationsActingAs(services, principal.tokenId) }, organisation);
     return { verificationMethod: key.verificationMethod, publicKeyMultibase: key.publicKeyMultibase, createdAt: key.createdAt };
@@ -92,11 +92,11 @@ export default async function organisationRoutes(app: FastifyInstance, { service
       },
     },
   }, async (request, reply) => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
     const expiresInSeconds = parseLifetime(request.body.expiresIn);
-    const { token, secret } = services.audit.record(() => createToken(services.repos.tokens, {
+    const { token, secret } = await services.audit.record(() => createToken(services.repos.tokens, {
       organisationId: organisation.id, scopes: request.body.scopes, expiresInSeconds, label: request.body.label, now: services.now(),
     }), ({ token: created }) => ({
       organisationId: organisation.id, actorTokenId: principal.tokenId, action: 'token.created', subject: created.id,
@@ -108,10 +108,10 @@ export default async function organisationRoutes(app: FastifyInstance, { service
   app.get<{ Params: { slug: string } }>('/orgs/:slug/tokens', {
     schema: { tags: ['tokens'], summary: 'List the organisation\'s tokens (never their secrets)', params: slugParams, security: [{ bearer: [] }] },
   }, async (request) => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    return services.repos.tokens.listFor(organisation.id).map(({ secretHash: _hidden, ...token }) => token);
+    return (await services.repos.tokens.listFor(organisation.id)).map(({ secretHash: _hidden, ...token }) => token);
   });
 
   app.delete<{ Params: { slug: string; id: string } }>('/orgs/:slug/tokens/:id', {
@@ -120,12 +120,12 @@ export default async function organisationRoutes(app: FastifyInstance, { service
       params: { type: 'object', required: ['slug', 'id'], properties: { slug: slugParams.properties.slug, id: { type: 'string', maxLength: 64 } } },
     },
   }, async (request, reply) => {
-    const principal = principalOf(services, request);
-    const organisation = requireOrganisation(services.repos.organisations, request.params.slug);
+    const principal = principalOf(request);
+    const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    services.audit.record(() => {
-      const wasRevoked = Boolean(services.repos.tokens.byId(organisation.id, request.params.id)?.revokedAt);
-      revokeToken(services.repos.tokens, organisation, request.params.id, services.now());
+    await services.audit.record(async () => {
+      const wasRevoked = Boolean((await services.repos.tokens.byId(organisation.id, request.params.id))?.revokedAt);
+      await revokeToken(services.repos.tokens, organisation, request.params.id, services.now());
       return wasRevoked;
     }, (wasRevoked) => (wasRevoked ? undefined : {
       organisationId: organisation.id, actorTokenId: principal.tokenId, action: 'token.revoked', subject: request.params.id,

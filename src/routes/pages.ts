@@ -13,7 +13,7 @@ import { defaultFramework } from '../web/frameworkChoice.js';
 const stylesheet = fs.readFileSync(fileURLToPath(new URL('../web/assets/passerelle.css', import.meta.url)), 'utf8');
 
 /** A pasted credential: a compact JWT (three base64url parts) or JSON (a credential, or {"verifiableCredential": ...}). */
-export function parsePastedCredential(text: string): unknown {
+export async function parsePastedCredential(text: string): Promise<unknown> {
   const trimmed = text.trim().replace(/^data:application\/vc\+jwt,/, '');
   if (trimmed === '') throw badRequest('empty-credential', 'Paste a credential or choose a file');
   if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(trimmed)) return trimmed;
@@ -48,7 +48,7 @@ export default async function pageRoutes(app: FastifyInstance, { services }: { s
     const pasted = formValue(body, 'credential') ?? '';
     const input = file.trim() !== '' ? file : pasted;
     const framework = defaultFramework(ctx.lang, request.headers['accept-language']);
-    const report = await reportOn(reportDeps, parsePastedCredential(input), { lang: ctx.lang, framework });
+    const report = await reportOn(reportDeps, await parsePastedCredential(input), { lang: ctx.lang, framework });
     return sendPage(reply, 200, verifyPage(ctx, { input, report }), { private: true });
   });
 }

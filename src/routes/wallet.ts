@@ -61,7 +61,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   /** Opens the wallet named by the URL; passphrase-protected wallets also need this browser's unlock cookie. */
   async function unlockedWallet(request: FastifyRequest<{ Params: { secret: string } }>): Promise<Wallet> {
     const wallet = await wallets.openWallet(request.params.secret, request.ip);
-    if (!wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
+    if (!await wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
       throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
     }
     return wallet;
@@ -107,12 +107,12 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const { secret } = request.params;
     const ctx = pageContext(request, walletPath(secret));
     const wallet = await wallets.openWallet(secret, request.ip);
-    if (!wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
+    if (!await wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
       if (!wantsHtml(request)) throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
       return sendPage(reply, 401, lockedWalletPage(ctx, walletPath(secret)), { private: true });
     }
-    const credentials = wallets.credentials(wallet);
-    const links = wallets.shareLinks(wallet, secret);
+    const credentials = await wallets.credentials(wallet);
+    const links = await wallets.shareLinks(wallet, secret);
     const items = await Promise.all(credentials.map(async (credential) => ({ credential, report: await report(credential, ctx.lang) })));
     if (!wantsHtml(request)) {
       return {
@@ -149,7 +149,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     schema: { tags: ['wallet'], summary: 'Set or change the wallet\'s passphrase (8 to 200 characters)', params: { type: 'object', properties: { secret: secretParam } } },
   }, async (request, reply) => {
     const wallet = await unlockedWallet(request);
-    const session = wallets.setPassphrase(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
+    const session = await wallets.setPassphrase(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
     setSessionCookie(reply, session);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'passphrase' }), { passphraseSet: true });
   });
@@ -160,7 +160,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       params: { type: 'object', properties: { secret: secretParam, id: idParam, format: { type: 'string', enum: ['json', 'jwt'] } } },
     },
   }, async (request, reply) => {
-    const credential = wallets.credential(await unlockedWallet(request), request.params.id);
+    const credential = await wallets.credential(await unlockedWallet(request), request.params.id);
     reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     const name = `credential-${credential.id.slice(0, 8)}`;
     if (request.params.format === 'jwt') {
@@ -173,7 +173,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { secret: string; id: string } }>('/w/:secret/credentials/:id/delete', {
     schema: { tags: ['wallet'], summary: 'Delete a credential from the wallet (share links left empty are withdrawn)', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
   }, async (request, reply) => {
-    wallets.deleteCredential(await unlockedWallet(request), request.params.id);
+    await wallets.deleteCredential(await unlockedWallet(request), request.params.id);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'deleted' }), { deleted: true });
   });
 
@@ -190,7 +190,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const daysText = isForm ? formValue(body as FormBody, 'days') : undefined;
     const days = typeof body.expiresInDays === 'number' ? body.expiresInDays : daysText !== undefined && daysText !== '' ? Number(daysText) : undefined;
     const label = typeof body.label === 'string' ? body.label : undefined;
-    const link = wallets.createShareLink(wallet, request.params.secret, { walletCredentialIds: ids, ...(days !== undefined ? { expiresInDays: days } : {}), ...(label !== undefined ? { label } : {}) });
+    const link = await wallets.createShareLink(wallet, request.params.secret, { walletCredentialIds: ids, ...(days !== undefined ? { expiresInDays: days } : {}), ...(label !== undefined ? { label } : {}) });
     const location = withLang(walletPath(request.params.secret), langOf(request), { done: 'shared', link: link.id }) + `#link-${link.id}`;
     return answer(request, reply, location, { ...publicLinkView(link), qrCodeSvg: await qrCodeSvg(link.url) }, 201);
   });
@@ -198,7 +198,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   app.post<{ Params: { secret: string; id: string } }>('/w/:secret/shares/:id/revoke', {
     schema: { tags: ['wallet'], summary: 'Withdraw a share link: it answers 410 from now on', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
   }, async (request, reply) => {
-    wallets.revokeShareLink(await unlockedWallet(request), request.params.id);
+    await wallets.revokeShareLink(await unlockedWallet(request), request.params.id);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'revoked' }), { revoked: true });
   });
 

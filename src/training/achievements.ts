@@ -187,30 +187,30 @@ function resolveOccupation(value: string): ResolvedOccupation | { problem: Refer
 
 export interface AchievementDeps { achievements: AchievementRepository; now: () => Date }
 
-export function createAchievement(deps: AchievementDeps, organisation: Organisation, input: AchievementInput): Achievement {
+export async function createAchievement(deps: AchievementDeps, organisation: Organisation, input: AchievementInput): Promise<Achievement> {
   const id = input.id ?? crypto.randomUUID();
-  if (deps.achievements.find(organisation.id, id)) {
+  if (await deps.achievements.find(organisation.id, id)) {
     throw new AppError('achievement-exists', 409, `Organisation "${organisation.slug}" already has an achievement "${id}"; PUT /orgs/${organisation.slug}/achievements/${id} saves a new version of it`);
   }
   return saveVersion(deps, organisation, id, 1, resolveDefinition(input));
 }
 
 /** Updating never changes what was issued: it adds a version, and credentials name the version they embed. */
-export function updateAchievement(deps: AchievementDeps, organisation: Organisation, id: string, input: AchievementInput): Achievement {
-  const current = requireAchievement(deps.achievements, organisation, id);
+export async function updateAchievement(deps: AchievementDeps, organisation: Organisation, id: string, input: AchievementInput): Promise<Achievement> {
+  const current = await requireAchievement(deps.achievements, organisation, id);
   if (input.id !== undefined && input.id !== id) {
     throw badRequest('achievement-id-mismatch', `The body's id "${input.id}" differs from the URL's "${id}"; omit it or make them equal`);
   }
   return saveVersion(deps, organisation, id, current.version + 1, resolveDefinition(input));
 }
 
-function saveVersion(deps: AchievementDeps, organisation: Organisation, id: string, version: number, definition: AchievementDefinition): Achievement {
+async function saveVersion(deps: AchievementDeps, organisation: Organisation, id: string, version: number, definition: AchievementDefinition): Promise<Achievement> {
   const record: AchievementRecord = {
     organisationId: organisation.id, achievementId: id, version, definition: definition as unknown as Record<string, unknown>,
     createdAt: deps.now().toISOString(),
   };
   try {
-    deps.achievements.insertVersion(record);
+    await deps.achievements.insertVersion(record);
   } catch (error) {
     // Two updates at once both read version N; the primary key lets only one write N+1.
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
@@ -226,8 +226,8 @@ export const fromRecord = (record: AchievementRecord): Achievement => ({
   definition: record.definition as unknown as AchievementDefinition,
 });
 
-export function requireAchievement(repository: AchievementRepository, organisation: Organisation, id: string, version?: number): Achievement {
-  const record = repository.find(organisation.id, id, version);
+export async function requireAchievement(repository: AchievementRepository, organisation: Organisation, id: string, version?: number): Promise<Achievement> {
+  const record = await repository.find(organisation.id, id, version);
   if (!record) {
     const which = version === undefined ? `"${id}"` : `"${id}" version ${version}`;
     throw notFound('unknown-achievement', `Organisation "${organisation.slug}" has no achievement ${which}; GET /orgs/${organisation.slug}/achievements lists them`);

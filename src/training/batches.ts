@@ -35,9 +35,9 @@ export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ b
   if (!CREDENTIAL_FORMATS.includes(credentialFormat)) {
     throw badRequest('unknown-format', `format "${input.credentialFormat}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
   }
-  const achievement = requireAchievement(deps.achievements, organisation, input.achievementId);
+  const achievement = await requireAchievement(deps.achievements, organisation, input.achievementId);
   const fileSha256 = crypto.createHash('sha256').update(input.content).digest('hex');
-  const existing = deps.batches.byFile(organisation.id, achievement.id, fileSha256);
+  const existing = await deps.batches.byFile(organisation.id, achievement.id, fileSha256);
   if (existing) return { batch: existing, created: false };
 
   // Checked without decoding: the parsers read the bytes row by row and stop at the row limit.
@@ -55,7 +55,7 @@ export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ b
     });
   }
   // Another upload of the same file may have finished while this one was being read.
-  const concurrent = deps.batches.byFile(organisation.id, achievement.id, fileSha256);
+  const concurrent = await deps.batches.byFile(organisation.id, achievement.id, fileSha256);
   if (concurrent) return { batch: concurrent, created: false };
   const batch: BatchRecord = {
     id: crypto.randomUUID(), organisationId: organisation.id, achievementId: achievement.id, achievementVersion: achievement.version,
@@ -65,23 +65,24 @@ export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ b
   const rowRecords: BatchRowRecord[] = rows.map((row) => ({
     batchId: batch.id, line: row.line, rowKey: row.key, credentialId: batchCredentialId(organisation.id, achievement.id, row.key),
     recipient: row.recipient as unknown as Record<string, unknown>, state: 'pending', outcome: null, document: null, finishedAt: null,
+    leaseOwner: null, leaseExpiresAt: null,
   }));
-  deps.batches.insert(batch, rowRecords);
+  await deps.batches.insert(batch, rowRecords);
   return { batch, created: true };
 }
 
 /** Rows finished within this window give the current rate: recent enough to follow slowdowns, long enough to be stable. */
 const RATE_WINDOW_MS = 30_000;
 
-export function batchProgress(deps: Pick<BatchDeps, 'batches' | 'now'>, batch: BatchRecord) {
-  const counts = deps.batches.counts(batch.id);
+export async function batchProgress(deps: Pick<BatchDeps, 'batches' | 'now'>, batch: BatchRecord) {
+  const counts = await deps.batches.counts(batch.id);
   const now = deps.now().getTime();
   let ratePerSecond: number | null = null;
   if (batch.state === 'completed' && batch.startedAt && batch.finishedAt) {
     const seconds = (Date.parse(batch.finishedAt) - Date.parse(batch.startedAt)) / 1000;
     ratePerSecond = seconds > 0 ? round(counts.issued / seconds) : null;
   } else {
-    const recent = deps.batches.finishedSince(batch.id, new Date(now - RATE_WINDOW_MS).toISOString());
+    const recent = await deps.batches.finishedSince(batch.id, new Date(now - RATE_WINDOW_MS).toISOString());
     if (recent.length >= 2) {
       const seconds = (Date.parse(recent.at(-1)!) - Date.parse(recent[0]!)) / 1000;
       if (seconds > 0) ratePerSecond = round((recent.length - 1) / seconds);
@@ -113,10 +114,10 @@ export function rowView(row: BatchRowRecord, claimUrlOf?: (credentialId: string)
   };
 }
 
-export function batchView(deps: Pick<BatchDeps, 'batches' | 'now' | 'baseUrl'> & { claimUrlOf?: (credentialId: string) => string },
+export async function batchView(deps: Pick<BatchDeps, 'batches' | 'now' | 'baseUrl'> & { claimUrlOf?: (credentialId: string) => string },
   batch: BatchRecord, organisation: Organisation, page: { offset: number; limit: number; state?: RowState }) {
-  const progress = batchProgress(deps, batch);
-  const rows = deps.batches.rows(batch.id, page).map((row) => rowView(row, deps.claimUrlOf));
+  const progress = await batchProgress(deps, batch);
+  const rows = (await deps.batches.rows(batch.id, page)).map((row) => rowView(row, deps.claimUrlOf));
   return {
     id: batch.id,
     organisation: organisation.slug,

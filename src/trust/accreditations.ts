@@ -41,12 +41,12 @@ const overlaps = (a: { validFrom: string; validUntil: string }, b: { validFrom: 
   new Date(a.validFrom) < new Date(b.validUntil) && new Date(b.validFrom) < new Date(a.validUntil);
 
 /** A recognition authority accredits an issuer for a scope over a period; the grant is audited in the same transaction. */
-export function grantAccreditation(deps: AccreditationDeps, request: GrantRequest): Accreditation {
+export async function grantAccreditation(deps: AccreditationDeps, request: GrantRequest): Promise<Accreditation> {
   const { authority } = request;
   requireAuthority(authority);
   const issuerOrganisation = request.issuer.startsWith('did:')
-    ? deps.organisations.byDid(request.issuer)
-    : deps.organisations.bySlug(request.issuer);
+    ? await deps.organisations.byDid(request.issuer)
+    : await deps.organisations.bySlug(request.issuer);
   if (!request.issuer.startsWith('did:') && !issuerOrganisation) {
     throw notFound('unknown-organisation', `issuer "${request.issuer}" is neither a DID nor the slug of an organisation here; give the issuer's DID`);
   }
@@ -66,13 +66,13 @@ export function grantAccreditation(deps: AccreditationDeps, request: GrantReques
     validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString(),
     withdrawnAt: null, withdrawalReason: null, origin: 'local', createdAt: now.toISOString(),
   };
-  const twin = deps.accreditations.ofIssuer(issuerDid).find((a) => a.authorityDid === authority.did && a.withdrawnAt === null
+  const twin = (await deps.accreditations.ofIssuer(issuerDid)).find((a) => a.authorityDid === authority.did && a.withdrawnAt === null
     && a.scopeType === scope.type && a.scopeValue === scope.value && overlaps(a, accreditation));
   if (twin) {
     throw conflict('accreditation-exists', `${issuerDid} is already accredited by this authority for this scope from ${twin.validFrom} until ${twin.validUntil} (${twin.id}); withdraw it first to change the period`, { accreditation: twin.id });
   }
-  return deps.audit.record(() => {
-    deps.accreditations.insert(accreditation);
+  return deps.audit.record(async () => {
+    await deps.accreditations.insert(accreditation);
     return accreditation;
   }, () => ({
     organisationId: authority.id, actorTokenId: request.actorTokenId, action: 'accreditation.granted', subject: accreditation.id,
@@ -81,16 +81,16 @@ export function grantAccreditation(deps: AccreditationDeps, request: GrantReques
 }
 
 /** Ends an accreditation early. Credentials issued before the withdrawal stay covered; later ones are not. */
-export function withdrawAccreditation(deps: AccreditationDeps, request: {
+export async function withdrawAccreditation(deps: AccreditationDeps, request: {
   authority: Organisation; actorTokenId: string | null; id: string; reason: string;
-}): Accreditation {
-  const accreditation = deps.accreditations.byId(request.id);
+}): Promise<Accreditation> {
+  const accreditation = await deps.accreditations.byId(request.id);
   if (!accreditation || accreditation.authorityOrganisationId !== request.authority.id) {
     throw notFound('unknown-accreditation', `"${request.authority.slug}" granted no accreditation ${request.id}`);
   }
   if (accreditation.withdrawnAt) throw conflict('already-withdrawn', `Accreditation ${request.id} was withdrawn on ${accreditation.withdrawnAt}`);
   const at = deps.now().toISOString();
-  deps.audit.record(() => deps.accreditations.withdraw(accreditation.id, at, request.reason), () => ({
+  await deps.audit.record(() => deps.accreditations.withdraw(accreditation.id, at, request.reason), () => ({
     organisationId: request.authority.id, actorTokenId: request.actorTokenId, action: 'accreditation.withdrawn', subject: accreditation.id,
     details: { issuer: accreditation.issuerDid, reason: request.reason },
   }));

@@ -61,9 +61,9 @@ function describeClaims(claims: CredentialClaims): string {
   return parts.length > 0 ? parts.join(', ') : 'no framework level or occupation';
 }
 
-export function evaluateTrust(deps: { accreditations: AccreditationRepository }, input: {
+export async function evaluateTrust(deps: { accreditations: AccreditationRepository }, input: {
   credential?: JsonObject; signatureValid: boolean; now: Date; lang?: string;
-}): TrustResult {
+}): Promise<TrustResult> {
   const lang = input.lang ?? 'en';
   const answer = (valid: boolean, message: string, issuer: string | null, covering: Accreditation[] = []): TrustResult => ({
     id: 'trust', valid, message, issuer,
@@ -79,7 +79,7 @@ export function evaluateTrust(deps: { accreditations: AccreditationRepository },
     return answer(false, 'Not evaluated: the signature or the issuer\'s key does not verify, so who issued this credential is not established', issuer);
   }
   if (!issuer) return answer(false, 'Not accredited: the issuer is not named by a DID', null);
-  const held = deps.accreditations.ofIssuer(issuer);
+  const held = await deps.accreditations.ofIssuer(issuer);
   if (held.length === 0) {
     return answer(false, `Not accredited: no recognition authority known to this service accredits ${issuer}`, issuer);
   }
@@ -109,7 +109,7 @@ export function evaluateTrust(deps: { accreditations: AccreditationRepository },
 /** The trust answer for a verification result: evaluated only when the proof and the issuer's key check out. */
 export function trustOfVerification(deps: { accreditations: AccreditationRepository; now: () => Date }, result: {
   checks: Array<{ id: string; valid: boolean }>; credential?: JsonObject;
-}, lang?: string): TrustResult {
+}, lang?: string): Promise<TrustResult> {
   const signatureValid = ['proof', 'issuer'].every((id) => result.checks.find((c) => c.id === id)?.valid === true);
   return evaluateTrust(deps, { credential: result.credential, signatureValid, now: deps.now(), lang });
 }

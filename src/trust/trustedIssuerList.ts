@@ -64,9 +64,9 @@ const instant = (value: string): string | undefined => {
  * Loads a list, replacing the entries of any earlier import of the same list id. Every entry is checked first and
  * every problem reported at once (with its index), so that nothing is half-imported.
  */
-export function importList(deps: { accreditations: AccreditationRepository; now: () => Date }, list: TrustedIssuerList): {
+export async function importList(deps: { accreditations: AccreditationRepository; now: () => Date }, list: TrustedIssuerList): Promise<{
   list: string; imported: number; replaced: number;
-} {
+}> {
   const origin = `${IMPORTED_ORIGIN_PREFIX}${list.id}`;
   const errors: string[] = [];
   const rows: Accreditation[] = [];
@@ -101,6 +101,6 @@ export function importList(deps: { accreditations: AccreditationRepository; now:
   if (errors.length > 0) {
     throw badRequest('invalid-trusted-issuer-list', `The list has ${errors.length} problem(s); nothing was imported. First: ${errors[0]}`, { errors });
   }
-  const { removed } = deps.accreditations.replaceImported(origin, rows);
+  const { removed } = await deps.accreditations.replaceImported(origin, rows);
   return { list: list.id, imported: rows.length, replaced: removed };
 }

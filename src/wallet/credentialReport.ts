@@ -56,7 +56,7 @@ export interface CredentialReport {
 
 export interface ReportDeps {
   verifyDeps: VerifyDeps;
-  organisationByDid: (did: string) => Organisation | undefined;
+  organisationByDid: (did: string) => Promise<Organisation | undefined>;
   /** Accreditations of issuers by recognition authorities; reported on their own, never part of the signature verdict. */
   accreditations?: AccreditationRepository;
 }
@@ -122,12 +122,12 @@ export async function reportOn(deps: ReportDeps, verifiable: unknown, options: {
   const result = await verifyCredential(deps.verifyDeps, verifiable);
   const credential = result.credential;
   const issuerId = credential ? issuerIdOf(credential) : '';
-  const organisation = issuerId ? deps.organisationByDid(issuerId) : undefined;
+  const organisation = issuerId ? await deps.organisationByDid(issuerId) : undefined;
   const findings = result.checks.map((check) => findingOf(check, organisation !== undefined));
   const signatureValid = ['proof', 'issuer'].every((id) => result.checks.find((c) => c.id === id)?.valid === true);
   let accreditations: TrustResult['accreditations'] = [];
   if (deps.accreditations && signatureValid) {
-    const trust = trustOfVerification({ accreditations: deps.accreditations, now: deps.verifyDeps.now }, result, options.lang);
+    const trust = await trustOfVerification({ accreditations: deps.accreditations, now: deps.verifyDeps.now }, result, options.lang);
     findings.splice(findings.findIndex((f) => f.check === 'issuer') + 1, 0, trustFinding(trust, options.lang));
     if (trust.valid) accreditations = trust.accreditations;
   }

@@ -50,11 +50,11 @@ export class SharePresenter {
   }
 
   private async readOrCreate() {
-    let record = this.deps.repo.serviceKey(PURPOSE);
+    let record = await this.deps.repo.serviceKey(PURPOSE);
     if (!record) {
       const keyId = `service-${PURPOSE}-${crypto.randomUUID()}`;
       const { publicKeyMultibase } = await this.deps.keyStore.create(keyId);
-      record = this.deps.repo.insertServiceKey({ purpose: PURPOSE, keyId, publicKeyMultibase, createdAt: this.deps.now().toISOString() });
+      record = await this.deps.repo.insertServiceKey({ purpose: PURPOSE, keyId, publicKeyMultibase, createdAt: this.deps.now().toISOString() });
     }
     const did = `did:key:${record.publicKeyMultibase}`;
     const signingKey = await this.deps.keyStore.load(record.keyId, `${did}#${record.publicKeyMultibase}`, did);

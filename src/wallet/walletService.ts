@@ -61,12 +61,12 @@ export class WalletService {
   // Claim offers
 
   /** Called right after issuance: a one-time link the person opens to add the credential to a wallet. */
-  createClaimOffer(issued: IssuedCredential, holder: HolderInput, code: string = newSecret()): ClaimOfferCreated {
+  async createClaimOffer(issued: IssuedCredential, holder: HolderInput, code: string = newSecret()): Promise<ClaimOfferCreated> {
     const details = holderDetailsOf(holder);
     if (typeof issued.verifiableCredential === 'string') throw walletCannotHoldVc11Jwt();
     const now = this.deps.now();
     const expiresAt = new Date(now.getTime() + (holder.claimValidForDays ?? DEFAULT_CLAIM_DAYS) * DAY_MS).toISOString();
-    this.deps.repo.insertClaimOffer({
+    await this.deps.repo.insertClaimOffer({
       id: crypto.randomUUID(), codeHash: hashOf(code), credentialId: issued.id, format: issued.format,
       document: issued.verifiableCredential, jwt: issued.jwt ?? null, holder: details,
       createdAt: now.toISOString(), expiresAt, claimedAt: null, claimedByWalletId: null,
@@ -75,7 +75,7 @@ export class WalletService {
   }
 
   /** A batch row's claim offer, whose link GET /batches/<id> can show again (see batchClaimCodeFor). */
-  createBatchClaimOffer(issued: IssuedCredential, holder: HolderInput): ClaimOfferCreated {
+  createBatchClaimOffer(issued: IssuedCredential, holder: HolderInput): Promise<ClaimOfferCreated> {
     return this.createClaimOffer(issued, holder, batchClaimCodeFor(this.deps.batchClaimSecret, issued.id));
   }
 
@@ -85,7 +85,7 @@ export class WalletService {
 
   /** The offer behind a code, still claimable; 404 unknown, 410 used or expired. */
   async openClaimOffer(code: string, client: string): Promise<ClaimOffer> {
-    const offer = looksLikeSecret(code) ? this.deps.repo.claimOfferByCodeHash(hashOf(code)) : undefined;
+    const offer = looksLikeSecret(code) ? await this.deps.repo.claimOfferByCodeHash(hashOf(code)) : undefined;
     if (!offer) throw await this.failed(client, notFound('unknown-claim-code', 'This claim link does not exist; check that it was copied in full'));
     if (offer.claimedAt) throw gone('claim-used', 'This claim link has already been used; open the wallet it was added to with its wallet link', { claimedAt: offer.claimedAt });
     if (offer.expiresAt <= this.deps.now().toISOString()) {
@@ -99,8 +99,8 @@ export class WalletService {
     const offer = await this.openClaimOffer(code, client);
     const walletSecret = newSecret();
     const wallet: Wallet = { id: crypto.randomUUID(), secretHash: hashOf(walletSecret), passphraseHash: null, createdAt: this.deps.now().toISOString() };
-    this.deps.repo.insertWallet(wallet);
-    this.take(offer, wallet);
+    await this.deps.repo.insertWallet(wallet);
+    await this.take(offer, wallet);
     return { walletSecret, wallet };
   }
 
@@ -110,13 +110,13 @@ export class WalletService {
     const walletSecret = secretFromLink(walletLink);
     const wallet = await this.openWallet(walletSecret, client);
     if (wallet.passphraseHash) await this.checkPassphrase(wallet, passphrase ?? '', client);
-    this.take(offer, wallet);
+    await this.take(offer, wallet);
     return { walletSecret, wallet };
   }
 
-  private take(offer: ClaimOffer, wallet: Wallet): void {
+  private async take(offer: ClaimOffer, wallet: Wallet): Promise<void> {
     if (!offer.document) throw gone('claim-used', 'This claim link has already been used');
-    const claimed = this.deps.repo.claim(offer, {
+    const claimed = await this.deps.repo.claim(offer, {
       id: crypto.randomUUID(), walletId: wallet.id, credentialId: offer.credentialId, format: offer.format,
       document: offer.document, jwt: offer.jwt, addedAt: this.deps.now().toISOString(),
     }, this.deps.now().toISOString());
@@ -126,16 +126,16 @@ export class WalletService {
   // Wallets
 
   async openWallet(secret: string, client: string): Promise<Wallet> {
-    const wallet = looksLikeSecret(secret) ? this.deps.repo.walletBySecretHash(hashOf(secret)) : undefined;
+    const wallet = looksLikeSecret(secret) ? await this.deps.repo.walletBySecretHash(hashOf(secret)) : undefined;
     if (!wallet) throw await this.failed(client, notFound('unknown-wallet', 'No wallet has this link; check that it was copied in full'));
     return wallet;
   }
 
   /** Whether the browser's unlock session (cookie value) opens this wallet; wallets without passphrase are always open. */
-  isUnlocked(wallet: Wallet, sessionToken: string | undefined): boolean {
+  async isUnlocked(wallet: Wallet, sessionToken: string | undefined): Promise<boolean> {
     if (!wallet.passphraseHash) return true;
     if (!sessionToken) return false;
-    return this.deps.repo.sessionWallet(hashOf(sessionToken), this.deps.now().toISOString()) === wallet.id;
+    return await this.deps.repo.sessionWallet(hashOf(sessionToken), this.deps.now().toISOString()) === wallet.id;
   }
 
   /** Checks the passphrase and returns a session token for a cookie. */
@@ -144,12 +144,12 @@ export class WalletService {
     return this.newSession(wallet);
   }
 
-  private newSession(wallet: Wallet): { sessionToken: string; expiresAt: Date } {
+  private async newSession(wallet: Wallet): Promise<{ sessionToken: string; expiresAt: Date }> {
     const sessionToken = newSecret();
     const now = this.deps.now();
     const expiresAt = new Date(now.getTime() + SESSION_MS);
-    this.deps.repo.deleteExpiredSessions(now.toISOString());
-    this.deps.repo.insertSession({ tokenHash: hashOf(sessionToken), walletId: wallet.id, expiresAt: expiresAt.toISOString() });
+    await this.deps.repo.deleteExpiredSessions(now.toISOString());
+    await this.deps.repo.insertSession({ tokenHash: hashOf(sessionToken), walletId: wallet.id, expiresAt: expiresAt.toISOString() });
     return { sessionToken, expiresAt };
   }
 
@@ -164,37 +164,37 @@ export class WalletService {
   }
 
   /** Sets or changes the passphrase; the browser that set it stays unlocked (the returned session). */
-  setPassphrase(wallet: Wallet, passphrase: string): { sessionToken: string; expiresAt: Date } {
+  async setPassphrase(wallet: Wallet, passphrase: string): Promise<{ sessionToken: string; expiresAt: Date }> {
     if (passphrase.length < PASSPHRASE_LENGTH.min || passphrase.length > PASSPHRASE_LENGTH.max) {
       throw badRequest('invalid-passphrase', `The passphrase must be ${PASSPHRASE_LENGTH.min} to ${PASSPHRASE_LENGTH.max} characters long`);
     }
-    this.deps.repo.setPassphraseHash(wallet.id, hashPassphrase(passphrase));
+    await this.deps.repo.setPassphraseHash(wallet.id, hashPassphrase(passphrase));
     return this.newSession(wallet);
   }
 
-  credentials(wallet: Wallet): WalletCredential[] {
-    return this.deps.repo.credentialsOf(wallet.id);
+  async credentials(wallet: Wallet): Promise<WalletCredential[]> {
+    return await this.deps.repo.credentialsOf(wallet.id);
   }
 
-  credential(wallet: Wallet, walletCredentialId: string): WalletCredential {
-    const credential = this.deps.repo.credentialOf(wallet.id, walletCredentialId);
+  async credential(wallet: Wallet, walletCredentialId: string): Promise<WalletCredential> {
+    const credential = await this.deps.repo.credentialOf(wallet.id, walletCredentialId);
     if (!credential) throw notFound('unknown-wallet-credential', 'This wallet holds no such credential');
     return credential;
   }
 
   /** Deletes a credential from the wallet; links that showed only it are revoked. */
-  deleteCredential(wallet: Wallet, walletCredentialId: string): void {
-    if (!this.deps.repo.deleteCredential(wallet.id, walletCredentialId, this.deps.now().toISOString())) {
+  async deleteCredential(wallet: Wallet, walletCredentialId: string): Promise<void> {
+    if (!await this.deps.repo.deleteCredential(wallet.id, walletCredentialId, this.deps.now().toISOString())) {
       throw notFound('unknown-wallet-credential', 'This wallet holds no such credential');
     }
   }
 
   // Share links
 
-  createShareLink(wallet: Wallet, walletSecret: string, request: { walletCredentialIds: string[]; expiresInDays?: number; label?: string }): ShareLinkView {
+  async createShareLink(wallet: Wallet, walletSecret: string, request: { walletCredentialIds: string[]; expiresInDays?: number; label?: string }): Promise<ShareLinkView> {
     const ids = [...new Set(request.walletCredentialIds)];
     if (ids.length === 0) throw badRequest('no-credentials-chosen', 'Choose at least one credential to share');
-    const held = new Set(this.deps.repo.credentialsOf(wallet.id).map((c) => c.id));
+    const held = new Set((await this.deps.repo.credentialsOf(wallet.id)).map((c) => c.id));
     const unknown = ids.filter((id) => !held.has(id));
     if (unknown.length > 0) throw badRequest('unknown-wallet-credential', `This wallet holds no credential ${unknown.join(', ')}`);
     const days = request.expiresInDays ?? SHARE_DAYS.default;
@@ -210,28 +210,28 @@ export class WalletService {
       id, walletId: wallet.id, tokenHash: hashOf(token), label, createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString(), revokedAt: null,
     };
-    this.deps.repo.insertShareLink(link, ids);
+    await this.deps.repo.insertShareLink(link, ids);
     return this.viewOf({ ...link, walletCredentialIds: ids, views: 0, lastViewedAt: null }, walletSecret);
   }
 
-  shareLinks(wallet: Wallet, walletSecret: string): ShareLinkView[] {
-    return this.deps.repo.shareLinksOf(wallet.id).map((link) => this.viewOf(link, walletSecret));
+  async shareLinks(wallet: Wallet, walletSecret: string): Promise<ShareLinkView[]> {
+    return (await this.deps.repo.shareLinksOf(wallet.id)).map((link) => this.viewOf(link, walletSecret));
   }
 
-  revokeShareLink(wallet: Wallet, shareLinkId: string): void {
-    if (this.deps.repo.revokeShareLink(wallet.id, shareLinkId, this.deps.now().toISOString())) return;
-    if (!this.deps.repo.shareLinkOf(wallet.id, shareLinkId)) throw notFound('unknown-share-link', 'This wallet has no such share link');
+  async revokeShareLink(wallet: Wallet, shareLinkId: string): Promise<void> {
+    if (await this.deps.repo.revokeShareLink(wallet.id, shareLinkId, this.deps.now().toISOString())) return;
+    if (!await this.deps.repo.shareLinkOf(wallet.id, shareLinkId)) throw notFound('unknown-share-link', 'This wallet has no such share link');
   }
 
   /** The link behind a public token and what it shows; 404 unknown, 410 revoked or expired. Counts the view. */
   async openShareLink(token: string, client: string): Promise<{ link: ShareLink; credentials: WalletCredential[] }> {
-    const link = looksLikeSecret(token) ? this.deps.repo.shareLinkByTokenHash(hashOf(token)) : undefined;
+    const link = looksLikeSecret(token) ? await this.deps.repo.shareLinkByTokenHash(hashOf(token)) : undefined;
     if (!link) throw await this.failed(client, notFound('unknown-share-link', 'No share link has this address; check that it was copied in full'));
     if (link.revokedAt) throw gone('share-link-revoked', `The holder withdrew this link on ${link.revokedAt}`, { revokedAt: link.revokedAt });
     const now = this.deps.now().toISOString();
     if (link.expiresAt <= now) throw gone('share-link-expired', `This link expired on ${link.expiresAt}; ask the holder for a new one`, { expiresAt: link.expiresAt });
-    this.deps.repo.recordView(link.id, now);
-    return { link, credentials: this.deps.repo.sharedCredentials(link.id) };
+    await this.deps.repo.recordView(link.id, now);
+    return { link, credentials: await this.deps.repo.sharedCredentials(link.id) };
   }
 
   private viewOf(link: ShareLinkSummary, walletSecret: string): ShareLinkView {

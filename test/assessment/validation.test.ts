@@ -126,7 +126,7 @@ t.test('a validation case runs through the four stages and its credential verifi
 
   const history = (await c.get()).history;
   t.same(history.map((e: Json) => e.event), ['opened', 'stage-changed', 'evidence-added', 'evidence-added', 'stage-changed', 'results-recorded', 'decided', 'certified']);
-  const issuingToken = ctx.services.repos.tokens.listFor(ctx.services.repos.organisations.bySlug(body.slug)!.id)[0]!;
+  const issuingToken = (await ctx.services.repos.tokens.listFor((await ctx.services.repos.organisations.bySlug(body.slug))!.id))[0]!;
   t.ok(history.every((e: Json) => e.actorTokenId === issuingToken.id && typeof e.at === 'string'), 'every change says who and when');
   t.equal(history[1].details.note, 'Identification interview: bricklaying and plan reading, 5 years on sites in Agadir.');
 

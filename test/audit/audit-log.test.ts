@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
+import { buildTestApp, openBadgeCredential, type TestApp, sqlRows, sqlRun } from '../helpers/app.js';
 import fs from 'node:fs';
 import { entryHash } from '../../src/audit/auditLog.js';
 
@@ -28,7 +28,6 @@ async function verifyChain(ctx: TestApp, slug: string, query = '') {
   return response.json() as { valid: boolean; brokenAt: number | null; reason: string | null; entries: number; head: { seq: number; hash: string } | null };
 }
 
-const sqlite = (ctx: TestApp) => ctx.services.db.$client;
 
 /** An organisation with a history: issuance, suspension and its lifting, revocation, key rotation, a token revoked. */
 async function organisationWithHistory(ctx: TestApp) {
@@ -59,7 +58,7 @@ t.test('every issuance, status change, key rotation and token change is logged, 
   t.equal(issued.subject, vc.id);
   t.match(issued.details, { format: 'eddsa-rdfc-2022', types: ['VerifiableCredential', 'OpenBadgeCredential'] });
   t.match(issued.details.sha256, /^[0-9a-f]{64}$/);
-  const issuingToken = ctx.services.repos.tokens.listFor(ctx.services.repos.organisations.bySlug(slug)!.id)[0]!;
+  const issuingToken = (await ctx.services.repos.tokens.listFor((await ctx.services.repos.organisations.bySlug(slug))!.id))[0]!;
   t.equal(issued.actorTokenId, issuingToken.id, 'the issuing token is the actor');
   t.equal(body.entries[7].subject, tokenId);
   t.equal(body.entries[0].prevHash, '0'.repeat(64));
@@ -82,9 +81,9 @@ t.test('a refused change leaves no entry, and a change that changes nothing logs
 t.test('changing a past entry directly in SQLite is detected, at that entry', async (t) => {
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
-  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
   t.equal((await verifyChain(ctx, slug)).valid, true);
-  sqlite(ctx).prepare(`UPDATE audit_entries SET action = 'credential.suspended' WHERE organisation_id = ? AND seq = 5`).run(organisationId);
+  await sqlRun(ctx.services, `UPDATE audit_entries SET action = 'credential.suspended' WHERE organisation_id = ? AND seq = 5`, organisationId);
   const check = await verifyChain(ctx, slug);
   t.match(check, { valid: false, brokenAt: 5, reason: 'hash-mismatch' });
   const listed = await auditOf(ctx, slug, '?verify=true');
@@ -94,79 +93,82 @@ t.test('changing a past entry directly in SQLite is detected, at that entry', as
 t.test('editing details, the time or the actor is detected as well', async (t) => {
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
-  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
   const edits = [
     `UPDATE audit_entries SET details = '{"format":"vc+jwt"}' WHERE organisation_id = ? AND seq = 2`,
     `UPDATE audit_entries SET at = '2020-01-01T00:00:00.000Z' WHERE organisation_id = ? AND seq = 3`,
     `UPDATE audit_entries SET actor_token_id = 'someone-else' WHERE organisation_id = ? AND seq = 4`,
   ];
   for (const [i, edit] of edits.entries()) {
-    const db = sqlite(ctx);
-    const before = db.prepare('SELECT * FROM audit_entries WHERE organisation_id = ? AND seq = ?').get(organisationId, i + 2) as Json;
-    db.prepare(edit).run(organisationId);
+    const [before] = await sqlRows<Json>(ctx.services, 'SELECT * FROM audit_entries WHERE organisation_id = ? AND seq = ?', organisationId, i + 2);
+    await sqlRun(ctx.services, edit, organisationId);
     t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: i + 2, reason: 'hash-mismatch' }, edit);
-    db.prepare('UPDATE audit_entries SET details = ?, at = ?, actor_token_id = ? WHERE organisation_id = ? AND seq = ?')
-      .run(before.details, before.at, before.actor_token_id, organisationId, i + 2);
+    await sqlRun(ctx.services, 'UPDATE audit_entries SET details = ?, at = ?, actor_token_id = ? WHERE organisation_id = ? AND seq = ?',
+      storedJson(before!.details), before!.at, before!.actor_token_id, organisationId, i + 2);
     t.equal((await verifyChain(ctx, slug)).valid, true, 'restoring the entry restores the chain');
   }
 });
 
 /** Stores a row with fresh values and re-hashes that row alone, so its own hash checks out. */
-function rewriteOneEntry(ctx: TestApp, organisationId: string, seq: number, change: { action?: string; prevHash?: string }) {
-  const db = sqlite(ctx);
-  const row = db.prepare('SELECT * FROM audit_entries WHERE organisation_id = ? AND seq = ?').get(organisationId, seq) as Json;
+async function rewriteOneEntry(ctx: TestApp, organisationId: string, seq: number, change: { action?: string; prevHash?: string }) {
+  const [row] = await sqlRows<Json>(ctx.services, 'SELECT * FROM audit_entries WHERE organisation_id = ? AND seq = ?', organisationId, seq);
   const entry = {
-    organisationId, seq, at: row.at, actorTokenId: row.actor_token_id, action: change.action ?? row.action,
-    subject: row.subject, details: JSON.parse(row.details), prevHash: change.prevHash ?? row.prev_hash,
+    organisationId, seq, at: row!.at, actorTokenId: row!.actor_token_id, action: change.action ?? row!.action,
+    subject: row!.subject, details: parsedJson(row!.details), prevHash: change.prevHash ?? row!.prev_hash,
   };
-  db.prepare('UPDATE audit_entries SET action = ?, prev_hash = ?, hash = ? WHERE organisation_id = ? AND seq = ?')
-    .run(entry.action, entry.prevHash, entryHash(entry), organisationId, seq);
+  await sqlRun(ctx.services, 'UPDATE audit_entries SET action = ?, prev_hash = ?, hash = ? WHERE organisation_id = ? AND seq = ?',
+    entry.action, entry.prevHash, entryHash(entry), organisationId, seq);
 }
+
+/** JSON columns come back as text from SQLite and parsed from PostgreSQL. */
+const parsedJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+const storedJson = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 t.test('one entry rewritten and re-hashed on its own breaks the link from the next entry', async (t) => {
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
-  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
-  rewriteOneEntry(ctx, organisationId, 5, { action: 'credential.suspended' });
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
+  await rewriteOneEntry(ctx, organisationId, 5, { action: 'credential.suspended' });
   t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 6, reason: 'broken-link', entries: 5 });
 });
 
 t.test('an edited prev_hash is a hash mismatch, and re-hashed it is a broken link at that entry', async (t) => {
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
-  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
   const foreignHash = 'f'.repeat(64);
-  sqlite(ctx).prepare('UPDATE audit_entries SET prev_hash = ? WHERE organisation_id = ? AND seq = 4').run(foreignHash, organisationId);
+  await sqlRun(ctx.services, 'UPDATE audit_entries SET prev_hash = ? WHERE organisation_id = ? AND seq = 4', foreignHash, organisationId);
   t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 4, reason: 'hash-mismatch' });
-  rewriteOneEntry(ctx, organisationId, 4, { prevHash: foreignHash });
+  await rewriteOneEntry(ctx, organisationId, 4, { prevHash: foreignHash });
   t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 4, reason: 'broken-link', entries: 3 });
 });
 
 t.test('a deleted entry is a gap; a chain rewritten with fresh hashes is caught by an anchor kept earlier', async (t) => {
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
-  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
-  const db = sqlite(ctx);
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
   const anchor = (await verifyChain(ctx, slug)).head!;
 
   // Rewrite entry 5 and re-hash everything after it, as someone with write access to the database could.
-  const rows = db.prepare('SELECT * FROM audit_entries WHERE organisation_id = ? ORDER BY seq').all(organisationId) as Json[];
+  const rows = await sqlRows<Json>(ctx.services, 'SELECT * FROM audit_entries WHERE organisation_id = ? ORDER BY seq', organisationId);
   let prevHash = rows[3]!.hash as string;
   for (const row of rows.slice(4)) {
+    // PostgreSQL returns bigint columns as text.
+    const seq = Number(row.seq);
     const entry = {
-      organisationId, seq: row.seq, at: row.at, actorTokenId: row.actor_token_id,
-      action: row.seq === 5 ? 'credential.suspended' : row.action, subject: row.subject, details: JSON.parse(row.details), prevHash,
+      organisationId, seq, at: row.at, actorTokenId: row.actor_token_id,
+      action: seq === 5 ? 'credential.suspended' : row.action, subject: row.subject, details: parsedJson(row.details), prevHash,
     };
     const hash = entryHash(entry);
-    db.prepare('UPDATE audit_entries SET action = ?, prev_hash = ?, hash = ? WHERE organisation_id = ? AND seq = ?')
-      .run(entry.action, prevHash, hash, organisationId, row.seq);
+    await sqlRun(ctx.services, 'UPDATE audit_entries SET action = ?, prev_hash = ?, hash = ? WHERE organisation_id = ? AND seq = ?',
+      entry.action, prevHash, hash, organisationId, seq);
     prevHash = hash;
   }
   t.equal((await verifyChain(ctx, slug)).valid, true, 'without an anchor, a consistent rewrite cannot be told apart');
   const anchored = await verifyChain(ctx, slug, `?anchorSeq=${anchor.seq}&anchorHash=${anchor.hash}`);
   t.match(anchored, { valid: false, brokenAt: anchor.seq, reason: 'anchor-mismatch' });
 
-  db.prepare('DELETE FROM audit_entries WHERE organisation_id = ? AND seq = 3').run(organisationId);
+  await sqlRun(ctx.services, 'DELETE FROM audit_entries WHERE organisation_id = ? AND seq = 3', organisationId);
   t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 3, reason: 'sequence-gap' });
 });
 
@@ -174,8 +176,8 @@ t.test('an anchor past the end of the log means entries were removed from its en
   const ctx = await buildTestApp(t);
   const { slug } = await organisationWithHistory(ctx);
   const head = (await verifyChain(ctx, slug)).head!;
-  const organisationId = ctx.services.repos.organisations.bySlug(slug)!.id;
-  sqlite(ctx).prepare('DELETE FROM audit_entries WHERE organisation_id = ? AND seq = ?').run(organisationId, head.seq);
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
+  await sqlRun(ctx.services, 'DELETE FROM audit_entries WHERE organisation_id = ? AND seq = ?', organisationId, head.seq);
   t.match(await verifyChain(ctx, slug, `?anchorSeq=${head.seq}&anchorHash=${head.hash}`), { valid: false, reason: 'anchor-mismatch' });
 });
 
@@ -217,18 +219,19 @@ t.test('the entry hash sorts keys at every depth and ignores how the details wer
 t.test('a chain stored before the switch to the JCS library still checks out, entry by entry', async (t) => {
   const fixture = JSON.parse(fs.readFileSync(new URL('../fixtures/audit/chain-before-jcs.json', import.meta.url), 'utf8')) as { organisation: Json; rows: Json[] };
   const ctx = await buildTestApp(t);
-  const db = sqlite(ctx);
   const { id, slug, did } = fixture.organisation;
-  db.prepare(`INSERT INTO organisations (id, slug, name, country, kind, did_method, did, created_at) VALUES (?, ?, '{"en":"Before JCS"}', 'MA', 'training-centre', 'web', ?, '2026-11-30T00:00:00.000Z')`).run(id, slug, did);
-  const insert = db.prepare('INSERT INTO audit_entries (organisation_id, seq, at, actor_token_id, action, subject, details, prev_hash, hash) VALUES (@organisation_id, @seq, @at, @actor_token_id, @action, @subject, @details, @prev_hash, @hash)');
-  for (const row of fixture.rows) insert.run(row);
-  for (const entry of ctx.services.repos.audit.page(id, 0)) {
+  await sqlRun(ctx.services, `INSERT INTO organisations (id, slug, name, country, kind, did_method, did, created_at) VALUES (?, ?, '{"en":"Before JCS"}', 'MA', 'training-centre', 'web', ?, '2026-11-30T00:00:00.000Z')`, id, slug, did);
+  for (const row of fixture.rows) {
+    await sqlRun(ctx.services, 'INSERT INTO audit_entries (organisation_id, seq, at, actor_token_id, action, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      row.organisation_id, row.seq, row.at, row.actor_token_id, row.action, row.subject, row.details, row.prev_hash, row.hash);
+  }
+  for (const entry of await ctx.services.repos.audit.page(id, 0)) {
     const { hash, ...unhashed } = entry;
     t.equal(entryHash(unhashed), hash, `entry ${entry.seq} (${entry.action}) hashes as it did`);
   }
   const head = fixture.rows.at(-1)!;
   t.match(await verifyChain(ctx, slug, `?anchorSeq=${head.seq}&anchorHash=${head.hash}`), { valid: true, entries: fixture.rows.length, head: { seq: head.seq, hash: head.hash } });
-  const appended = ctx.services.audit.append({ organisationId: id, actorTokenId: null, action: 'key.rotated', subject: 'after the switch' });
+  const appended = await ctx.services.audit.append({ organisationId: id, actorTokenId: null, action: 'key.rotated', subject: 'after the switch' });
   t.equal(appended.prevHash, head.hash, 'a new entry extends the old chain');
   t.match(await verifyChain(ctx, slug), { valid: true, entries: fixture.rows.length + 1 });
 });

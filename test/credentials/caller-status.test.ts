@@ -17,7 +17,7 @@ async function setUp(t: Test) {
   return { ctx, issue, verify };
 }
 
-const statusEntriesRecorded = (ctx: TestApp, id: string) => ctx.services.repos.credentials.statusEntriesOf(id).length;
+const statusEntriesRecorded = async (ctx: TestApp, id: string) => (await ctx.services.repos.credentials.statusEntriesOf(id)).length;
 
 t.test('status entries the credential brings are signed as given, after the service\'s own entry', async (t) => {
   const { issue, verify } = await setUp(t);
@@ -44,7 +44,7 @@ t.test('options.credentialStatus false leaves the service\'s entries out', async
   const withOwn = await issue(elsewhere, { credentialStatus: false });
   t.equal(withOwn.statusCode, 201, 'with an entry of its own: 201');
   t.same(withOwn.json().verifiableCredential.credentialStatus, elsewhere, 'only the caller\'s entry');
-  t.equal(statusEntriesRecorded(ctx, withOwn.json().verifiableCredential.id), 0, 'no index taken');
+  t.equal(await statusEntriesRecorded(ctx, withOwn.json().verifiableCredential.id), 0, 'no index taken');
   const none = await issue(undefined, { credentialStatus: false });
   t.equal(none.statusCode, 201, 'without any: 201');
   t.notOk('credentialStatus' in none.json().verifiableCredential, 'no credentialStatus at all');

@@ -84,7 +84,7 @@ t.test('a credential must name its issuer, unless options.issuer asks for the or
   const ctx = await buildTestApp(t);
   const { auth, did } = await ctx.issuer();
   await ctx.issuer('other-centre');
-  const other = ctx.services.repos.organisations.bySlug('other-centre')!.did;
+  const other = (await ctx.services.repos.organisations.bySlug('other-centre'))!.did;
   const issue = (credential: Json, options: Json = {}) => ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options } });
   const asString = await issue(plainCredential({ issuer: did }));
   t.equal(asString.statusCode, 201, 'issuer as the DID');

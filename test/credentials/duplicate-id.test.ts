@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, plainCredential, type TestApp } from '../helpers/app.js';
+import { buildTestApp, plainCredential, type TestApp, sqlCount } from '../helpers/app.js';
 import { DuplicateCredentialIdError, IndexTakenError } from '../../src/db/repositories/credentials.js';
 
 type Json = Record<string, any>;
@@ -7,9 +7,9 @@ type Json = Record<string, any>;
 const issue = (ctx: TestApp, auth: Json, credential: Json, options: Json = {}) =>
   ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation', ...options } } });
 
-function thrownBy(fn: () => unknown): unknown {
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   try {
-    fn();
+    await promise;
   } catch (error) {
     return error;
   }
@@ -17,14 +17,12 @@ function thrownBy(fn: () => unknown): unknown {
 }
 
 /** What an issuance leaves behind for an organisation: its audit entries and the status indexes taken in its lists. */
-function footprint(ctx: TestApp, slug: string) {
-  const organisation = ctx.services.repos.organisations.bySlug(slug)!;
-  const audit = ctx.services.audit.page(organisation.id, 0, 1_000).length;
-  const allocated = ctx.services.db.$client
-    .prepare('select coalesce(sum(allocated), 0) as n from status_lists where organisation_id = ?').get(organisation.id) as { n: number };
-  const entries = ctx.services.db.$client
-    .prepare('select count(*) as n from status_entries e join status_lists l on l.id = e.list_id where l.organisation_id = ?').get(organisation.id) as { n: number };
-  return { audit, allocated: allocated.n, entries: entries.n };
+async function footprint(ctx: TestApp, slug: string) {
+  const organisation = (await ctx.services.repos.organisations.bySlug(slug))!;
+  const audit = (await ctx.services.audit.page(organisation.id, 0, 1_000)).length;
+  const allocated = await sqlCount(ctx.services, `select coalesce(sum(allocated), 0) as n from status_lists where organisation_id = '${organisation.id}'`);
+  const entries = await sqlCount(ctx.services, `select count(*) as n from status_entries e join status_lists l on l.id = e.list_id where l.organisation_id = '${organisation.id}'`);
+  return { audit, allocated, entries };
 }
 
 t.test('a reused credential id is 409 duplicate-credential-id, from the same or another organisation, and writes nothing', async (t) => {
@@ -33,7 +31,7 @@ t.test('a reused credential id is 409 duplicate-credential-id, from the same or 
   const second = await ctx.issuer('second-centre');
   const id = 'urn:uuid:0b5e4c1e-8d55-4a55-9c1a-6f2f4d6a1b01';
   t.equal((await issue(ctx, first.auth, plainCredential({ id }))).statusCode, 201);
-  const before = { first: footprint(ctx, 'first-centre'), second: footprint(ctx, 'second-centre') };
+  const before = { first: await footprint(ctx, 'first-centre'), second: await footprint(ctx, 'second-centre') };
   const attempts: Array<[string, Json, Json, Json]> = [
     ['same organisation, credential.id', first.auth, plainCredential({ id }), {}],
     ['same organisation, options.credentialId', first.auth, plainCredential(), { credentialId: id }],
@@ -46,7 +44,7 @@ t.test('a reused credential id is 409 duplicate-credential-id, from the same or 
     t.equal(response.json().code, 'duplicate-credential-id', `${what}: code`);
     t.equal(response.json().credentialId, id, `${what}: names the id`);
   }
-  t.same({ first: footprint(ctx, 'first-centre'), second: footprint(ctx, 'second-centre') }, before, 'no audit entry, no status index taken');
+  t.same({ first: await footprint(ctx, 'first-centre'), second: await footprint(ctx, 'second-centre') }, before, 'no audit entry, no status index taken');
   t.equal((await issue(ctx, second.auth, plainCredential())).statusCode, 201, 'the organisation still issues');
 });
 
@@ -59,7 +57,7 @@ t.test('50 parallel issuances of one id: exactly one 201, 49 × 409, no 5xx', as
   t.equal(statuses.filter((s) => s === 201).length, 1, 'one issued');
   t.equal(statuses.filter((s) => s === 409).length, 49, 'the others refused');
   t.ok(responses.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'duplicate-credential-id'), 'all as duplicate-credential-id');
-  t.equal(footprint(ctx, 'ofppt-casa').entries, 1, 'one status index taken');
+  t.equal((await footprint(ctx, 'ofppt-casa')).entries, 1, 'one status index taken');
 });
 
 t.test('the repository tells a reused credential id from a taken status index by the key SQLite names', async (t) => {
@@ -67,11 +65,11 @@ t.test('the repository tells a reused credential id from a taken status index by
   const { auth } = await ctx.issuer();
   const issued = (await issue(ctx, auth, plainCredential())).json().verifiableCredential as Json;
   const { credentials } = ctx.services.repos;
-  const record = credentials.byId(issued.id)!;
-  const [entry] = credentials.statusEntriesOf(issued.id);
+  const record = (await credentials.byId(issued.id))!;
+  const [entry] = await credentials.statusEntriesOf(issued.id);
   const now = new Date().toISOString();
-  t.ok(thrownBy(() => credentials.recordIssued(record, [], now)) instanceof DuplicateCredentialIdError, 'the same id: DuplicateCredentialIdError');
+  t.ok(await rejectionOf(credentials.recordIssued(record, [], now)) instanceof DuplicateCredentialIdError, 'the same id: DuplicateCredentialIdError');
   const taken = [{ listId: entry!.listId, statusIndex: entry!.statusIndex, purpose: 'revocation' }];
-  t.ok(thrownBy(() => credentials.recordIssued({ ...record, id: 'urn:uuid:other' }, taken, now)) instanceof IndexTakenError, 'the same index: IndexTakenError');
-  t.equal(credentials.byId('urn:uuid:other'), undefined, 'the credential row was rolled back with the status entry');
+  t.ok(await rejectionOf(credentials.recordIssued({ ...record, id: 'urn:uuid:other' }, taken, now)) instanceof IndexTakenError, 'the same index: IndexTakenError');
+  t.equal(await credentials.byId('urn:uuid:other'), undefined, 'the credential row was rolled back with the status entry');
 });

@@ -219,11 +219,11 @@ t.test('each issued credential is recorded with its hash, types and status entri
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   const { vc } = await issue(ctx, auth, openBadgeCredential());
-  const record = ctx.services.repos.credentials.byId(vc!.id)!;
+  const record = (await ctx.services.repos.credentials.byId(vc!.id))!;
   t.same(record.types, ['VerifiableCredential', 'OpenBadgeCredential']);
   t.equal(record.format, 'eddsa-rdfc-2022');
   t.match(record.sha256, /^[0-9a-f]{64}$/);
-  const entries = ctx.services.repos.credentials.statusEntriesOf(vc!.id);
+  const entries = await ctx.services.repos.credentials.statusEntriesOf(vc!.id);
   t.equal(entries.length, 1);
   t.equal(String(entries[0]!.statusIndex), vc!.credentialStatus.statusListIndex);
 });

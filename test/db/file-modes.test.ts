@@ -13,10 +13,10 @@ t.test('the data folder is created 0700 and the database, WAL and SHM files 0600
   t.teardown(() => { process.umask(previous); });
   const file = path.join(root, 'data', 'passerelle.db');
   const db = openDatabase(file);
-  db.$client.exec('create table probe (x); insert into probe values (1)');
+  db.sqlite.exec('create table probe (x); insert into probe values (1)');
   t.equal(modeOf(path.dirname(file)), '700', 'data folder');
   for (const name of [file, `${file}-wal`, `${file}-shm`]) t.equal(modeOf(name), '600', path.basename(name));
-  db.$client.close();
+  db.sqlite.close();
 });
 
 t.test('a folder and database left readable by others are narrowed, with a warning', async (t) => {
@@ -32,7 +32,7 @@ t.test('a folder and database left readable by others are narrowed, with a warni
   const onWarning = (warning: Error & { code?: string }) => { if (warning.code === 'PASSERELLE_FILE_MODE') warnings.push(warning.message); };
   process.on('warning', onWarning);
   t.teardown(() => { process.off('warning', onWarning); });
-  openDatabase(file).$client.close();
+  openDatabase(file).sqlite.close();
   await new Promise((resolve) => setImmediate(resolve));
   t.equal(modeOf(dir), '700');
   t.equal(modeOf(file), '600');

@@ -23,7 +23,7 @@ t.test('two processes opening one fresh schema at once both start, and the migra
   for (const p of processes) p.send('go');
   const results = await Promise.all(outcomes);
   t.same(results, [{ opened: true }, { opened: true }], 'both opened');
-  const exitCodes = await Promise.all(processes.map((p) => (p.exitCode !== null ? p.exitCode : once(p, 'exit').then(([code]) => code))));
+  const exitCodes = await Promise.all(processes.map(async (p) => (p.exitCode !== null ? p.exitCode : (await once(p, 'exit'))[0] as number | null)));
   t.same(exitCodes, [0, 0], 'both exited cleanly');
 
   const client = new pg.Client({ connectionString: testPostgresUrl });

@@ -4,8 +4,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { sql, type SQL } from 'drizzle-orm';
 import { createServices, type Services } from '../../src/services.js';
 import { ensureAdminToken } from '../../src/orgs/tokens.js';
+import type { Database } from '../../src/db/database.js';
+import { PostgresDatabase } from '../../src/db/postgres/database.js';
+import { dropSchema } from '../../src/db/postgres/connect.js';
+import { postgresSkipReason, testPostgresUrl, uniqueSchema } from './postgres.js';
 
 export const BASE_URL = 'http://passerelle.test';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -30,6 +35,36 @@ export interface TestApp {
   issuer(slug?: string, extra?: Record<string, unknown>): Promise<{ did: string; slug: string; auth: { authorization: string } }>;
 }
 
+/**
+ * The database engine the suite runs on: PASSERELLE_TEST_DATABASE=postgres runs every test against PostgreSQL (each
+ * app in a schema of its own, dropped afterwards), otherwise SQLite (a file in a temporary folder).
+ */
+export const testDatabaseEngine = process.env.PASSERELLE_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A database for one test: undefined lets the services open the SQLite file of the configuration. */
+export async function openTestDatabase(t: Teardown, label = 'app'): Promise<Database | undefined> {
+  if (testDatabaseEngine !== 'postgres') return undefined;
+  const unreachable = await postgresSkipReason();
+  if (unreachable) throw new Error(unreachable);
+  const schema = uniqueSchema(label);
+  const database = await PostgresDatabase.open(testPostgresUrl, { schema, poolSize: 4 });
+  t.teardown(() => dropSchema(testPostgresUrl, schema));
+  return database;
+}
+
+/**
+ * `count` databases that are one database, as separate instances see it: for SQLite, undefined each time (every
+ * instance opens the configuration's file); for PostgreSQL, pools on one schema.
+ */
+export async function openSharedTestDatabases(t: Teardown, count: number): Promise<Array<Database | undefined>> {
+  if (testDatabaseEngine !== 'postgres') return Array.from({ length: count }, () => undefined);
+  const schema = uniqueSchema('shared');
+  const databases = [];
+  for (let i = 0; i < count; i++) databases.push(await PostgresDatabase.open(testPostgresUrl, { schema, poolSize: 4 }));
+  t.teardown(() => dropSchema(testPostgresUrl, schema));
+  return databases;
+}
+
 export async function buildTestApp(t: Teardown, env: Record<string, string> = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-test-'));
   const config = loadConfig({
@@ -37,8 +72,9 @@ export async function buildTestApp(t: Teardown, env: Record<string, string> = {}
     PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN, ...env,
   });
   const clock = new TestClock();
-  const services = createServices(config, clock.now);
-  ensureAdminToken(services.repos.tokens, config.adminToken, clock.now());
+  const database = await openTestDatabase(t);
+  const services = await createServices(config, clock.now, database);
+  await ensureAdminToken(services.repos.tokens, config.adminToken, clock.now());
   const app = await buildApp({ services });
   t.teardown(async () => {
     await app.close();
@@ -100,4 +136,34 @@ export function plainCredential(overrides: Record<string, unknown> = {}): Record
     credentialSubject: { id: 'did:example:worker-42', skill: 'Pruning olive trees' },
     ...overrides,
   };
+}
+
+/** SQL text with `?` placeholders, bound to `params` in order. */
+function bound(query: string, params: unknown[]): SQL {
+  const parts = query.split('?');
+  if (parts.length !== params.length + 1) throw new Error(`${parts.length - 1} placeholders for ${params.length} values: ${query}`);
+  return sql.join(parts.flatMap((part, i) => (i < params.length ? [sql.raw(part), sql`${params[i]}`] : [sql.raw(part)])));
+}
+
+/** Rows of a SQL query on the app's database, whichever engine it is (tests that look at or tamper with what was stored). */
+export async function sqlRows<Row = Record<string, unknown>>(services: Services, query: string, ...params: unknown[]): Promise<Row[]> {
+  return services.database.query(async (db) => {
+    if (services.database.dialect === 'sqlite') return db.all<Row>(bound(query, params));
+    const pg = db as unknown as { execute(q: SQL): Promise<{ rows: Row[] }> };
+    return (await pg.execute(bound(query, params))).rows;
+  });
+}
+
+/** The number a `select count(*) as n ...` query gives (PostgreSQL returns counts as strings). */
+export async function sqlCount(services: Services, query: string): Promise<number> {
+  const [row] = await sqlRows<{ n: number | string }>(services, query);
+  return Number(row?.n);
+}
+
+/** A write statement on the app's database (tests that tamper with what was stored). */
+export async function sqlRun(services: Services, statement: string, ...params: unknown[]): Promise<void> {
+  await services.database.query(async (db) => {
+    if (services.database.dialect === 'sqlite') db.run(bound(statement, params));
+    else await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(bound(statement, params));
+  });
 }

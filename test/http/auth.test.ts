@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, plainCredential } from '../helpers/app.js';
+import { buildTestApp, plainCredential, sqlCount, sqlRows } from '../helpers/app.js';
 import { problemOf } from '../helpers/problems.js';
 
 const issueBody = { credential: plainCredential(), options: { issuer: 'organisation' } };
@@ -35,7 +35,7 @@ t.test('only a hash of a token is stored, and listing never shows secrets', asyn
   const ctx = await buildTestApp(t);
   await ctx.createOrganisation('centre-a');
   const { token } = (await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/tokens', headers: ctx.admin, payload: { scopes: ['issue'] } })).json();
-  const rows = ctx.services.db.$client.prepare('select * from tokens').all() as Array<Record<string, unknown>>;
+  const rows = await sqlRows(ctx.services, 'select * from tokens');
   t.notOk(JSON.stringify(rows).includes(token), 'the secret is nowhere in the table');
   const list = await ctx.app.inject({ method: 'GET', url: '/orgs/centre-a/tokens', headers: ctx.admin });
   t.notOk(list.body.includes(token));
@@ -70,7 +70,7 @@ t.test('wrong organisation or wrong scope is 403', async (t) => {
   t.same(problemOf(await ctx.app.inject({ method: 'GET', url: '/orgs/x-org' })), { status: 404, code: 'unknown-organisation' }, 'and none was created');
   const adminIssues = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: ctx.admin, payload: issueBody });
   t.same(problemOf(adminIssues), { status: 403, code: 'forbidden' }, 'the administrator token does not sign for an organisation');
-  t.equal((ctx.services.db.$client.prepare('select count(*) as n from credentials').get() as { n: number }).n, 1, 'only the first credential was signed');
+  t.equal(await sqlCount(ctx.services, 'select count(*) as n from credentials'), 1, 'only the first credential was signed');
 });
 
 t.test('organisations are public, with their did:web DID document and JWKs', async (t) => {

@@ -21,7 +21,7 @@ t.test('with PASSERELLE_TLS_CERT and PASSERELLE_TLS_KEY the service speaks HTTPS
   const files = selfSignedCertificate(dir);
   const config = loadConfig({ PASSERELLE_TLS_CERT: files.cert, PASSERELLE_TLS_KEY: files.key, PASSERELLE_DATA_DIR: dir, PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PORT: '8443' });
   t.equal(config.baseUrl, 'https://localhost:8443');
-  const app = await buildApp({ services: createServices(config), https: { cert: fs.readFileSync(files.cert), key: fs.readFileSync(files.key) } });
+  const app = await buildApp({ services: await createServices(config), https: { cert: fs.readFileSync(files.cert), key: fs.readFileSync(files.key) } });
   t.teardown(() => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

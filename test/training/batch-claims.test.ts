@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, sqlRows } from '../helpers/app.js';
 import { claimIntoNewWallet, pathOf, walletJson } from '../helpers/wallet.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { waitForBatch } from '../helpers/batches.js';
@@ -21,7 +21,7 @@ t.test('each issued batch row shows its recipient\'s claim link, which adds the 
   const again = (await ctx.app.inject({ method: 'GET', url: `/batches/${id}`, headers: auth })).json();
   t.same(again.rows.map((row: Json) => row.claimUrl), links, 'the same links are shown again');
 
-  const rows = ctx.services.db.$client.prepare('select * from claim_offers').all();
+  const rows = await sqlRows(ctx.services, 'select * from claim_offers');
   t.notOk(JSON.stringify(rows).includes(pathOf(links[0]!).split('/').pop()!), 'the database holds only hashes of the codes');
 
   const walletPath = await claimIntoNewWallet(ctx, links[0]!);

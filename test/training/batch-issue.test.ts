@@ -1,12 +1,12 @@
 import t from 'tap';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, type TestApp, sqlCount } from '../helpers/app.js';
 import { verifyCredential } from '../../src/credentials/verify.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { waitForBatch } from '../helpers/batches.js';
 
 type Json = Record<string, any>;
 
-const count = (ctx: TestApp, sql: string) => (ctx.services.db.$client.prepare(sql).get() as { n: number }).n;
+const count = (ctx: TestApp, sql: string) => sqlCount(ctx.services, sql);
 
 t.test('a valid 1,000-row batch completes, every credential verifies, and sending it again issues nothing new', async (t) => {
   const ctx = await buildTestApp(t);
@@ -57,9 +57,9 @@ t.test('a valid 1,000-row batch completes, every credential verifies, and sendin
   const overHttp = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: issued[999]!.verifiableCredential } });
   t.equal(overHttp.json().verified, true, 'and through POST /credentials/verify');
 
-  t.equal(count(ctx, 'select count(*) as n from credentials'), 1000);
-  t.equal(count(ctx, 'select count(distinct list_id || \':\' || status_index) as n from status_entries'), 1000, '1,000 distinct status indexes');
-  t.equal(count(ctx, 'select count(distinct status_index) as n from status_entries'), 1000);
+  t.equal(await count(ctx, 'select count(*) as n from credentials'), 1000);
+  t.equal(await count(ctx, 'select count(distinct list_id || \':\' || status_index) as n from status_entries'), 1000, '1,000 distinct status indexes');
+  t.equal(await count(ctx, 'select count(distinct status_index) as n from status_entries'), 1000);
 
   const again = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: csv });
   t.equal(again.statusCode, 200, 'the same file is the same batch');
@@ -76,8 +76,8 @@ t.test('a valid 1,000-row batch completes, every credential verifies, and sendin
   t.same(second.counts, { total: 201, pending: 0, issued: 1, skipped: 200, failed: 0 });
   const skipped = (await ctx.app.inject({ method: 'GET', url: `/batches/${second.id}?state=skipped&limit=1`, headers: auth })).json() as Json;
   t.match(skipped.rows[0].outcome, { code: 'already-issued', batchId: id });
-  t.equal(count(ctx, 'select count(*) as n from credentials'), 1001, 'nothing issued twice');
+  t.equal(await count(ctx, 'select count(*) as n from credentials'), 1001, 'nothing issued twice');
 
-  const audit = count(ctx, 'select count(*) as n from audit_entries where action = \'credential.issued\'');
+  const audit = await count(ctx, 'select count(*) as n from audit_entries where action = \'credential.issued\'');
   t.equal(audit, 1001, 'every batch credential is in the audit log');
 });

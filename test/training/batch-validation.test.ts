@@ -1,6 +1,6 @@
 import t from 'tap';
 import { PassThrough } from 'node:stream';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildTestApp, type TestApp, sqlCount } from '../helpers/app.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv, toJsonLines } from '../fixtures/batches/cohort.js';
 import { problemOf } from '../helpers/problems.js';
 
@@ -44,7 +44,7 @@ t.test('a 1,000-row CSV with three bad rows is refused with exactly those three 
   t.match(problem.errors[2].fix, /pass, merit/);
   const batches = await ctx.app.inject({ method: 'GET', url: '/batches', headers: auth });
   t.same(batches.json(), [], 'no batch was created');
-  t.equal((ctx.services.db.$client.prepare('select count(*) as n from credentials').get() as { n: number }).n, 0, 'nothing was issued');
+  t.equal(await sqlCount(ctx.services, 'select count(*) as n from credentials'), 0, 'nothing was issued');
 });
 
 t.test('header problems are reported once, with the columns the service knows', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+import { buildTestApp, openBadgeCredential, sqlCount, sqlRows } from '../helpers/app.js';
 import { claimIntoNewWallet, FORM, HTML, issueFor, JSON_ACCEPT, pathOf, walletJson } from '../helpers/wallet.js';
 import { problemOf } from '../helpers/problems.js';
 
@@ -28,7 +28,7 @@ t.test('a holder needs a name and a contact, or a DID; refused before anything i
     t.equal(response.statusCode, 400, JSON.stringify(holder));
     t.equal(response.json().code, 'invalid-holder');
   }
-  const count = ctx.services.db.$client.prepare('select count(*) as n from credentials').get() as { n: number };
+  const count = { n: await sqlCount(ctx.services, 'select count(*) as n from credentials') };
   t.equal(count.n, 0, 'no credential was issued');
   const extra = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation', holder: { name: 'F', email: 'f@example.org', shoeSize: 42 } } } });
   t.equal(extra.statusCode, 400);
@@ -146,13 +146,11 @@ t.test('secrets are stored hashed: the database holds no claim code, wallet secr
   const share = await ctx.app.inject({ method: 'POST', url: `${walletPath}/shares`, headers: JSON_ACCEPT, payload: { credentials: [body.credentials[0]!.id] } });
   const token = pathOf(share.json().url).split('/')[2]!;
   await ctx.app.inject({ method: 'POST', url: `${walletPath}/passphrase`, headers: JSON_ACCEPT, payload: { passphrase: 'a long passphrase' } });
-  const sqlite = ctx.services.db.$client;
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  const dump = ['claim_offers', 'wallets', 'share_links', 'wallet_sessions', 'wallet_credentials']
-    .map((table) => JSON.stringify(sqlite.prepare(`select * from ${table}`).all())).join('\n');
+  const tables = ['claim_offers', 'wallets', 'share_links', 'wallet_sessions', 'wallet_credentials'];
+  const dump = (await Promise.all(tables.map(async (table) => JSON.stringify(await sqlRows(ctx.services, `select * from ${table}`))))).join('\n');
   for (const [what, value] of [['claim code', code], ['wallet secret', secret], ['share token', token], ['passphrase', 'a long passphrase']] as const) {
     t.notOk(dump.includes(value), `${what} not stored`);
   }
-  const offer = sqlite.prepare('select document from claim_offers').get() as { document: string | null };
-  t.equal(offer.document, null, 'a claimed offer keeps no copy of the credential');
+  const [offer] = await sqlRows<{ document: string | null }>(ctx.services, 'select document from claim_offers');
+  t.equal(offer?.document, null, 'a claimed offer keeps no copy of the credential');
 });

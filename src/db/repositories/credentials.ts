@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
-import { credentials, statusEntries, statusLists } from '../schema.js';
+import type { credentials, statusEntries, statusLists } from '../schema.js';
+import { firstRow } from '../database.js';
+import { Repository } from './repository.js';
 import { uniqueViolationOf } from '../uniqueViolation.js';
 
 export type CredentialRecord = typeof credentials.$inferSelect;
@@ -24,23 +25,22 @@ export class DuplicateCredentialIdError extends Error {
   }
 }
 
-export class CredentialRepository {
-  constructor(private readonly db: Db) {}
-
+export class CredentialRepository extends Repository {
   /**
    * Records an issued credential and takes its status indexes in one transaction. The (list, index) primary key makes
    * a second writer with the same index fail instead of sharing it; the caller then picks again. The credential id is
    * the credentials table's primary key: a reused id fails the whole transaction, so nothing of it is written.
    */
-  recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): void {
+  async recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): Promise<void> {
+    const { credentials, statusEntries, statusLists } = this.t;
     try {
-      this.db.transaction((tx) => {
-        tx.insert(credentials).values(record).run();
+      await this.transaction(async () => {
+        await this.query((db) => db.insert(credentials).values(record));
         for (const r of reservations) {
-          tx.insert(statusEntries).values({
+          await this.query((db) => db.insert(statusEntries).values({
             listId: r.listId, statusIndex: r.statusIndex, credentialId: record.id, purpose: r.purpose, isSet: false, updatedAt: now,
-          }).run();
-          tx.update(statusLists).set({ allocated: sql`${statusLists.allocated} + 1` }).where(eq(statusLists.id, r.listId)).run();
+          }));
+          await this.query((db) => db.update(statusLists).set({ allocated: sql`${statusLists.allocated} + 1` }).where(eq(statusLists.id, r.listId)));
         }
       });
     } catch (error) {
@@ -51,60 +51,70 @@ export class CredentialRepository {
     }
   }
 
-  byId(id: string): CredentialRecord | undefined {
-    return this.db.select().from(credentials).where(eq(credentials.id, id)).get();
+  byId(id: string): Promise<CredentialRecord | undefined> {
+    const { credentials } = this.t;
+    return this.query((db) => db.select().from(credentials).where(eq(credentials.id, id)).limit(1).then(firstRow));
   }
 
-  statusEntry(credentialId: string, purpose: string): StatusEntry | undefined {
-    return this.db.select().from(statusEntries)
-      .where(and(eq(statusEntries.credentialId, credentialId), eq(statusEntries.purpose, purpose))).get();
+  statusEntry(credentialId: string, purpose: string): Promise<StatusEntry | undefined> {
+    const { statusEntries } = this.t;
+    return this.query((db) => db.select().from(statusEntries)
+      .where(and(eq(statusEntries.credentialId, credentialId), eq(statusEntries.purpose, purpose))).limit(1).then(firstRow));
   }
 
-  statusEntriesOf(credentialId: string): StatusEntry[] {
-    return this.db.select().from(statusEntries).where(eq(statusEntries.credentialId, credentialId)).all();
+  statusEntriesOf(credentialId: string): Promise<StatusEntry[]> {
+    const { statusEntries } = this.t;
+    return this.query((db) => db.select().from(statusEntries).where(eq(statusEntries.credentialId, credentialId)));
   }
 
-  /** Sets or clears a status bit and bumps the list's version so that caches rebuild it. */
-  setStatus(entry: StatusEntry, isSet: boolean, now: string): void {
-    this.db.transaction((tx) => {
-      tx.update(statusEntries).set({ isSet, updatedAt: now })
-        .where(and(eq(statusEntries.listId, entry.listId), eq(statusEntries.statusIndex, entry.statusIndex))).run();
-      tx.update(statusLists).set({ version: sql`${statusLists.version} + 1` }).where(eq(statusLists.id, entry.listId)).run();
+  /** Sets or clears a status bit and bumps the list's version so that caches (in every instance) rebuild it. */
+  async setStatus(entry: StatusEntry, isSet: boolean, now: string): Promise<void> {
+    const { statusEntries, statusLists } = this.t;
+    await this.transaction(async () => {
+      await this.query((db) => db.update(statusEntries).set({ isSet, updatedAt: now })
+        .where(and(eq(statusEntries.listId, entry.listId), eq(statusEntries.statusIndex, entry.statusIndex))));
+      await this.query((db) => db.update(statusLists).set({ version: sql`${statusLists.version} + 1` }).where(eq(statusLists.id, entry.listId)));
     });
   }
 }
 
-export class StatusListRepository {
-  constructor(private readonly db: Db) {}
-
-  byId(id: string): StatusList | undefined {
-    return this.db.select().from(statusLists).where(eq(statusLists.id, id)).get();
+export class StatusListRepository extends Repository {
+  byId(id: string): Promise<StatusList | undefined> {
+    const { statusLists } = this.t;
+    return this.query((db) => db.select().from(statusLists).where(eq(statusLists.id, id)).limit(1).then(firstRow));
   }
 
-  version(id: string): number | undefined {
-    return this.db.select({ version: statusLists.version }).from(statusLists).where(eq(statusLists.id, id)).get()?.version;
+  version(id: string): Promise<number | undefined> {
+    const { statusLists } = this.t;
+    return this.query((db) => db.select({ version: statusLists.version }).from(statusLists).where(eq(statusLists.id, id)).limit(1)
+      .then((rows) => rows[0]?.version));
   }
 
   /** Lists of an organisation and purpose that still have free indexes. */
-  openLists(organisationId: string, purpose: string): StatusList[] {
-    return this.db.select().from(statusLists)
+  openLists(organisationId: string, purpose: string): Promise<StatusList[]> {
+    const { statusLists } = this.t;
+    return this.query((db) => db.select().from(statusLists)
       .where(and(eq(statusLists.organisationId, organisationId), eq(statusLists.purpose, purpose),
         sql`${statusLists.allocated} < ${statusLists.size}`))
-      .orderBy(statusLists.createdAt).all();
+      .orderBy(statusLists.createdAt));
   }
 
-  insert(list: StatusList): void {
-    this.db.insert(statusLists).values(list).run();
+  async insert(list: StatusList): Promise<void> {
+    const { statusLists } = this.t;
+    await this.query((db) => db.insert(statusLists).values(list));
   }
 
-  isIndexTaken(listId: string, statusIndex: number): boolean {
-    return this.db.select({ i: statusEntries.statusIndex }).from(statusEntries)
-      .where(and(eq(statusEntries.listId, listId), eq(statusEntries.statusIndex, statusIndex))).get() !== undefined;
+  isIndexTaken(listId: string, statusIndex: number): Promise<boolean> {
+    const { statusEntries } = this.t;
+    return this.query((db) => db.select({ i: statusEntries.statusIndex }).from(statusEntries)
+      .where(and(eq(statusEntries.listId, listId), eq(statusEntries.statusIndex, statusIndex))).limit(1)
+      .then((rows) => rows.length > 0));
   }
 
   /** Indexes whose bit is set: the only ones that need to be written into the bitstring. */
-  setIndexes(listId: string): number[] {
-    return this.db.select({ i: statusEntries.statusIndex }).from(statusEntries)
-      .where(and(eq(statusEntries.listId, listId), eq(statusEntries.isSet, true))).all().map((r) => r.i);
+  setIndexes(listId: string): Promise<number[]> {
+    const { statusEntries } = this.t;
+    return this.query((db) => db.select({ i: statusEntries.statusIndex }).from(statusEntries)
+      .where(and(eq(statusEntries.listId, listId), eq(statusEntries.isSet, true))).then((rows) => rows.map((r) => r.i)));
   }
 }

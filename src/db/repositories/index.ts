@@ -1,4 +1,4 @@
-import type { Db } from '../client.js';
+import type { Database } from '../database.js';
 import { CredentialRepository, StatusListRepository } from './credentials.js';
 import { OrganisationRepository } from './organisations.js';
 import { TokenRepository } from './tokens.js';
@@ -21,17 +21,17 @@ export interface Repositories {
   assessments: AssessmentRepository;
 }
 
-export function createRepositories(db: Db): Repositories {
+export function createRepositories(database: Database): Repositories {
   return {
-    organisations: new OrganisationRepository(db),
-    tokens: new TokenRepository(db),
-    credentials: new CredentialRepository(db),
-    statusLists: new StatusListRepository(db),
-    wallet: new WalletRepository(db),
-    achievements: new AchievementRepository(db),
-    batches: new BatchRepository(db),
-    audit: new AuditRepository(db),
-    accreditations: new AccreditationRepository(db),
-    assessments: new AssessmentRepository(db),
+    organisations: new OrganisationRepository(database),
+    tokens: new TokenRepository(database),
+    credentials: new CredentialRepository(database),
+    statusLists: new StatusListRepository(database),
+    wallet: new WalletRepository(database),
+    achievements: new AchievementRepository(database),
+    batches: new BatchRepository(database),
+    audit: new AuditRepository(database),
+    accreditations: new AccreditationRepository(database),
+    assessments: new AssessmentRepository(database),
   };
 }

@@ -1,53 +1,60 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../client.js';
-import { organisationKeys, organisations } from '../schema.js';
+import type { organisationKeys, organisations } from '../schema.js';
+import { firstRow } from '../database.js';
+import { Repository } from './repository.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 export type OrganisationKey = typeof organisationKeys.$inferSelect;
 
-export class OrganisationRepository {
-  constructor(private readonly db: Db) {}
-
-  insertWithKey(organisation: Organisation, key: OrganisationKey): void {
-    this.db.transaction((tx) => {
-      tx.insert(organisations).values(organisation).run();
-      tx.insert(organisationKeys).values(key).run();
+export class OrganisationRepository extends Repository {
+  async insertWithKey(organisation: Organisation, key: OrganisationKey): Promise<void> {
+    const { organisations, organisationKeys } = this.t;
+    await this.transaction(async () => {
+      await this.query((db) => db.insert(organisations).values(organisation));
+      await this.query((db) => db.insert(organisationKeys).values(key));
     });
   }
 
-  bySlug(slug: string): Organisation | undefined {
-    return this.db.select().from(organisations).where(eq(organisations.slug, slug)).get();
+  bySlug(slug: string): Promise<Organisation | undefined> {
+    const { organisations } = this.t;
+    return this.query((db) => db.select().from(organisations).where(eq(organisations.slug, slug)).limit(1).then(firstRow));
   }
 
-  byId(id: string): Organisation | undefined {
-    return this.db.select().from(organisations).where(eq(organisations.id, id)).get();
+  byId(id: string): Promise<Organisation | undefined> {
+    const { organisations } = this.t;
+    return this.query((db) => db.select().from(organisations).where(eq(organisations.id, id)).limit(1).then(firstRow));
   }
 
-  byDid(did: string): Organisation | undefined {
-    return this.db.select().from(organisations).where(eq(organisations.did, did)).get();
+  byDid(did: string): Promise<Organisation | undefined> {
+    const { organisations } = this.t;
+    return this.query((db) => db.select().from(organisations).where(eq(organisations.did, did)).limit(1).then(firstRow));
   }
 
-  list(): Organisation[] {
-    return this.db.select().from(organisations).orderBy(organisations.createdAt).all();
+  list(): Promise<Organisation[]> {
+    const { organisations } = this.t;
+    return this.query((db) => db.select().from(organisations).orderBy(organisations.createdAt));
   }
 
   /** All keys, current and retired, oldest first: retired keys stay so that older credentials keep verifying. */
-  keysOf(organisationId: string): OrganisationKey[] {
-    return this.db.select().from(organisationKeys).where(eq(organisationKeys.organisationId, organisationId))
-      .orderBy(organisationKeys.createdAt).all();
+  keysOf(organisationId: string): Promise<OrganisationKey[]> {
+    const { organisationKeys } = this.t;
+    return this.query((db) => db.select().from(organisationKeys).where(eq(organisationKeys.organisationId, organisationId))
+      .orderBy(organisationKeys.createdAt));
   }
 
-  currentKey(organisationId: string): OrganisationKey | undefined {
-    return this.db.select().from(organisationKeys)
-      .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))).get();
+  currentKey(organisationId: string): Promise<OrganisationKey | undefined> {
+    const { organisationKeys } = this.t;
+    return this.query((db) => db.select().from(organisationKeys)
+      .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))).limit(1).then(firstRow));
   }
 
   /** Retires the current key and adds its successor in one transaction, so there is always exactly one current key. */
-  rotateKey(organisationId: string, successor: OrganisationKey, now: string): void {
-    this.db.transaction((tx) => {
-      tx.update(organisationKeys).set({ retiredAt: now })
-        .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))).run();
-      tx.insert(organisationKeys).values(successor).run();
+  async rotateKey(organisationId: string, successor: OrganisationKey, now: string): Promise<void> {
+    const { organisationKeys } = this.t;
+    await this.transaction(async () => {
+      await this.query((db) => db.update(organisationKeys).set({ retiredAt: now })
+        .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))));
+      await this.query((db) => db.insert(organisationKeys).values(successor));
     });
   }
 }

@@ -1,0 +1,52 @@
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
+import { TransactionScope, type Database, type Db } from '../database.js';
+import { openPostgres, type PostgresConnection, type PostgresOptions } from './connect.js';
+import { postgresTables } from './tables.js';
+
+type PgHandle = NodePgDatabase<typeof postgresTables>;
+
+/**
+ * PostgreSQL behind the same contract as SQLite: a pool of connections; a transaction holds one connection for its
+ * duration, and every query made inside it (through AsyncLocalStorage) runs on that connection. Transactions run at
+ * READ COMMITTED; the places that need more say so themselves (unique keys and retries for status indexes, row locks
+ * for batch leases, advisory locks for audit chains).
+ */
+export class PostgresDatabase implements Database {
+  readonly dialect = 'postgres';
+  // Repositories are written against the SQLite tables' types; the derived tables have the same shape (see tables.ts).
+  readonly tables = postgresTables;
+  private readonly scope = new TransactionScope<PgHandle>();
+
+  private constructor(private readonly connection: PostgresConnection) {}
+
+  /** Connects and applies the migrations (under an advisory lock, so that instances starting together do not race). */
+  static async open(url: string, options: PostgresOptions = {}): Promise<PostgresDatabase> {
+    return new PostgresDatabase(await openPostgres(url, options));
+  }
+
+  query<T>(statements: (db: Db) => PromiseLike<T>): Promise<T> {
+    const handle = this.scope.current() ?? this.connection.db;
+    return Promise.resolve(statements(handle as unknown as Db));
+  }
+
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.scope.current()) return work();
+    return this.connection.db.transaction((tx) => this.scope.run(tx as unknown as PgHandle, work));
+  }
+
+  async lockForTransaction(name: string): Promise<void> {
+    const tx = this.scope.current();
+    if (!tx) throw new Error('lockForTransaction is only meaningful inside a transaction');
+    // Released by PostgreSQL itself when the transaction ends, committed or not.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`);
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.pool.query('select 1');
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
