@@ -1,0 +1,36 @@
+/**
+ * The second half of `npm test`: the suite again, on PostgreSQL (PASSERELLE_TEST_DATABASE=postgres; each app in a
+ * schema of its own at PASSERELLE_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). Files that never
+ * open a database ran in the first half and prove nothing more here. When the server cannot be reached this half is
+ * skipped, saying how to start it — unless PASSERELLE_REQUIRE_POSTGRES=1 (CI), where that is a failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { postgresSkipReason } from '../test/helpers/postgres.js';
+
+const WITHOUT_DATABASE = [
+  'test/config-and-keys.test.ts', 'test/credentials/verify-pool.test.ts', 'test/credentials/w3c-vector.test.ts',
+  'test/frameworks/data-check.test.ts', 'test/frameworks/recognition.test.ts', 'test/frameworks/registry.test.ts',
+  'test/frameworks/routes.test.ts', 'test/skills/gap.test.ts', 'test/skills/lookup.test.ts', 'test/skills/routes.test.ts',
+  'test/skills/search.test.ts', 'test/training/csv.test.ts', 'test/wallet/attempt-limiter.test.ts', 'test/web/catalogs.test.ts',
+  // A SQLite deployment killed and restarted; its PostgreSQL counterpart is test/multi-instance.
+  'test/training/batch-resume.test.ts',
+];
+
+let reason: string | false;
+try {
+  reason = await postgresSkipReason();
+} catch (error) {
+  console.error(`PostgreSQL half of the suite: ${(error as Error).message}`);
+  process.exit(1);
+}
+if (reason) {
+  console.log(`\nSKIP the PostgreSQL half of the suite: ${reason}\n`);
+  process.exit(0);
+}
+console.log('\nThe suite on PostgreSQL:');
+// --exclude replaces the configured exclusions, so they are repeated.
+const excluded = [...WITHOUT_DATABASE, 'test/helpers/**', 'test/fixtures/**'].flatMap((pattern) => ['--exclude', pattern]);
+const run = spawnSync('npx', ['tap', ...excluded, ...process.argv.slice(2)], {
+  stdio: 'inherit', env: { ...process.env, PASSERELLE_TEST_DATABASE: 'postgres' },
+});
+process.exit(run.status ?? 1);
