@@ -1,6 +1,7 @@
 /**
  * One eddsa-rdfc-2022 verification loop in a process of its own (forked by scripts/bench-rdfc.ts): the service's
- * verifyCredential with proof checks in the worker-thread pool or on the calling thread, or the proof check alone.
+ * verifyCredential as configured (small documents' proofs checked inline, see verifyPool.ts) or with every proof check
+ * sent to a worker thread, or the proof check alone.
  * Answers with its figures and the compiled-context counts of this thread (the pool's workers count their own).
  */
 import { loadConfig } from '../../src/config.js';
@@ -9,7 +10,7 @@ import { peakRssMb, runFor } from './measure.js';
 import type { JobResult } from './runner.js';
 
 export interface RdfcJob {
-  mode: 'pool' | 'inline' | 'proofOnly';
+  mode: 'service' | 'pool' | 'proofOnly';
   env: Record<string, string>;
   orgSlug: string;
   durationMs: number;
@@ -21,12 +22,12 @@ async function measure(job: RdfcJob): Promise<JobResult> {
   const { issueCredential } = await import('../../src/credentials/issue.js');
   const { verifyCredential } = await import('../../src/credentials/verify.js');
   const { verifyCredentialProof } = await import('../../src/credentials/vcLibrary.js');
-  const { inlineProofVerifier } = await import('../../src/credentials/verifyPool.js');
+  const { VerifyPool } = await import('../../src/credentials/verifyPool.js');
   const { compiledRdfStats } = await import('../../src/credentials/compiledRdf.js');
   const services = await createServices(loadConfig(job.env));
   const organisation = await services.repos.organisations.bySlug(job.orgSlug);
   if (!organisation) throw new Error(`no organisation ${job.orgSlug}`);
-  if (job.mode === 'inline') services.verifyDeps.proofs = inlineProofVerifier;
+  if (job.mode === 'pool') services.verifyDeps.proofs = new VerifyPool();
   const issued = await issueCredential(services.issueDeps, { organisation, credential: sampleCredential(), options: { format: 'eddsa-rdfc-2022', issuer: 'organisation' } });
   const credential = issued.verifiableCredential as Record<string, unknown>;
   const figures = await runFor(job.durationMs, job.mode === 'proofOnly'

@@ -46,3 +46,16 @@ t.test('a task that changes a worker\'s built-ins fails saying so, and the worke
   t.notMatch(next?.message, /built-ins|worker stopped/, 'the next task runs in a clean worker');
   t.equal((Object.prototype as Record<string, unknown>).pollutedInWorker, undefined, 'the main thread was never affected');
 });
+
+t.test('small documents are checked on the calling thread, larger ones in a worker', async (t) => {
+  // A worker that cannot start: whatever reaches it fails, whatever is checked inline is answered.
+  const pool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), 40);
+  t.teardown(() => pool.close());
+  const refuse = async (url: string) => { throw new Error(`no document ${url} here`); };
+  const small = { ...plainCredential({ issuer: 'did:example:issuer' }), proof };
+  const inline = await pool.credentialProof(small, refuse);
+  t.equal(inline.verified, false, 'a small credential is answered inline');
+  t.match(inline.errors.join('; '), 'no document did:example:issuer#key-1 here', 'with the loader\'s reason');
+  const large = { ...small, credentialSubject: { id: 'did:example:worker-42', skill: Array.from({ length: 40 }, (_, i) => `skill ${i}`) } };
+  await t.rejects(pool.credentialProof(large, refuse), 'a larger one goes to the worker (which fails to start)');
+});
