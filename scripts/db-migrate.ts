@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { ConfigError, loadConfig, projectRoot } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
-import { MIGRATIONS_TABLE, openPostgres, postgresMigrationsFolder } from '../src/db/postgres/connect.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase, sqliteMigrationsFolder } from '../src/db/client.js';
+import { openPostgres, postgresMigrationsFolder } from '../src/db/postgres/connect.js';
+import { committedMigrations, MIGRATIONS_TABLE } from '../src/db/migrationJournal.js';
 
 /** drizzle records each applied migration with its journal entry's `when` as created_at. */
 function migrationTags(folder: string): Map<number, string> {
-  const journal = JSON.parse(fs.readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number; tag: string }> };
-  return new Map(journal.entries.map((entry) => [entry.when, entry.tag]));
+  return new Map(committedMigrations(folder).map((migration) => [migration.when, migration.tag]));
 }
 
 const migrations = (count: number) => `${count} migration${count === 1 ? '' : 's'}`;
@@ -86,7 +86,7 @@ function migrateSqlite(dataDir: string): void {
   const before = sqliteAppliedTimes(file);
   // Opening the database applies its migrations.
   openDatabase(file).sqlite.close();
-  report(`SQLite ${file}`, path.join(projectRoot, 'src', 'db', 'migrations'), before, sqliteAppliedTimes(file));
+  report(`SQLite ${file}`, sqliteMigrationsFolder, before, sqliteAppliedTimes(file));
 }
 
 try {

@@ -22,8 +22,10 @@ export interface Config {
   resolveRemoteDids: boolean;
   production: boolean;
   logLevel: string;
-  /** HTTP worker processes (node:cluster) sharing the port and the SQLite database; 1 serves from the main process. */
+  /** HTTP worker processes (node:cluster) sharing the port and the database; 1 serves from the main process. */
   workers: number;
+  /** On SIGTERM/SIGINT, how long in-flight requests and batch rows get to finish before the process exits anyway. */
+  shutdownTimeoutMs: number;
   /** Which proxies to believe about the client's address (X-Forwarded-For): fastify's trustProxy. */
   trustProxy: TrustProxy;
   http: HttpLimits;
@@ -67,6 +69,7 @@ export const configDocs = [
   ['PASSERELLE_RESOLVE_REMOTE_DIDS', 'false', 'resolve other services\' did:web DIDs over HTTPS (5 s timeout, 64 KB limit)'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['PASSERELLE_WORKERS', '1', 'HTTP worker processes sharing the port (node:cluster); set it to the number of cores to use them all'],
+  ['PASSERELLE_SHUTDOWN_TIMEOUT_MS', '30000', 'on SIGTERM or SIGINT, in-flight requests and the batch rows being signed get this long to finish before the process exits anyway (a second signal exits at once)'],
   ['PASSERELLE_TRUST_PROXY', 'false', 'trust X-Forwarded-For from a reverse proxy: true (any), a hop count (1), or a comma list of addresses/CIDRs (127.0.0.1,10.0.0.0/8); guess limits count per client address, so set this behind a proxy'],
   ['PASSERELLE_REQUEST_TIMEOUT_MS', '120000', 'whole request (headers and body) must arrive within this: a 16 MB batch file at about 1.1 Mbit/s'],
   ['PASSERELLE_HEADERS_TIMEOUT_MS', '10000', 'request headers must arrive within this (they are a few hundred bytes; slow-headers attacks are refused)'],
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBytes: integer('PASSERELLE_UPLOAD_MAX_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     perOrganisation: integer('PASSERELLE_UPLOADS_PER_ORGANISATION', 2, 1, 1000),
   };
+  const shutdownTimeoutMs = integer('PASSERELLE_SHUTDOWN_TIMEOUT_MS', 30_000, 1, 3_600_000);
   const database = databaseUrl ? { url: databaseUrl, poolSize: integer('PASSERELLE_DATABASE_POOL_SIZE', 10, 1, 1000) } : undefined;
   const trustProxy = parseTrustProxy(env.PASSERELLE_TRUST_PROXY, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
@@ -154,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     logLevel,
     workers,
+    shutdownTimeoutMs,
     trustProxy,
     http,
     uploads,

@@ -5,8 +5,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServices } from './services.js';
 import { ensureAdminToken } from './orgs/tokens.js';
 
-/** Set by the primary for each cluster worker: which share of batch rows it issues. */
-const WORKER_INDEX_VARIABLE = 'PASSERELLE_WORKER_INDEX';
+/** The primary's message asking a cluster worker to shut down gracefully (see primary()). */
+const SHUTDOWN_MESSAGE = 'passerelle:shutdown';
 
 function configOrExit(): Config {
   try {
@@ -31,33 +31,62 @@ function announce(config: Config, generatedAdminToken: string | undefined) {
   }
 }
 
-/** Creates the services and serves HTTP: the whole server with one worker, or one cluster worker of several. */
+/**
+ * Graceful shutdown: on SIGTERM or SIGINT (or the primary's message, for a cluster worker) `close` runs once; the
+ * process exits 0 when it is done, or 1 at once on a second signal or when it takes longer than `timeoutMs`.
+ */
+function closeOnSignal(close: () => Promise<void>, timeoutMs: number, log: (message: string) => void) {
+  let closing = false;
+  const begin = (reason: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${reason}: closing (at most ${timeoutMs} ms)`);
+    setTimeout(() => {
+      log(`not closed after ${timeoutMs} ms (PASSERELLE_SHUTDOWN_TIMEOUT_MS): exiting anyway`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    close().then(() => process.exit(0), (error: unknown) => {
+      log(`closing failed: ${(error as Error).message}`);
+      process.exit(1);
+    });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      log(`${signal} received again: exiting now`);
+      process.exit(1);
+    }
+    begin(`${signal} received`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A message, not a signal, so that a worker that also got the terminal's Ctrl-C does not count it twice.
+  if (cluster.isWorker) process.on('message', (message) => { if (message === SHUTDOWN_MESSAGE) begin('asked by the primary process'); });
+}
+
+/**
+ * Creates the services and serves HTTP: the whole server with one worker, or one cluster worker of several. Closing
+ * the app stops accepting connections and answers the requests in flight; its preClose hook lets the batch runner
+ * finish the rows being signed and give back its leases; its onClose hook closes the database.
+ */
 async function serve(config: Config, onListening: (generatedAdminToken: string | undefined) => void) {
   const services = await createServices(config);
   const generatedAdminToken = cluster.isPrimary ? await ensureAdminToken(services.repos.tokens, config.adminToken, services.now()) : undefined;
-  // Each cluster worker issues its own share of every batch's rows; the primary numbers them (see primary()).
-  const workerIndex = process.env[WORKER_INDEX_VARIABLE];
   const app = await buildApp({
     services,
     logger: { level: config.logLevel },
-    ...(workerIndex !== undefined ? { batchShare: { index: Number(workerIndex), count: config.workers } } : {}),
     ...(config.tls ? { https: { cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) } } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
   onListening(generatedAdminToken);
-  const shutdown = async (signal: string) => {
-    app.log.info(`${signal} received, closing`);
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  closeOnSignal(() => app.close(), config.shutdownTimeoutMs, (message) => app.log.info(message));
 }
 
 /**
  * PASSERELLE_WORKERS > 1: the primary migrates the database and creates the admin token once, then forks that many
- * workers that share the port (node:cluster) and the SQLite database (WAL, busy timeout). Status indexes stay unique
- * across processes: the (list, index) primary key makes a colliding issuer pick again.
+ * workers that share the port (node:cluster) and the database. Any worker takes any batch's rows (leases in the
+ * database), and status indexes stay unique across processes: the (list, index) primary key makes a colliding issuer
+ * pick again. On SIGTERM or SIGINT the primary asks every worker to close gracefully and exits when they have; a
+ * second signal, or the shutdown timeout, kills them.
  */
 async function primary(config: Config) {
   const services = await createServices(config);
@@ -65,34 +94,40 @@ async function primary(config: Config) {
   await services.close();
   let listening = 0;
   let stopping = false;
-  const indexOf = new Map<number, number>();
-  const fork = (index: number) => {
-    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
-    indexOf.set(worker.id, index);
+  const fork = () => {
+    const worker = cluster.fork();
     worker.on('listening', () => {
       if (++listening === config.workers) announce(config, generatedAdminToken);
     });
   };
-  for (let i = 0; i < config.workers; i++) fork(i);
+  for (let i = 0; i < config.workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     console.error(`worker ${worker.process.pid} stopped (${signal ?? `exit code ${code}`}); starting another`);
     listening--;
-    // The replacement takes over the same share of batch rows.
-    fork(indexOf.get(worker.id)!);
+    // The rows its leases held go back to the others when the leases expire.
+    fork();
   });
-  const shutdown = (signal: NodeJS.Signals) => {
+  const running = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+  const killAll = (why: string) => {
+    console.error(`${why}: killing the workers`);
+    for (const worker of running()) worker.process.kill('SIGKILL');
+    process.exit(1);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) killAll(`${signal} received again`);
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {});
+    setTimeout(() => killAll(`workers not closed after ${config.shutdownTimeoutMs} ms (PASSERELLE_SHUTDOWN_TIMEOUT_MS)`), config.shutdownTimeoutMs).unref();
+    const workers = running();
     let remaining = workers.length;
     if (remaining === 0) process.exit(0);
     for (const worker of workers) {
-      worker?.once('exit', () => { if (--remaining === 0) process.exit(0); });
-      worker?.process.kill(signal);
+      worker.once('exit', () => { if (--remaining === 0) process.exit(0); });
+      worker.send(SHUTDOWN_MESSAGE);
     }
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 const config = configOrExit();

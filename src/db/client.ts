@@ -5,9 +5,10 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectRoot } from '../config.js';
 import { TransactionScope, type Database, type Db } from './database.js';
+import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
 import { sqliteTables } from './tables.js';
 
-const migrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
+export const sqliteMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
 
 /**
  * Opens (creating if needed) the SQLite database and applies the committed migrations.
@@ -22,7 +23,7 @@ export function openDatabase(file: string): SqliteDatabase {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema: sqliteTables });
-  migrate(db, { migrationsFolder });
+  migrate(db, { migrationsFolder: sqliteMigrationsFolder, migrationsTable: MIGRATIONS_TABLE });
   return new SqliteDatabase(sqlite, db);
 }
 
@@ -69,6 +70,12 @@ export class SqliteDatabase implements Database {
 
   async ping(): Promise<void> {
     await this.query(async () => this.sqlite.prepare('select 1').get());
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    const applied = await this.query(async () =>
+      this.sqlite.prepare(`SELECT created_at FROM ${MIGRATIONS_TABLE}`).all() as Array<{ created_at: number }>);
+    return pendingMigrations(sqliteMigrationsFolder, applied.map((row) => Number(row.created_at)));
   }
 
   async close(): Promise<void> {

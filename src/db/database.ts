@@ -38,6 +38,12 @@ export interface Database {
   lockForTransaction(name: string): Promise<void>;
   /** Fails when the database cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * The committed migrations (of this dialect's folder) that the database has not recorded as applied, oldest first:
+   * empty once it is up to date. An instance started before `npm run db:migrate` of a newer version, or beside a
+   * database migrated by an older one, sees what is missing here (GET /health/ready).
+   */
+  pendingMigrations(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -65,7 +65,9 @@ export class BatchRunner {
   wake(): void {
     if (this.loop || this.stopping) return;
     clearTimeout(this.poll);
-    this.loop = this.run().finally(() => {
+    // A database that cannot be reached for a while (a PostgreSQL restart) is reported and looked at again at the
+    // next poll, rather than rejecting where nothing awaits it (which would end the process).
+    this.loop = this.run().catch((error: unknown) => this.deps.onError?.(error, {})).finally(() => {
       this.loop = undefined;
       if (!this.stopping) this.poll = setTimeout(() => this.wake(), IDLE_POLL_MS).unref();
     });

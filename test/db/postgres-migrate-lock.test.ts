@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import t from 'tap';
 import pg from 'pg';
 import { sqliteTables } from '../../src/db/tables.js';
-import { dropSchema, MIGRATIONS_TABLE, postgresMigrationsFolder } from '../../src/db/postgres/connect.js';
+import { dropSchema, postgresMigrationsFolder } from '../../src/db/postgres/connect.js';
+import { MIGRATIONS_TABLE } from '../../src/db/migrationJournal.js';
 import { postgresSkipReason, testPostgresUrl, uniqueSchema } from '../helpers/postgres.js';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'postgres-open-child.ts');

@@ -8,7 +8,8 @@ import type { Db } from '../../src/db/database.js';
 import { sqliteTables } from '../../src/db/tables.js';
 import { postgresTables } from '../../src/db/postgres/tables.js';
 import * as drizzleKitSchema from '../../src/db/postgres/schema.js';
-import { dropSchema, MIGRATIONS_TABLE, openPostgres, postgresMigrationsFolder } from '../../src/db/postgres/connect.js';
+import { dropSchema, openPostgres, postgresMigrationsFolder } from '../../src/db/postgres/connect.js';
+import { MIGRATIONS_TABLE } from '../../src/db/migrationJournal.js';
 import { postgresSkipReason, testPostgresUrl, uniqueSchema } from '../helpers/postgres.js';
 
 /** Integer columns whose values can pass 2^31-1, and SQLite timestamps (epoch numbers): bigint in PostgreSQL. */

@@ -4,6 +4,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { projectRoot } from '../../config.js';
 import { postgresTables } from './tables.js';
+import { MIGRATIONS_TABLE } from '../migrationJournal.js';
 
 export const postgresMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations-postgres');
 
@@ -15,8 +16,8 @@ export const postgresMigrationsFolder = path.join(projectRoot, 'src', 'db', 'mig
  */
 const MIGRATION_LOCK_KEY = 7_305_126_893_000_001n;
 
-/** drizzle's bookkeeping table of applied migrations, in the `drizzle` schema unless a schema is given. */
-export const MIGRATIONS_TABLE = '__drizzle_migrations';
+/** Where drizzle keeps its bookkeeping table when no schema is given. */
+const DEFAULT_MIGRATIONS_SCHEMA = 'drizzle';
 
 export interface PostgresOptions {
   /**
@@ -31,6 +32,8 @@ export interface PostgresOptions {
 export interface PostgresConnection {
   db: NodePgDatabase<typeof postgresTables> & { $client: pg.Pool };
   pool: pg.Pool;
+  /** The schema of drizzle's bookkeeping table (MIGRATIONS_TABLE): the given schema, else `drizzle`. */
+  migrationsSchema: string;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     throw error;
   }
   const db = drizzle(pool, { schema: postgresTables });
-  return { db, pool, close: () => pool.end() };
+  return { db, pool, migrationsSchema: schema ?? DEFAULT_MIGRATIONS_SCHEMA, close: () => pool.end() };
 }
 
 async function migrateUnderLock(pool: pg.Pool, schema: string | undefined): Promise<void> {

@@ -1,7 +1,8 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { sql } from 'drizzle-orm';
 import { TransactionScope, type Database, type Db } from '../database.js';
-import { openPostgres, type PostgresConnection, type PostgresOptions } from './connect.js';
+import { MIGRATIONS_TABLE, pendingMigrations } from '../migrationJournal.js';
+import { openPostgres, postgresMigrationsFolder, type PostgresConnection, type PostgresOptions } from './connect.js';
 import { postgresTables } from './tables.js';
 
 type PgHandle = NodePgDatabase<typeof postgresTables>;
@@ -17,6 +18,7 @@ export class PostgresDatabase implements Database {
   // Repositories are written against the SQLite tables' types; the derived tables have the same shape (see tables.ts).
   readonly tables = postgresTables;
   private readonly scope = new TransactionScope<PgHandle>();
+  private closed: Promise<void> | undefined;
 
   private constructor(private readonly connection: PostgresConnection) {}
 
@@ -46,7 +48,16 @@ export class PostgresDatabase implements Database {
     await this.connection.pool.query('select 1');
   }
 
+  async pendingMigrations(): Promise<string[]> {
+    // The schema name was checked when the connection opened (a plain identifier); the table is drizzle's own.
+    const { rows } = await this.connection.pool.query<{ created_at: string }>(
+      `SELECT created_at FROM ${this.connection.migrationsSchema}.${MIGRATIONS_TABLE}`);
+    return pendingMigrations(postgresMigrationsFolder, rows.map((row) => Number(row.created_at)));
+  }
+
+  /** Closing twice is harmless (a pool refuses a second end). */
   close(): Promise<void> {
-    return this.connection.close();
+    this.closed ??= this.connection.close();
+    return this.closed;
   }
 }
