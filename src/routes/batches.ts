@@ -78,6 +78,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
   const runner = new BatchRunner({
     database: services.database, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
     issueDeps: issueDepsActingAs(services, null), baseUrl: services.config.baseUrl, now: services.now,
+    leaseMs: services.config.batchLeaseMs,
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
     // Each recipient gets a claim offer; its link is shown again in the row (GET /batches/<id>).
     onRowIssued: async (issued, recipient) => {
