@@ -94,7 +94,7 @@ class Instance {
   }
 
   async ready(): Promise<void> {
-    await waitUntil(`${this.name} to be ready`, async () => ((await fetch(`${this.base}/orgs`)).ok ? true : undefined), 120_000, () => `: ${this.output.trim() || 'no output'}`);
+    await waitUntil(`${this.name} to be ready`, async () => ((await fetch(`${this.base}/health/ready`)).ok ? true : undefined), 120_000, () => `: ${this.output.trim() || 'no output'}`);
   }
 
   async kill(): Promise<void> {
