@@ -17,6 +17,7 @@ import { createOrganisation, didDocumentOf } from '../src/orgs/organisations.js'
 import { createToken } from '../src/orgs/tokens.js';
 import { FORMATS, sampleCredential, type Format } from './bench/fixture.js';
 import { peakRssOfPids, type Figures } from './bench/measure.js';
+import { benchPostgresHttp, postgresTargets } from './bench/postgres.js';
 import type { Job, JobResult } from './bench/runner.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -169,6 +170,11 @@ for (const workers of [1, 2]) {
   }
 }
 
+// ---- HTTP on PostgreSQL: one and two instances sharing a fresh database ----
+const postgres = await benchPostgresHttp({ connections, httpSeconds, log });
+if (typeof postgres === 'string') log(`\nHTTP on PostgreSQL skipped: ${postgres}`);
+else for (const row of postgres) add({ ...row, baseline: `baseline ${row.op} ${row.format}`, ratio: ratioTo(row.format, row.op, row.opsPerSec) });
+
 // ---- batch issuance, end to end through POST /batches ----
 /** The recipient file a centre uploads: one row per trainee. */
 function cohortCsv(count: number, seed: string): string {
@@ -244,6 +250,7 @@ const targets = [
   { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 2 },
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
   { name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.largestProcessRssMb, required: 300, atMost: true },
+  ...(typeof postgres === 'string' ? [] : postgresTargets(postgres, httpVerify1)),
 ].map((t) => ({ ...t, met: t.atMost ? t.measured <= t.required : t.measured >= t.required }));
 
 log('\nTargets');
@@ -258,6 +265,9 @@ const report = {
     'The baseline verify uses a stub checkStatus; the service also checks the status list, the issuer DID and the dates.',
     'Batch issuance goes through POST /batches and is timed from the upload to the completed batch; with several workers each issues its share of the rows.',
     'HTTP runs share the 2 cores with autocannon itself.',
+    typeof postgres === 'string'
+      ? `No PostgreSQL rows: ${postgres}.`
+      : 'PostgreSQL rows: separate server processes (instances) on one fresh database, the connections split evenly between them; figures summed over the instances, p99 the worst instance\'s.',
   ],
   results: rows,
   targets,
