@@ -3,8 +3,10 @@ import { projectRoot, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import type { Database } from './db/database.js';
 import { PostgresDatabase } from './db/postgres/database.js';
+import { databaseAttemptCounter } from './db/attemptCounters.js';
 import { createRepositories, type Repositories } from './db/repositories/index.js';
 import { KeyStore } from './keys/keyStore.js';
+import { FileKeyVault } from './keys/fileKeyVault.js';
 import { createDidResolver, type DidResolver } from './credentials/didResolver.js';
 import { createDocumentLoader, type DocumentLoader } from './credentials/documentLoader.js';
 import { StatusListService } from './credentials/statusLists.js';
@@ -54,7 +56,10 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 export async function createServices(config: Config, now: () => Date = () => new Date(), database?: Database): Promise<Services> {
   database ??= await openConfiguredDatabase(config);
   const repos = createRepositories(database);
-  const keyStore = new KeyStore(config.keysDir, config.keySecret);
+  // Several instances (PostgreSQL) share their keys through the database, sealed; one machine keeps them in files.
+  const keyStore = config.database
+    ? new KeyStore(repos.sealedKeys, config.keySecret, { encryptionRequired: true })
+    : new KeyStore(new FileKeyVault(config.keysDir), config.keySecret);
   const resolveDid = createDidResolver({
     resolveRemote: config.resolveRemoteDids,
     localDid: async (did) => {
@@ -78,7 +83,10 @@ export async function createServices(config: Config, now: () => Date = () => new
       resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
       localResources: createLocalResources({ baseUrl: config.baseUrl, schemasDir }),
     },
-    wallet: new WalletService({ repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: keyStore.namedSecret('batch-claim-codes') }),
+    wallet: new WalletService({
+      repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: await keyStore.namedSecret('batch-claim-codes'),
+      failureCounter: (name, limit) => databaseAttemptCounter(database, name, limit.windowMs),
+    }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ database, entries: repos.audit, now }),
     close: () => database.close(),

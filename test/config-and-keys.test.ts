@@ -4,6 +4,7 @@ import path from 'node:path';
 import t from 'tap';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { KeyStore } from '../src/keys/keyStore.js';
+import { FileKeyVault } from '../src/keys/fileKeyVault.js';
 
 t.test('configuration has documented defaults', async (t) => {
   const config = loadConfig({});
@@ -35,7 +36,7 @@ t.test('invalid values are all reported together', async (t) => {
 t.test('private keys are written 0600 and encrypted when a secret is set', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-keys-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const store = new KeyStore(dir, 'correct horse battery staple');
+  const store = new KeyStore(new FileKeyVault(dir), 'correct horse battery staple');
   const { publicKeyMultibase } = await store.create('k1');
   const file = path.join(dir, 'k1.json');
   t.equal(fs.statSync(file).mode & 0o777, 0o600);
@@ -45,6 +46,22 @@ t.test('private keys are written 0600 and encrypted when a secret is set', async
   t.notOk('seed' in stored, 'no plaintext seed');
   const loaded = await store.load('k1', 'did:example:org#key-1', 'did:example:org');
   t.equal(loaded.keyPair.publicKeyMultibase, publicKeyMultibase);
-  await t.rejects(new KeyStore(dir, 'a different secret value').load('k1', 'did:example:org#key-1', 'did:example:org'), /PASSERELLE_KEY_SECRET differs/);
-  await t.rejects(new KeyStore(dir, undefined).load('k1', 'did:example:org#key-1', 'did:example:org'), /set PASSERELLE_KEY_SECRET/);
+  await t.rejects(new KeyStore(new FileKeyVault(dir), 'a different secret value').load('k1', 'did:example:org#key-1', 'did:example:org'), /PASSERELLE_KEY_SECRET differs/);
+  await t.rejects(new KeyStore(new FileKeyVault(dir), undefined).load('k1', 'did:example:org#key-1', 'did:example:org'), /set PASSERELLE_KEY_SECRET/);
+});
+
+t.test('a key id is never reused: creating it again fails and leaves the first key as it was', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-keys-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const store = new KeyStore(new FileKeyVault(dir), undefined);
+  const { publicKeyMultibase } = await store.create('k1');
+  const before = fs.readFileSync(path.join(dir, 'k1.json'), 'utf8');
+  await t.rejects(store.create('k1'), /already exists/);
+  t.equal(fs.readFileSync(path.join(dir, 'k1.json'), 'utf8'), before, 'file unchanged');
+  t.equal((await store.load('k1', 'did:example:org#key-1', 'did:example:org')).keyPair.publicKeyMultibase, publicKeyMultibase);
+  t.same(fs.readdirSync(dir), ['k1.json'], 'no temporary file left');
+});
+
+t.test('without PASSERELLE_KEY_SECRET, PostgreSQL mode is refused, saying what to set', async (t) => {
+  t.throws(() => loadConfig({ PASSERELLE_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }), { message: /PASSERELLE_DATABASE_URL needs PASSERELLE_KEY_SECRET/ });
 });

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { promisify } from 'node:util';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 
 /** A loaded Ed25519 key pair, as the Digital Bazaar suites expect it (opaque outside src/keys and src/credentials). */
@@ -17,50 +16,65 @@ export interface SigningKey {
   privateKey: crypto.KeyObject;
 }
 
-interface PlainKeyFile { version: 1; seed: string }
-interface EncryptedKeyFile { version: 1; cipher: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; iv: string; tag: string; ciphertext: string }
-type KeyFile = PlainKeyFile | EncryptedKeyFile;
-
-const SCRYPT_KEY_LENGTH = 32;
+// Type aliases, not interfaces: a vault keeps them as plain JSON objects.
+type PlainKey = { version: 1; seed: string };
+type EncryptedKey = { version: 1; cipher: 'aes-256-gcm'; kdf: 'scrypt'; salt: string; iv: string; tag: string; ciphertext: string };
+/** A key as a vault keeps it: the JSON of a key file, encrypted when a secret is configured. */
+export type SealedKey = PlainKey | EncryptedKey;
 
 /**
- * Private keys on disk, one file per key, mode 0600 and encrypted with AES-256-GCM under a scrypt-derived key when a
- * secret is configured. Storage is kept apart from signing: callers get a key pair, never the file.
+ * Where sealed keys are kept: files (the embedded default) or the database (several instances). A vault never sees a
+ * key in the clear unless the deployment has no secret, which only the file vault accepts.
+ */
+export interface KeyVault {
+  /** Keeps a new key; rejects when `id` is taken (a key is never overwritten). */
+  create(id: string, sealed: SealedKey): Promise<void>;
+  /** Keeps `sealed` unless `id` is taken; either way, what is kept under `id`: every caller gets the same. */
+  createOrGet(id: string, sealed: SealedKey): Promise<SealedKey>;
+  get(id: string): Promise<SealedKey | undefined>;
+}
+
+export interface KeyStoreOptions {
+  /** Refuse to keep keys in plain text (a vault shared by instances, such as the database). */
+  encryptionRequired?: boolean;
+}
+
+const SCRYPT_KEY_LENGTH = 32;
+const scrypt = promisify(crypto.scrypt) as (secret: string, salt: Buffer, length: number) => Promise<Buffer>;
+
+/**
+ * Private keys and service secrets, sealed with AES-256-GCM under a scrypt-derived key when a secret is configured,
+ * in a vault. Storage is kept apart from signing: callers get a key pair, never what is stored.
  */
 export class KeyStore {
   private readonly loaded = new Map<string, Promise<SigningKey>>();
 
-  constructor(private readonly dir: string, private readonly secret: string | undefined) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  constructor(private readonly vault: KeyVault, private readonly secret: string | undefined, options: KeyStoreOptions = {}) {
+    if (options.encryptionRequired && !secret) {
+      throw new Error('keys kept in the database are encrypted: set PASSERELLE_KEY_SECRET (the same on every instance)');
+    }
   }
 
-  /** Generates a key, writes it, and returns its public part. */
+  /** Generates a key, keeps it, and returns its public part. */
   async create(keyId: string): Promise<{ publicKeyMultibase: string }> {
     const seed = crypto.randomBytes(32);
     const keyPair = await Ed25519Multikey.generate({ seed });
-    const file = this.fileOf(keyId);
-    fs.writeFileSync(file, JSON.stringify(this.seal(seed)), { mode: 0o600, flag: 'wx' });
+    await this.vault.create(checkedId(keyId), await this.seal(seed));
     return { publicKeyMultibase: keyPair.publicKeyMultibase };
   }
 
   /**
-   * A random 32-byte service secret kept like a private key (0600, encrypted when a secret is configured), created
-   * on first use. The same name gives the same secret in every process and after restarts.
+   * A random 32-byte service secret kept like a private key, created on first use. The same name gives the same
+   * secret in every process and instance and after restarts: whoever keeps it first, everyone reads theirs.
    */
-  namedSecret(name: string): Buffer {
-    const file = this.fileOf(name);
-    if (!fs.existsSync(file)) {
-      try {
-        fs.writeFileSync(file, JSON.stringify(this.seal(crypto.randomBytes(32))), { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        // Another process created it first: use theirs.
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    return this.open(JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile);
+  async namedSecret(name: string): Promise<Buffer> {
+    return this.open(await this.vault.createOrGet(checkedId(name), await this.seal(crypto.randomBytes(32))));
   }
 
-  /** Loads (once per process) the key for signing as verification method `vmId` of `controller`. */
+  /**
+   * Loads (once per process) the key for signing as verification method `vmId` of `controller`. A rotation gives a
+   * new verification method, so the cache never holds an organisation's "current" key: the database says which it is.
+   */
   load(keyId: string, vmId: string, controller: string): Promise<SigningKey> {
     let key = this.loaded.get(vmId);
     if (!key) {
@@ -72,23 +86,20 @@ export class KeyStore {
   }
 
   private async read(keyId: string, vmId: string, controller: string): Promise<SigningKey> {
-    const seed = this.open(JSON.parse(fs.readFileSync(this.fileOf(keyId), 'utf8')) as KeyFile);
+    const sealed = await this.vault.get(checkedId(keyId));
+    if (!sealed) throw new Error(`no private key ${keyId} in the key store`);
+    const seed = await this.open(sealed);
     const keyPair = (await Ed25519Multikey.generate({ seed, id: vmId, controller })) as Ed25519KeyPair;
     const jwk = await Ed25519Multikey.toJwk({ keyPair });
     const privateKey = crypto.createPrivateKey({ key: { ...jwk, d: seed.toString('base64url') }, format: 'jwk' });
     return { keyPair, privateKey };
   }
 
-  private fileOf(keyId: string): string {
-    if (!/^[A-Za-z0-9_-]+$/.test(keyId)) throw new Error(`invalid key id ${keyId}`);
-    return path.join(this.dir, `${keyId}.json`);
-  }
-
-  private seal(seed: Buffer): KeyFile {
+  private async seal(seed: Buffer): Promise<SealedKey> {
     if (!this.secret) return { version: 1, seed: seed.toString('base64url') };
     const salt = crypto.randomBytes(16);
     const iv = crypto.randomBytes(12);
-    const cipher = crypto.createCipheriv('aes-256-gcm', crypto.scryptSync(this.secret, salt, SCRYPT_KEY_LENGTH), iv);
+    const cipher = crypto.createCipheriv('aes-256-gcm', await scrypt(this.secret, salt, SCRYPT_KEY_LENGTH), iv);
     const ciphertext = Buffer.concat([cipher.update(seed), cipher.final()]);
     return {
       version: 1, cipher: 'aes-256-gcm', kdf: 'scrypt',
@@ -97,16 +108,22 @@ export class KeyStore {
     };
   }
 
-  private open(file: KeyFile): Buffer {
-    if (!('cipher' in file)) return Buffer.from(file.seed, 'base64url');
+  private async open(sealed: SealedKey): Promise<Buffer> {
+    if (!('cipher' in sealed)) return Buffer.from(sealed.seed, 'base64url');
     if (!this.secret) throw new Error('this key is encrypted: set PASSERELLE_KEY_SECRET to the secret it was created with');
-    const key = crypto.scryptSync(this.secret, Buffer.from(file.salt, 'base64url'), SCRYPT_KEY_LENGTH);
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(file.iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(file.tag, 'base64url'));
+    const key = await scrypt(this.secret, Buffer.from(sealed.salt, 'base64url'), SCRYPT_KEY_LENGTH);
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(file.ciphertext, 'base64url')), decipher.final()]);
+      return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64url')), decipher.final()]);
     } catch {
       throw new Error('cannot decrypt a private key: PASSERELLE_KEY_SECRET differs from the one the key was created with');
     }
   }
+}
+
+/** Key ids name files in the file vault: nothing that could leave its folder. */
+function checkedId(keyId: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(keyId)) throw new Error(`invalid key id ${keyId}`);
+  return keyId;
 }

@@ -1,20 +1,17 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors.js';
 
 /**
- * Where failures are counted: any rate-limiter-flexible limiter (in memory per process for now, so with
- * PASSERELLE_WORKERS > 1 each process counts its own; RateLimiterPostgres or RateLimiterSQLite share the counts
- * between instances with the same calls).
+ * Where failures are counted: a rate-limiter-flexible limiter. The service's counts are in the database
+ * (src/db/attemptCounters.ts), so that every process and instance adds to the same ones.
  *
  * The windows are fixed and taken from the service's clock (the key names the window), not from the store's: the
  * injectable clock decides every rule, and the store's own expiry (a window's length) only forgets past windows.
  */
 export type FailureCounter = Pick<RateLimiterAbstract, 'penalty' | 'get' | 'set' | 'delete'>;
 
-/** An in-process counter whose keys live one window. */
-export function memoryFailureCounter(limit: { windowMs: number }): FailureCounter {
-  return new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: Math.ceil(limit.windowMs / 1000) });
-}
+/** A counter named `name` (its keys apart from other counters') that keeps a key at least one window. */
+export type FailureCounterFactory = (name: string, limit: { windowMs: number }) => FailureCounter;
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
   new AppError('too-many-attempts', 429, `Too many failed attempts; try again in ${retryAfterSeconds < 120 ? `${retryAfterSeconds} second(s)` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`}`, { retryAfterSeconds });

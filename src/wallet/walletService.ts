@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { AppError, badRequest, notFound } from '../errors.js';
 import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential, WalletRepository } from '../db/repositories/wallet.js';
 import { walletCannotHoldVc11Jwt, type IssuedCredential } from '../credentials/issue.js';
-import { memoryFailureCounter, ProgressiveDelay, SourceBudget } from './attemptLimiter.js';
+import { ProgressiveDelay, SourceBudget, type FailureCounterFactory } from './attemptLimiter.js';
 import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
 import { batchClaimCodeFor, hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
 
@@ -26,8 +26,10 @@ export interface WalletServiceDeps {
   repo: WalletRepository;
   baseUrl: string;
   now: () => Date;
-  /** Derives batch rows' claim codes (KeyStore.namedSecret). */
+  /** Derives batch rows' claim codes (KeyStore.namedSecret: the same in every instance, and never changes). */
   batchClaimSecret: Buffer;
+  /** Where failed attempts are counted: shared by every instance. */
+  failureCounter: FailureCounterFactory;
 }
 
 /** 30 failures per client address per 15-minute window: a person mistyping links never gets near it; a script does at once. */
@@ -45,8 +47,8 @@ export class WalletService {
   private readonly passphrases: ProgressiveDelay;
 
   constructor(private readonly deps: WalletServiceDeps) {
-    this.sources = new SourceBudget(memoryFailureCounter(SOURCE_BUDGET), SOURCE_BUDGET, deps.now);
-    this.passphrases = new ProgressiveDelay(memoryFailureCounter(PASSPHRASE_DELAY), PASSPHRASE_DELAY, deps.now);
+    this.sources = new SourceBudget(deps.failureCounter('source-failures', SOURCE_BUDGET), SOURCE_BUDGET, deps.now);
+    this.passphrases = new ProgressiveDelay(deps.failureCounter('passphrase-failures', PASSPHRASE_DELAY), PASSPHRASE_DELAY, deps.now);
   }
 
   /** A failure by `client`: the 429 when the client is over its budget, else `failure` itself. */

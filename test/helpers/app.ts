@@ -80,6 +80,41 @@ export async function buildTestApp(t: Teardown, env: Record<string, string> = {}
     await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  return testAppOf(app, services, clock);
+}
+
+/**
+ * `count` apps as the instances of one deployment see it: one database (openSharedTestDatabases), one clock, the same
+ * settings. On PostgreSQL each instance is as if on a machine of its own (a keys folder of its own), and the
+ * configuration names the database as a deployment's does, so keys are shared through it only (sealed with the key
+ * secret); on SQLite the instances are processes of one machine, sharing the data and keys folders.
+ */
+export async function buildTestApps(t: Teardown, count: number, env: Record<string, string> = {}): Promise<TestApp[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-test-'));
+  const configOf = (instance: number) => loadConfig({
+    PASSERELLE_BASE_URL: BASE_URL, PASSERELLE_DATA_DIR: path.join(dir, 'data'), PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN,
+    PASSERELLE_KEY_SECRET: 'a test deployment key secret',
+    ...(testDatabaseEngine === 'postgres'
+      ? { PASSERELLE_DATABASE_URL: testPostgresUrl, PASSERELLE_KEYS_DIR: path.join(dir, `keys-${instance}`) }
+      : { PASSERELLE_KEYS_DIR: path.join(dir, 'keys') }),
+    ...env,
+  });
+  const clock = new TestClock();
+  const apps: TestApp[] = [];
+  t.teardown(async () => {
+    for (const { app } of apps) await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  for (const database of await openSharedTestDatabases(t, count)) {
+    const config = configOf(apps.length);
+    const services = await createServices(config, clock.now, database);
+    if (apps.length === 0) await ensureAdminToken(services.repos.tokens, config.adminToken, clock.now());
+    apps.push(testAppOf(await buildApp({ services }), services, clock));
+  }
+  return apps;
+}
+
+function testAppOf(app: FastifyInstance, services: Services, clock: TestClock): TestApp {
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
   async function createOrganisation(slug: string, extra: Record<string, unknown> = {}) {

@@ -1,13 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
-import { memoryFailureCounter, ProgressiveDelay, SourceBudget } from '../../src/wallet/attemptLimiter.js';
-import { TestClock } from '../helpers/app.js';
+import { ProgressiveDelay, SourceBudget } from '../../src/wallet/attemptLimiter.js';
+import { databaseAttemptCounter } from '../../src/db/attemptCounters.js';
+import { openDatabase } from '../../src/db/client.js';
+import type { Database } from '../../src/db/database.js';
+import { openSharedTestDatabases, testDatabaseEngine, TestClock } from '../helpers/app.js';
+
+type Test = { teardown(fn: () => unknown): void };
+
+/** `count` handles on one database of the test engine, as separate instances have them. */
+async function sharedDatabases(t: Test, count: number): Promise<Database[]> {
+  let databases: Database[];
+  if (testDatabaseEngine === 'postgres') {
+    databases = (await openSharedTestDatabases(t, count)) as Database[];
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-attempts-'));
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    databases = Array.from({ length: count }, () => openDatabase(path.join(dir, 'passerelle.db')));
+  }
+  t.teardown(async () => { for (const database of databases) await database.close(); });
+  return databases;
+}
+
+async function counterOn(t: Test, limit: { windowMs: number }) {
+  const [database] = await sharedDatabases(t, 1);
+  return databaseAttemptCounter(database!, 'failures', limit.windowMs);
+}
 
 const WINDOW = 15 * 60_000;
 
 t.test('a source over its budget is refused until its window ends, on the service clock', async (t) => {
   const clock = new TestClock(new Date(Date.UTC(2026, 0, 1, 10, 5)));
   const limit = { maxFailures: 3, windowMs: WINDOW };
-  const budget = new SourceBudget(memoryFailureCounter(limit), limit, clock.now);
+  const budget = new SourceBudget(await counterOn(t, limit), limit, clock.now);
   for (let i = 0; i < 3; i++) t.equal(await budget.recordFailure('192.0.2.1'), undefined, `failure ${i + 1} is within budget`);
   const refused = await budget.recordFailure('192.0.2.1');
   t.match(refused, { code: 'too-many-attempts', status: 429, extra: { retryAfterSeconds: 600 } }, 'until 10:15');
@@ -19,7 +46,7 @@ t.test('a source over its budget is refused until its window ends, on the servic
 t.test('passphrase waits double from the sixth failure, stop at the maximum and end with a success', async (t) => {
   const clock = new TestClock(new Date(Date.UTC(2026, 0, 1, 8)));
   const limit = { freeFailures: 2, maxDelayMs: 4_000, windowMs: 86_400_000 };
-  const delay = new ProgressiveDelay(memoryFailureCounter(limit), limit, clock.now);
+  const delay = new ProgressiveDelay(await counterOn(t, limit), limit, clock.now);
   const waits: number[] = [];
   for (let i = 0; i < 6; i++) {
     try {
@@ -39,4 +66,24 @@ t.test('passphrase waits double from the sixth failure, stop at the maximum and 
   await t.rejects(delay.assertReady('w'));
   clock.advance(86_400_000);
   await t.resolves(delay.assertReady('w'), 'failures are forgotten in the next day');
+});
+
+t.test('failures counted through several instances at once add up in the database, none lost', async (t) => {
+  const clock = new TestClock(new Date(Date.UTC(2026, 0, 1, 10, 5)));
+  const limit = { maxFailures: 24, windowMs: WINDOW };
+  const budgets = (await sharedDatabases(t, 3)).map((database) => new SourceBudget(databaseAttemptCounter(database, 'failures', WINDOW), limit, clock.now));
+  const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => budgets[i % 3]!.recordFailure('192.0.2.1')));
+  t.equal(answers.filter((answer) => answer === undefined).length, 24, 'exactly the budget is let through');
+  t.equal(answers.filter((answer) => answer?.code === 'too-many-attempts').length, 6, 'the rest refused');
+});
+
+t.test('counters with different names keep apart on one database', async (t) => {
+  const clock = new TestClock(new Date(Date.UTC(2026, 0, 1, 10, 5)));
+  const limit = { maxFailures: 1, windowMs: WINDOW };
+  const [database] = await sharedDatabases(t, 1);
+  const sources = new SourceBudget(databaseAttemptCounter(database!, 'sources', WINDOW), limit, clock.now);
+  const others = new SourceBudget(databaseAttemptCounter(database!, 'others', WINDOW), limit, clock.now);
+  t.equal(await sources.recordFailure('x'), undefined);
+  t.match(await sources.recordFailure('x'), { code: 'too-many-attempts' }, 'second failure over a budget of 1');
+  t.equal(await others.recordFailure('x'), undefined, 'same key, other counter: its own count');
 });

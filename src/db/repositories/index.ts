@@ -7,6 +7,7 @@ import { AchievementRepository, BatchRepository } from './training.js';
 import { AuditRepository } from './audit.js';
 import { AccreditationRepository } from './accreditations.js';
 import { AssessmentRepository } from './assessments.js';
+import { SealedKeyRepository } from './sealedKeys.js';
 
 export interface Repositories {
   organisations: OrganisationRepository;
@@ -19,6 +20,7 @@ export interface Repositories {
   audit: AuditRepository;
   accreditations: AccreditationRepository;
   assessments: AssessmentRepository;
+  sealedKeys: SealedKeyRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -33,5 +35,6 @@ export function createRepositories(database: Database): Repositories {
     audit: new AuditRepository(database),
     accreditations: new AccreditationRepository(database),
     assessments: new AssessmentRepository(database),
+    sealedKeys: new SealedKeyRepository(database),
   };
 }
