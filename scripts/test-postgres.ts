@@ -11,7 +11,7 @@ const WITHOUT_DATABASE = [
   'test/config-and-keys.test.ts', 'test/credentials/verify-pool.test.ts', 'test/credentials/w3c-vector.test.ts',
   'test/frameworks/data-check.test.ts', 'test/frameworks/recognition.test.ts', 'test/frameworks/registry.test.ts',
   'test/frameworks/routes.test.ts', 'test/skills/gap.test.ts', 'test/skills/lookup.test.ts', 'test/skills/routes.test.ts',
-  'test/skills/search.test.ts', 'test/training/csv.test.ts', 'test/wallet/attempt-limiter.test.ts', 'test/web/catalogs.test.ts',
+  'test/skills/search.test.ts', 'test/training/csv.test.ts', 'test/web/catalogs.test.ts',
   // A SQLite deployment killed and restarted; its PostgreSQL counterpart is test/multi-instance.
   'test/training/batch-resume.test.ts',
   // SQLite deployments stopped by signals (npm start as an operator runs it); the leases given back are the runner's,
