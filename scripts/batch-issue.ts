@@ -3,6 +3,11 @@
  * bar. Every row is checked by the service before anything is issued; problems are listed with line, column and fix.
  *
  *   npm run batch -- --achievement macon-cnc3 cohort.csv [--format eddsa-rdfc-2022] [--out credentials.jsonl]
+ *     [--sheet claims.html] [--lang fr|ar|es|en]
+ *
+ * Writes a printable sheet of claim links (one page per trainee: name, credential title, QR code) next to the file,
+ * or to --sheet; --out also gets each credential with its claim link. --lang chooses the language of the service's
+ * messages about the file and of the sheet (default: the credential's language, then LANG).
  *
  * Environment: PASSERELLE_URL (default http://localhost:3000) and PASSERELLE_TOKEN (a token with the "issue" scope),
  * or --url and --token.
@@ -10,10 +15,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { claimSheetHtml, credentialLanguage } from '../src/training/claimSheet.js';
+import { isPageLang, PAGE_LANGUAGES, type PageLang } from '../src/web/i18n.js';
 
 type Json = Record<string, any>;
 
-const usage = 'usage: npm run batch -- --achievement <id> <file.csv|file.jsonl> [--format eddsa-rdfc-2022|eddsa-jcs-2022|vc+jwt] [--out credentials.jsonl] [--url URL] [--token TOKEN]';
+const usage = 'usage: npm run batch -- --achievement <id> <file.csv|file.jsonl> [--format eddsa-rdfc-2022|eddsa-jcs-2022|vc+jwt] [--out credentials.jsonl] [--sheet claims.html] [--lang fr|ar|es|en] [--url URL] [--token TOKEN]';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -26,6 +33,8 @@ const { values, positionals } = parseArgs({
     achievement: { type: 'string', short: 'a' },
     format: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    sheet: { type: 'string' },
+    lang: { type: 'string' },
     url: { type: 'string' },
     token: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -40,12 +49,19 @@ if (!token) fail('Set PASSERELLE_TOKEN (or --token) to a token of the issuing or
 const contentType = /\.(jsonl|ndjson)$/i.test(file) ? 'application/x-ndjson' : /\.csv$/i.test(file) ? 'text/csv' : undefined;
 if (!contentType) fail(`Cannot tell the format of ${file}: name it .csv, .jsonl or .ndjson`);
 if (!fs.existsSync(file)) fail(`No file ${file}`);
+if (values.lang !== undefined && !isPageLang(values.lang)) fail(`--lang must be one of ${PAGE_LANGUAGES.join(', ')}`);
+/** --lang, else the language of the shell (LANG=fr_FR.UTF-8 gives fr), for the service's messages about the file. */
+const shellLang = process.env.LANG?.slice(0, 2);
+const messageLang: PageLang | undefined = (values.lang as PageLang | undefined) ?? (shellLang && isPageLang(shellLang) ? shellLang : undefined);
+const sheetPath = values.sheet ?? path.join(path.dirname(file), `${path.basename(file).replace(/\.[^.]+$/, '')}.claims.html`);
 
 async function api(method: string, url: string, body?: Buffer): Promise<{ status: number; json: Json; text: string }> {
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${url}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': contentType! } : {}) }, ...(body ? { body: new Uint8Array(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(messageLang ? { 'accept-language': messageLang } : {}), ...(body ? { 'content-type': contentType! } : {}) },
+      ...(body ? { body: new Uint8Array(body) } : {}),
     });
   } catch (error) {
     fail(`Cannot reach ${baseUrl} (${(error as Error).cause ?? (error as Error).message}); is the service running? Set PASSERELLE_URL or --url.`);
@@ -116,9 +132,23 @@ if (failed > 0) {
   for (const row of failedRows) process.stdout.write(`  line ${row.line} (${row.name}): ${row.outcome?.detail ?? row.outcome?.code}\n`);
   process.stdout.write(`Retry the failed rows with: curl -X POST -H "Authorization: Bearer $PASSERELLE_TOKEN" ${baseUrl}/batches/${batchId}/retry\n`);
 }
+// Every issued row, with its claim link: the sheet lists those of this batch (rows skipped as already issued were
+// handed out with the batch that issued them).
+const download = await api('GET', `/batches/${batchId}/credentials`);
+if (download.status !== 200) fail(`Cannot download the credentials of batch ${batchId} (${download.status}): ${download.json.detail ?? download.text}`);
+const issuedLines = download.text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Json);
 if (values.out) {
-  const download = await api('GET', `/batches/${batchId}/credentials`);
   fs.writeFileSync(values.out, download.text);
-  process.stdout.write(`Signed credentials written to ${values.out} (JSON Lines: line, key, credentialId, verifiableCredential).\n`);
+  process.stdout.write(`Signed credentials and claim links written to ${values.out} (JSON Lines: line, key, name, credentialId, claimUrl, verifiableCredential).\n`);
+}
+if (issuedLines.length > 0) {
+  const first = issuedLines[0]!.verifiableCredential as Json;
+  const lang = (values.lang as PageLang | undefined) ?? credentialLanguage(first) ?? messageLang ?? 'fr';
+  const issuerName = typeof first.issuer === 'object' ? first.issuer.name : undefined;
+  fs.writeFileSync(sheetPath, await claimSheetHtml({
+    lang, credentialTitle: String(first.name ?? values.achievement), ...(typeof issuerName === 'string' ? { issuerName } : {}),
+    entries: issuedLines.sort((a, b) => a.line - b.line).map((line) => ({ name: String(line.name ?? line.key), claimUrl: String(line.claimUrl) })),
+  }));
+  process.stdout.write(`Claim links for ${issuedLines.length} trainees: print ${sheetPath} (one page per trainee, with a QR code) and hand each trainee their page.\n`);
 }
 process.exit(failed > 0 ? 2 : 0);

@@ -13,6 +13,7 @@ import { batchView, createBatch } from '../training/batches.js';
 import { MAX_ROWS, type FileFormat } from '../training/batchRows.js';
 import { MultipartError, multipartPlugin, readParts } from '../http/multipartForm.js';
 import { InFlightLimit } from '../http/inFlight.js';
+import { acceptedLanguage } from '../web/i18n.js';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 const JSON_LINES_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/jsonlines', 'application/x-jsonlines'];
@@ -162,7 +163,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
     const { batch, created } = await createBatch({
       batches: services.repos.batches, achievements: services.repos.achievements, credentials: services.repos.credentials,
       baseUrl: services.config.baseUrl, now: services.now,
-    }, { organisation, ...upload });
+    }, { organisation, ...upload, lang: acceptedLanguage(request.headers['accept-language']) ?? 'en' });
     if (created) runner.wake();
     const view = await batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 });
     // The same file again is the same batch: 200 and its current state instead of 202 and a new one.
@@ -200,13 +201,18 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
   });
 
   app.get<{ Params: { id: string } }>('/batches/:id/credentials', {
-    schema: { tags: ['batches'], summary: 'The issued credentials as JSON Lines: {line, key, credentialId, verifiableCredential}', security: [{ bearer: [] }], params: batchParams },
+    schema: { tags: ['batches'], summary: 'The issued credentials as JSON Lines: {line, key, name, credentialId, claimUrl, verifiableCredential}', security: [{ bearer: [] }], params: batchParams },
   }, async (request, reply) => {
     const { batch } = await requireBatch(request);
     const lines: string[] = [];
     for (let offset = 0; ; offset += 1000) {
       const rows = await services.repos.batches.rows(batch.id, { offset, limit: 1000, state: 'issued' });
-      for (const row of rows) lines.push(JSON.stringify({ line: row.line, key: row.rowKey, credentialId: row.credentialId, verifiableCredential: JSON.parse(row.document!) }));
+      for (const row of rows) {
+        lines.push(JSON.stringify({
+          line: row.line, key: row.rowKey, name: (row.recipient as { name?: string }).name, credentialId: row.credentialId,
+          claimUrl: viewDeps.claimUrlOf(row.credentialId), verifiableCredential: JSON.parse(row.document!),
+        }));
+      }
       if (rows.length < 1000) break;
     }
     return reply.type('application/x-ndjson').send(lines.length ? `${lines.join('\n')}\n` : '');

@@ -1,8 +1,10 @@
 import type { Achievement } from './achievements.js';
 import type { Recipient } from './achievementCredential.js';
 import { badRequest } from '../errors.js';
-import { parseCsv } from './csv.js';
-import { parseJsonLines } from './jsonLines.js';
+import { parseCsv, type CsvProblem } from './csv.js';
+import { parseJsonLines, type JsonLineProblem } from './jsonLines.js';
+import { callingCodeOf, toE164 } from './phoneNumbers.js';
+import { countryName, translate, type MessageKey, type PageLang } from '../web/i18n.js';
 
 /** What is wrong with one cell (or the header), and what to do about it. */
 export interface RowError { line: number; column: string; value?: string; code: string; problem: string; fix: string }
@@ -16,27 +18,42 @@ export const MAX_ROWS = 20_000;
 /** Beyond this many errors the file is probably not a recipient list at all; the rest are counted, not listed. */
 export const MAX_REPORTED_ERRORS = 1_000;
 
-export const COLUMNS = ['key', 'name', 'email', 'phone', 'did', 'creditsEarned', 'completedOn'] as const;
+export const COLUMNS = ['key', 'name', 'email', 'phone', 'did', 'creditsEarned', 'completedOn', 'givenName', 'familyName'] as const;
 type Column = (typeof COLUMNS)[number];
 
-/** Header spellings people use, in the languages of the corridors (compared without case, accents, spaces, "_" or "-"). */
+/**
+ * Header spellings people use, in the languages of the corridors (compared without case, accents, spaces, "_", "-" or
+ * apostrophes). "nom" and "nombre" name the person; next to "prénom" (or "apellidos") they are the other half.
+ */
 const ALIASES: Record<string, Column> = {
-  key: 'key', rowkey: 'key',
-  name: 'name', fullname: 'name', nom: 'name', nomcomplet: 'name', nombre: 'name',
-  email: 'email', mail: 'email', courriel: 'email', correo: 'email',
-  phone: 'phone', telephone: 'phone', tel: 'phone', mobile: 'phone', telefono: 'phone', movil: 'phone',
+  key: 'key', rowkey: 'key', id: 'key', identifiant: 'key', matricule: 'key', cle: 'key', clave: 'key', numero: 'key',
+  name: 'name', fullname: 'name', nom: 'name', nomcomplet: 'name', nomprenom: 'name', prenomnom: 'name', nometprenom: 'name',
+  nombre: 'name', nombrecompleto: 'name', nombreyapellidos: 'name', 'الاسم': 'name', 'الاسمالكامل': 'name',
+  givenname: 'givenName', firstname: 'givenName', forename: 'givenName', prenom: 'givenName', 'الاسمالشخصي': 'givenName',
+  familyname: 'familyName', lastname: 'familyName', surname: 'familyName', nomdefamille: 'familyName', nomdusage: 'familyName',
+  apellidos: 'familyName', apellido: 'familyName', 'الاسمالعائلي': 'familyName', 'النسب': 'familyName',
+  email: 'email', mail: 'email', courriel: 'email', adresseemail: 'email', adressemail: 'email', adressecourriel: 'email',
+  correo: 'email', correoelectronico: 'email', 'البريدالإلكتروني': 'email', 'البريدالالكتروني': 'email',
+  phone: 'phone', telephone: 'phone', tel: 'phone', mobile: 'phone', portable: 'phone', telephoneportable: 'phone', gsm: 'phone',
+  numerodetelephone: 'phone', telefono: 'phone', movil: 'phone', celular: 'phone', telefonomovil: 'phone', 'الهاتف': 'phone',
   did: 'did', holderdid: 'did', holder: 'did',
-  creditsearned: 'creditsEarned', credits: 'creditsEarned', credit: 'creditsEarned',
-  completedon: 'completedOn', completiondate: 'completedOn', date: 'completedOn',
+  creditsearned: 'creditsEarned', credits: 'creditsEarned', credit: 'creditsEarned', creditsobtenus: 'creditsEarned',
+  creditos: 'creditsEarned', ects: 'creditsEarned',
+  completedon: 'completedOn', completiondate: 'completedOn', date: 'completedOn', datedobtention: 'completedOn',
+  datedefin: 'completedOn', datefin: 'completedOn', fecha: 'completedOn', fechadeobtencion: 'completedOn',
+  fechadefinalizacion: 'completedOn', fechafin: 'completedOn', 'التاريخ': 'completedOn',
 };
 
-const RESULT_COLUMN = /^result(?:[:.](.+))?$/i;
-const normaliseHeader = (header: string) => header.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\s_-]+/g, '');
+/** "result", "résultat", "resultado" (alone when the achievement has one result, or followed by ":<result id>"). */
+const RESULT_COLUMN = /^(?:result|resultat|resultado|note)(?:\s*[:.]\s*(.+))?$/i;
+const withoutAccents = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+const normaliseHeader = (header: string) => withoutAccents(header.trim().toLowerCase()).replace(/[\s_'’-]+/g, '');
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
 const DID = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+(?:#[A-Za-z0-9._:%-]*)?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Day first, as French, Spanish and Moroccan spreadsheets write it: 20/06/2025, 20.06.2025, 20-06-2025, 2/6/2025. */
+const DAY_FIRST_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 const NUMBER = /^\d+(?:[.,]\d+)?$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses in names
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -53,14 +70,31 @@ interface Table {
 
 export interface ParsedRows { rows: ValidRow[]; errors: RowError[]; errorCount: number }
 
+export interface ReadOptions {
+  /** The language of the problems and fixes (default English). */
+  lang?: PageLang;
+  /** ISO 3166-1 alpha-2 of the issuing organisation: phone numbers written the national way take its calling code. */
+  country?: string;
+}
+
+/** The problem and its fix in `lang` (locales/<lang>.json, keys rows.<id>.problem and rows.<id>.fix). */
+export function rowMessage(lang: PageLang, id: string, params: Record<string, string | number> = {}): { problem: string; fix: string } {
+  return { problem: translate(lang, `rows.${id}.problem` as MessageKey, params), fix: translate(lang, `rows.${id}.fix` as MessageKey, params) };
+}
+
+const CSV_PROBLEM_IDS: Record<CsvProblem['kind'], string> = { 'unclosed-quote': 'csv-unclosed-quote', 'record-too-long': 'csv-record-too-long', unreadable: 'csv-unreadable' };
+const JSON_LINE_PROBLEM_IDS: Record<JsonLineProblem['kind'], string> = { 'line-too-long': 'json-line-too-long', 'invalid-json': 'json-invalid', 'not-an-object': 'json-not-object' };
+
 /**
  * Reads and checks every row of a recipient file against the achievement. Nothing is issued unless this returns no
  * errors, and it returns all of them at once so that the file can be fixed in one go.
  */
-export async function readRecipientFile(content: Buffer, format: FileFormat, achievement: Achievement, today: string): Promise<ParsedRows> {
+export async function readRecipientFile(content: Buffer, format: FileFormat, achievement: Achievement, today: string, options: ReadOptions = {}): Promise<ParsedRows> {
+  const lang = options.lang ?? 'en';
+  const say = (id: string, params: Record<string, string | number> = {}) => rowMessage(lang, id, params);
   const resultIds = (achievement.definition.resultDescriptions ?? []).map((rd) => rd.id);
   const meaningOf = (header: string): ColumnMeaning => {
-    const result = RESULT_COLUMN.exec(header.trim());
+    const result = RESULT_COLUMN.exec(withoutAccents(header.trim()));
     if (result) {
       const id = result[1]?.trim().toLowerCase() ?? (resultIds.length === 1 ? resultIds[0] : undefined);
       return id !== undefined && resultIds.includes(id) ? { kind: 'result', resultId: id } : { kind: 'unknown' };
@@ -70,78 +104,94 @@ export async function readRecipientFile(content: Buffer, format: FileFormat, ach
   };
   const unknownColumnError = (line: number, header: string): RowError => {
     const results = resultIds.length === 0 ? '' : resultIds.length === 1 ? ', result' : `, ${resultIds.map((id) => `result:${id}`).join(', ')}`;
-    return {
-      line, column: header, code: RESULT_COLUMN.test(header.trim()) ? 'unknown-result-column' : 'unknown-column',
-      problem: RESULT_COLUMN.test(header.trim())
-        ? `"${header}" names no result of this achievement (its results: ${resultIds.join(', ') || 'none'})`
-        : `"${header}" is not a column this service knows`,
-      fix: `rename or remove the column; the columns are ${COLUMNS.join(', ')}${results}`,
-    };
+    const isResult = RESULT_COLUMN.test(withoutAccents(header.trim()));
+    const code = isResult ? 'unknown-result-column' : 'unknown-column';
+    return { line, column: header, code, ...say(code, { header, results: resultIds.join(', ') || '—', columns: `${COLUMNS.join(', ')}${results}` }) };
   };
+  const fromCsv = (p: CsvProblem): RowError => ({
+    line: p.line, column: '', code: 'invalid-csv', ...say(CSV_PROBLEM_IDS[p.kind], { line: String(p.line), maxKb: String(p.maxKb ?? ''), detail: p.detail ?? '' }),
+  });
+  const fromJsonLine = (p: JsonLineProblem): RowError => ({
+    line: p.line, column: '', code: 'invalid-json-line',
+    ...say(JSON_LINE_PROBLEM_IDS[p.kind], { maxK: String(p.maxK ?? ''), detail: p.detail ?? '', example: '{"name": "Amina Tahiri", "email": "amina@example.org"}' }),
+  });
 
-  const table = format === 'csv' ? await csvTable(content, meaningOf, unknownColumnError) : jsonLinesTable(content.toString('utf8'), meaningOf, unknownColumnError);
+  const table = format === 'csv'
+    ? await csvTable(content, meaningOf, unknownColumnError, fromCsv, say, lang)
+    : jsonLinesTable(content.toString('utf8'), meaningOf, unknownColumnError, fromJsonLine, say, lang);
   const errors = [...table.errors];
   const hasColumn = (column: Column) => table.columns.has(column);
+  // First and last names in two columns make the name; "nom" beside "prénom" is the last name, "nombre" beside
+  // "apellidos" the first.
+  const givenColumn: Column | undefined = hasColumn('givenName') ? 'givenName' : hasColumn('familyName') && hasColumn('name') ? 'name' : undefined;
+  const familyColumn: Column | undefined = hasColumn('familyName') ? 'familyName' : hasColumn('givenName') && hasColumn('name') ? 'name' : undefined;
+  const nameColumns: Column[] = givenColumn || familyColumn ? [givenColumn, familyColumn].filter((c) => c !== undefined) : ['name'];
+  const hasName = nameColumns.some(hasColumn);
   if (table.rows.length === 0 && errors.length === 0) {
-    errors.push({ line: 1, column: '', code: 'no-rows', problem: 'the file has no recipient rows', fix: 'add one row per recipient below the header' });
+    errors.push({ line: 1, column: '', code: 'no-rows', ...say('no-rows') });
   }
   const headerLine = format === 'csv' ? 1 : (table.rows[0]?.line ?? 1);
-  if (table.rows.length > 0 && !hasColumn('name')) {
-    errors.push({ line: headerLine, column: 'name', code: 'missing-column', problem: 'there is no name column', fix: 'add a "name" column with each recipient\'s full name' });
+  if (table.rows.length > 0 && !hasName) {
+    errors.push({ line: headerLine, column: 'name', code: 'missing-column', ...say('missing-name-column') });
   }
   if (table.rows.length > 0 && !hasColumn('email') && !hasColumn('phone') && !hasColumn('did')) {
-    errors.push({ line: headerLine, column: 'email', code: 'missing-column', problem: 'there is no email, phone or did column, so recipients cannot receive their credential', fix: 'add an "email", "phone" or "did" column' });
+    errors.push({ line: headerLine, column: 'email', code: 'missing-column', ...say('missing-contact-column') });
   }
+  const callingCode = callingCodeOf(options.country);
+  const phoneMessage = callingCode
+    ? () => say('invalid-phone-national', { country: countryName(options.country!, lang), code: callingCode })
+    : () => say('invalid-phone');
 
   const rows: ValidRow[] = [];
   const firstLineOfKey = new Map<string, number>();
   for (const { line, cells } of table.rows) {
     const rowErrors: RowError[] = [];
-    const fail = (column: string, value: string | undefined, code: string, problem: string, fix: string) =>
-      rowErrors.push({ line, column, ...(value !== undefined ? { value } : {}), code, problem, fix });
+    const fail = (column: string, value: string | undefined, code: string, message: { problem: string; fix: string }) =>
+      rowErrors.push({ line, column, ...(value !== undefined ? { value } : {}), code, ...message });
     const cell = (column: string) => cells.get(column)?.trim() ?? '';
 
-    const name = cell('name');
-    if (hasColumn('name')) {
-      if (name === '') fail('name', undefined, 'missing-value', 'the name is empty', 'write the recipient\'s full name as it should appear on the credential');
-      else if (name.length > 200 || CONTROL.test(name)) fail('name', name.slice(0, 50), 'invalid-name', 'the name is longer than 200 characters or holds control characters', 'write the name on one line, at most 200 characters');
+    const name = nameColumns.map(cell).filter((part) => part !== '').join(' ');
+    if (hasName) {
+      if (name === '') fail(nameColumns[0]!, undefined, 'missing-value', say('missing-name'));
+      else if (name.length > 200 || CONTROL.test(name)) fail(nameColumns[0]!, name.slice(0, 50), 'invalid-name', say('invalid-name'));
     }
     const recipient: Recipient = { name };
 
     const email = cell('email');
     if (email !== '') {
-      if (email.length > 254 || !EMAIL.test(email)) fail('email', email, 'invalid-email', 'this is not an e-mail address', 'write one address such as amina@example.org, or leave the cell empty');
+      if (email.length > 254 || !EMAIL.test(email)) fail('email', email, 'invalid-email', say('invalid-email'));
       else recipient.email = email.toLowerCase();
     }
     const phoneRaw = cell('phone');
     if (phoneRaw !== '') {
-      const phone = phoneRaw.replace(/[\s().-]/g, '').replace(/^00/, '+');
-      if (!E164.test(phone)) fail('phone', phoneRaw, 'invalid-phone', 'this is not a phone number in international format', 'start with + and the country code, e.g. +212 6 12 34 56 78 or +34 612 345 678');
+      const phone = toE164(phoneRaw, options.country);
+      if (!phone) fail('phone', phoneRaw, 'invalid-phone', phoneMessage());
       else recipient.phone = phone;
     }
     const did = cell('did');
     if (did !== '') {
-      if (did.length > 500 || !DID.test(did)) fail('did', did, 'invalid-did', 'this is not a DID', 'write the holder\'s DID, e.g. did:key:z6Mk..., or leave the cell empty');
+      if (did.length > 500 || !DID.test(did)) fail('did', did, 'invalid-did', say('invalid-did'));
       else recipient.did = did;
     }
     const contactColumnsPresent = hasColumn('email') || hasColumn('phone') || hasColumn('did');
     if (contactColumnsPresent && email === '' && phoneRaw === '' && did === '') {
       const column = hasColumn('email') ? 'email' : hasColumn('phone') ? 'phone' : 'did';
-      fail(column, undefined, 'missing-contact', 'the row has no e-mail, phone or DID, so the recipient cannot receive the credential', 'fill in at least one of email, phone or did');
+      fail(column, undefined, 'missing-contact', say('missing-contact'));
     }
 
     const credits = cell('creditsEarned');
     if (credits !== '') {
       const value = Number(credits.replace(',', '.'));
       const available = achievement.definition.creditsAvailable;
-      if (!NUMBER.test(credits)) fail('creditsEarned', credits, 'invalid-number', 'credits must be a number', 'write a number such as 12 or 12.5');
-      else if (available !== undefined && value > available) fail('creditsEarned', credits, 'too-many-credits', `the achievement gives at most ${available} credits`, `write a number from 0 to ${available}`);
+      if (!NUMBER.test(credits)) fail('creditsEarned', credits, 'invalid-number', say('invalid-number'));
+      else if (available !== undefined && value > available) fail('creditsEarned', credits, 'too-many-credits', say('too-many-credits', { available }));
       else recipient.creditsEarned = value;
     }
-    const completedOn = cell('completedOn');
-    if (completedOn !== '') {
-      if (!isCalendarDate(completedOn)) fail('completedOn', completedOn, 'invalid-date', 'this is not a date in the form YYYY-MM-DD', 'write the date as year-month-day, e.g. 2025-06-30');
-      else if (completedOn > today) fail('completedOn', completedOn, 'future-date', `the date is after today (${today})`, 'write the date the training was completed');
+    const completedOnRaw = cell('completedOn');
+    if (completedOnRaw !== '') {
+      const completedOn = isoDateOf(completedOnRaw);
+      if (!completedOn) fail('completedOn', completedOnRaw, 'invalid-date', say('invalid-date'));
+      else if (completedOn > today) fail('completedOn', completedOnRaw, 'future-date', say('future-date', { today }));
       else recipient.completedOn = completedOn;
     }
 
@@ -150,23 +200,24 @@ export async function readRecipientFile(content: Buffer, format: FileFormat, ach
       if (value === '') continue;
       const column = `result:${rd.id}`;
       const levels = (rd.rubricLevels ?? []).map((l) => l.id);
+      const range = { value, min: rd.valueMin ?? '-∞', max: rd.valueMax ?? '∞' };
       if (rd.resultType === 'RubricCriterionLevel') {
         const level = levels.find((id) => id === value.toLowerCase());
-        if (!level) fail(column, value, 'unknown-rubric-level', `"${value}" is not a level of "${rd.id}"`, `write one of ${levels.join(', ')}`);
+        if (!level) fail(column, value, 'unknown-rubric-level', say('unknown-rubric-level', { value, result: rd.id, allowed: levels.join(', ') }));
         else (recipient.results ??= {})[rd.id] = level;
       } else if (rd.allowedValues?.length && !rd.allowedValues.includes(value)) {
-        fail(column, value, 'value-not-allowed', `"${value}" is not an allowed value of "${rd.id}"`, `write one of ${rd.allowedValues.join(', ')}`);
+        fail(column, value, 'value-not-allowed', say('value-not-allowed', { value, result: rd.id, allowed: rd.allowedValues.join(', ') }));
       } else if ((rd.valueMin !== undefined || rd.valueMax !== undefined) && !inRange(value, rd.valueMin, rd.valueMax)) {
-        fail(column, value, 'value-out-of-range', `"${value}" is not a number from ${rd.valueMin ?? '-∞'} to ${rd.valueMax ?? '∞'}`, `write a number from ${rd.valueMin ?? '-∞'} to ${rd.valueMax ?? '∞'}`);
+        fail(column, value, 'value-out-of-range', say('value-out-of-range', range));
       } else if (value.length > 100) {
-        fail(column, value.slice(0, 50), 'value-too-long', 'the result is longer than 100 characters', 'shorten it');
+        fail(column, value.slice(0, 50), 'value-too-long', say('value-too-long'));
       } else {
         (recipient.results ??= {})[rd.id] = value;
       }
     }
 
     const explicitKey = cell('key');
-    if (explicitKey.length > 200) fail('key', explicitKey.slice(0, 50), 'invalid-key', 'the key is longer than 200 characters', 'use a shorter identifier, e.g. the trainee number');
+    if (explicitKey.length > 200) fail('key', explicitKey.slice(0, 50), 'invalid-key', say('invalid-key'));
     const key = explicitKey !== '' ? `key:${explicitKey}`
       : recipient.did ? recipient.did : recipient.email ? `email:${recipient.email}` : recipient.phone ? `phone:${recipient.phone}` : undefined;
     if (key !== undefined && rowErrors.length === 0) {
@@ -174,8 +225,7 @@ export async function readRecipientFile(content: Buffer, format: FileFormat, ach
       if (first !== undefined) {
         const column = explicitKey !== '' ? 'key' : recipient.did ? 'did' : recipient.email ? 'email' : 'phone';
         fail(column, explicitKey || recipient.did || recipient.email || recipient.phone, 'duplicate-recipient',
-          `this row is the same recipient as line ${first}${explicitKey ? ' (same key)' : ''}`,
-          'remove the duplicate row; if two people share a contact, give each row its own value in a "key" column (e.g. trainee number)');
+          say(explicitKey ? 'duplicate-key' : 'duplicate-recipient', { first: String(first) }));
       } else {
         firstLineOfKey.set(key, line);
       }
@@ -187,11 +237,13 @@ export async function readRecipientFile(content: Buffer, format: FileFormat, ach
   return { rows, errors: errors.slice(0, MAX_REPORTED_ERRORS), errorCount: errors.length };
 }
 
-function isCalendarDate(value: string): boolean {
-  const match = DATE.exec(value);
-  if (!match) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+/** The date as YYYY-MM-DD, from ISO or day/month/year; undefined when it is no calendar day (31/02/2025). */
+export function isoDateOf(value: string): string | undefined {
+  const dayFirst = DAY_FIRST_DATE.exec(value);
+  const iso = dayFirst ? `${dayFirst[3]}-${dayFirst[2]!.padStart(2, '0')}-${dayFirst[1]!.padStart(2, '0')}` : value;
+  if (!ISO_DATE.test(iso)) return undefined;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : undefined;
 }
 
 function inRange(value: string, min: string | undefined, max: string | undefined): boolean {
@@ -211,17 +263,21 @@ function cellKey(meaning: ColumnMeaning): string | undefined {
  * Parsing stops at the first row beyond MAX_ROWS: the file is refused as a whole, naming the limit and the line, before
  * a 16 MB file of tiny rows becomes millions of records in memory.
  */
-function tooManyRows(line: number) {
-  return badRequest('too-many-rows', `The file has more than ${MAX_ROWS} rows (line ${line} is row ${MAX_ROWS + 1}); one batch takes at most ${MAX_ROWS}: split the file into several batches`, {
+function tooManyRows(line: number, lang: PageLang) {
+  const detail = translate(lang, 'rows.too-many-rows', { limit: String(MAX_ROWS), line: String(line), next: String(MAX_ROWS + 1) });
+  return badRequest('too-many-rows', detail, {
     limit: MAX_ROWS, line,
   });
 }
 
-async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError): Promise<Table> {
+type Say = (id: string, params?: Record<string, string | number>) => { problem: string; fix: string };
+
+async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError,
+  fromProblem: (p: CsvProblem) => RowError, say: Say, lang: PageLang): Promise<Table> {
   // The header plus MAX_ROWS rows.
   const parsed = await parseCsv(content, { maxRecords: MAX_ROWS + 1 });
-  if (parsed.overflowLine !== undefined) throw tooManyRows(parsed.overflowLine);
-  const errors: RowError[] = parsed.problems.map((p) => ({ line: p.line, column: '', code: 'invalid-csv', problem: p.problem, fix: p.fix }));
+  if (parsed.overflowLine !== undefined) throw tooManyRows(parsed.overflowLine, lang);
+  const errors: RowError[] = parsed.problems.map(fromProblem);
   // A record the parser could not finish (an unclosed quote) is not among the records: the CSV error says it all.
   const records = parsed.records;
   const header = records.shift();
@@ -230,7 +286,7 @@ async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning
   const keys: Array<string | undefined> = header.fields.map((raw, index) => {
     const title = raw.trim();
     if (title === '') {
-      errors.push({ line: header.line, column: `(column ${index + 1})`, code: 'empty-header', problem: `column ${index + 1} has no name in the header`, fix: 'name the column or remove it' });
+      errors.push({ line: header.line, column: `(column ${index + 1})`, code: 'empty-header', ...say('empty-header', { index: String(index + 1) }) });
       return undefined;
     }
     const meaning = meaningOf(title);
@@ -240,7 +296,7 @@ async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning
       return undefined;
     }
     if (columns.has(key)) {
-      errors.push({ line: header.line, column: title, code: 'duplicate-column', problem: `the header names ${key} twice`, fix: 'remove one of the two columns' });
+      errors.push({ line: header.line, column: title, code: 'duplicate-column', ...say('duplicate-column', { column: key }) });
       return undefined;
     }
     columns.set(key, title);
@@ -251,8 +307,7 @@ async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning
     if (fields.length > header.fields.length) {
       errors.push({
         line, column: `(column ${header.fields.length + 1})`, code: 'too-many-fields',
-        problem: `the row has ${fields.length} fields but the header has ${header.fields.length}`,
-        fix: `put values that contain "${parsed.delimiter}" in double quotes, or remove the extra fields`,
+        ...say('too-many-fields', { fields: String(fields.length), columns: String(header.fields.length), delimiter: parsed.delimiter }),
       });
     }
     keys.forEach((key, index) => { if (key) cells.set(key, fields[index] ?? ''); });
@@ -261,10 +316,11 @@ async function csvTable(content: Buffer, meaningOf: (h: string) => ColumnMeaning
   return { rows, errors, columns };
 }
 
-function jsonLinesTable(content: string, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError): Table {
+function jsonLinesTable(content: string, meaningOf: (h: string) => ColumnMeaning, unknown: (line: number, h: string) => RowError,
+  fromProblem: (p: JsonLineProblem) => RowError, say: Say, lang: PageLang): Table {
   const parsed = parseJsonLines(content, { maxLines: MAX_ROWS });
-  if (parsed.overflowLine !== undefined) throw tooManyRows(parsed.overflowLine);
-  const errors: RowError[] = parsed.problems.map((p) => ({ line: p.line, column: '', code: 'invalid-json-line', problem: p.problem, fix: p.fix }));
+  if (parsed.overflowLine !== undefined) throw tooManyRows(parsed.overflowLine, lang);
+  const errors: RowError[] = parsed.problems.map(fromProblem);
   const columns = new Map<string, string>();
   const reportedUnknown = new Set<string>();
   const rows = parsed.lines.map(({ line, value }) => {
@@ -278,7 +334,7 @@ function jsonLinesTable(content: string, meaningOf: (h: string) => ColumnMeaning
         continue;
       }
       if (raw !== null && typeof raw !== 'string' && typeof raw !== 'number') {
-        errors.push({ line, column: name, code: 'invalid-value-type', problem: `the value of "${name}" is ${Array.isArray(raw) ? 'an array' : typeof raw}`, fix: 'write a string or a number' });
+        errors.push({ line, column: name, code: 'invalid-value-type', ...say('invalid-value-type', { column: name }) });
         continue;
       }
       if (!columns.has(key)) columns.set(key, name);

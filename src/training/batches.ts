@@ -6,7 +6,8 @@ import type { CredentialRepository } from '../db/repositories/credentials.js';
 import type { AchievementRepository, BatchRecord, BatchRepository, BatchRowRecord, RowState } from '../db/repositories/training.js';
 import { CREDENTIAL_FORMATS, type CredentialFormat } from '../credentials/issue.js';
 import { achievementUrl, requireAchievement } from './achievements.js';
-import { readRecipientFile, type FileFormat } from './batchRows.js';
+import { readRecipientFile, rowMessage, type FileFormat } from './batchRows.js';
+import { translate, type PageLang } from '../web/i18n.js';
 import { batchCredentialId } from './credentialIds.js';
 
 export interface BatchDeps {
@@ -23,6 +24,8 @@ export interface NewBatch {
   content: Buffer;
   fileFormat: FileFormat;
   credentialFormat?: string;
+  /** The language of the problems in a refused file (default English). */
+  lang?: PageLang;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface NewBatch {
  */
 export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ batch: BatchRecord; created: boolean }> {
   const { organisation } = input;
+  const lang = input.lang ?? 'en';
   const credentialFormat = (input.credentialFormat ?? 'eddsa-rdfc-2022') as CredentialFormat;
   if (!CREDENTIAL_FORMATS.includes(credentialFormat)) {
     throw badRequest('unknown-format', `format "${input.credentialFormat}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
@@ -42,15 +46,16 @@ export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ b
 
   // Checked without decoding: the parsers read the bytes row by row and stop at the row limit.
   if (!isUtf8(input.content)) {
-    throw badRequest('file-not-utf8', 'The file is not UTF-8 text', {
-      errors: [{ line: 1, column: '', code: 'file-not-utf8', problem: 'the file is not encoded in UTF-8 (spreadsheets often save "CSV" in a local encoding, which garbles names such as "Ouédraogo")', fix: 'save it as "CSV UTF-8" (Excel) or choose UTF-8 as the character set (LibreOffice)' }],
+    throw badRequest('file-not-utf8', translate(lang, 'rows.file-not-utf8.detail'), {
+      errors: [{ line: 1, column: '', code: 'file-not-utf8', ...rowMessage(lang, 'file-not-utf8') }],
     });
   }
   const now = deps.now();
-  const { rows, errors, errorCount } = await readRecipientFile(input.content, input.fileFormat, achievement, now.toISOString().slice(0, 10));
+  const { rows, errors, errorCount } = await readRecipientFile(input.content, input.fileFormat, achievement, now.toISOString().slice(0, 10),
+    { lang, country: organisation.country });
   if (errorCount > 0) {
     const rowsWithErrors = new Set(errors.map((e) => e.line)).size;
-    throw badRequest('invalid-batch-rows', `${errorCount} problem${errorCount === 1 ? '' : 's'} in ${rowsWithErrors} line${rowsWithErrors === 1 ? '' : 's'} of the file; nothing was issued. Fix every line listed in errors and send the file again`, {
+    throw badRequest('invalid-batch-rows', translate(lang, 'rows.summary', { count: errorCount, lines: rowsWithErrors }), {
       errors, errorCount, ...(errorCount > errors.length ? { errorsOmitted: errorCount - errors.length } : {}),
     });
   }

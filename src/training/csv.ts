@@ -3,7 +3,8 @@ import { CsvError, parse } from 'csv-parse';
 
 /** One record of a CSV file with the line it starts on (a quoted field may span several lines). */
 export interface CsvRecord { line: number; fields: string[] }
-export interface CsvProblem { line: number; problem: string; fix: string }
+/** What stopped the parser, for the caller to word (maxKb for record-too-long, the parser's message for unreadable). */
+export interface CsvProblem { line: number; kind: 'unclosed-quote' | 'record-too-long' | 'unreadable'; maxKb?: number; detail?: string }
 
 export interface ParsedCsv {
   records: CsvRecord[];
@@ -120,11 +121,11 @@ export async function parseCsv(input: Buffer | string, { maxRecords = Infinity }
     if (overflowLine !== undefined) return { records, problems, delimiter, overflowLine };
     if (!(error instanceof CsvError)) throw error;
     if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
-      problems.push({ line: recordStart, problem: `a quoted field in the record starting on line ${recordStart} is never closed`, fix: 'add the closing double quote, and double any quote inside the field ("")' });
+      problems.push({ line: recordStart, kind: 'unclosed-quote' });
     } else if (error.code === 'CSV_MAX_RECORD_SIZE') {
-      problems.push({ line: recordStart, problem: `the record starting on line ${recordStart} is longer than ${MAX_RECORD_BYTES / 1024} KB`, fix: 'check the quotes and line ends of this line: a recipient row is a few hundred characters' });
+      problems.push({ line: recordStart, kind: 'record-too-long', maxKb: MAX_RECORD_BYTES / 1024 });
     } else {
-      problems.push({ line: recordStart, problem: `the CSV cannot be read from line ${recordStart}: ${error.message}`, fix: 'save the file again as CSV UTF-8 from the spreadsheet' });
+      problems.push({ line: recordStart, kind: 'unreadable', detail: error.message });
     }
   } finally {
     source.destroy();

@@ -1,5 +1,6 @@
 export interface JsonLine { line: number; value: Record<string, unknown> }
-export interface JsonLineProblem { line: number; problem: string; fix: string }
+/** What is wrong with a line, for the caller to word (maxK for line-too-long, the parser's message for invalid-json). */
+export interface JsonLineProblem { line: number; kind: 'line-too-long' | 'invalid-json' | 'not-an-object'; maxK?: number; detail?: string }
 
 export interface ParsedJsonLines {
   lines: JsonLine[];
@@ -31,18 +32,18 @@ export function parseJsonLines(input: string, { maxLines = Infinity }: { maxLine
     if (counted === maxLines) return { lines, problems, overflowLine: line };
     counted += 1;
     if (raw.length > MAX_LINE_LENGTH) {
-      problems.push({ line, problem: `the line is longer than ${MAX_LINE_LENGTH / 1024} K characters`, fix: 'write one recipient object per line; a recipient is a few hundred characters' });
+      problems.push({ line, kind: 'line-too-long', maxK: MAX_LINE_LENGTH / 1024 });
       continue;
     }
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch (error) {
-      problems.push({ line, problem: `not valid JSON (${(error as Error).message})`, fix: 'write one complete JSON object per line, e.g. {"name": "Amina Tahiri", "email": "amina@example.org"}' });
+      problems.push({ line, kind: 'invalid-json', detail: (error as Error).message });
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ line, problem: 'the line is JSON but not an object', fix: 'write one JSON object per line, with the columns as keys' });
+      problems.push({ line, kind: 'not-an-object' });
       continue;
     }
     lines.push({ line, value: value as Record<string, unknown> });

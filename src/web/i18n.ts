@@ -13,16 +13,21 @@ export const directionOf = (lang: PageLang): 'rtl' | 'ltr' => (lang === 'ar' ? '
 /** Locales for dates: Morocco's Arabic keeps Latin digits, as Moroccan documents do. */
 const LOCALES: Record<PageLang, string> = { fr: 'fr-FR', ar: 'ar-MA', es: 'es-ES', en: 'en-GB' };
 
-const isPageLang = (value: string): value is PageLang => (PAGE_LANGUAGES as readonly string[]).includes(value);
+export const isPageLang = (value: string): value is PageLang => (PAGE_LANGUAGES as readonly string[]).includes(value);
 
 /** `?lang=` wins, then the first supported language of Accept-Language (by quality), then French. */
 export function chooseLanguage(queryLang: unknown, acceptLanguage: string | undefined): PageLang {
   if (typeof queryLang === 'string' && isPageLang(queryLang)) return queryLang;
+  return acceptedLanguage(acceptLanguage) ?? 'fr';
+}
+
+/** The first supported language of Accept-Language (by quality), if any: API messages default to English without one. */
+export function acceptedLanguage(acceptLanguage: string | undefined): PageLang | undefined {
   for (const { tag } of parseAcceptLanguage(acceptLanguage)) {
     const base = tag.split('-')[0]!;
     if (isPageLang(base)) return base;
   }
-  return 'fr';
+  return undefined;
 }
 
 /** The first region named in Accept-Language for the chosen language (fr-MA gives MA), if any. */

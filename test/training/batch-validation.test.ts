@@ -21,7 +21,7 @@ t.test('a 1,000-row CSV with three bad rows is refused with exactly those three 
   const { ctx, auth } = await trainingCentre(t);
   const rows: Array<Record<string, string>> = cohort(1000);
   rows[41]!.email = 'amina.at.example.org';     // line 43: the header is line 1
-  rows[499]!.phone = '0612345678';              // line 501: no country code
+  rows[499]!.phone = '06 12';                   // line 501: too short to be a phone number
   rows[998]!.result = 'excellent';              // line 1000: not a rubric level
   const response = await post(ctx, auth, toCsv(rows, { bom: true }));
   t.same(problemOf(response), { status: 400, code: 'invalid-batch-rows' });
@@ -78,7 +78,7 @@ t.test('rows repeating a recipient, missing contact, bad dates and credits are e
     { name: 'Amina Tahiri', email: 'amina@example.org', phone: '', did: '', creditsEarned: '12', completedOn: '2025-06-30' },
     { name: 'Amina T.', email: 'AMINA@example.org', phone: '', did: '', creditsEarned: '', completedOn: '' },
     { name: 'Kofi Mensah', email: '', phone: '', did: '', creditsEarned: '', completedOn: '' },
-    { name: '', email: 'x@example.org', phone: '', did: 'did:example', creditsEarned: '13', completedOn: '30/06/2025' },
+    { name: '', email: 'x@example.org', phone: '', did: 'did:example', creditsEarned: '13', completedOn: '31/06/2025' },
   ];
   const problem = (await post(ctx, auth, toCsv(rows))).json() as Json;
   t.same(problem.errors.map((e: Json) => [e.line, e.column, e.code]), [
