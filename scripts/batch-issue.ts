@@ -3,11 +3,12 @@
  * bar. Every row is checked by the service before anything is issued; problems are listed with line, column and fix.
  *
  *   npm run batch -- --achievement macon-cnc3 cohort.csv [--format eddsa-rdfc-2022] [--out credentials.jsonl]
- *     [--sheet claims.html] [--lang fr|ar|es|en]
+ *     [--sheet claims.html] [--lang fr|ar|es|en] [--hash-names]
  *
  * Writes a printable sheet of claim links (one page per trainee: name, credential title, QR code) next to the file,
  * or to --sheet; --out also gets each credential with its claim link. --lang chooses the language of the service's
- * messages about the file and of the sheet (default: the credential's language, then LANG).
+ * messages about the file and of the sheet (default: the credential's language, then LANG). --hash-names puts each
+ * name in the credentials as a salted hash instead of in clear.
  *
  * Environment: PASSERELLE_URL (default http://localhost:3000) and PASSERELLE_TOKEN (a token with the "issue" scope),
  * or --url and --token.
@@ -20,7 +21,7 @@ import { isPageLang, PAGE_LANGUAGES, type PageLang } from '../src/web/i18n.js';
 
 type Json = Record<string, any>;
 
-const usage = 'usage: npm run batch -- --achievement <id> <file.csv|file.jsonl> [--format eddsa-rdfc-2022|eddsa-jcs-2022|vc+jwt] [--out credentials.jsonl] [--sheet claims.html] [--lang fr|ar|es|en] [--url URL] [--token TOKEN]';
+const usage = 'usage: npm run batch -- --achievement <id> <file.csv|file.jsonl> [--format eddsa-rdfc-2022|eddsa-jcs-2022|vc+jwt] [--out credentials.jsonl] [--sheet claims.html] [--lang fr|ar|es|en] [--hash-names] [--url URL] [--token TOKEN]';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -35,6 +36,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string', short: 'o' },
     sheet: { type: 'string' },
     lang: { type: 'string' },
+    'hash-names': { type: 'boolean' },
     url: { type: 'string' },
     token: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -102,7 +104,9 @@ function drawProgress(batch: Json): void {
 }
 
 const content = fs.readFileSync(file);
-const query = new URLSearchParams({ achievement: values.achievement, ...(values.format ? { format: values.format } : {}) });
+const query = new URLSearchParams({
+  achievement: values.achievement, ...(values.format ? { format: values.format } : {}), ...(values['hash-names'] ? { nameInCredential: 'hashed' } : {}),
+});
 const created = await api('POST', `/batches?${query}`, content);
 if (created.status === 400 && Array.isArray(created.json.errors)) {
   printRowErrors(created.json);

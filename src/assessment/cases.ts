@@ -33,6 +33,8 @@ export interface ReferenceInput {
   /** Or a standard published elsewhere: its URL, name and level. */
   url?: string;
   name?: string;
+  /** The language of its name, which the credential's own sentences follow (default English). */
+  language?: string;
   alignment?: ReferenceStandard['alignment'];
 }
 
@@ -60,7 +62,7 @@ async function resolveReference(deps: AssessmentDeps, actor: Actor, input: Refer
       throw badRequest('unknown-framework-level', `reference.alignment[${i}] names no level of a known framework; GET /frameworks lists them (EQF levels are http://data.europa.eu/snb/eqf/1 to 8)`);
     }
   }
-  return { source: 'external', url: input.url!, name: input.name, language: 'en', alignment: input.alignment ?? [] };
+  return { source: 'external', url: input.url!, name: input.name, language: input.language ?? 'en', alignment: input.alignment ?? [] };
 }
 
 function checkUnits(units: Unit[]): void {

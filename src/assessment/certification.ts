@@ -6,18 +6,24 @@ import { CONTEXTS } from '../credentials/contexts/index.js';
 import { getFramework, levelUri, resolveAlignment } from '../frameworks/registry.js';
 import { openBadgeAchievement, requireAchievement, VOLUME_OF_LEARNING } from '../training/achievements.js';
 import { localised } from '../training/language.js';
+import { nameIdentity, type NameForm } from '../credentials/holderIdentity.js';
+import { isPageLang, translate, type MessageKey, type PageLang } from '../web/i18n.js';
 import { markCertified, referenceOf, requireCase, resultsMap, type Actor, type AssessmentDeps } from './cases.js';
 import { OUTCOME_RESULTS, outcomeRef, UNIT_ALIGNMENT_TYPE, validatedUnits, type Assessor, type Candidate, type OutcomeResult, type Unit } from './model.js';
 
 type JsonObject = Record<string, unknown>;
 
-const EVIDENCE_GENRES: Record<string, string> = {
-  'work-record': 'Work record', 'employer-attestation': 'Employer attestation', 'portfolio-item': 'Portfolio item',
-  observation: 'Observation', interview: 'Interview',
-};
+const EVIDENCE_KINDS_WORDED = new Set(['work-record', 'employer-attestation', 'portfolio-item', 'observation', 'interview']);
 
-export const VALIDATION_NARRATIVE = 'Obtained through validation of non-formal and informal learning (EU Council Recommendation of 20 December 2012): '
-  + 'the learning outcomes were identified, documented with evidence, assessed, and certified.';
+/**
+ * The credential's own sentences in its language (the reference's, when the pages speak it; else English): a French
+ * credential says "Décision : validation totale", not "Decision: full".
+ */
+type Say = (key: MessageKey, params?: Record<string, string | number>) => string;
+const sayIn = (language: string): Say => {
+  const lang: PageLang = isPageLang(language) ? language : 'en';
+  return (key, params) => translate(lang, key, params);
+};
 
 /** A content-addressed URI for a document known by its hash (RFC 6920 named information). */
 export const namedInformationUri = (sha256Hex: string) => `ni:///sha-256;${Buffer.from(sha256Hex, 'hex').toString('base64url')}`;
@@ -25,19 +31,19 @@ export const namedInformationUri = (sha256Hex: string) => `ni:///sha-256;${Buffe
 const outcomeDescriptionId = (achievementId: string, unitId: string, outcomeId: string) =>
   `${achievementId.split('#')[0]}#vpl-outcome-${encodeURIComponent(unitId)}-${encodeURIComponent(outcomeId)}`;
 
-function evidenceNarrative(item: EvidenceRecord): string {
+function evidenceNarrative(item: EvidenceRecord, say: Say): string {
   const parts = [
-    item.periodFrom && item.periodTo ? `Period ${item.periodFrom} to ${item.periodTo}` : undefined,
-    item.hours !== null ? `${item.hours} hours` : undefined,
-    item.attestedBy ? `attested by ${item.attestedBy}` : undefined,
-    item.sha256 ? `document SHA-256 ${item.sha256}` : undefined,
-    item.outcomes.length > 0 ? `supports ${item.outcomes.join(', ')}` : undefined,
+    item.periodFrom && item.periodTo ? say('vpl.evidence.period', { from: item.periodFrom, to: item.periodTo }) : undefined,
+    item.hours !== null ? say('vpl.evidence.hours', { hours: String(item.hours) }) : undefined,
+    item.attestedBy ? say('vpl.evidence.attestedBy', { who: item.attestedBy }) : undefined,
+    item.sha256 ? say('vpl.evidence.document', { sha256: item.sha256 }) : undefined,
+    item.outcomes.length > 0 ? say('vpl.evidence.supports', { outcomes: item.outcomes.join(', ') }) : undefined,
   ].filter(Boolean);
-  return parts.length > 0 ? `${parts.join('; ')}.` : item.description;
+  return parts.length > 0 ? `${parts.join(say('vpl.separator'))}.` : item.description;
 }
 
 /** The reference achievement as Open Badges 3.0: the catalogue version the case pinned, or the external standard. */
-async function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord): Promise<JsonObject> {
+async function referenceAchievement(deps: AssessmentDeps, record: AssessmentCaseRecord, say: Say): Promise<JsonObject> {
   const reference = referenceOf(record);
   if (reference.source === 'catalogue') {
     const owner = (await deps.organisations.byId(reference.organisationId!))!;
@@ -50,7 +56,7 @@ async function referenceAchievement(deps: AssessmentDeps, record: AssessmentCase
   });
   return {
     id: reference.url, type: ['Achievement'], name: reference.name,
-    criteria: { narrative: 'Demonstration of the learning outcomes of the reference standard.' },
+    criteria: { narrative: say('vpl.external.criteria') },
     ...(alignment.length > 0 ? { alignment } : {}),
   };
 }
@@ -66,21 +72,23 @@ function unitsOnly(base: JsonObject): JsonObject {
  * achievement made of the validated units only), a result per learning outcome of those units, the evidence that
  * supports them, and the assessing organisation as `source`.
  */
-export async function validationCredential(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord): Promise<JsonObject> {
+export async function validationCredential(deps: AssessmentDeps, actor: Actor, record: AssessmentCaseRecord, nameForm: NameForm = 'plain'): Promise<JsonObject> {
   const units = record.units as unknown as Unit[];
   const results = await resultsMap(deps, record.id);
   const certified = validatedUnits(units, results);
   const partial = record.decision === 'partial';
-  const base = await referenceAchievement(deps, record);
-  const baseId = String(base.id);
   const language = referenceOf(record).language;
+  const say = sayIn(language);
+  const base = await referenceAchievement(deps, record, say);
+  const baseId = String(base.id);
+  const ids = certified.map((u) => u.id).join(', ');
   const achievement: JsonObject = partial ? {
     ...unitsOnly(base),
     // The validated units are not the whole achievement: a credential must not claim it.
     id: `${baseId}#validated-units-${certified.map((u) => encodeURIComponent(u.id)).join('+')}`,
-    name: `${referenceOf(record).name}: validated units ${certified.map((u) => u.name).join(', ')}`,
-    description: `Partial validation of ${referenceOf(record).name}: ${certified.length} of ${units.length} units in scope (${certified.map((u) => u.id).join(', ')}).`,
-    criteria: { narrative: `Every learning outcome of the units ${certified.map((u) => u.id).join(', ')}, demonstrated in a validation procedure.` },
+    name: say('vpl.partial.name', { name: referenceOf(record).name, units: certified.map((u) => u.name).join(', ') }),
+    description: say('vpl.partial.description', { name: referenceOf(record).name, certified: certified.length, total: units.length, ids }),
+    criteria: { narrative: say('vpl.partial.criteria', { ids }) },
     // Only the units: the qualification's level, skills and occupation belong to the whole of it. Units carry no level
     // of their own in the reference standards (no source gives one), so none is stated.
     alignment: certified.map((u) => ({
@@ -100,8 +108,9 @@ export async function validationCredential(deps: AssessmentDeps, actor: Actor, r
     .filter((item) => item.outcomes.length === 0 || item.outcomes.some((ref) => certifiedRefs.has(ref)))
     .map((item) => ({
       ...(item.sha256 ? { id: namedInformationUri(item.sha256) } : {}),
-      type: ['Evidence'], name: item.title, description: item.description, genre: EVIDENCE_GENRES[item.kind] ?? item.kind,
-      narrative: evidenceNarrative(item),
+      type: ['Evidence'], name: item.title, description: item.description,
+      genre: EVIDENCE_KINDS_WORDED.has(item.kind) ? say(`vpl.genre.${item.kind}` as MessageKey) : item.kind,
+      narrative: evidenceNarrative(item, say),
     }));
   const candidate = record.candidate as unknown as Candidate;
   const assessors = (record.assessors as unknown as Assessor[]).map((a) => `${a.name} (${a.role})`).join(', ');
@@ -114,14 +123,18 @@ export async function validationCredential(deps: AssessmentDeps, actor: Actor, r
     credentialSubject: {
       ...(candidate.did ? { id: candidate.did } : {}),
       type: ['AchievementSubject'],
-      identifier: [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: candidate.name }],
+      identifier: [nameIdentity(candidate.name, nameForm)],
       achievement,
       source: { id: actor.organisation.did, type: ['Profile'], name: localised(actor.organisation.name, language) },
       result: certified.flatMap((u) => u.outcomes.map((o) => ({
         type: ['Result'], resultDescription: outcomeDescriptionId(baseId, u.id, o.id), value: results.get(outcomeRef(u.id, o.id)) as OutcomeResult,
       }))),
-      narrative: `${VALIDATION_NARRATIVE} Decision: ${record.decision}${partial ? ` (${certified.length} of ${units.length} units)` : ''}. `
-        + `Assessed by ${assessors} using ${methods}.${record.decisionRationale ? ` ${record.decisionRationale}` : ''}`,
+      narrative: [
+        say('vpl.narrative'),
+        partial ? say('vpl.decision.partial', { certified: certified.length, total: units.length }) : say('vpl.decision.full'),
+        say('vpl.assessedBy', { assessors, methods }),
+        ...(record.decisionRationale ? [record.decisionRationale] : []),
+      ].join(' '),
     },
     ...(evidence.length > 0 ? { evidence } : {}),
   };
@@ -133,12 +146,12 @@ export async function validationCredential(deps: AssessmentDeps, actor: Actor, r
  */
 export async function certify(deps: AssessmentDeps & {
   issueDepsFor: (alsoOnIssue: (issued: CredentialRecord) => Promise<void>) => IssueDeps;
-}, actor: Actor, id: string, options: { format?: CredentialFormat } = {}): Promise<{ record: AssessmentCaseRecord; issued: IssuedCredential }> {
+}, actor: Actor, id: string, options: { format?: CredentialFormat; nameInCredential?: NameForm } = {}): Promise<{ record: AssessmentCaseRecord; issued: IssuedCredential }> {
   const record = await requireCase(deps, actor.organisation, id);
   if (record.stage === 'certified') throw conflict('already-certified', `Case ${id} is already certified (credential ${record.credentialId})`);
   if (record.stage !== 'decided') throw conflict('not-decided', `Case ${id} is at ${record.stage}; decide it before certifying`);
   if (record.decision === 'none') throw conflict('nothing-to-certify', `Case ${id} validated no unit; nothing can be certified. Its gap-training advice says what to learn next`);
-  const credential = await validationCredential(deps, actor, record);
+  const credential = await validationCredential(deps, actor, record, options.nameInCredential);
   const issued = await issueCredential(deps.issueDepsFor((recorded) => markCertified(deps, actor, record, recorded.id)), {
     organisation: actor.organisation, credential, options: { format: options.format },
   });

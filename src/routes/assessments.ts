@@ -12,6 +12,8 @@ import {
   type Actor, type DecisionInput, type EvidenceInput, type OpenCaseInput, type ResultsInput,
 } from '../assessment/cases.js';
 import { certify } from '../assessment/certification.js';
+import { holderDetailsOf, holderInputSchema, type HolderInput } from '../wallet/holder.js';
+import { qrCodeSvg } from '../web/qr.js';
 import { caseView, evidenceView } from '../assessment/view.js';
 import { ASSESSMENT_METHODS, ASSESSOR_ROLES, DECISIONS, EVIDENCE_KINDS, MAX_EVIDENCE_FILE_BYTES, OUTCOME_RESULTS, type Stage } from '../assessment/model.js';
 
@@ -33,13 +35,14 @@ const openCaseBody = {
     },
     reference: {
       type: 'object', additionalProperties: false,
-      description: 'a catalogue achievement ({achievement, organisation?, version?}) or a standard published elsewhere ({url, name, alignment?})',
+      description: 'a catalogue achievement ({achievement, organisation?, version?}) or a standard published elsewhere ({url, name, language?, alignment?})',
       properties: {
         achievement: { type: 'string', pattern: ACHIEVEMENT_ID_PATTERN },
         organisation: { type: 'string', pattern: slugPattern, description: 'whose catalogue (default: the assessing organisation)' },
         version: { type: 'integer', minimum: 1 },
         url: { type: 'string', format: 'uri', maxLength: 500 },
         name: text(300),
+        language: { type: 'string', pattern: '^[a-z]{2,3}$', description: 'language of an external reference\'s name, and of the credential\'s own sentences (fr, ar, es; default en)' },
         alignment: {
           type: 'array', maxItems: 10,
           items: {
@@ -211,16 +214,29 @@ export default async function assessmentRoutes(app: FastifyInstance, { services 
     return await view(actor, request.params.id);
   });
 
-  app.post<{ Params: { slug: string; id: string }; Body: { format?: CredentialFormat } }>('/orgs/:slug/assessments/:id/certify', {
+  app.post<{ Params: { slug: string; id: string }; Body: { format?: CredentialFormat; holder?: HolderInput } }>('/orgs/:slug/assessments/:id/certify', {
     schema: {
-      tags: ['assessments'], summary: 'Certification: issue the Open Badges 3.0 credential for the validated units', security: [{ bearer: [] }], params: caseParams,
-      body: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: [...CREDENTIAL_FORMATS] } } },
+      tags: ['assessments'], summary: 'Certification: issue the Open Badges 3.0 credential for the validated units (with holder: and a claim link for the candidate)', security: [{ bearer: [] }], params: caseParams,
+      body: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          format: { type: 'string', enum: [...CREDENTIAL_FORMATS] },
+          holder: { ...holderInputSchema, description: 'as options.holder of POST /credentials/issue; the name defaults to the candidate\'s. The answer then carries a one-time claim link (and its QR code) for the candidate' },
+        },
+      },
     },
   }, async (request, reply) => {
     const actor = await actorOf(request);
+    const holderInput = request.body?.holder;
+    const candidateName = holderInput ? ((await requireCase(deps, actor.organisation, request.params.id)).candidate as { name: string }).name : undefined;
+    const holder = holderInput ? { ...holderInput, name: holderInput.name ?? candidateName } : undefined;
+    if (holder) holderDetailsOf(holder); // a bad holder is refused before anything is signed
     const { issued } = await certify({ ...deps, issueDepsFor: (alsoOnIssue) => issueDepsActingAs(services, actor.tokenId, alsoOnIssue) },
-      actor, request.params.id, { format: request.body?.format });
-    return reply.status(201).send({ verifiableCredential: issued.verifiableCredential, case: await view(actor, request.params.id) });
+      actor, request.params.id, { format: request.body?.format, nameInCredential: holder?.nameInCredential ?? 'plain' });
+    const body = { verifiableCredential: issued.verifiableCredential, case: await view(actor, request.params.id) };
+    if (!holder) return reply.status(201).send(body);
+    const offer = await services.wallet.createClaimOffer(issued, holder);
+    return reply.status(201).send({ ...body, claimOffer: { ...offer, qrCodeSvg: await qrCodeSvg(offer.url) } });
   });
 
   app.post<{ Params: { slug: string; id: string }; Body: { reason: string } }>('/orgs/:slug/assessments/:id/appeal', {

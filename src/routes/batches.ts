@@ -14,6 +14,7 @@ import { MAX_ROWS, type FileFormat } from '../training/batchRows.js';
 import { MultipartError, multipartPlugin, readParts } from '../http/multipartForm.js';
 import { InFlightLimit } from '../http/inFlight.js';
 import { acceptedLanguage } from '../web/i18n.js';
+import { NAME_FORMS, type NameForm } from '../credentials/holderIdentity.js';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 const JSON_LINES_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/jsonlines', 'application/x-jsonlines'];
@@ -37,12 +38,13 @@ const fileTooLarge = (maxBytes: number) =>
   `The file is larger than ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(1)} MB); split it into batches of at most ${MAX_ROWS} rows`;
 
 /** The batch's upload in one shape, whichever way it was sent. */
-async function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: string; format?: string } }>, maxBytes: number): Promise<{
-  achievementId: string; credentialFormat?: string; fileFormat: FileFormat; content: Buffer;
+async function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: string; format?: string; nameInCredential?: NameForm } }>, maxBytes: number): Promise<{
+  achievementId: string; credentialFormat?: string; fileFormat: FileFormat; content: Buffer; nameInCredential?: NameForm;
 }> {
   const mediaType = mediaTypeOf(request);
   let achievementId = request.query.achievement;
   let credentialFormat = request.query.format;
+  let nameInCredential: string | undefined = request.query.nameInCredential;
   let fileFormat = fileFormatOf(mediaType);
   let content = request.body as Buffer;
   if (mediaType === 'multipart/form-data') {
@@ -57,6 +59,7 @@ async function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: s
     const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.content.toString('utf8').trim();
     achievementId = field('achievement') ?? achievementId;
     credentialFormat = field('format') ?? credentialFormat;
+    nameInCredential = field('nameInCredential') ?? nameInCredential;
     const file = parts.find((p) => p.name === 'file');
     if (!file) throw badRequest('missing-file', `The form has no "file" part. ${uploadHelp}`);
     fileFormat = fileFormatOf(file.contentType, file.filename);
@@ -66,7 +69,13 @@ async function uploadOf(request: FastifyRequest<{ Querystring: { achievement?: s
     content = file.content;
   }
   if (!achievementId) throw badRequest('missing-achievement', `Name the achievement to issue. ${uploadHelp}`);
-  return { achievementId, ...(credentialFormat ? { credentialFormat } : {}), fileFormat: fileFormat!, content };
+  if (nameInCredential !== undefined && !(NAME_FORMS as readonly string[]).includes(nameInCredential)) {
+    throw badRequest('invalid-name-form', `nameInCredential must be one of ${NAME_FORMS.join(', ')}`);
+  }
+  return {
+    achievementId, ...(credentialFormat ? { credentialFormat } : {}), fileFormat: fileFormat!, content,
+    ...(nameInCredential ? { nameInCredential: nameInCredential as NameForm } : {}),
+  };
 }
 
 const batchParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
@@ -132,7 +141,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
     return { batch, organisation };
   };
 
-  app.post<{ Querystring: { achievement?: string; format?: string } }>('/batches', {
+  app.post<{ Querystring: { achievement?: string; format?: string; nameInCredential?: NameForm } }>('/batches', {
     bodyLimit: maxBytes,
     // Before the body is read: who is uploading, and whether their organisation already has enough uploads in flight.
     onRequest: async (request, reply) => {
@@ -153,6 +162,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
         properties: {
           achievement: { type: 'string', maxLength: 64, description: 'achievement id in the organisation\'s catalogue (or a multipart field)' },
           format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022 (or a multipart field)' },
+          nameInCredential: { type: 'string', enum: [...NAME_FORMS], description: 'each name in clear (default) or as a salted SHA-256 hash (or a multipart field)' },
         },
       },
     },

@@ -7,6 +7,7 @@ import { CREDENTIAL_FORMATS, issueCredential, issuesVc11Jwt, walletCannotHoldVc1
 import { verifyCredential, verifyPresentation } from '../credentials/verify.js';
 import { STATUS_PURPOSES } from '../credentials/statusLists.js';
 import { holderDetailsOf, holderInputSchema, type HolderInput } from '../wallet/holder.js';
+import { withHolderName } from '../credentials/holderIdentity.js';
 import { qrCodeSvg } from '../web/qr.js';
 import { issueDepsActingAs } from '../audit/actingAs.js';
 import { ACHIEVEMENT_ID_PATTERN, requireAchievement } from '../training/achievements.js';
@@ -66,10 +67,12 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     if (holder) holderDetailsOf(holder); // a bad holder is refused before anything is signed
     const { achievement: achievementId, ...issueOptions } = request.body.options ?? {};
     // With options.achievement the catalogue supplies the achievement, so the credential cannot drift from its published definition.
-    const credential = achievementId === undefined ? request.body.credential : credentialFromAchievement({
+    const built = achievementId === undefined ? request.body.credential : credentialFromAchievement({
       achievement: await requireAchievement(services.repos.achievements, organisation, achievementId), organisation,
       baseUrl: services.config.baseUrl, partial: request.body.credential,
     });
+    // Whose credential it is, in the credential itself: an employer reading it can tell it is the person in front of them.
+    const credential = holder ? withHolderName(built, holder.name, holder.nameInCredential ?? 'plain') : built;
     if (holder && issuesVc11Jwt(credential, issueOptions)) throw walletCannotHoldVc11Jwt();
     const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential, options: issueOptions });
     if (!holder) return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });

@@ -48,7 +48,8 @@ export default async function pageRoutes(app: FastifyInstance, { services }: { s
     const pasted = formValue(body, 'credential') ?? '';
     const input = file.trim() !== '' ? file : pasted;
     const framework = defaultFramework(ctx.lang, request.headers['accept-language']);
-    const report = await reportOn(reportDeps, await parsePastedCredential(input), { lang: ctx.lang, framework });
-    return sendPage(reply, 200, verifyPage(ctx, { input, report }), { private: true });
+    const holderName = (formValue(body, 'holderName') ?? '').trim().slice(0, 200);
+    const report = await reportOn(reportDeps, await parsePastedCredential(input), { lang: ctx.lang, framework, ...(holderName ? { holderName } : {}) });
+    return sendPage(reply, 200, verifyPage(ctx, { input, report, ...(holderName ? { holderName } : {}) }), { private: true });
   });
 }

@@ -40,8 +40,8 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   };
   const secureCookie = services.config.baseUrl.startsWith('https:');
 
-  const report = (credential: WalletCredential, lang: PageLang, framework?: string): Promise<CredentialReport> =>
-    reportOn(reportDeps, credential.document, { lang, ...(framework ? { framework } : {}) });
+  const report = (credential: WalletCredential, lang: PageLang, framework?: string, holderName?: string): Promise<CredentialReport> =>
+    reportOn(reportDeps, credential.document, { lang, ...(framework ? { framework } : {}), ...(holderName ? { holderName } : {}) });
 
   /** Forms get a 303 to the page; API clients get the JSON. */
   const answer = (request: FastifyRequest, reply: FastifyReply, location: string, json: unknown, status = 200) =>
@@ -204,7 +204,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
 
   // Share links: what employers open
 
-  app.get<{ Params: { token: string }; Querystring: { lang?: string; framework?: string; challenge?: string; domain?: string } }>('/s/:token', {
+  app.get<{ Params: { token: string }; Querystring: { lang?: string; framework?: string; challenge?: string; domain?: string; holderName?: string } }>('/s/:token', {
     schema: {
       tags: ['wallet'],
       summary: 'A shared set of credentials: a page for people, or with Accept: application/json a verifiable presentation signed by the service (give ?challenge= and ?domain= to bind it to your request)',
@@ -214,6 +214,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
         properties: {
           lang: { type: 'string', maxLength: 10 }, framework: { type: 'string', maxLength: 40 },
           challenge: { type: 'string', minLength: 1, maxLength: 200 }, domain: { type: 'string', minLength: 1, maxLength: 200 },
+          holderName: { type: 'string', maxLength: 200, description: 'a name to compare with a hashed holder name in the credentials (page only)' },
         },
       },
     },
@@ -247,9 +248,11 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       return reply.type('application/json').send(presentation);
     }
     const chosen = framework ?? defaultFramework(ctx.lang, request.headers['accept-language']);
-    const reports = await Promise.all(credentials.map((c) => report(c, ctx.lang, chosen)));
+    const holderName = request.query.holderName?.trim() || undefined;
+    const reports = await Promise.all(credentials.map((c) => report(c, ctx.lang, chosen, holderName)));
     return sendPage(reply, 200, sharePage(ctx, {
       label: link.label, expiresAt: link.expiresAt, reports, frameworks: frameworkChoices(ctx.lang), framework: chosen, sharePath: `/s/${token}`,
+      ...(holderName ? { holderName } : {}),
     }), { private: true });
   });
 }

@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import { badRequest } from '../errors.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 import { openBadgeAchievement, resultDescriptionUri, rubricLevelUri, achievementUrl, type Achievement } from './achievements.js';
 import { textIn } from './language.js';
 import { CONTEXTS } from '../credentials/contexts/index.js';
+import { hashedIdentity, nameIdentity, type NameForm } from '../credentials/holderIdentity.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -58,22 +58,18 @@ export interface Recipient {
   creditsEarned?: number;
   /** YYYY-MM-DD */
   completedOn?: string;
-}
-
-/** sha256$<hex> of value + salt, as Open Badges 3.0 IdentityObject.identityHash expects. */
-function hashedIdentity(identityType: string, value: string): JsonObject {
-  const salt = crypto.randomBytes(12).toString('hex');
-  const identityHash = `sha256$${crypto.createHash('sha256').update(value + salt).digest('hex')}`;
-  return { type: 'IdentityObject', identityType, hashed: true, identityHash, salt };
+  /** The batch's choice: the name in clear (default) or hashed with a salt. */
+  nameInCredential?: NameForm;
 }
 
 /**
- * The credentialSubject for a recipient: their DID as id; name in clear (it is what the credential is shown with);
- * e-mail and phone hashed with a salt, so that the holder can prove them without the credential disclosing them.
+ * The credentialSubject for a recipient: their DID as id; name in clear (it is what the credential is shown with), or
+ * hashed when the batch asked; e-mail and phone hashed with a salt, so that the holder can prove them without the
+ * credential disclosing them.
  */
 export function subjectForRecipient(recipient: Recipient, achievement: Achievement, organisation: Organisation, baseUrl: string): JsonObject {
   const url = achievementUrl(baseUrl, organisation, achievement.id);
-  const identifier: JsonObject[] = [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: recipient.name }];
+  const identifier: JsonObject[] = [nameIdentity(recipient.name, recipient.nameInCredential ?? 'plain')];
   if (recipient.email) identifier.push(hashedIdentity('emailAddress', recipient.email));
   if (recipient.phone) identifier.push(hashedIdentity('phoneNumber', recipient.phone));
   const subject: JsonObject = { ...(recipient.did ? { id: recipient.did } : {}), type: ['AchievementSubject'], identifier };

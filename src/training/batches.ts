@@ -8,6 +8,7 @@ import { CREDENTIAL_FORMATS, type CredentialFormat } from '../credentials/issue.
 import { achievementUrl, requireAchievement } from './achievements.js';
 import { readRecipientFile, rowMessage, type FileFormat } from './batchRows.js';
 import { translate, type PageLang } from '../web/i18n.js';
+import type { NameForm } from '../credentials/holderIdentity.js';
 import { batchCredentialId } from './credentialIds.js';
 
 export interface BatchDeps {
@@ -26,6 +27,8 @@ export interface NewBatch {
   credentialFormat?: string;
   /** The language of the problems in a refused file (default English). */
   lang?: PageLang;
+  /** Each recipient's name in the credential: in clear (default) or hashed with a salt. */
+  nameInCredential?: NameForm;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ b
   };
   const rowRecords: BatchRowRecord[] = rows.map((row) => ({
     batchId: batch.id, line: row.line, rowKey: row.key, credentialId: batchCredentialId(organisation.id, achievement.id, row.key),
-    recipient: row.recipient as unknown as Record<string, unknown>, state: 'pending', outcome: null, document: null, finishedAt: null,
+    recipient: { ...row.recipient, ...(input.nameInCredential === 'hashed' ? { nameInCredential: 'hashed' } : {}) }, state: 'pending', outcome: null, document: null, finishedAt: null,
     leaseOwner: null, leaseExpiresAt: null,
   }));
   await deps.batches.insert(batch, rowRecords);

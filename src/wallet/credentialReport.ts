@@ -3,6 +3,7 @@
  * finding, what the credential says (achievement, skills, occupations) and what its level is worth in a chosen
  * framework. Built on verifyCredential and the framework mapping layer; knows nothing of HTTP or HTML.
  */
+import { holderNamedIn, nameMatches, type HolderNamed } from '../credentials/holderIdentity.js';
 import { verifyCredential, type Check, type VerificationResult, type VerifyDeps } from '../credentials/verify.js';
 import { mappingOfCredential, recognitionForCredential, type CredentialMapping, type CredentialRecognition } from '../frameworks/credentialMapping.js';
 import type { Organisation } from '../db/repositories/organisations.js';
@@ -52,6 +53,10 @@ export interface CredentialReport {
   mapping: CredentialMapping | undefined;
   /** Null when the credential names no level of a known framework; undefined when no framework was asked for. */
   recognition: CredentialRecognition | null | undefined;
+  /** Whose credential it is, as it says (undefined when it cannot be read). */
+  holder: HolderNamed | undefined;
+  /** A name typed by the reader, compared with a hashed name in the credential. */
+  holderCheck?: { name: string; matches: boolean };
 }
 
 export interface ReportDeps {
@@ -118,7 +123,7 @@ function trustFinding(trust: TrustResult, lang: string): Finding {
 }
 
 /** Verifies and describes a credential. `target` chooses the framework to express its level in (by id or country). */
-export async function reportOn(deps: ReportDeps, verifiable: unknown, options: { lang: string; framework?: string }): Promise<CredentialReport> {
+export async function reportOn(deps: ReportDeps, verifiable: unknown, options: { lang: string; framework?: string; holderName?: string }): Promise<CredentialReport> {
   const result = await verifyCredential(deps.verifyDeps, verifiable);
   const credential = result.credential;
   const issuerId = credential ? issuerIdOf(credential) : '';
@@ -138,9 +143,12 @@ export async function reportOn(deps: ReportDeps, verifiable: unknown, options: {
     mapping = mappingOfCredential(credential, options.lang, { strict: false });
     if (options.framework) recognition = recognitionForCredential(credential, { framework: options.framework, lang: options.lang }, accreditations);
   }
+  const holder = credential ? holderNamedIn(credential) : undefined;
+  const typed = options.holderName?.trim();
   return {
     verdict: verdictOf(state, findings), state, findings, format: result.format, credential,
     summary: credential ? summariseCredential(credential, options.lang) : undefined,
-    issuer: { id: issuerId, organisation }, mapping, recognition,
+    issuer: { id: issuerId, organisation }, mapping, recognition, holder,
+    ...(holder?.kind === 'hashed-name' && typed ? { holderCheck: { name: typed, matches: nameMatches(holder, typed) } } : {}),
   };
 }

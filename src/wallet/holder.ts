@@ -1,5 +1,6 @@
 import { badRequest } from '../errors.js';
 import type { HolderDetails } from '../db/schema-wallet.js';
+import { NAME_FORMS, type NameForm } from '../credentials/holderIdentity.js';
 
 /** `options.holder` of POST /credentials/issue: who the credential is for, so that they can claim it. */
 export interface HolderInput {
@@ -9,6 +10,8 @@ export interface HolderInput {
   did?: string;
   /** How long the claim link stays valid, in days (default 30, at most 365). */
   claimValidForDays?: number;
+  /** How the name goes into an Open Badges credential: in clear (default) or hashed with a salt. */
+  nameInCredential?: NameForm;
 }
 
 export const DEFAULT_CLAIM_DAYS = 30;
@@ -24,6 +27,10 @@ export const holderInputSchema = {
     phone: { type: 'string', maxLength: 40 },
     did: { type: 'string', maxLength: 500 },
     claimValidForDays: { type: 'integer', minimum: 1, maximum: MAX_CLAIM_DAYS, description: `default ${DEFAULT_CLAIM_DAYS}` },
+    nameInCredential: {
+      type: 'string', enum: [...NAME_FORMS],
+      description: 'the name goes into an Open Badges credential as credentialSubject.identifier (identityType "name"): "plain" (default) shows it to whoever sees the credential; "hashed" (salted SHA-256) lets only someone who already knows the name confirm it',
+    },
   },
 } as const;
 

@@ -109,13 +109,13 @@ t.test('a validation case runs through the four stages and its credential verifi
   t.equal(subject.id, 'did:example:mamadou');
   t.equal(subject.achievement.id, 'http://passerelle.test/orgs/cfp-btp/achievements/macon-cnc3', 'the reference achievement itself, from the catalogue');
   t.match(subject.source, { id: vc.issuer, type: ['Profile'] });
-  t.match(subject.narrative, /validation of non-formal and informal learning/);
-  t.match(subject.narrative, /Decision: full/);
+  t.match(subject.narrative, /validation des apprentissages non formels et informels/, 'in the language of the credential (French)');
+  t.match(subject.narrative, /Décision : validation totale/);
   t.same(subject.result.map((r: Json) => r.value), ['demonstrated', 'demonstrated', 'demonstrated']);
   const descriptions = new Set(subject.achievement.resultDescription.map((rd: Json) => rd.id));
   t.ok(subject.result.every((r: Json) => descriptions.has(r.resultDescription)), 'every result points to a description in the achievement');
   t.equal(vc.evidence.length, 2);
-  t.match(vc.evidence[0], { type: ['Evidence'], name: 'Attestation de travail BTP Agadir', genre: 'Employer attestation', narrative: /8200 hours; attested by BTP Agadir SARL; document SHA-256 [0-9a-f]{64}/ });
+  t.match(vc.evidence[0], { type: ['Evidence'], name: 'Attestation de travail BTP Agadir', genre: 'Attestation d’employeur', narrative: /8200 heures\s; attesté par BTP Agadir SARL\s; document SHA-256 [0-9a-f]{64}/ });
   t.match(vc.evidence[0].id, /^ni:\/\/\/sha-256;/);
 
   const verified = await verify(ctx, vc);
@@ -174,7 +174,7 @@ t.test('a partial decision yields a credential for the validated units only, wit
   t.ok(vc.credentialSubject.result.every((r: Json) => /vpl-outcome-UC1-/.test(r.resultDescription)));
   t.notOk(JSON.stringify(achievement).includes('Lecture de plans'), 'nothing about the unit not validated');
   t.equal(vc.evidence.length, 2, 'both items support UC1');
-  t.match(vc.credentialSubject.narrative, /Decision: partial \(1 of 2 units\)/);
+  t.match(vc.credentialSubject.narrative, /Decision: partial validation \(1 of 2 units\)/);
   const verified = await verify(ctx, vc);
   t.equal(verified.body.verified, true, 'verified', { checks: verified.body.checks });
 
@@ -277,4 +277,28 @@ t.test('stages are taken in order and each refusal says why', async (t) => {
   const other = await ctx.issuer('autre-centre');
   const foreign = await ctx.app.inject({ method: 'GET', url: c.url(), headers: other.auth });
   t.same(problemOf(foreign), { status: 403, code: 'forbidden' }, 'case files are readable only by the assessing organisation');
+});
+
+t.test('certification with holder: the candidate\'s name in the credential (hashed on request) and a claim link for their wallet', async (t) => {
+  const ctx = await buildTestApp(t);
+  const body = await assessmentBody(ctx);
+  const c = await openCase(ctx, body, {
+    candidate: { name: 'Mamadou Diallo' },
+    reference: { url: 'https://incual.educacion.gob.es/eoc2_1', name: 'Fábricas de albañilería', language: 'es', alignment: [{ targetUrl: 'http://data.europa.eu/snb/eqf/3' }] },
+  });
+  await documented(c);
+  await assess(c, 'demonstrated');
+  t.equal((await c.post('/decision', { decision: 'full', rationale: 'Todo demostrado.' })).statusCode, 200);
+  const badHolder = await c.post('/certify', { holder: { email: 'not-an-address' } });
+  t.same(problemOf(badHolder), { status: 400, code: 'invalid-holder' });
+  const certified = await c.post('/certify', { holder: { phone: '+212 612 345 678', nameInCredential: 'hashed' } });
+  t.equal(certified.statusCode, 201, 'certified status', { body: certified.body });
+  const { verifiableCredential: vc, claimOffer } = certified.json() as Json;
+  t.match(claimOffer, { url: /\/claim\/[A-Za-z0-9_-]{43}$/, expiresAt: /^20/, qrCodeSvg: /^<svg / });
+  const [name] = vc.credentialSubject.identifier;
+  t.match(name, { type: 'IdentityObject', identityType: 'name', hashed: true, identityHash: /^sha256\$[0-9a-f]{64}$/, salt: /^[0-9a-f]{24}$/ });
+  t.equal(name.identityHash, `sha256$${crypto.createHash('sha256').update(`Mamadou Diallo${name.salt}`).digest('hex')}`, 'the OB 3.0 salted hash of the name');
+  t.notOk(JSON.stringify(vc).includes('Mamadou Diallo'), 'the name itself is not in the credential');
+  t.match(vc.credentialSubject.narrative, /Decisión: validación total/, 'in the language of the reference (Spanish)');
+  t.match(vc.evidence[0].genre, 'Certificado de empresa');
 });

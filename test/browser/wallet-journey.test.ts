@@ -107,6 +107,8 @@ if (!chromium) {
     const masonCard = () => reader.locator('article.credential', { hasText: 'Maçon (CNC' });
     const card = masonCard();
     t.match(await card.locator('.verdict').innerText(), 'شهادة أصلية وسارية المفعول');
+    t.match(await card.locator('.holder').innerText(), 'Fatima Zahra El Idrissi', 'whose credential it is');
+    t.equal(await card.evaluate((el) => el.firstElementChild?.className), 'holder', 'said first');
     t.match(await card.locator('.recognition .answer').innerText(), 'المغرب', 'recognition in the Moroccan framework, chosen from ar-MA');
     t.equal(await card.locator('.recognition').getAttribute('data-outcome'), 'none', 'no published relation from an issuer-stated EQF level to the CNC');
     t.ok(await card.locator('.next-steps a').count() >= 1, 'and where to apply instead');
@@ -159,8 +161,28 @@ if (!chromium) {
     await reader.locator('#credential').fill(JSON.stringify(injected.vc));
     await reader.getByRole('button', { name: 'Verificar' }).click();
     t.match(await reader.locator('.verdict').innerText(), 'Credencial auténtica y vigente');
+    t.match(await reader.locator('.holder[data-holder=name]').innerText(), 'Credencial de: Fatima Zahra El Idrissi');
+    const anonymous = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation' } } })).json();
+    await reader.locator('#credential').fill(JSON.stringify(anonymous.verifiableCredential));
+    await reader.getByRole('button', { name: 'Verificar' }).click();
+    t.match(await reader.locator('.holder[data-holder=nobody]').innerText(), 'no nombra a nadie', 'a credential naming nobody says so');
     t.equal(await reader.evaluate(() => (window as any).__xss), undefined);
     await shot(reader, 'verify-es-phone');
+
+    // A credential naming its holder only hashed: the employer types the name on the ID card to check it.
+    const coded = await issueFor(ctx, auth, { credential: openBadgeCredential(), holder: { name: 'Amina Tahiri', email: 'amina@example.org', nameInCredential: 'hashed' } });
+    await reader.goto(`${address}/verify?lang=es`);
+    await reader.locator('#credential').fill(JSON.stringify(coded.vc));
+    await reader.getByRole('button', { name: 'Verificar' }).click();
+    t.match(await reader.locator('.holder[data-holder=hashed]').innerText(), 'forma cifrada');
+    await reader.locator('#holderName').fill('Amina  Tahiri');
+    await reader.getByRole('button', { name: 'Verificar' }).click();
+    t.equal(await reader.locator('.holder-check').getAttribute('data-matches'), 'true', 'the name on the ID card is the one hashed');
+    await shot(reader, 'verify-es-holder-phone');
+    await reader.locator('#holderName').fill('Amina Tahri');
+    await reader.getByRole('button', { name: 'Verificar' }).click();
+    t.equal(await reader.locator('.holder-check').getAttribute('data-matches'), 'false', 'another name is not');
+    t.ok(await reader.evaluate(() => document.documentElement.scrollWidth) <= PHONE.width, 'the verify page fits the phone');
 
     t.same(problems, [], 'no dialogs, no console errors (CSP violations show there), no third-party requests');
   });

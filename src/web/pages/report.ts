@@ -111,6 +111,23 @@ function validatedUnitsSection(lang: PageLang, report: CredentialReport): SafeHt
     <ul>${units.map((u) => html`<li><bdi class="code">${u.code}</bdi> ${localised(u.name)}</li>`)}</ul></section>`;
 }
 
+/**
+ * Whose credential it is, first: the name it carries; a hashed name with the way to check it (the reader types the
+ * name on the ID document in front of them); or plainly that it names nobody. Not shown when the signature fails: the
+ * name could be forged like the rest.
+ */
+function holderSection(lang: PageLang, report: CredentialReport, holderForm: SafeHtml | undefined): SafeHtml {
+  const t = translatorFor(lang);
+  const holder = report.holder;
+  if (!holder || report.verdict === 'invalid') return html``;
+  if (holder.kind === 'name') return html`<p class="holder" data-holder="name">${t('credential.holder', { name: holder.name })}</p>`;
+  if (holder.kind === 'nobody') return html`<p class="holder" data-holder="nobody">${t('credential.holder.nobody')}</p>`;
+  const check = report.holderCheck;
+  return html`<div class="holder" data-holder="hashed"><p>${t('credential.holder.hashed')}</p>
+    ${check ? html`<p class="holder-check ${check.matches ? 'ok' : 'bad'}" role="status" data-matches="${String(check.matches)}"><span aria-hidden="true">${check.matches ? '✓' : '✗'}</span> ${t(check.matches ? 'credential.holder.matches' : 'credential.holder.noMatch', { name: check.name })}</p>` : ''}
+    ${holderForm ?? ''}</div>`;
+}
+
 /** Verdicts under which the credential's claims may be shown as good news. */
 const TRUSTWORTHY: ReadonlySet<Verdict> = new Set(['valid', 'valid-issuer-unknown']);
 
@@ -119,14 +136,14 @@ const TRUSTWORTHY: ReadonlySet<Verdict> = new Set(['valid', 'valid-issuer-unknow
  * force, the checks, what it says and what it is worth here. A failing verdict shows what failed and nothing that
  * looks like good news (no green tick, no level, no recognition); the other checks stay behind a disclosure.
  */
-export function reportCard(lang: PageLang, report: CredentialReport, options: { recognitionForm?: SafeHtml } = {}): SafeHtml {
+export function reportCard(lang: PageLang, report: CredentialReport, options: { recognitionForm?: SafeHtml; holderForm?: SafeHtml } = {}): SafeHtml {
   const t = translatorFor(lang);
   const tone = VERDICT_TONE[report.verdict];
   const summary = report.summary;
   const mapping = report.mapping;
   const trustworthy = TRUSTWORTHY.has(report.verdict);
   const failing = report.findings.filter((f) => f.outcome !== 'pass');
-  const header = html`<h2>${credentialTitle(report, lang)}</h2>
+  const header = html`${holderSection(lang, report, options.holderForm)}<h2>${credentialTitle(report, lang)}</h2>
     <p class="verdict ${tone}" role="status"><span aria-hidden="true">${TONE_SYMBOL[tone]}</span> ${t(`verdict.${report.verdict}`)}</p>`;
   if (!trustworthy) {
     return html`<article class="credential" data-verdict="${report.verdict}">

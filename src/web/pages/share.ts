@@ -8,6 +8,7 @@ export interface FrameworkChoice { id: string; title: string }
 
 export function sharePage(ctx: PageContext, data: {
   label: string | null; expiresAt: string; reports: CredentialReport[]; frameworks: FrameworkChoice[]; framework: string; sharePath: string;
+  holderName?: string;
 }): string {
   const t = translatorFor(ctx.lang);
   const form: SafeHtml = html`<form method="get" action="${data.sharePath}" class="framework-choice">
@@ -16,13 +17,18 @@ export function sharePage(ctx: PageContext, data: {
     <select name="framework">${data.frameworks.map((f) => html`<option value="${f.id}"${f.id === data.framework ? html` selected` : ''}>${f.title}</option>`)}</select></label>
     <button type="submit">${t('recognition.show')}</button>
   </form>`;
+  const holderForm: SafeHtml = html`<form method="get" action="${data.sharePath}" class="holder-form">
+    <input type="hidden" name="lang" value="${ctx.lang}"><input type="hidden" name="framework" value="${data.framework}">
+    <label>${t('credential.holder.typeName')} <input name="holderName" maxlength="200" autocomplete="off" dir="auto" value="${data.holderName ?? ''}"></label>
+    <button type="submit">${t('credential.holder.check')}</button>
+  </form>`;
   return layout(ctx, {
     title: t('share.title'),
     body: html`<h1>${t('share.title')}</h1>
 ${data.label ? html`<p class="label" dir="auto">${t('share.forLabel', { label: data.label })}</p>` : ''}
 <p class="link-validity">${t('share.linkValidity', { date: formatDate(data.expiresAt, ctx.lang) })}</p>
 ${data.reports.length === 0 ? html`<p>${t('share.nothing')}</p>` : ''}
-${data.reports.map((report) => reportCard(ctx.lang, report, { recognitionForm: form }))}
+${data.reports.map((report) => reportCard(ctx.lang, report, { recognitionForm: form, holderForm }))}
 <p class="note machine">${t('share.machine')}</p>`,
   });
 }

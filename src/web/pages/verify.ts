@@ -3,7 +3,7 @@ import type { CredentialReport } from '../../wallet/credentialReport.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
 import { reportCard } from './report.js';
 
-export function verifyPage(ctx: PageContext, data: { input?: string; report?: CredentialReport } = {}): string {
+export function verifyPage(ctx: PageContext, data: { input?: string; holderName?: string; report?: CredentialReport } = {}): string {
   const t = translatorFor(ctx.lang);
   return layout(ctx, {
     title: t('verify.title'),
@@ -14,8 +14,10 @@ export function verifyPage(ctx: PageContext, data: { input?: string; report?: Cr
   <textarea id="credential" name="credential" rows="8" dir="ltr" spellcheck="false">${data.input ?? ''}</textarea>
   <label for="file">${t('verify.file')}</label>
   <input id="file" name="file" type="file" accept=".json,.jwt,.txt,application/json,application/ld+json,text/plain">
+  <label for="holderName">${t('verify.holderName')}</label>
+  <input id="holderName" name="holderName" maxlength="200" autocomplete="off" dir="auto" value="${data.holderName ?? ''}">
   <button type="submit" class="big">${t('verify.submit')}</button>
 </form>
-${data.report ? html`<section class="result"><h2 class="visually-hidden">${t('verify.result')}</h2>${reportCard(ctx.lang, data.report)}</section>` : ''}`,
+${data.report ? html`<section class="result"><h2 class="visually-hidden">${t('verify.result')}</h2>${reportCard(ctx.lang, data.report, { holderForm: html`<p class="note">${t('verify.holderNameHint')}</p>` })}</section>` : ''}`,
   });
 }

@@ -1,0 +1,44 @@
+import crypto from 'node:crypto';
+import t from 'tap';
+import { holderNamedIn, nameIdentity, nameMatches, withHolderName } from '../../src/credentials/holderIdentity.js';
+import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+
+t.test('a name in clear or hashed the Open Badges 3.0 way, and checked by typing it', async (t) => {
+  t.same(nameIdentity('  Amina   El Idrissi '), { type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: 'Amina El Idrissi' });
+  const hashed = nameIdentity('Aïcha Benali', 'hashed');
+  t.equal(hashed.identityHash, `sha256$${crypto.createHash('sha256').update(`Aïcha Benali${hashed.salt}`).digest('hex')}`);
+  const holder = holderNamedIn({ credentialSubject: { identifier: [hashed] } });
+  if (holder.kind !== 'hashed-name') throw new Error('expected a hashed name');
+  t.ok(nameMatches(holder, 'Aïcha Benali'));
+  t.ok(nameMatches(holder, ' A\u0069\u0308cha  Benali '), 'the same name typed with a combining diaeresis and extra spaces');
+  t.notOk(nameMatches(holder, 'Aicha Benali'));
+  t.same(holderNamedIn({ credentialSubject: { identifier: [{ identityType: 'emailAddress', identityHash: 'sha256$00', hashed: true }] } }), { kind: 'nobody' });
+  t.same(holderNamedIn({ credentialSubject: [{ identifier: [nameIdentity('Kofi Mensah')] }] }), { kind: 'name', name: 'Kofi Mensah' });
+});
+
+t.test('the holder\'s name goes into Open Badges credentials only, and never replaces one the issuer wrote', async (t) => {
+  const badge = openBadgeCredential();
+  const named = withHolderName(badge, 'Kofi Mensah', 'plain') as any;
+  t.same(named.credentialSubject.identifier.map((i: any) => i.identityType), ['name', 'emailAddress']);
+  t.equal(withHolderName(named, 'Someone Else', 'plain'), named, 'a name already there is kept');
+  const plainVc = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:1' } };
+  t.equal(withHolderName(plainVc, 'Kofi Mensah', 'plain'), plainVc, 'no Open Badges context: left as it is');
+});
+
+t.test('POST /credentials/issue with options.holder puts the name in the signed credential, which still verifies', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer('ofppt-casa');
+  const issue = (holder: Record<string, unknown>) => ctx.app.inject({
+    method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { issuer: 'organisation', holder } },
+  });
+  const plain = (await issue({ name: 'Fatima Zahra El Idrissi', phone: '+212 612 345 678' })).json();
+  t.match(plain.verifiableCredential.credentialSubject.identifier[0], { identityType: 'name', hashed: false, identityHash: 'Fatima Zahra El Idrissi' });
+  const hashed = (await issue({ name: 'Fatima Zahra El Idrissi', phone: '+212 612 345 678', nameInCredential: 'hashed' })).json();
+  t.match(hashed.verifiableCredential.credentialSubject.identifier[0], { identityType: 'name', hashed: true, salt: /^[0-9a-f]{24}$/ });
+  for (const vc of [plain.verifiableCredential, hashed.verifiableCredential]) {
+    const verified = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: vc } });
+    t.equal(verified.json().verified, true, 'verifies');
+  }
+  const wrong = await issue({ name: 'X', phone: '+212 612 345 678', nameInCredential: 'initials' });
+  t.equal(wrong.statusCode, 400);
+});
