@@ -3,6 +3,7 @@
  * Browsers get server-rendered pages (no script); API clients get JSON and problem+json.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import { AppError, badRequest } from '../errors.js';
@@ -15,12 +16,29 @@ import { qrCodeSvg } from '../web/qr.js';
 import { formValue, formValues, pageContext, registerPageSupport, sendPage, wantsHtml, type FormBody } from '../web/http.js';
 import type { MessageKey, PageLang } from '../web/i18n.js';
 import { withLang } from '../web/pages/layout.js';
-import { claimPage } from '../web/pages/claim.js';
+import { claimGonePage, claimPage } from '../web/pages/claim.js';
 import { lockedWalletPage, walletPage } from '../web/pages/wallet.js';
 import { goneSharePage, sharePage } from '../web/pages/share.js';
 import { credentialTitleText } from '../web/pages/report.js';
 
 const SESSION_COOKIE = 'passerelle_wallet';
+/**
+ * A one-time notice for the next wallet page ("added", "shared:<link id>", ...): banners travel in this cookie, read
+ * and cleared by that page, so that the address the holder bookmarks is the bare wallet link and shows no banner again.
+ */
+const NOTICE_COOKIE = 'passerelle_notice';
+const NOTICE_SECONDS = 120;
+
+/** Link-preview fetchers (messaging apps, social networks) and crawlers: not people opening a share link. */
+const PREVIEW_AGENTS = (JSON.parse(fs.readFileSync(new URL('../../data/web/link-preview-agents.json', import.meta.url), 'utf8')) as { agents: string[] })
+  .agents.map((agent) => agent.toLowerCase());
+const isLinkPreview = (userAgent: string | undefined) => {
+  const agent = (userAgent ?? '').toLowerCase();
+  return PREVIEW_AGENTS.some((fragment) => agent.includes(fragment));
+};
+
+/** Form posts a wrong passphrase answers with the form again, the reason above it. */
+const UNLOCK_ERRORS = new Set(['wrong-passphrase', 'too-many-attempts', 'invalid-passphrase']);
 const secretParam = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const idParam = { type: 'string', minLength: 1, maxLength: 100 } as const;
 
@@ -43,11 +61,20 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   const report = (credential: WalletCredential, lang: PageLang, framework?: string, holderName?: string): Promise<CredentialReport> =>
     reportOn(reportDeps, credential.document, { lang, ...(framework ? { framework } : {}), ...(holderName ? { holderName } : {}) });
 
+  const isFormOrPage = (request: FastifyRequest) =>
+    wantsHtml(request) || request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true;
+
   /** Forms get a 303 to the page; API clients get the JSON. */
   const answer = (request: FastifyRequest, reply: FastifyReply, location: string, json: unknown, status = 200) =>
-    wantsHtml(request) || request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
-      ? reply.redirect(location, 303)
-      : reply.status(status).send(json);
+    isFormOrPage(request) ? reply.redirect(location, 303) : reply.status(status).send(json);
+
+  /** Forms get a 303 to the bare wallet page, the notice in a one-time cookie; API clients get the JSON. */
+  const answerToWallet = (request: FastifyRequest, reply: FastifyReply, secret: string, notice: string, json: unknown, status = 200) => {
+    if (!isFormOrPage(request)) return reply.status(status).send(json);
+    reply.header('set-cookie', `${NOTICE_COOKIE}=${encodeURIComponent(notice)}; Path=/w/; Max-Age=${NOTICE_SECONDS}; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`);
+    const linkId = notice.startsWith('shared:') ? notice.slice('shared:'.length) : undefined;
+    return reply.redirect(`${withLang(walletPath(secret), langOf(request))}${linkId ? `#link-${linkId}` : ''}`, 303);
+  };
 
   const walletPath = (secret: string) => `/w/${secret}`;
 
@@ -73,7 +100,19 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     schema: { hide: true, params: { type: 'object', properties: { code: secretParam } } },
   }, async (request, reply) => {
     const ctx = pageContext(request, `/claim/${request.params.code}`);
-    const offer = await wallets.openClaimOffer(request.params.code, request.ip);
+    let offer;
+    try {
+      offer = await wallets.openClaimOffer(request.params.code, request.ip);
+    } catch (error) {
+      if (!(wantsHtml(request) && error instanceof AppError && (error.code === 'claim-used' || error.code === 'claim-expired'))) throw error;
+      const credentialId = await wallets.credentialIdOfClaimCode(request.params.code);
+      const record = credentialId ? await services.repos.credentials.byId(credentialId) : undefined;
+      const issuer = record ? await services.repos.organisations.byId(record.organisationId) : undefined;
+      return sendPage(reply, 410, claimGonePage(ctx, {
+        reason: error.code === 'claim-used' ? 'used' : 'expired', date: String(error.extra.claimedAt ?? error.extra.expiresAt ?? ''),
+        ...(issuer ? { issuer } : {}),
+      }), { private: true });
+    }
     const offered = await reportOn(reportDeps, offer.jwt ?? offer.document, { lang: ctx.lang });
     if (!wantsHtml(request)) {
       return { credentialId: offer.credentialId, state: offered.state, issuer: offered.issuer.id, expiresAt: offer.expiresAt, holder: offer.holder };
@@ -94,9 +133,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const claimed = intoExisting
       ? await wallets.claimIntoWallet(request.params.code, walletLink!, formValue(body, 'passphrase'), request.ip)
       : await wallets.claimIntoNewWallet(request.params.code, request.ip);
-    const lang = langOf(request);
-    const location = withLang(walletPath(claimed.walletSecret), lang, { done: 'added', ...(intoExisting ? {} : { new: '1' }) });
-    return answer(request, reply, location, { walletUrl: wallets.walletUrl(claimed.walletSecret), created: !intoExisting }, 201);
+    return answerToWallet(request, reply, claimed.walletSecret, intoExisting ? 'added' : 'added-new', { walletUrl: wallets.walletUrl(claimed.walletSecret), created: !intoExisting }, 201);
   });
 
   // Wallets
@@ -128,11 +165,16 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       link, qrSvg: link.state === 'active' ? await qrCodeSvg(link.url) : '',
       names: link.walletCredentialIds.map((id) => titles.get(id) ?? ''),
     })));
-    const notice = NOTICES[request.query.done ?? ''];
+    // The one-time notice: shown on this page only, then cleared.
+    const flash = decodeURIComponent(cookieOf(request, NOTICE_COOKIE) ?? '');
+    if (flash) reply.header('set-cookie', `${NOTICE_COOKIE}=; Path=/w/; Max-Age=0; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`);
+    const [done = '', openLinkId] = flash.split(':');
+    const notice = NOTICES[done === 'added-new' ? 'added' : done];
+    const walletUrl = wallets.walletUrl(secret);
     return sendPage(reply, 200, walletPage(ctx, {
-      walletPath: walletPath(secret), walletUrl: wallets.walletUrl(secret), items, links: linkItems,
-      hasPassphrase: wallet.passphraseHash !== null, isNew: request.query.new === '1',
-      ...(notice ? { notice } : {}), ...(request.query.link ? { openLinkId: request.query.link } : {}),
+      walletPath: walletPath(secret), walletUrl, walletQrSvg: await qrCodeSvg(walletUrl), items, links: linkItems,
+      hasPassphrase: wallet.passphraseHash !== null, isNew: done === 'added-new',
+      ...(notice ? { notice } : {}), ...(done === 'shared' && openLinkId ? { openLinkId } : {}),
     }), { private: true });
   });
 
@@ -140,7 +182,16 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     schema: { tags: ['wallet'], summary: 'Open a passphrase-protected wallet on this browser (sets a session cookie for 4 hours)', params: { type: 'object', properties: { secret: secretParam } } },
   }, async (request, reply) => {
     const wallet = await wallets.openWallet(request.params.secret, request.ip);
-    const session = await wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '', request.ip);
+    let session;
+    try {
+      session = await wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '', request.ip);
+    } catch (error) {
+      // A person who mistyped gets the form again, with why, rather than an error page with no way back.
+      if (!(isFormOrPage(request) && error instanceof AppError && UNLOCK_ERRORS.has(error.code))) throw error;
+      if (typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));
+      const ctx = pageContext(request, walletPath(request.params.secret));
+      return sendPage(reply, error.status, lockedWalletPage(ctx, walletPath(request.params.secret), { error: error.code as 'wrong-passphrase' }), { private: true });
+    }
     setSessionCookie(reply, session);
     return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request)), { unlocked: true, expiresAt: session.expiresAt.toISOString() });
   });
@@ -151,7 +202,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const wallet = await unlockedWallet(request);
     const session = await wallets.setPassphrase(wallet, formValue(request.body ?? {}, 'passphrase') ?? '');
     setSessionCookie(reply, session);
-    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'passphrase' }), { passphraseSet: true });
+    return answerToWallet(request, reply, request.params.secret, 'passphrase', { passphraseSet: true });
   });
 
   app.get<{ Params: { secret: string; id: string; format: string } }>('/w/:secret/credentials/:id/credential.:format', {
@@ -174,7 +225,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     schema: { tags: ['wallet'], summary: 'Delete a credential from the wallet (share links left empty are withdrawn)', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
   }, async (request, reply) => {
     await wallets.deleteCredential(await unlockedWallet(request), request.params.id);
-    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'deleted' }), { deleted: true });
+    return answerToWallet(request, reply, request.params.secret, 'deleted', { deleted: true });
   });
 
   app.post<{ Params: { secret: string }; Body: FormBody | { credentials?: string[]; expiresInDays?: number; label?: string } | undefined }>('/w/:secret/shares', {
@@ -190,16 +241,23 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const daysText = isForm ? formValue(body as FormBody, 'days') : undefined;
     const days = typeof body.expiresInDays === 'number' ? body.expiresInDays : daysText !== undefined && daysText !== '' ? Number(daysText) : undefined;
     const label = typeof body.label === 'string' ? body.label : undefined;
+    if (isForm && formValue(body as FormBody, 'notValidConfirmed') !== 'yes' && ids.length > 0) {
+      // A revoked or expired credential goes to an employer only when the holder ticked that they know.
+      const chosen = (await wallets.credentials(wallet)).filter((c) => ids.includes(c.id));
+      const states = await Promise.all(chosen.map(async (c) => (await report(c, langOf(request))).state));
+      if (states.some((state) => state !== 'valid')) {
+        throw badRequest('not-valid-credential-unconfirmed', 'A chosen credential is revoked, suspended, expired or not valid: tick that the employer will see it as such, or leave it out');
+      }
+    }
     const link = await wallets.createShareLink(wallet, request.params.secret, { walletCredentialIds: ids, ...(days !== undefined ? { expiresInDays: days } : {}), ...(label !== undefined ? { label } : {}) });
-    const location = withLang(walletPath(request.params.secret), langOf(request), { done: 'shared', link: link.id }) + `#link-${link.id}`;
-    return answer(request, reply, location, { ...publicLinkView(link), qrCodeSvg: await qrCodeSvg(link.url) }, 201);
+    return answerToWallet(request, reply, request.params.secret, `shared:${link.id}`, { ...publicLinkView(link), qrCodeSvg: await qrCodeSvg(link.url) }, 201);
   });
 
   app.post<{ Params: { secret: string; id: string } }>('/w/:secret/shares/:id/revoke', {
     schema: { tags: ['wallet'], summary: 'Withdraw a share link: it answers 410 from now on', params: { type: 'object', properties: { secret: secretParam, id: idParam } } },
   }, async (request, reply) => {
     await wallets.revokeShareLink(await unlockedWallet(request), request.params.id);
-    return answer(request, reply, withLang(walletPath(request.params.secret), langOf(request), { done: 'revoked' }), { revoked: true });
+    return answerToWallet(request, reply, request.params.secret, 'revoked', { revoked: true });
   });
 
   // Share links: what employers open
@@ -228,7 +286,8 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const ctx = pageContext(request, `/s/${token}`, { framework });
     let opened;
     try {
-      opened = await wallets.openShareLink(token, request.ip);
+      // HEAD requests and link previews (a messaging app drawing a card for the pasted link) are not people opening it.
+      opened = await wallets.openShareLink(token, request.ip, { countView: request.method !== 'HEAD' && !isLinkPreview(request.headers['user-agent']) });
     } catch (error) {
       if (html && error instanceof AppError && error.status === 410) {
         const reason = error.code === 'share-link-expired' ? 'expired' : 'revoked';

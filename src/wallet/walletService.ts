@@ -225,14 +225,25 @@ export class WalletService {
     if (!await this.deps.repo.shareLinkOf(wallet.id, shareLinkId)) throw notFound('unknown-share-link', 'This wallet has no such share link');
   }
 
-  /** The link behind a public token and what it shows; 404 unknown, 410 revoked or expired. Counts the view. */
-  async openShareLink(token: string, client: string): Promise<{ link: ShareLink; credentials: WalletCredential[] }> {
+  /**
+   * The credential of a claim link that can no longer be used (claimed or expired), so that the page can say whose
+   * it is and whom to ask for a new link. Undefined for an unknown code.
+   */
+  async credentialIdOfClaimCode(code: string): Promise<string | undefined> {
+    return looksLikeSecret(code) ? (await this.deps.repo.claimOfferByCodeHash(hashOf(code)))?.credentialId : undefined;
+  }
+
+  /**
+   * The link behind a public token and what it shows; 404 unknown, 410 revoked or expired. Counts the view unless
+   * `countView` is false (a HEAD request, a link preview drawn by a messaging app).
+   */
+  async openShareLink(token: string, client: string, { countView = true }: { countView?: boolean } = {}): Promise<{ link: ShareLink; credentials: WalletCredential[] }> {
     const link = looksLikeSecret(token) ? await this.deps.repo.shareLinkByTokenHash(hashOf(token)) : undefined;
     if (!link) throw await this.failed(client, notFound('unknown-share-link', 'No share link has this address; check that it was copied in full'));
     if (link.revokedAt) throw gone('share-link-revoked', `The holder withdrew this link on ${link.revokedAt}`, { revokedAt: link.revokedAt });
     const now = this.deps.now().toISOString();
     if (link.expiresAt <= now) throw gone('share-link-expired', `This link expired on ${link.expiresAt}; ask the holder for a new one`, { expiresAt: link.expiresAt });
-    await this.deps.repo.recordView(link.id, now);
+    if (countView) await this.deps.repo.recordView(link.id, now);
     return { link, credentials: await this.deps.repo.sharedCredentials(link.id) };
   }
 

@@ -52,8 +52,8 @@ if (!chromium) {
     const problems: string[] = [];
     const watch = (page: import('playwright-core').Page, who: string) => {
       page.on('dialog', (dialog) => { problems.push(`${who}: dialog ${dialog.message()}`); void dialog.dismiss(); });
-      // The one expected error: the withdrawn link's 410.
-      page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('status of 410')) problems.push(`${who}: console ${message.text()}`); });
+      // The expected errors: the withdrawn link's 410, the refused share (400) and the wrong passphrase (401).
+      page.on('console', (message) => { if (message.type() === 'error' && !/status of (400|401|410)/.test(message.text())) problems.push(`${who}: console ${message.text()}`); });
       page.on('request', (request) => { if (!request.url().startsWith(address)) problems.push(`${who}: third-party request ${request.url()}`); });
     };
     /** The whole page, and the first screen as the person sees it. */
@@ -80,15 +80,18 @@ if (!chromium) {
     await phone.locator('details.existing summary').click();
     await phone.locator('#wallet').fill(walletUrl);
     await phone.getByRole('button', { name: 'Ajouter à ce portefeuille' }).click();
-    await phone.waitForURL(/done=added/);
+    await phone.locator('.notice').waitFor();
+    t.equal(phone.url(), `${walletUrl}?lang=fr`, 'the banner is not in the address');
     t.equal(await phone.locator('article.credential').count(), 2);
     t.ok(await phone.locator('article.credential h3', { hasText: '<script>window.__xss = 1</script>' }).count() > 0, 'the hostile name shows as text');
 
     // Share both, 30 days, for an employer.
+    t.equal(await phone.locator('input[name=credential]:checked').count(), 0, 'nothing ticked in advance');
+    await phone.locator('input[name=credential]').nth(0).check();
     await phone.locator('input[name=credential]').nth(1).check();
     await phone.locator('#label').fill('Entreprise Atlas BTP');
     await phone.getByRole('button', { name: 'Créer le lien' }).click();
-    await phone.waitForURL(/done=shared/);
+    await phone.waitForURL(/#link-/);
     const shareUrl = (await phone.locator('details[open] .share-url').innerText()).trim();
     t.match(shareUrl, /\/s\/[A-Za-z0-9_-]{43}$/);
     t.ok(await phone.locator('details[open] .qr svg').isVisible(), 'the QR code is shown');
@@ -149,8 +152,17 @@ if (!chromium) {
 
     // The worker withdraws the link: 410 for the employer.
     await phone.goto(walletUrl);
+    // The revoked credential is set apart in the share form, behind a warning, and nothing is ticked.
+    t.equal(await phone.locator('details.not-valid article, details.not-valid [data-state=revoked]').count(), 1, 'the revoked credential is set apart');
+    t.equal(await phone.locator('input[name=credential]:checked').count(), 0);
+    await phone.locator('details.not-valid summary').click();
+    await phone.locator('details.not-valid input[name=credential]').check();
+    await phone.getByRole('button', { name: 'Créer le lien' }).click();
+    t.match(await phone.locator('.problem').innerText(), 'n’est plus valable', 'sharing it needs the holder to say they know');
+    await shot(phone, 'share-revoked-refused-fr-phone');
+    await phone.goto(walletUrl);
     await phone.getByRole('button', { name: 'Retirer ce lien' }).click();
-    await phone.waitForURL(/done=revoked/);
+    await phone.locator('.notice').waitFor();
     const gone = await reader.goto(`${address}${sharePath}?lang=ar`);
     t.equal(gone?.status(), 410);
     t.match(await reader.locator('.gone').innerText(), 'سحب');
@@ -183,6 +195,24 @@ if (!chromium) {
     await reader.getByRole('button', { name: 'Verificar' }).click();
     t.equal(await reader.locator('.holder-check').getAttribute('data-matches'), 'false', 'another name is not');
     t.ok(await reader.evaluate(() => document.documentElement.scrollWidth) <= PHONE.width, 'the verify page fits the phone');
+
+    // The worker protects the wallet; on another phone a mistyped passphrase gives the form back.
+    await phone.goto(walletUrl);
+    await phone.locator('#new-passphrase').fill('olive-harvest-2025');
+    await phone.getByRole('button', { name: 'Enregistrer la phrase secrète' }).click();
+    await phone.locator('.notice').waitFor();
+    const other = await (await browser.newContext({ viewport: PHONE, locale: 'fr-FR' })).newPage();
+    watch(other, 'second phone');
+    const locked = await other.goto(walletUrl);
+    t.equal(locked?.status(), 401);
+    await other.locator('#passphrase').fill('olive-harvest-2024');
+    await other.getByRole('button', { name: 'Ouvrir' }).click();
+    t.match(await other.locator('.problem[data-code=wrong-passphrase]').innerText(), 'ne correspond pas', 'the reason');
+    await shot(other, 'wallet-wrong-passphrase-fr-phone');
+    await other.locator('#passphrase').fill('olive-harvest-2025');
+    await other.getByRole('button', { name: 'Ouvrir' }).click();
+    await other.locator('section.credentials').waitFor();
+    t.equal(await other.locator('article.credential').count(), 2, 'the retry opens the wallet');
 
     t.same(problems, [], 'no dialogs, no console errors (CSP violations show there), no third-party requests');
   });

@@ -52,7 +52,7 @@ t.test('share expiry is 1 day to 1 year; a link needs credentials of this wallet
   t.equal(year.response.statusCode, 201);
   const form = await ctx.app.inject({ method: 'POST', url: `${walletPath}/shares?lang=es`, headers: FORM, payload: `credential=${walletCredentialId}&days=1&label=` });
   t.equal(form.statusCode, 303);
-  t.match(String(form.headers.location), /\?lang=es&done=shared&link=[0-9a-f-]+#link-/);
+  t.match(String(form.headers.location), /^\/w\/[A-Za-z0-9_-]{43}\?lang=es#link-[0-9a-f-]+$/, 'the bare wallet address, the new link in view');
   const formError = await ctx.app.inject({ method: 'POST', url: `${walletPath}/shares?lang=es`, headers: FORM, payload: 'days=30' });
   t.same(problemOf(formError), { status: 400, code: 'no-credentials-chosen' });
   t.match(formError.body, 'Elija al menos una credencial para compartir.', 'browsers get the error as a page in their language');

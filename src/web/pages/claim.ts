@@ -1,6 +1,8 @@
 import { html } from '../html.js';
-import { formatDate } from '../i18n.js';
+import { countryName, formatDate } from '../i18n.js';
 import type { ClaimOffer } from '../../db/repositories/wallet.js';
+import type { Organisation } from '../../db/repositories/organisations.js';
+import { pickText } from '../dataText.js';
 import type { CredentialReport } from '../../wallet/credentialReport.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
 import { credentialTitle, issuerName, stateBadge } from './report.js';
@@ -34,5 +36,25 @@ export function claimPage(ctx: PageContext, data: { code: string; offer: ClaimOf
     <button type="submit">${t('claim.addToWallet')}</button>
   </form>
 </details>`,
+  });
+}
+
+/**
+ * A claim link that was used or has expired: what to do next, in words. Used: open the wallet it went into with the
+ * wallet link kept then; lost, or expired: ask the issuing organisation (named) for a new claim link.
+ */
+export function claimGonePage(ctx: PageContext, data: { reason: 'used' | 'expired'; date: string; issuer?: Organisation }): string {
+  const t = translatorFor(ctx.lang);
+  const issuer = data.issuer ? pickText(data.issuer.name, ctx.lang).text : undefined;
+  const askIssuer = issuer ? t('claim.gone.askIssuer', { issuer, country: countryName(data.issuer!.country, ctx.lang) }) : t('claim.gone.askUnknownIssuer');
+  return layout(ctx, {
+    title: t('claim.gone.title'),
+    body: html`<h1>${t('claim.gone.title')}</h1>
+<p class="gone" data-code="claim-${data.reason}" data-reason="${data.reason}">${data.reason === 'used' ? t('claim.gone.used', { date: formatDate(data.date, ctx.lang) }) : t('claim.gone.expired', { date: formatDate(data.date, ctx.lang) })}</p>
+<h2>${t('claim.gone.whatNow')}</h2>
+<ul class="next-steps">
+  ${data.reason === 'used' ? html`<li>${t('claim.gone.openWallet')}</li>` : ''}
+  <li>${askIssuer}</li>
+</ul>`,
   });
 }

@@ -85,7 +85,7 @@ function findingItem(lang: PageLang, finding: Finding, report: CredentialReport)
 }
 
 /** A level ref as people read it: the level's title in the page's language, never the id. */
-function levelTitle(ref: string, lang: PageLang): SafeHtml {
+export function levelTitle(ref: string, lang: PageLang): SafeHtml {
   const level = getLevel(ref);
   return level ? dataText(level.title, lang) : html`<bdi>${ref}</bdi>`;
 }

@@ -1,10 +1,10 @@
 import { html, trusted } from '../html.js';
-import { formatDate, formatDateTime, listSeparator, type MessageKey } from '../i18n.js';
+import { colon, formatDate, formatDateTime, listSeparator, type MessageKey } from '../i18n.js';
 import type { WalletCredential } from '../../db/repositories/wallet.js';
 import type { CredentialReport } from '../../wallet/credentialReport.js';
 import type { ShareLinkView } from '../../wallet/walletService.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
-import { credentialTitle, issuerName, stateBadge } from './report.js';
+import { credentialTitle, issuerName, levelTitle, stateBadge } from './report.js';
 
 export interface WalletItem { credential: WalletCredential; report: CredentialReport }
 export interface WalletLinkItem { link: ShareLinkView; qrSvg: string; names: string[] }
@@ -12,6 +12,8 @@ export interface WalletLinkItem { link: ShareLinkView; qrSvg: string; names: str
 export interface WalletPageData {
   walletPath: string;
   walletUrl: string;
+  /** The wallet link as a QR code: to open it on another phone, or photograph it. */
+  walletQrSvg: string;
   items: WalletItem[];
   links: WalletLinkItem[];
   hasPassphrase: boolean;
@@ -29,11 +31,27 @@ export function walletPage(ctx: PageContext, data: WalletPageData): string {
   const days = (n: number) => (n === 365 ? t('wallet.share.oneYear') : t('wallet.share.days', { n }));
   const activeLinks = data.links.filter((l) => l.link.state === 'active');
   const linkName = (link: ShareLinkView) => link.label ?? `${t('wallet.unlabelled')} (${formatDate(link.createdAt, ctx.lang)})`;
+  // Nothing is ticked: the holder chooses. Credentials no longer in force are set apart, behind a warning.
+  const inForce = data.items.filter(({ report }) => report.state === 'valid');
+  const notInForce = data.items.filter(({ report }) => report.state !== 'valid');
+  const shareChoice = (credential: WalletCredential, report: CredentialReport) => html`<label class="check"><input type="checkbox" name="credential" value="${credential.id}">
+    <span>${credentialTitle(report, ctx.lang)} ${stateBadge(ctx.lang, report.state)}<span class="choice-detail" dir="auto">${issuerName(report, ctx.lang)}${report.summary?.validFrom ? `${listSeparator(ctx.lang)}${formatDate(report.summary.validFrom, ctx.lang)}` : ''}</span></span></label>`;
   return layout(ctx, {
     title: t('wallet.title'),
     body: html`<h1>${t('wallet.title')}</h1>
 ${data.notice ? html`<p class="notice" role="status">${t(data.notice)}</p>` : ''}
-${data.isNew ? html`<section class="keep-link"><p>${t('wallet.keepLink')}</p><p><code class="secret-link" dir="ltr">${data.walletUrl}</code></p></section>` : ''}
+${data.isNew ? html`<section class="keep-link"><p>${t('wallet.keepLink')}</p></section>` : ''}
+<details class="wallet-link"${data.isNew ? html` open` : ''}>
+  <summary>${t('wallet.link.show')}</summary>
+  <p>${t('wallet.link.explain')}</p>
+  <label for="wallet-url">${t('wallet.link.label')}</label>
+  <input id="wallet-url" class="secret-link" type="text" readonly value="${data.walletUrl}" dir="ltr">
+  <p class="actions">
+    <a class="button" href="mailto:?subject=${encodeURIComponent(t('wallet.title'))}&amp;body=${encodeURIComponent(data.walletUrl)}">${t('wallet.link.email')}</a>
+    <a class="button" href="sms:?&amp;body=${encodeURIComponent(data.walletUrl)}">${t('wallet.link.sms')}</a>
+  </p>
+  <div class="qr">${trusted(data.walletQrSvg)}</div>
+</details>
 
 <section class="credentials">
 <h2>${t('wallet.credentials')}</h2>
@@ -45,6 +63,7 @@ ${data.items.map(({ credential, report }) => {
   <h3>${credentialTitle(report, ctx.lang)}</h3>
   <p>${stateBadge(ctx.lang, report.state)}</p>
   <p dir="auto">${t('wallet.issuedBy', { issuer: issuerName(report, ctx.lang) })}${report.summary?.validFrom ? `${listSeparator(ctx.lang)}${formatDate(report.summary.validFrom, ctx.lang)}` : ''}</p>
+  ${report.mapping && report.mapping.levels.length > 0 ? html`<p class="level">${t('wallet.level')}${colon(ctx.lang)}${report.mapping.levels.map((l, i) => html`${i > 0 ? listSeparator(ctx.lang) : ''}${levelTitle(l.ref, ctx.lang)}`)}</p>` : ''}
   <p class="shared-in">${sharedIn.length > 0 ? t('wallet.sharedIn', { links: sharedIn.join(listSeparator(ctx.lang)) }) : t('wallet.notShared')}</p>
   <p class="actions">
     <a class="button" href="${base}/credential.json" download>${t('wallet.downloadJson')}</a>
@@ -59,7 +78,14 @@ ${data.items.length > 0 ? html`<section class="share">
 <h2>${t('wallet.share.title')}</h2>
 <form method="post" action="${withLang(`${data.walletPath}/shares`, ctx.lang)}">
   <fieldset><legend>${t('wallet.share.choose')}</legend>
-  ${data.items.map(({ credential, report }, i) => html`<label class="check"><input type="checkbox" name="credential" value="${credential.id}"${data.items.length === 1 || i === 0 ? html` checked` : ''}> ${credentialTitle(report, ctx.lang)}</label>`)}
+  ${inForce.map(({ credential, report }) => shareChoice(credential, report))}
+  ${inForce.length === 0 ? html`<p>${t('wallet.share.noneValid')}</p>` : ''}
+  ${notInForce.length > 0 ? html`<details class="not-valid">
+    <summary>${t('wallet.share.notValid', { n: notInForce.length })}</summary>
+    <p class="warning">${t('wallet.share.notValidWarning')}</p>
+    ${notInForce.map(({ credential, report }) => shareChoice(credential, report))}
+    <label class="check"><input type="checkbox" name="notValidConfirmed" value="yes"> ${t('wallet.share.notValidConfirm')}</label>
+  </details>` : ''}
   </fieldset>
   <label for="days">${t('wallet.share.expiry')}</label>
   <select id="days" name="days">${SHARE_DAY_CHOICES.map((n) => html`<option value="${n}"${n === 30 ? html` selected` : ''}>${days(n)}</option>`)}</select>
@@ -101,11 +127,12 @@ ${data.links.map(({ link, qrSvg, names }) => html`<article class="share-link" id
   });
 }
 
-export function lockedWalletPage(ctx: PageContext, walletPath: string): string {
+export function lockedWalletPage(ctx: PageContext, walletPath: string, options: { error?: 'wrong-passphrase' | 'too-many-attempts' | 'invalid-passphrase' } = {}): string {
   const t = translatorFor(ctx.lang);
   return layout(ctx, {
     title: t('wallet.locked.title'),
     body: html`<h1>${t('wallet.locked.title')}</h1>
+${options.error ? html`<p class="problem" role="alert" data-code="${options.error}">${t(`error.${options.error}`)}</p>` : ''}
 <p>${t('wallet.locked.explain')}</p>
 <form method="post" action="${withLang(`${walletPath}/unlock`, ctx.lang)}">
   <label for="passphrase">${t('wallet.passphrase.label')}</label>
