@@ -28,6 +28,9 @@ function announce(config: Config, generatedAdminToken: string | undefined) {
   if (generatedAdminToken) {
     console.log('\nAdministrator token (shown once; set PASSERELLE_ADMIN_TOKEN to choose your own):');
     console.log(`  export ADMIN_TOKEN=${generatedAdminToken}\n`);
+  } else if (!config.adminToken) {
+    // The token printed at first start has scrolled away by now: say how to get another.
+    console.log('Administrator token: the one printed at first start. Lost it? On this machine, with the same environment: npm run admin-token\n');
   }
 }
 

@@ -29,7 +29,10 @@ export function problemOf(status: number, code: string, detail: string, extra: R
 function fromFastifyError(error: FastifyError): Problem | undefined {
   if (error.validation) {
     const where = error.validationContext ?? 'request';
-    const details = error.validation.map((v) => `${where}${v.instancePath || ''} ${v.message ?? ''}`.trim());
+    // An enum names what it allows (lang=ar on /occupations: "must be one of: en, fr, es"), so the fix is in the answer.
+    const allowed = (v: (typeof error.validation)[number]) =>
+      v.keyword === 'enum' && Array.isArray(v.params.allowedValues) ? ` (${v.params.allowedValues.join(', ')})` : '';
+    const details = error.validation.map((v) => `${where}${v.instancePath || ''} ${v.message ?? ''}${allowed(v)}`.trim());
     return problemOf(400, 'invalid-request', `The ${where} is not as expected: ${details.join('; ')}`, { errors: details });
   }
   switch (error.code) {

@@ -55,6 +55,9 @@ t.test('errors: not found, invalid input', async (t) => {
   t.same(problemOf(await app.inject({ url: '/isco/9999' })), { status: 404, code: 'unknown-isco-group' });
   t.equal((await app.inject({ url: '/occupations?q=macon&limit=500' })).json().code, 'invalid-limit');
   t.same(problemOf(await app.inject({ url: '/occupations?q=macon&lang=de' })), { status: 400, code: 'invalid-request' });
+  const arabic = await app.inject({ url: '/occupations?q=macon&lang=ar' });
+  t.same(problemOf(arabic), { status: 400, code: 'invalid-request' });
+  t.match(arabic.json().detail, '(en, fr, es)', 'the answer lists the languages it has');
   t.same(problemOf(await app.inject({ url: '/occupations' })), { status: 400, code: 'invalid-request' });
   const badGap = await app.inject({ method: 'POST', url: '/skills/gap', payload: { skills: 'lay bricks', occupation: '7112.1' } });
   t.same(problemOf(badGap), { status: 400, code: 'invalid-request' });
