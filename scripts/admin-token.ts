@@ -28,7 +28,7 @@ try {
   }
   throw error;
 }
-const services = createServices(config);
+const services = await createServices(config);
 try {
   const now = services.now();
   const label = values.label ?? `npm run admin-token on ${os.hostname()} at ${now.toISOString()}`;

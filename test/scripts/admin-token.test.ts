@@ -25,7 +25,7 @@ t.test('npm run admin-token mints an administrator token into the service\'s dat
   const again = /export ADMIN_TOKEN=(\S+)/.exec((await run()).stdout)?.[1];
   t.not(again, token, 'each run mints a new one');
 
-  const services = createServices(loadConfig(env));
+  const services = await createServices(loadConfig(env));
   const app = await buildApp({ services });
   t.teardown(() => app.close());
   for (const secret of [token, again]) {
