@@ -65,10 +65,10 @@ t.test('every plural gives every category the language has', async (t) => {
 
 t.test('counts read naturally in each language', async (t) => {
   const views = (lang: PageLang, n: number) => translate(lang, 'wallet.links.views', { n });
-  t.same([0, 1, 2, 3, 11, 100].map((n) => views('ar', n)), ['لم يُشاهَد بعد', 'شوهد مرة واحدة', 'شوهد مرتين', 'شوهد 3 مرات', 'شوهد 11 مرة', 'شوهد 100 مرة']);
-  t.same([1, 2].map((n) => views('en', n)), ['Viewed once', 'Viewed 2 times']);
-  t.same([0, 1, 2].map((n) => views('fr', n)), ['Consulté 0 fois', 'Consulté 1 fois', 'Consulté 2 fois']);
-  t.same([1, 2].map((n) => views('es', n)), ['Consultado 1 vez', 'Consultado 2 veces']);
+  t.same([0, 1, 2, 3, 11, 100].map((n) => views('ar', n)), ['لم يُفتح بعد', 'فُتح مرة واحدة', 'فُتح مرتين', 'فُتح 3 مرات', 'فُتح 11 مرة', 'فُتح 100 مرة']);
+  t.same([0, 1, 2].map((n) => views('en', n)), ['Not opened yet', 'Opened once', 'Opened 2 times']);
+  t.same([0, 1, 2].map((n) => views('fr', n)), ['Pas encore ouvert', 'Ouvert une fois', 'Ouvert 2 fois']);
+  t.same([1, 2].map((n) => views('es', n)), ['Abierto una vez', 'Abierto 2 veces']);
   const days = (lang: PageLang, n: number) => translate(lang, 'wallet.share.days', { n });
   t.same([1, 2, 7, 30, 100].map((n) => days('ar', n)), ['يوم واحد', 'يومان', '7 أيام', '30 يوماً', '100 يوم']);
   t.same([1, 30].map((n) => days('fr', n)), ['1 jour', '30 jours']);
