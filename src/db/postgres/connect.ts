@@ -52,11 +52,16 @@ function checkedSchema(schema: string): string {
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresConnection> {
   const schema = options.schema === undefined ? undefined : checkedSchema(options.schema);
+  // An unreachable server fails the start-up after this long instead of waiting forever.
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await probe.connect();
+  await probe.end();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    // An unreachable server fails the start-up (or a query) after this long instead of waiting forever.
-    connectionTimeoutMillis: 10_000,
+    // pg-pool applies this timeout to waiting for a free connection too: under a burst, requests queue for the pool
+    // (bounded by the HTTP request timeout) rather than fail. A server that goes away refuses connections at once.
+    connectionTimeoutMillis: 0,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A pooled connection that breaks while idle (server restart, network cut) is dropped by the pool, which then emits
