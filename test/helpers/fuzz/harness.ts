@@ -207,7 +207,7 @@ export class HealthProbe {
         const start = process.hrtime.bigint();
         outstanding += 1;
         const done = (status) => { samples.push([Number(process.hrtime.bigint() - start) / 1e6, status]); outstanding -= 1; };
-        http.get({ host: '127.0.0.1', port: workerData.port, path: '/health', agent }, (res) => { res.resume(); res.on('end', () => done(res.statusCode)); })
+        http.get({ host: '127.0.0.1', port: workerData.port, path: '/health/live', agent }, (res) => { res.resume(); res.on('end', () => done(res.statusCode)); })
           .on('error', () => done(0));
       }
       const timer = setInterval(ping, workerData.intervalMs);
