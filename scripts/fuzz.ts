@@ -1,7 +1,7 @@
 /**
  * npm run fuzz: the long fuzz run (test/fuzz/fuzz.test.ts is the short one). FUZZ_RUNS hostile requests through
  * app.inject (default 50,000), then FUZZ_HTTP_REQUESTS over a real socket with oversized headers (default 1,000), while
- * another thread pings GET /health over the socket the whole time. Prints a summary; exits 1 on any failure.
+ * another thread pings GET /health/live over the socket the whole time. Prints a summary; exits 1 on any failure.
  * FUZZ_SEED sets the seed (printed); FUZZ_SEED=<seed> FUZZ_PATH=<run> replays one failing request.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
