@@ -63,7 +63,7 @@ export const configDocs = [
   ['PASSERELLE_DATA_DIR', '.passerelle/', 'folder of the SQLite database (passerelle.db), when PASSERELLE_DATABASE_URL is not set'],
   ['PASSERELLE_DATABASE_URL', '(none: embedded SQLite)', 'postgres://user:password@host:5432/database: keep the state in PostgreSQL, shared by every instance (needs PASSERELLE_KEY_SECRET: private keys are then kept in the database, encrypted)'],
   ['PASSERELLE_DATABASE_POOL_SIZE', '10', 'PostgreSQL connections per instance'],
-  ['PASSERELLE_KEYS_DIR', 'keys/', 'folder of the organisations\' private keys (files mode 0600)'],
+  ['PASSERELLE_KEYS_DIR', 'keys/', 'folder of the private keys and service secrets (files mode 0600), when PASSERELLE_DATABASE_URL is not set'],
   ['PASSERELLE_ADMIN_TOKEN', '(generated once, printed at first start)', 'bootstrap admin token (at least 24 characters)'],
   ['PASSERELLE_KEY_SECRET', '(none: keys stored unencrypted)', 'secret that encrypts private keys at rest (AES-256-GCM, scrypt); required with NODE_ENV=production'],
   ['PASSERELLE_TLS_CERT', '(none)', 'PEM certificate file: serve HTTPS directly (with PASSERELLE_TLS_KEY)'],
