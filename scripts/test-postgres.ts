@@ -19,6 +19,8 @@ const WITHOUT_DATABASE = [
   'test/server/shutdown.test.ts',
   // Three servers on a PostgreSQL database of its own, whichever half runs it: once is enough.
   'test/multi-instance/postgres.test.ts',
+  // Copies a SQLite deployment into PostgreSQL: it needs both engines, whichever half runs it.
+  'test/db/copy.test.ts',
 ];
 
 let reason: string | false;

@@ -85,6 +85,19 @@ export class KeyStore {
     return key;
   }
 
+  /**
+   * What is kept under `keyId`, sealed with this store's secret: as it is when already encrypted (once checked to open
+   * with that secret), sealed now when it was kept in plain text. For moving keys into a vault that only takes sealed
+   * ones (npm run db:copy).
+   */
+  async sealedForMove(keyId: string): Promise<SealedKey> {
+    if (!this.secret) throw new Error('moving keys needs PASSERELLE_KEY_SECRET: they are only ever moved sealed');
+    const sealed = await this.vault.get(checkedId(keyId));
+    if (!sealed) throw new Error(`no key ${keyId} in the key store`);
+    const seed = await this.open(sealed);
+    return 'cipher' in sealed ? sealed : this.seal(seed);
+  }
+
   private async read(keyId: string, vmId: string, controller: string): Promise<SigningKey> {
     const sealed = await this.vault.get(checkedId(keyId));
     if (!sealed) throw new Error(`no private key ${keyId} in the key store`);
