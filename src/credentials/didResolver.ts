@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { AppError } from '../errors.js';
@@ -27,6 +28,17 @@ didKeyDriver.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multik
 
 export const unresolvableDid = (did: string, why: string) => new AppError('did-unresolvable', 400, `Cannot resolve ${did}: ${why}`);
 
+/**
+ * One verification resolves the issuer's DID several times (the issuer check, the proof's verification method, its
+ * controller). Inside `withDidSnapshot`, each DID is resolved once and the same document answers the others: one
+ * verification sees one state of the issuer's keys, and makes one database round trip per DID instead of three.
+ */
+const snapshot = new AsyncLocalStorage<Map<string, Promise<DidDocument>>>();
+
+export function withDidSnapshot<T>(work: () => Promise<T>): Promise<T> {
+  return snapshot.getStore() ? work() : snapshot.run(new Map(), work);
+}
+
 /** Resolves did:key locally, our own did:web DIDs from the database, and other did:web DIDs only when enabled. */
 export function createDidResolver(options: DidResolverOptions) {
   const timeoutMs = options.remoteTimeoutMs ?? 5000;
@@ -46,7 +58,7 @@ export function createDidResolver(options: DidResolverOptions) {
     return document;
   }
 
-  return async function resolveDid(did: string): Promise<DidDocument> {
+  async function resolveOnce(did: string): Promise<DidDocument> {
     if (did.startsWith('did:key:')) {
       try {
         return (await didKeyDriver.get({ did })) as DidDocument;
@@ -68,6 +80,17 @@ export function createDidResolver(options: DidResolverOptions) {
       }
     }
     throw unresolvableDid(did, 'only did:key and did:web are supported');
+  }
+
+  return function resolveDid(did: string): Promise<DidDocument> {
+    const resolved = snapshot.getStore();
+    if (!resolved) return resolveOnce(did);
+    let document = resolved.get(did);
+    if (!document) {
+      document = resolveOnce(did);
+      resolved.set(did, document);
+    }
+    return document;
   };
 }
 

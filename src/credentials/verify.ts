@@ -3,6 +3,7 @@ import { AppError, badRequest } from '../errors.js';
 import { CONTEXTS } from './contexts/index.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
+import { withDidSnapshot } from './didResolver.js';
 import { readDateTime, readNumericDate } from './dates.js';
 import { credentialFromVc11Claims, type DecodedVc11 } from './jwtVc11.js';
 import { checkRelatedResources, type LocalResources } from './relatedResources.js';
@@ -88,7 +89,11 @@ function envelopeProblem(envelope: JsonObject, type: string): string | undefined
 }
 
 /** A compact JWT, an EnvelopedVerifiableCredential, or a credential with a Data Integrity proof. */
-export async function verifyCredential(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
+export function verifyCredential(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
+  return withDidSnapshot(() => verifyCredentialOnce(deps, input));
+}
+
+async function verifyCredentialOnce(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
   if (typeof input === 'string') return verifyJwtCredential(deps, input);
   if (!isObject(input)) throw badRequest('invalid-credential', 'verifiableCredential must be a JSON object or a compact JWT string');
   assertProcessable(input, 'verifiableCredential');
@@ -237,7 +242,11 @@ export interface PresentationResult extends VerificationResult {
 }
 
 /** Checks the holder's proof (with challenge and domain) and every credential inside the presentation. */
-export async function verifyPresentation(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
+export function verifyPresentation(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
+  return withDidSnapshot(() => verifyPresentationOnce(deps, input, options));
+}
+
+async function verifyPresentationOnce(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
   if (typeof input === 'string') return verifyJwtPresentation(deps, input, options);
   if (!isObject(input)) throw badRequest('invalid-presentation', 'verifiablePresentation must be a JSON object or a compact vp+jwt');
   assertProcessable(input, 'verifiablePresentation');
