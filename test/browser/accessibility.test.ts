@@ -2,6 +2,7 @@
  * axe-core on every server-rendered page, in every language, at phone size, with realistic data (long names, an
  * Arabic organisation name, a revoked credential, a withdrawn link, a tampered credential): WCAG 2.1 A and AA, zero
  * violations. axe is evaluated through the DevTools protocol, which the pages' strict CSP does not apply to.
+ * The same pages are measured at 360 and 390 px wide: none may scroll sideways.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +12,8 @@ import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 import { FORM, claimIntoNewWallet, createShare, issueFor, pathOf, setStatus, walletJson } from '../helpers/wallet.js';
 
 const PHONE = { width: 390, height: 844 };
+/** Narrow phones first; the last width is PHONE's, the one axe runs at. */
+const PHONE_WIDTHS = [360, 390] as const;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const LANGUAGES = ['fr', 'ar', 'es', 'en'] as const;
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -89,6 +92,35 @@ if (!chromium) {
             .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         }, WCAG_21_AA);
         t.same(violations, [], `${name} ${lang}`);
+        await measureWidths(name);
+      };
+      /**
+       * No sideways scroll; on failure, the element reaching furthest past the screen's edge (either side: RTL). A phone
+       * zooms out to fit a page wider than its screen, which widens innerWidth with it: both are held to the screen's width.
+       */
+      const measureWidths = async (name: string) => {
+        for (const width of PHONE_WIDTHS) {
+          await page.setViewportSize({ width, height: PHONE.height });
+          const measured = await page.evaluate((viewport) => {
+            let widest = { selector: '', width: 0, overflow: 0 };
+            // An element overflows by its box, or by content wider than its box (an unbroken URL); the deepest one wins ties.
+            // Positions are taken from the page's own box (the screen's width), where a zoomed-out RTL page does not start at 0.
+            const screen = document.documentElement.getBoundingClientRect();
+            for (const element of Array.from(document.body.querySelectorAll('*'))) {
+              const box = element.getBoundingClientRect();
+              const width = Math.max(box.width, element.scrollWidth);
+              const start = getComputedStyle(element).direction === 'rtl' ? box.right - width : box.left;
+              const overflow = Math.max(start + width - screen.left - viewport, screen.left - start);
+              if (overflow > 0 && overflow >= widest.overflow) {
+                const classes = Array.from(element.classList).map((c) => `.${c}`).join('');
+                widest = { selector: `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${classes}`, width: Math.round(width), overflow };
+              }
+            }
+            return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest: `${widest.selector} (${widest.width} px)` };
+          }, width);
+          t.ok(measured.scrollWidth <= measured.innerWidth && measured.innerWidth === width, `${name} ${lang} ${width}`,
+            { scrollWidth: measured.scrollWidth, innerWidth: measured.innerWidth, widest: measured.widest });
+        }
       };
       const visit = async (path: string, name: string, status = 200) => {
         const response = await page.goto(`${address}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
