@@ -138,11 +138,18 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
 
   // Wallets
 
-  app.get<{ Params: { secret: string }; Querystring: Record<string, string> }>('/w/:secret', {
-    schema: { hide: true, params: { type: 'object', properties: { secret: secretParam } } },
+  app.get<{ Params: { secret: string }; Querystring: { lang?: string; framework?: string } }>('/w/:secret', {
+    schema: {
+      hide: true, params: { type: 'object', properties: { secret: secretParam } },
+      querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 10 }, framework: { type: 'string', maxLength: 40 } } },
+    },
   }, async (request, reply) => {
     const { secret } = request.params;
-    const ctx = pageContext(request, walletPath(secret));
+    const framework = request.query.framework;
+    if (framework !== undefined && !getFramework(framework)) {
+      throw badRequest('unknown-framework', `No qualification framework "${framework}"; GET /frameworks lists them`);
+    }
+    const ctx = pageContext(request, walletPath(secret), { framework });
     const wallet = await wallets.openWallet(secret, request.ip);
     if (!await wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
       if (!wantsHtml(request)) throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
@@ -150,8 +157,11 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     }
     const credentials = await wallets.credentials(wallet);
     const links = await wallets.shareLinks(wallet, secret);
-    const items = await Promise.all(credentials.map(async (credential) => ({ credential, report: await report(credential, ctx.lang) })));
-    if (!wantsHtml(request)) {
+    // The holder's own list gives each credential's recognition for the framework they picked, else the likeliest one.
+    const page = wantsHtml(request);
+    const chosen = framework ?? defaultFramework(ctx.lang, request.headers['accept-language']);
+    const items = await Promise.all(credentials.map(async (credential) => ({ credential, report: await report(credential, ctx.lang, page ? chosen : undefined) })));
+    if (!page) {
       return {
         credentials: items.map(({ credential, report: r }) => ({
           id: credential.id, credentialId: credential.credentialId, format: credential.format, state: r.state, addedAt: credential.addedAt,
@@ -173,7 +183,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     const walletUrl = wallets.walletUrl(secret);
     return sendPage(reply, 200, walletPage(ctx, {
       walletPath: walletPath(secret), walletUrl, walletQrSvg: await qrCodeSvg(walletUrl), items, links: linkItems,
-      hasPassphrase: wallet.passphraseHash !== null, isNew: done === 'added-new',
+      hasPassphrase: wallet.passphraseHash !== null, isNew: done === 'added-new', frameworks: frameworkChoices(ctx.lang), framework: chosen,
       ...(notice ? { notice } : {}), ...(done === 'shared' && openLinkId ? { openLinkId } : {}),
     }), { private: true });
   });

@@ -103,3 +103,39 @@ t.test('views count people: not HEAD requests, not link previews', async (t) => 
   const page = (await ctx.app.inject({ method: 'GET', url: `${walletPath}?lang=en`, headers: HTML })).body;
   t.match(page, 'Opened once');
 });
+
+t.test('each credential in the wallet says what it corresponds to in the country the holder picks', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const kept = await issueFor(ctx, auth);
+  const walletPath = await claimIntoNewWallet(ctx, kept.claimOffer.url);
+  const answerOf = (body: string) => /<p class="answer">[^<]*<\/p>/.exec(body)?.[0];
+
+  const spain = await ctx.app.inject({ method: 'GET', url: `${walletPath}?lang=es&framework=es-mecu`, headers: HTML });
+  t.equal(spain.statusCode, 200);
+  t.match(spain.body, `<form method="get" action="${walletPath}" class="framework-choice">`, 'a form that works without script');
+  t.match(spain.body, '<option value="es-mecu" selected>', 'the choice stays chosen');
+  const card = spain.body.slice(spain.body.indexOf('<article class="credential compact"'), spain.body.indexOf('</article>'));
+  t.match(card, '<h4>Lo que vale (España)</h4>');
+  t.match(card, /<p class="basis"><strong>Según quién: <\/strong>\S/, 'its basis, in words');
+  const { body: wallet } = await walletJson(ctx, walletPath);
+  const link = (await createShare(ctx, walletPath, { credentials: [wallet.credentials[0]!.id] })).body;
+  const share = await ctx.app.inject({ method: 'GET', url: `${pathOf(link.url)}?lang=es&framework=es-mecu`, headers: HTML });
+  t.ok(answerOf(share.body), 'the share page answers');
+  t.equal(answerOf(card), answerOf(share.body), 'the same sentence as the employer reads');
+  t.notMatch(answerOf(card), /\b(eqf|ma-cnc|es-mecu):/, 'no internal ids');
+
+  const unchosen = await ctx.app.inject({ method: 'GET', url: `${walletPath}?lang=fr`, headers: HTML });
+  t.equal(unchosen.statusCode, 200, 'without a choice the page still works');
+  t.match(unchosen.body, '<option value="fr-cnp" selected>', 'the reader\'s usual framework by default');
+  t.match(unchosen.body, '<h4>Ce qu’elle vaut (France)</h4>');
+  const switched = await ctx.app.inject({ method: 'GET', url: `${walletPath}?lang=fr&framework=es-mecu`, headers: HTML });
+  t.match(switched.body, `href="${walletPath}?framework=es-mecu&amp;lang=es"`, 'the language switcher keeps the choice');
+
+  await setStatus(ctx, auth, kept.vc.id, 'revocation', true);
+  const revoked = await ctx.app.inject({ method: 'GET', url: `${walletPath}?lang=es&framework=es-mecu`, headers: HTML });
+  t.notMatch(revoked.body, 'class="recognition-brief"', 'a revoked credential shows no recognition');
+
+  const unknown = await ctx.app.inject({ method: 'GET', url: `${walletPath}?framework=atlantis`, headers: { accept: 'application/json' } });
+  t.same(problemOf(unknown), { status: 400, code: 'unknown-framework' });
+});

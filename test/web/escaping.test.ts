@@ -85,6 +85,7 @@ t.test('every user-controlled field, hostile, is text on every page', async (t) 
   await page('wallet page', walletPath, ['organisation', 'share-label', 'achievement-name', 'catalogue-name']);
   await page('wallet page in Arabic', `${walletPath}?lang=ar`, ['organisation', 'share-label', 'achievement-name']);
   await page('share page', pathOf(link.url), ['organisation', 'share-label', 'achievement-name', 'achievement-description', 'achievement-criteria', 'catalogue-description']);
+  await page('wallet page with a hostile framework choice', `${walletPath}?framework=${encodeURIComponent(hostile('framework-query'))}`, []);
   await page('share page with a hostile framework choice', `${pathOf(link.url)}?framework=${encodeURIComponent(hostile('framework-query'))}`, []);
   await page('level page with hostile query values', `/frameworks/eqf/levels/3?framework=${encodeURIComponent(hostile('framework-query'))}&lang=${encodeURIComponent(hostile('lang-query'))}`, []);
   await page('level page of a hostile level code', `/frameworks/eqf/levels/${encodeURIComponent(hostile('level-code'))}`, []);

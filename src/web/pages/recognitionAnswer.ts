@@ -42,12 +42,18 @@ function nextStepItem(step: NextStep, lang: PageLang): SafeHtml {
   </li>`;
 }
 
+/** The answer in one sentence and on whose word it rests: all a wallet card has room for. */
+export function recognitionBrief(lang: PageLang, answer: Pick<RecognitionAnswer, 'explanation' | 'basisText'>): SafeHtml {
+  const t = translatorFor(lang);
+  return html`<p class="answer">${said(answer.explanation, lang)}</p>
+    ${answer.basisText ? html`<p class="basis"><strong>${t('recognition.onWhoseWord')}${colon(lang)}</strong>${said(answer.basisText, lang)}</p>` : ''}`;
+}
+
 export function recognitionAnswer(lang: PageLang, answer: RecognitionAnswer): SafeHtml {
   const t = translatorFor(lang);
   const steps = answer.paths.flatMap((p) => p.steps).filter((s, i, all) => all.findIndex((o) => o.text === s.text) === i);
   return html`<div class="recognition" data-outcome="${answer.outcome}">
-    <p class="answer">${said(answer.explanation, lang)}</p>
-    ${answer.basisText ? html`<p class="basis"><strong>${t('recognition.onWhoseWord')}${colon(lang)}</strong>${said(answer.basisText, lang)}</p>` : ''}
+    ${recognitionBrief(lang, answer)}
     ${steps.length > 0 ? html`<ul class="steps">${steps.map((s) => html`<li data-basis="${s.basis}">${said(s.text, lang)}</li>`)}</ul>` : ''}
     ${answer.verified === false ? html`<p class="note">${t('basis.unverified')}</p>` : ''}
     ${answer.placements.length > 0 ? html`<h4>${t('recognition.placements')}</h4><ul class="placements">${answer.placements.map((p) => html`<li>${said(p.text, lang)} <span class="note">${said(p.bindsOnly, lang)}</span></li>`)}</ul>` : ''}

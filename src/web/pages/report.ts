@@ -3,7 +3,7 @@ import { colon, countryName, formatDate, type PageLang } from '../i18n.js';
 import { getFramework, getLevel } from '../../frameworks/registry.js';
 import { dataText, pickText } from '../dataText.js';
 import { getIscoGroup, getOccupation, labelIn } from '../../skills/catalogue.js';
-import { recognitionAnswer } from './recognitionAnswer.js';
+import { recognitionAnswer, recognitionBrief } from './recognitionAnswer.js';
 import type { CredentialReport, Finding, Verdict } from '../../wallet/credentialReport.js';
 import type { LocalisedValue } from '../../wallet/credentialText.js';
 import { translatorFor } from './layout.js';
@@ -90,15 +90,29 @@ export function levelTitle(ref: string, lang: PageLang): SafeHtml {
   return level ? dataText(level.title, lang) : html`<bdi>${ref}</bdi>`;
 }
 
-function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml {
+/** Why no equivalent is given: a partial validation, or no level of a known framework. */
+function noRecognition(lang: PageLang, report: CredentialReport): SafeHtml {
   const t = translatorFor(lang);
+  return report.summary?.achievement?.validatedUnits.length ? html`<p class="recognition none">${t('recognition.partial')}</p>`
+    : html`<p class="recognition none">${t('recognition.noLevel')}</p>`;
+}
+
+function recognitionSection(lang: PageLang, report: CredentialReport): SafeHtml {
   const recognition = report.recognition;
   if (recognition === undefined) return html``;
-  if (recognition === null) {
-    return report.summary?.achievement?.validatedUnits.length ? html`<p class="recognition none">${t('recognition.partial')}</p>`
-      : html`<p class="recognition none">${t('recognition.noLevel')}</p>`;
-  }
+  if (recognition === null) return noRecognition(lang, report);
   return recognitionAnswer(lang, recognition);
+}
+
+/**
+ * The recognition in brief, for the holder's own list: heading, one sentence, its basis. Nothing for a credential
+ * that is not genuine and in force (its level is worth nothing until that is settled), nor when no framework was asked.
+ */
+export function recognitionBriefSection(lang: PageLang, report: CredentialReport): SafeHtml {
+  const recognition = report.recognition;
+  if (recognition === undefined || report.state !== 'valid') return html``;
+  return html`<section class="recognition-brief"><h4>${recognitionHeading(lang, report)}</h4>${recognition === null ? noRecognition(lang, report)
+    : html`<div class="recognition" data-outcome="${recognition.outcome}">${recognitionBrief(lang, recognition)}</div>`}</section>`;
 }
 
 

@@ -6,17 +6,23 @@ import { reportCard } from './report.js';
 
 export interface FrameworkChoice { id: string; title: string }
 
+/** A GET form choosing the framework (country) recognition is given for: works without script, kept in the address. */
+export function frameworkForm(ctx: PageContext, action: string, frameworks: FrameworkChoice[], chosen: string): SafeHtml {
+  const t = translatorFor(ctx.lang);
+  return html`<form method="get" action="${action}" class="framework-choice">
+    <input type="hidden" name="lang" value="${ctx.lang}">
+    <label>${t('recognition.choose')}
+    <select name="framework">${frameworks.map((f) => html`<option value="${f.id}"${f.id === chosen ? html` selected` : ''}>${f.title}</option>`)}</select></label>
+    <button type="submit">${t('recognition.show')}</button>
+  </form>`;
+}
+
 export function sharePage(ctx: PageContext, data: {
   label: string | null; expiresAt: string; reports: CredentialReport[]; frameworks: FrameworkChoice[]; framework: string; sharePath: string;
   holderName?: string;
 }): string {
   const t = translatorFor(ctx.lang);
-  const form: SafeHtml = html`<form method="get" action="${data.sharePath}" class="framework-choice">
-    <input type="hidden" name="lang" value="${ctx.lang}">
-    <label>${t('recognition.choose')}
-    <select name="framework">${data.frameworks.map((f) => html`<option value="${f.id}"${f.id === data.framework ? html` selected` : ''}>${f.title}</option>`)}</select></label>
-    <button type="submit">${t('recognition.show')}</button>
-  </form>`;
+  const form = frameworkForm(ctx, data.sharePath, data.frameworks, data.framework);
   const holderForm: SafeHtml = html`<form method="get" action="${data.sharePath}" class="holder-form">
     <input type="hidden" name="lang" value="${ctx.lang}"><input type="hidden" name="framework" value="${data.framework}">
     <label>${t('credential.holder.typeName')} <input name="holderName" maxlength="200" autocomplete="off" dir="auto" value="${data.holderName ?? ''}"></label>

@@ -4,7 +4,8 @@ import type { WalletCredential } from '../../db/repositories/wallet.js';
 import type { CredentialReport } from '../../wallet/credentialReport.js';
 import type { ShareLinkView } from '../../wallet/walletService.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
-import { credentialTitle, issuerName, levelTitle, stateBadge } from './report.js';
+import { credentialTitle, issuerName, levelTitle, recognitionBriefSection, stateBadge } from './report.js';
+import { frameworkForm, type FrameworkChoice } from './share.js';
 
 export interface WalletItem { credential: WalletCredential; report: CredentialReport }
 export interface WalletLinkItem { link: ShareLinkView; qrSvg: string; names: string[] }
@@ -22,6 +23,9 @@ export interface WalletPageData {
   isNew: boolean;
   /** The share link to show open (just created). */
   openLinkId?: string;
+  /** The framework (country) each credential's recognition is given for, and the others the holder can pick. */
+  frameworks: FrameworkChoice[];
+  framework: string;
 }
 
 export const SHARE_DAY_CHOICES = [1, 7, 30, 90, 180, 365] as const;
@@ -55,7 +59,7 @@ ${data.isNew ? html`<section class="keep-link"><p>${t('wallet.keepLink')}</p></s
 
 <section class="credentials">
 <h2>${t('wallet.credentials')}</h2>
-${data.items.length === 0 ? html`<p>${t('wallet.empty')}</p>` : ''}
+${data.items.length === 0 ? html`<p>${t('wallet.empty')}</p>` : html`<p>${t('wallet.recognition.explain')}</p>${frameworkForm(ctx, data.walletPath, data.frameworks, data.framework)}`}
 ${data.items.map(({ credential, report }) => {
   const sharedIn = activeLinks.filter((l) => l.link.walletCredentialIds.includes(credential.id)).map((l) => linkName(l.link));
   const base = `${data.walletPath}/credentials/${credential.id}`;
@@ -64,6 +68,7 @@ ${data.items.map(({ credential, report }) => {
   <p>${stateBadge(ctx.lang, report.state)}</p>
   <p dir="auto">${t('wallet.issuedBy', { issuer: issuerName(report, ctx.lang) })}${report.summary?.validFrom ? `${listSeparator(ctx.lang)}${formatDate(report.summary.validFrom, ctx.lang)}` : ''}</p>
   ${report.mapping && report.mapping.levels.length > 0 ? html`<p class="level">${t('wallet.level')}${colon(ctx.lang)}${report.mapping.levels.map((l, i) => html`${i > 0 ? listSeparator(ctx.lang) : ''}${levelTitle(l.ref, ctx.lang)}`)}</p>` : ''}
+  ${recognitionBriefSection(ctx.lang, report)}
   <p class="shared-in">${sharedIn.length > 0 ? t('wallet.sharedIn', { links: sharedIn.join(listSeparator(ctx.lang)) }) : t('wallet.notShared')}</p>
   <p class="actions">
     <a class="button" href="${base}/credential.json" download>${t('wallet.downloadJson')}</a>
