@@ -196,8 +196,9 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
     try {
       session = await wallets.unlock(wallet, formValue(request.body ?? {}, 'passphrase') ?? '', request.ip);
     } catch (error) {
-      // A person who mistyped gets the form again, with why, rather than an error page with no way back.
-      if (!(isFormOrPage(request) && error instanceof AppError && UNLOCK_ERRORS.has(error.code))) throw error;
+      // A person who mistyped gets the form again, with why, rather than an error page with no way back; a script that
+      // posts the form without asking for HTML gets the problem+json every API error is.
+      if (!(wantsHtml(request) && error instanceof AppError && UNLOCK_ERRORS.has(error.code))) throw error;
       if (typeof error.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(error.extra.retryAfterSeconds));
       const ctx = pageContext(request, walletPath(request.params.secret));
       return sendPage(reply, error.status, lockedWalletPage(ctx, walletPath(request.params.secret), { error: error.code as 'wrong-passphrase' }), { private: true });
