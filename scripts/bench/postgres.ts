@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +21,7 @@ import { createToken } from '../../src/orgs/tokens.js';
 import { createServices } from '../../src/services.js';
 import { sampleCredential } from './fixture.js';
 import { peakRssOfPids, type Figures } from './measure.js';
+import { freePort } from '../../test/helpers/ports.js';
 
 const FORMAT = 'eddsa-rdfc-2022';
 const ORG = 'bench-centre';
@@ -31,15 +31,6 @@ const KEY_SECRET = 'bench-key-secret-0123456789abcdef';
 export interface HttpRow extends Figures { name: string; group: string; format: typeof FORMAT; op: 'issue' | 'verify'; instances: number; engine: 'postgres' | 'sqlite' }
 
 interface Settings { connections: number; httpSeconds: number; log: (message: string) => void }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')], {

@@ -6,26 +6,17 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
 import t from 'tap';
+import { CHROMIUM_ARGS, findChromium } from '../helpers/browser.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 import { FORM, claimIntoNewWallet, createShare, issueFor, pathOf, setStatus, walletJson } from '../helpers/wallet.js';
 
 const PHONE = { width: 390, height: 844 };
 /** Narrow phones first; the last width is PHONE's, the one axe runs at. */
 const PHONE_WIDTHS = [360, 390] as const;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const LANGUAGES = ['fr', 'ar', 'es', 'en'] as const;
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-function findChromium(): string | undefined {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const chromium = findChromium();
 if (!chromium) {

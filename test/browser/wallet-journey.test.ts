@@ -5,22 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import t from 'tap';
+import { CHROMIUM_ARGS, findChromium } from '../helpers/browser.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 import { issueFor, pathOf, setStatus } from '../helpers/wallet.js';
 
 const SCREENSHOTS = path.resolve('test-output/screenshots');
 const PHONE = { width: 390, height: 844 };
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-function findChromium(): string | undefined {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const chromium = findChromium();
 if (!chromium) {

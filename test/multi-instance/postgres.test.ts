@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import { decodeBitstring, isBitSet } from '../../src/credentials/bitstring.js';
 import { openBadgeCredential } from '../helpers/app.js';
 import { postgresSkipReason, testPostgresUrl } from '../helpers/postgres.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { freePort } from '../helpers/ports.js';
 
 type Json = Record<string, any>;
 
@@ -28,15 +28,6 @@ const BATCH_LEASE_MS = 3000;
  * than eddsa-rdfc-2022: what is checked here (indexes, leases, exactly-once) does not depend on the proof suite.
  */
 const BULK_FORMAT = 'eddsa-jcs-2022';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
 
 /** Polls `probe` until it gives a value; past the deadline it fails with what `describe` says of the last state seen. */
 async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, describe = () => ''): Promise<T> {
