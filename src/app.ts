@@ -18,6 +18,7 @@ import batchRoutes from './routes/batches.js';
 import auditRoutes from './routes/audit.js';
 import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
+import statisticsRoutes from './routes/statistics.js';
 import { registerPrototypeGuard } from './http/prototypeGuard.js';
 import { refuseLoneSurrogates } from './http/wellFormedJson.js';
 
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes, routeOptions);
   await app.register(accreditationRoutes, routeOptions);
   await app.register(assessmentRoutes, routeOptions);
+  await app.register(statisticsRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

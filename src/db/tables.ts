@@ -4,8 +4,9 @@ import * as training from './schema-training.js';
 import * as audit from './schema-audit.js';
 import * as trust from './schema-trust.js';
 import * as assessment from './schema-assessment.js';
+import * as statistics from './schema-statistics.js';
 
 /** Every table, as described once (in SQLite terms); src/db/postgres derives the PostgreSQL tables from these. */
 export const sqliteTables = {
-  ...core, ...wallet, ...training, ...audit, ...trust, ...assessment,
+  ...core, ...wallet, ...training, ...audit, ...trust, ...assessment, ...statistics,
 };

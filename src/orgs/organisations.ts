@@ -5,7 +5,7 @@ import type { KeyStore, SigningKey } from '../keys/keyStore.js';
 import type { DidDocument } from '../credentials/didResolver.js';
 import { CONTEXTS } from '../credentials/contexts/index.js';
 
-export const ORGANISATION_KINDS = ['training-centre', 'assessment-body', 'recognition-authority', 'employer'] as const;
+export const ORGANISATION_KINDS = ['training-centre', 'assessment-body', 'recognition-authority', 'employer', 'employment-agency'] as const;
 export const DID_METHODS = ['web', 'key'] as const;
 
 export interface NewOrganisation {

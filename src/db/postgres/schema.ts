@@ -11,4 +11,5 @@ export const {
   auditEntries,
   accreditations,
   assessmentCases, assessmentEvents, assessmentEvidence, assessmentResults,
+  statisticsReleases,
 } = postgresTables;

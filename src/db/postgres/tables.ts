@@ -44,6 +44,8 @@ const integerWidths: Record<string, 'integer' | 'bigint'> = {
   'share_link_credentials.position': 'integer',
   // Every view of every share page, never reused: an unbounded counter.
   'share_views.id': 'bigint',
+  // k of a statistics release: 5 to a few hundred.
+  'statistics_releases.k': 'integer',
   // A list has 131,072 entries: sizes and indexes stay far below 2^31.
   'status_lists.size': 'integer',
   'status_lists.allocated': 'integer',

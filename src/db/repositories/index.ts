@@ -8,6 +8,7 @@ import { AuditRepository } from './audit.js';
 import { AccreditationRepository } from './accreditations.js';
 import { AssessmentRepository } from './assessments.js';
 import { SealedKeyRepository } from './sealedKeys.js';
+import { StatisticsRepository } from './statistics.js';
 
 export interface Repositories {
   organisations: OrganisationRepository;
@@ -21,6 +22,7 @@ export interface Repositories {
   accreditations: AccreditationRepository;
   assessments: AssessmentRepository;
   sealedKeys: SealedKeyRepository;
+  statistics: StatisticsRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -36,5 +38,6 @@ export function createRepositories(database: Database): Repositories {
     accreditations: new AccreditationRepository(database),
     assessments: new AssessmentRepository(database),
     sealedKeys: new SealedKeyRepository(database),
+    statistics: new StatisticsRepository(database),
   };
 }
