@@ -427,8 +427,9 @@ class Walk {
       if (key === '@context' || key === idKey) continue;
       const expanded = expandVocab(activeCtx, key)!;
       if (expanded === '@type') {
-        empty = false;
+        // An empty @type array adds nothing: `{"type": []}` is as empty to jsonld.js as `{}`.
         for (const type of asArray(element[key])) {
+          empty = false;
           const iri = expandType(typeScopedContext, type as string);
           if (iri === null || iri.startsWith('_:') || !ABSOLUTE_IRI.test(iri)) throw new Unsupported('relative or blank @type');
           this.add(graph, node, RDF_TYPE, { node: { termType: 'NamedNode', value: iri } });
@@ -440,7 +441,7 @@ class Walk {
       empty = false;
       for (const value of values) this.add(graph, node, expanded, value);
     }
-    if (empty && dropsUnsafe) throw new Unsupported('node with nothing but @id at the top or in a @graph container');
+    if (empty && dropsUnsafe) throw new Unsupported('empty node or node with nothing but @id at the top or in a @graph container');
     return { node, empty };
   }
 
