@@ -62,9 +62,12 @@ export async function createServices(config: Config, now: () => Date = () => new
     : new KeyStore(new FileKeyVault(config.keysDir), config.keySecret);
   const resolveDid = createDidResolver({
     resolveRemote: config.resolveRemoteDids,
-    localDid: async (did) => {
-      const organisation = await repos.organisations.byDid(did);
-      return organisation?.didMethod === 'web' ? didDocumentOf(organisation, await repos.organisations.keysOf(organisation.id)) : undefined;
+    localDids: {
+      version: (did) => repos.organisations.keysVersionOf(did),
+      document: async (did) => {
+        const organisation = await repos.organisations.byDid(did);
+        return organisation?.didMethod === 'web' ? didDocumentOf(organisation, await repos.organisations.keysOf(organisation.id)) : undefined;
+      },
     },
   });
   const documentLoader = createDocumentLoader(resolveDid);

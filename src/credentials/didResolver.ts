@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { AppError } from '../errors.js';
+import { BoundedCache } from './boundedCache.js';
 
 export type DidDocument = {
   '@context'?: unknown;
@@ -12,11 +13,18 @@ export type DidDocument = {
   [key: string]: unknown;
 };
 
-/** Looks up the DID documents this service hosts itself (its organisations' did:web DIDs). */
-export type LocalDidLookup = (did: string) => Promise<DidDocument | undefined>;
+/** The DID documents this service hosts itself (its organisations' did:web DIDs). */
+export interface LocalDids {
+  /**
+   * The version of the DID's document, bumped in the same transaction as any change to it (organisations.keys_version),
+   * or undefined when the DID is not hosted here. Read on every resolution: one indexed lookup.
+   */
+  version(did: string): Promise<number | undefined>;
+  document(did: string): Promise<DidDocument | undefined>;
+}
 
 export interface DidResolverOptions {
-  localDid: LocalDidLookup;
+  localDids: LocalDids;
   /** Off by default: verification must not depend on the network unless an operator opts in. */
   resolveRemote: boolean;
   remoteTimeoutMs?: number;
@@ -39,7 +47,19 @@ export function withDidSnapshot<T>(work: () => Promise<T>): Promise<T> {
   return snapshot.getStore() ? work() : snapshot.run(new Map(), work);
 }
 
-/** Resolves did:key locally, our own did:web DIDs from the database, and other did:web DIDs only when enabled. */
+/** Documents kept per resolver: a few KB each, so at most a few tens of MB however many DIDs requests name. */
+const CACHED_DOCUMENTS = 10_000;
+
+/**
+ * Resolves did:key locally, our own did:web DIDs from the database, and other did:web DIDs only when enabled.
+ *
+ * Resolved documents are kept (and shared: callers must not change them, so they are frozen). A did:key document is a
+ * function of the DID alone and is kept as long as there is room. A hosted did:web document is kept with its version
+ * and used again only while the database still holds that version: one indexed read per resolution instead of
+ * loading the organisation and its keys, and no time during which another process's key rotation goes unseen (every
+ * instance and worker reads the same row, on SQLite and on PostgreSQL alike). The version is read before the
+ * document, so a kept document is never older than its version. Remote did:web documents are not kept.
+ */
 export function createDidResolver(options: DidResolverOptions) {
   const timeoutMs = options.remoteTimeoutMs ?? 5000;
   // A DID document with a handful of keys is a few KB; 64 KB leaves room for many keys and bounds memory.
@@ -58,16 +78,41 @@ export function createDidResolver(options: DidResolverOptions) {
     return document;
   }
 
-  async function resolveOnce(did: string): Promise<DidDocument> {
-    if (did.startsWith('did:key:')) {
+  const didKeyDocuments = new BoundedCache<string, DidDocument>(CACHED_DOCUMENTS);
+  const localDocuments = new BoundedCache<string, { version: number; document: DidDocument }>(CACHED_DOCUMENTS);
+
+  async function resolveDidKey(did: string): Promise<DidDocument> {
+    let document = didKeyDocuments.get(did);
+    if (!document) {
       try {
-        return (await didKeyDriver.get({ did })) as DidDocument;
+        document = deepFreeze((await didKeyDriver.get({ did })) as DidDocument);
       } catch (error) {
         throw unresolvableDid(did, (error as Error).message);
       }
+      didKeyDocuments.set(did, document);
     }
+    return document;
+  }
+
+  async function resolveLocal(did: string): Promise<DidDocument | undefined> {
+    const version = await options.localDids.version(did);
+    if (version === undefined) {
+      localDocuments.delete(did);
+      return undefined;
+    }
+    const kept = localDocuments.get(did);
+    if (kept?.version === version) return kept.document;
+    const loaded = await options.localDids.document(did);
+    if (!loaded) return undefined;
+    const document = deepFreeze(loaded);
+    localDocuments.set(did, { version, document });
+    return document;
+  }
+
+  async function resolveOnce(did: string): Promise<DidDocument> {
+    if (did.startsWith('did:key:')) return resolveDidKey(did);
     if (did.startsWith('did:web:')) {
-      const local = await options.localDid(did);
+      const local = await resolveLocal(did);
       if (local) return local;
       if (!options.resolveRemote) {
         throw unresolvableDid(did, 'it is not hosted by this service and remote did:web resolution is off (PASSERELLE_RESOLVE_REMOTE_DIDS=true enables it)');
@@ -95,6 +140,14 @@ export function createDidResolver(options: DidResolverOptions) {
 }
 
 export type DidResolver = ReturnType<typeof createDidResolver>;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 
 /** Finds a verification method (by its full id) in a resolved DID document. */
 export function findVerificationMethod(document: DidDocument, vmId: string) {

@@ -10,12 +10,12 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import * as rdfCanonize from 'rdf-canonize';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { compactVerify, importJWK } from 'jose';
+import { compactVerify } from 'jose';
 import { AppError } from '../errors.js';
 import type { Ed25519KeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { compiledToRdf } from './compiledRdf.js';
+import { createEd25519Verifier, publicKeyObject } from './verificationKeys.js';
 import { installFastContexts } from './fastContexts.js';
 import { installNullPrototypeNodeMaps } from './nullPrototypeNodeMaps.js';
 import { JSON_LD_LIMITS, limitExceeded } from './jsonLimits.js';
@@ -74,6 +74,8 @@ export function compareCompiledRdfWithJsonld(enabled: boolean): { checked: numbe
 
 /** eddsa-rdfc-2022 with the bounded canonicalisation. */
 const boundedEddsaRdfc2022 = { ...eddsaRdfc2022, canonize: boundedCanonize };
+/** The same for verifying, with key objects imported once per key (verificationKeys.ts). */
+const verifyingEddsaRdfc2022 = { ...boundedEddsaRdfc2022, createVerifier: createEd25519Verifier };
 
 /** Ed25519Signature2020 (jsonld-signatures' LinkedDataSignature) with the bounded canonicalisation. */
 function boundedEd25519Signature2020() {
@@ -94,8 +96,8 @@ export const dataIntegrityFormats = Object.keys(signingSuites) as DataIntegrityF
 
 /** Proofs this service accepts when verifying: both current cryptosuites and the older Ed25519Signature2020. */
 const verifyingSuites = [
-  new DataIntegrityProof({ cryptosuite: boundedEddsaRdfc2022 }),
-  new DataIntegrityProof({ cryptosuite: eddsaJcs2022.createVerifyCryptosuite() }),
+  new DataIntegrityProof({ cryptosuite: verifyingEddsaRdfc2022 }),
+  new DataIntegrityProof({ cryptosuite: { ...eddsaJcs2022.createVerifyCryptosuite(), createVerifier: createEd25519Verifier } }),
   boundedEd25519Signature2020(),
 ];
 
@@ -255,9 +257,7 @@ export async function verifyPresentationProof(presentation: JsonObject, options:
 
 /** Checks a compact JWS against an Ed25519 Multikey verification method; throws when the signature does not match. */
 export async function verifyCompactJws(jwt: string, verificationMethod: JsonObject): Promise<void> {
-  const key = await Ed25519Multikey.from(verificationMethod);
-  const jwk = await Ed25519Multikey.toJwk({ keyPair: key });
-  await compactVerify(jwt, await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA'));
+  await compactVerify(jwt, await publicKeyObject(verificationMethod), { algorithms: ['EdDSA'] });
 }
 
 /** The VC Data Model's structural rules (type, issuer, subject, date formats), without judging dates against now. */

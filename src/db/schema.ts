@@ -12,6 +12,11 @@ export const organisations = sqliteTable('organisations', {
   didMethod: text('did_method').notNull(),
   did: text('did').notNull().unique(),
   createdAt: text('created_at').notNull(),
+  /**
+   * Bumped in the same transaction as any change to the organisation's DID document (a key rotation): verifiers keep
+   * the document and compare this number, read on each verification, instead of loading the document again.
+   */
+  keysVersion: integer('keys_version').notNull().default(1),
 });
 
 export const organisationKeys = sqliteTable('organisation_keys', {

@@ -44,7 +44,7 @@ export async function createOrganisation(deps: OrganisationDeps, input: NewOrgan
   const did = didMethod === 'key' ? `did:key:${publicKeyMultibase}` : webDidFor(deps.baseUrl, input.slug);
   const now = deps.now().toISOString();
   const organisation: Organisation = {
-    id, slug: input.slug, name: input.name, country: input.country.toUpperCase(), kind: input.kind, didMethod, did, createdAt: now,
+    id, slug: input.slug, name: input.name, country: input.country.toUpperCase(), kind: input.kind, didMethod, did, createdAt: now, keysVersion: 1,
   };
   await deps.organisations.insertWithKey(organisation, newKeyRecord(id, did, didMethod, 1, publicKeyMultibase, keyId, now));
   return organisation;

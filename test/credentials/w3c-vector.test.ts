@@ -11,7 +11,7 @@ const KEY = 'z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2';
  * The specification's issuer is a controller document at https://vc.example/issuers/5678 holding the test key; it
  * cannot be fetched (nothing is), so the test serves that document, built from the spec's published key, itself.
  */
-const bundled = createDocumentLoader(createDidResolver({ localDid: async () => undefined, resolveRemote: false }));
+const bundled = createDocumentLoader(createDidResolver({ localDids: { version: async () => undefined, document: async () => undefined }, resolveRemote: false }));
 const controller = 'https://vc.example/issuers/5678';
 const verificationMethod = { '@context': 'https://w3id.org/security/multikey/v1', id: `${controller}#${KEY}`, type: 'Multikey', controller, publicKeyMultibase: KEY };
 const loader = async (url: string) => {

@@ -52,6 +52,8 @@ const integerWidths: Record<string, 'integer' | 'bigint'> = {
   'status_entries.status_index': 'integer',
   // Bumped on every status change of the list (a suspension can be set and cleared any number of times).
   'status_lists.version': 'bigint',
+  // Bumped on each key rotation of an organisation: a few per year.
+  'organisations.keys_version': 'integer',
   // Failed attempts within one window.
   'attempt_counters.points': 'integer',
 };

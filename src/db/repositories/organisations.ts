@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { organisationKeys, organisations } from '../schema.js';
 import { firstRow } from '../database.js';
 import { Repository } from './repository.js';
@@ -30,6 +30,13 @@ export class OrganisationRepository extends Repository {
     return this.query((db) => db.select().from(organisations).where(eq(organisations.did, did)).limit(1).then(firstRow));
   }
 
+  /** The version of the organisation's DID document (organisations.keys_version), or undefined for a DID not hosted here. */
+  keysVersionOf(did: string): Promise<number | undefined> {
+    const { organisations } = this.t;
+    return this.query((db) => db.select({ keysVersion: organisations.keysVersion }).from(organisations).where(eq(organisations.did, did)).limit(1)
+      .then((rows) => rows[0]?.keysVersion));
+  }
+
   list(): Promise<Organisation[]> {
     const { organisations } = this.t;
     return this.query((db) => db.select().from(organisations).orderBy(organisations.createdAt));
@@ -48,10 +55,14 @@ export class OrganisationRepository extends Repository {
       .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))).limit(1).then(firstRow));
   }
 
-  /** Retires the current key and adds its successor in one transaction, so there is always exactly one current key. */
+  /**
+   * Retires the current key and adds its successor in one transaction, so there is always exactly one current key; the
+   * same transaction bumps keys_version, so no verifier keeps the DID document without the new key.
+   */
   async rotateKey(organisationId: string, successor: OrganisationKey, now: string): Promise<void> {
-    const { organisationKeys } = this.t;
+    const { organisations, organisationKeys } = this.t;
     await this.transaction(async () => {
+      await this.query((db) => db.update(organisations).set({ keysVersion: sql`${organisations.keysVersion} + 1` }).where(eq(organisations.id, organisationId)));
       await this.query((db) => db.update(organisationKeys).set({ retiredAt: now })
         .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))));
       await this.query((db) => db.insert(organisationKeys).values(successor));

@@ -1,0 +1,1 @@
+ALTER TABLE "organisations" ADD COLUMN "keys_version" integer DEFAULT 1 NOT NULL;
