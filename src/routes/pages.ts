@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { reportOn, type ReportDeps } from '../wallet/credentialReport.js';
 import { formValue, pageContext, registerPageSupport, sendPage, type FormBody } from '../web/http.js';
 import { STYLESHEET_PATH } from '../web/pages/layout.js';
 import { verifyPage } from '../web/pages/verify.js';
 import { defaultFramework } from '../web/frameworkChoice.js';
+import { statisticsPage } from '../web/pages/statistics.js';
 
 const stylesheet = fs.readFileSync(fileURLToPath(new URL('../web/assets/passerelle.css', import.meta.url)), 'utf8');
 
@@ -38,6 +39,17 @@ export default async function pageRoutes(app: FastifyInstance, { services }: { s
 
   app.get('/verify', { schema: { hide: true } }, async (request, reply) =>
     sendPage(reply, 200, verifyPage(pageContext(request, '/verify'))));
+
+  // The published statistics as charts and tables: the latest release, or the one asked for.
+  app.get<{ Querystring: { release?: string } }>('/statistics/charts', {
+    schema: { hide: true, querystring: { type: 'object', properties: { release: { type: 'string', maxLength: 100 } } } },
+  }, async (request, reply) => {
+    const releases = await services.repos.statistics.releases();
+    const { release } = request.query;
+    const chosen = release === undefined ? releases[0] : releases.find((r) => r.id === release);
+    if (release !== undefined && !chosen) throw notFound('unknown-statistics-release', `No statistics release has id "${release}"`);
+    return sendPage(reply, 200, await statisticsPage(pageContext(request, '/statistics/charts', { release }), releases, chosen));
+  });
 
   app.post<{ Body: FormBody | undefined }>('/verify', {
     schema: { hide: true },
