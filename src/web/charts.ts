@@ -16,7 +16,7 @@ const CONFIG = {
   font: 'system-ui, sans-serif',
   background: 'white',
   axis: { labelFontSize: 13, titleFontSize: 13, labelColor: '#222', titleColor: '#222' },
-  legend: { labelFontSize: 13, titleFontSize: 13, labelLimit: 260, orient: 'bottom', direction: 'vertical' },
+  legend: { labelFontSize: 13, titleFontSize: 13, labelLimit: 320, titleLimit: 320, orient: 'bottom', direction: 'vertical' },
   view: { stroke: null },
 };
 

@@ -8,7 +8,8 @@ import type { TableRow } from '../../statistics/tables.js';
 
 const corridorText = (corridor: string, lang: PageLang) => {
   const [from, to] = corridor.split('-');
-  return to ? `${countryName(from!, lang)} → ${countryName(to, lang)}` : corridor;
+  // Arrows do not mirror in right-to-left text: Arabic points its own way.
+  return to ? `${countryName(from!, lang)} ${lang === 'ar' ? '←' : '→'} ${countryName(to, lang)}` : corridor;
 };
 
 /** A row's keys as one series name: "Morocco → Spain · ISCO 7112". */
@@ -27,7 +28,8 @@ async function trendSection(ctx: PageContext, figures: ReleaseFigures): Promise<
   const { table } = figures;
   const rows = table.rows.map((row) => ({ period: row.period, series: seriesOf(row, ctx.lang, t), inForce: row.inForce, revoked: row.revoked, withheld: row.withheld }));
   const chart = rows.some((r) => r.inForce > 0) ? await chartSvg({
-    width: 300, height: 220, data: { values: rows },
+    // Rows with nothing published are in the table, not in the legend.
+    width: 300, height: 220, data: { values: rows.filter((r) => r.inForce > 0) },
     mark: 'bar',
     encoding: {
       x: { field: 'period', type: 'ordinal', title: t('stats.period'), axis: { labelAngle: 0 } },
