@@ -1,5 +1,5 @@
 import t from 'tap';
-import { VerifyPool } from '../../src/credentials/verifyPool.js';
+import { INLINE_JWS_MAX_CHARS, VerifyPool } from '../../src/credentials/verifyPool.js';
 import { plainCredential } from '../helpers/app.js';
 
 const proof = {
@@ -58,4 +58,16 @@ t.test('small documents are checked on the calling thread, larger ones in a work
   t.match(inline.errors.join('; '), 'no document did:example:issuer#key-1 here', 'with the loader\'s reason');
   const large = { ...small, credentialSubject: { id: 'did:example:worker-42', skill: Array.from({ length: 40 }, (_, i) => `skill ${i}`) } };
   await t.rejects(pool.credentialProof(large, refuse), 'a larger one goes to the worker (which fails to start)');
+});
+
+t.test('a pool that checks small documents inline checks JWS up to INLINE_JWS_MAX_CHARS inline too', async (t) => {
+  const pool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), 40);
+  t.teardown(() => pool.close());
+  const vm = { id: 'did:example:issuer#key-1', type: 'Multikey', publicKeyMultibase: 'zNotAKey' };
+  const inline = await pool.jws('a.b.c', vm).then(() => undefined, (error: Error) => error);
+  t.type(inline, Error, 'a short JWS with a bad key is refused');
+  t.notMatch(inline?.message, /worker/, 'on the calling thread');
+  const long = `a.${'b'.repeat(INLINE_JWS_MAX_CHARS)}.c`;
+  const pooled = await pool.jws(long, vm).then(() => undefined, (error: Error) => error);
+  t.match(pooled?.message, /worker/, 'a longer one goes to the worker (which fails to start)');
 });
