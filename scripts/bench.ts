@@ -5,6 +5,8 @@
  *
  * Knobs (environment): BENCH_SECONDS (in-process loops, default 5), BENCH_HTTP_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 16), BENCH_BATCH (default 10000), BENCH_STATUS_ENTRIES (default 1000000).
+ * BENCH_ONLY=verify-overhead measures only the raw Ed25519 loop and in-process verify of eddsa-jcs-2022 and vc+jwt
+ * against it (under a minute), prints them and their targets, and leaves bench-report.json alone.
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +31,8 @@ const durationMs = seconds * 1000;
 const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const baseUrl = `http://127.0.0.1:${port}`;
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'verify-overhead') throw new Error(`BENCH_ONLY=${only}: the only subset is verify-overhead`);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const ORG = 'bench-centre';
 
@@ -74,6 +78,39 @@ const key = { seed, did: organisation.did, vmId: currentKey.verificationMethod }
 
 log(`Passerelle benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; data in ${dir}`);
 const started = Date.now();
+const loadAverageAtStart = os.loadavg();
+log(`Load average at the start: ${loadAverageAtStart.map((l) => l.toFixed(2)).join(', ')}`);
+
+interface Target { name: string; unit: string; measured: number; required: number; atMost?: boolean }
+const find = (name: string) => rows.find((r) => r.name === name)!;
+function logTargets(targets: Array<Target & { met: boolean }>) {
+  log('\nTargets');
+  for (const t of targets) log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.measured.toFixed(2)} ${t.unit} (${t.atMost ? 'at most' : 'at least'} ${t.required})`);
+}
+const withVerdicts = (targets: Target[]) => targets.map((t) => ({ ...t, met: t.atMost ? t.measured <= t.required : t.measured >= t.required }));
+
+// ---- the physical limit: one Ed25519 signature check, nothing else ----
+log('\nRaw Ed25519: node:crypto verify of one signature over the same bytes with the same key object, one core');
+const RAW = 'raw Ed25519 verify (node:crypto)';
+const raw = await runJob({ kind: 'rawEd25519', key, durationMs, warmupMs });
+add({ ...raw, name: RAW, group: 'raw' });
+/** Issue 14: the JCS and JWT paths in-process at least half as fast as the raw signature check. */
+const VERIFY_OVERHEAD_FORMATS = ['eddsa-jcs-2022', 'vc+jwt'] as const;
+const rawTargets = (): Target[] => VERIFY_OVERHEAD_FORMATS.map((format) => ({
+  name: `in-process verify ${format} vs raw Ed25519 verify, one core`, unit: 'x', measured: find(`in-process verify ${format}`).opsPerSec / raw.opsPerSec, required: 0.5,
+}));
+
+if (only === 'verify-overhead') {
+  log('\nService in-process: verifyCredential, one core, against the raw loop');
+  for (const format of VERIFY_OVERHEAD_FORMATS) {
+    const result = await runJob({ kind: 'service', op: 'verify', format, env, orgSlug: ORG, durationMs, warmupMs });
+    add({ ...result, name: `in-process verify ${format}`, group: 'in-process', format, op: 'verify', baseline: RAW, ratio: result.opsPerSec / raw.opsPerSec });
+  }
+  logTargets(withVerdicts(rawTargets()));
+  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // ---- baseline and service, in-process ----
 const baseline = new Map<string, JobResult>();
@@ -97,6 +134,7 @@ for (const format of FORMATS) {
     }
   }
 }
+for (const format of VERIFY_OVERHEAD_FORMATS) log(`    in-process verify ${format}: ${(find(`in-process verify ${format}`).opsPerSec / raw.opsPerSec).toFixed(2)}x the raw Ed25519 loop`);
 for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] as const) {
   const result = await runJob({ kind: 'service', op: 'verifyProof', format, env, orgSlug: ORG, durationMs, warmupMs });
   add({ ...result, name: `in-process proof check only ${format}`, group: 'in-process', format, op: 'verifyProof', baseline: `baseline verify ${format}`, ratio: ratioTo(format, 'verify', result.opsPerSec) });
@@ -242,11 +280,10 @@ add({ ...status, name: `in-process verify, ${statusEntries.toLocaleString('en')}
 log(`  list setup ${(status.extra!.setupMs! / 1000).toFixed(1)} s; first verification (signs and decodes the list) ${status.extra!.coldFirstVerifyMs!.toFixed(0)} ms; list fetched and decoded ${status.extra!.listFetchesAndDecodes} time(s) in ${status.extra!.verifications} verifications`);
 
 // ---- targets and report ----
-const find = (name: string) => rows.find((r) => r.name === name)!;
 const httpVerify1 = find('HTTP verify eddsa-rdfc-2022 (1 worker)');
 const httpVerify2 = find('HTTP verify eddsa-rdfc-2022 (2 workers)');
 const inProcessVerify = find('in-process verify eddsa-rdfc-2022');
-const targets = [
+const targets = withVerdicts([
   { name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs baseline loop', unit: 'x', measured: httpVerify1.ratio!, required: 0.9 },
   { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7 },
   { name: `batch issuance with ${threads} workers vs one`, unit: 'x', measured: batch.opsPerSec / single.opsPerSec, required: 1.7 },
@@ -254,15 +291,17 @@ const targets = [
   { name: 'in-process verify eddsa-rdfc-2022: documents left to jsonld.js', unit: 'documents', measured: inProcessVerify.extra?.compiledRdfFallbacks ?? NaN, required: 0, atMost: true },
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
   { name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.largestProcessRssMb, required: 300, atMost: true },
+  ...rawTargets(),
   ...(typeof postgres === 'string' ? [] : postgresTargets(postgres, httpVerify1)),
-].map((t) => ({ ...t, met: t.atMost ? t.measured <= t.required : t.measured >= t.required }));
-
-log('\nTargets');
-for (const t of targets) log(`  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.measured.toFixed(2)} ${t.unit} (${t.atMost ? 'at most' : 'at least'} ${t.required})`);
+]);
+logTargets(targets);
 
 const report = {
   date: new Date().toISOString(),
-  machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart, loadAverageAtEnd: os.loadavg(),
+  },
   settings: { seconds, httpSeconds, connections, batchCount, statusEntries, sampleBytes: baseline.get('eddsa-rdfc-2022/verify')!.extra?.signedBytes },
   notes: [
     'Ratios compare each figure with the bare-library loop measured in the same run (baseline rows).',

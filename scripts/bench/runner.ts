@@ -12,7 +12,8 @@ import { peakRssMb, runFor, type Figures } from './measure.js';
 export type Job =
   | { kind: 'bare'; op: 'issue' | 'verify'; format: Format; key: BareKey; didDocuments: DidDocuments; durationMs: number; warmupMs: number }
   | { kind: 'service'; op: 'issue' | 'verify' | 'verifyProof'; format: Format; env: Record<string, string>; orgSlug: string; durationMs: number; warmupMs: number }
-  | { kind: 'statusList'; env: Record<string, string>; orgSlug: string; entries: number; durationMs: number; warmupMs: number };
+  | { kind: 'statusList'; env: Record<string, string>; orgSlug: string; entries: number; durationMs: number; warmupMs: number }
+  | { kind: 'rawEd25519'; key: BareKey; durationMs: number; warmupMs: number };
 
 export type JobResult = Figures & { extra?: Record<string, number> };
 
@@ -32,6 +33,21 @@ async function bare(job: Extract<Job, { kind: 'bare' }>): Promise<JobResult> {
     if (!(await library.verify(job.format, signed))) throw new Error('baseline verification failed');
   }, { warmupMs: job.warmupMs });
   return { ...figures, extra };
+}
+
+/**
+ * The physical limit of any verification path: node:crypto `verify` of one Ed25519 signature, in a loop over the same
+ * bytes (the sample credential's JWS signing input) with the same key object, nothing else.
+ */
+async function rawEd25519(job: Extract<Job, { kind: 'rawEd25519' }>): Promise<JobResult> {
+  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(job.key.seed, 'base64url')]), format: 'der', type: 'pkcs8' });
+  const publicKey = crypto.createPublicKey(privateKey);
+  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', typ: 'vc+jwt', kid: job.key.vmId })).toString('base64url');
+  const data = Buffer.from(`${header}.${Buffer.from(JSON.stringify(sampleCredential())).toString('base64url')}`);
+  const signature = crypto.sign(null, data, privateKey);
+  return runFor(job.durationMs, async () => {
+    if (!crypto.verify(null, data, publicKey, signature)) throw new Error('raw Ed25519 verification failed');
+  }, { warmupMs: job.warmupMs });
 }
 
 async function serviceContext(env: Record<string, string>, orgSlug: string) {
@@ -118,6 +134,7 @@ process.on('message', async (job: Job) => {
     let result: JobResult;
     if (job.kind === 'bare') result = await bare(job);
     else if (job.kind === 'service') result = await service(job);
+    else if (job.kind === 'rawEd25519') result = await rawEd25519(job);
     else result = await statusList(job);
     process.send!({ ok: true, result: { ...result, peakRssMb: result.peakRssMb ?? peakRssMb() } }, () => process.exit(0));
   } catch (error) {
