@@ -105,6 +105,8 @@ if (only === 'verify-overhead') {
   for (const format of VERIFY_OVERHEAD_FORMATS) {
     const result = await runJob({ kind: 'service', op: 'verify', format, env, orgSlug: ORG, durationMs, warmupMs });
     add({ ...result, name: `in-process verify ${format}`, group: 'in-process', format, op: 'verify', baseline: RAW, ratio: result.opsPerSec / raw.opsPerSec });
+    // Under load, per CPU second is the steadier comparison (measure.ts).
+    log(`    per CPU second: ${result.opsPerCpuSec!.toFixed(0)} against ${raw.opsPerCpuSec!.toFixed(0)} raw (${(result.opsPerCpuSec! / raw.opsPerCpuSec!).toFixed(2)}x)`);
   }
   logTargets(withVerdicts(rawTargets()));
   log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
