@@ -206,3 +206,6 @@ export function getIscoGroup(codeOrUri: string): IscoGroup {
 
 /** All 619 groups, in code order (major groups before their descendants). */
 export const listIscoGroups = (): readonly IscoGroupRecord[] => catalogue().iscoGroups;
+
+/** All ESCO occupations of the shipped subset, in file order. */
+export const listOccupations = (): readonly OccupationRecord[] => catalogue().occupations;
