@@ -20,6 +20,11 @@ import { claimGonePage, claimPage } from '../web/pages/claim.js';
 import { lockedWalletPage, walletPage } from '../web/pages/wallet.js';
 import { goneSharePage, sharePage } from '../web/pages/share.js';
 import { credentialTitleText } from '../web/pages/report.js';
+import { walletJobsPage } from '../web/pages/walletJobs.js';
+import { heldSkillsOf } from '../wallet/heldSkills.js';
+import { matchJobs, type AchievementOffer } from '../skills/jobMatches.js';
+import { fromRecord } from '../training/achievements.js';
+import { nameIn } from '../trust/trustCheck.js';
 
 const SESSION_COOKIE = 'passerelle_wallet';
 /**
@@ -60,6 +65,16 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
 
   const report = (credential: WalletCredential, lang: PageLang, framework?: string, holderName?: string): Promise<CredentialReport> =>
     reportOn(reportDeps, credential.document, { lang, ...(framework ? { framework } : {}), ...(holderName ? { holderName } : {}) });
+
+  /** Every organisation's current achievements, with the ESCO skills each certifies: where a missing skill can be gained. */
+  const achievementOffers = async (lang: PageLang): Promise<AchievementOffer[]> => {
+    const achievements = (await services.repos.achievements.latestOfAll()).map(fromRecord);
+    const organisations = new Map((await services.repos.organisations.list()).map((o) => [o.id, o]));
+    return achievements.map(({ organisationId, id, definition }) => ({
+      organisationId, organisationName: nameIn(organisations.get(organisationId)?.name ?? {}, lang), achievementId: id,
+      name: nameIn(definition.name, lang), skills: definition.skills.map((skill) => skill.uri),
+    }));
+  };
 
   const isFormOrPage = (request: FastifyRequest) =>
     wantsHtml(request) || request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') === true;
@@ -186,6 +201,31 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       hasPassphrase: wallet.passphraseHash !== null, isNew: done === 'added-new', frameworks: frameworkChoices(ctx.lang), framework: chosen,
       ...(notice ? { notice } : {}), ...(done === 'shared' && openLinkId ? { openLinkId } : {}),
     }), { private: true });
+  });
+
+  app.get<{ Params: { secret: string }; Querystring: { lang?: string; home?: string; abroad?: string } }>('/w/:secret/jobs', {
+    schema: {
+      hide: true, params: { type: 'object', properties: { secret: secretParam } },
+      querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 10 }, home: { type: 'string', maxLength: 10 }, abroad: { type: 'string', maxLength: 10 } } },
+    },
+  }, async (request, reply) => {
+    const { secret } = request.params;
+    const home = request.query.home || undefined;
+    const ctx = pageContext(request, `${walletPath(secret)}/jobs`, { home, abroad: request.query.abroad || undefined });
+    const wallet = await wallets.openWallet(secret, request.ip);
+    if (!await wallets.isUnlocked(wallet, cookieOf(request, SESSION_COOKIE))) {
+      if (!wantsHtml(request)) throw new AppError('wallet-locked', 401, 'This wallet is protected by a passphrase: open it with its passphrase first (POST /w/<secret>/unlock)');
+      return sendPage(reply, 401, lockedWalletPage(ctx, walletPath(secret)), { private: true });
+    }
+    const inForce = (await Promise.all((await wallets.credentials(wallet)).map(async (credential) => ({ credential, report: await report(credential, ctx.lang) }))))
+      .filter(({ report: r }) => r.state === 'valid')
+      .sort((a, b) => b.credential.addedAt.localeCompare(a.credential.addedAt));
+    // Abroad defaults to where the latest credential in force was issued; home is the holder's to say, with no default.
+    const abroad = request.query.abroad === undefined ? inForce.find(({ report: r }) => r.issuer.organisation)?.report.issuer.organisation?.country : request.query.abroad || undefined;
+    const heldSkills = [...new Set(inForce.flatMap(({ report: r }) => heldSkillsOf(r.credential)))];
+    const result = matchJobs({ heldSkills, home, abroad, offers: await achievementOffers(ctx.lang), lang: ctx.lang === 'ar' ? 'en' : ctx.lang });
+    if (!wantsHtml(request)) return result;
+    return sendPage(reply, 200, walletJobsPage(ctx, { walletPath: walletPath(secret), result, hasSkills: heldSkills.length > 0 }), { private: true });
   });
 
   app.post<{ Params: { secret: string }; Body: FormBody | undefined }>('/w/:secret/unlock', {

@@ -132,6 +132,9 @@ if (!chromium) {
       await visit(walletPath, 'wallet');
       await page.locator('details summary').first().click();
       await check('wallet, a disclosure open');
+      await visit(`${walletPath}/jobs?home=MA&abroad=BE`, 'wallet jobs');
+      await page.locator('.job details summary').first().click();
+      await check('wallet jobs, missing skills open');
       await visit(lockedWallet, 'locked wallet', 401);
       await page.locator('#passphrase').fill('not-the-passphrase');
       await page.locator('#passphrase').press('Enter');

@@ -36,6 +36,18 @@ export class AchievementRepository extends Repository {
     });
   }
 
+  /** The latest version of every organisation's achievements: the catalogue a holder can be pointed to. */
+  latestOfAll(): Promise<AchievementRecord[]> {
+    const { achievements } = this.t;
+    return this.query((db) => {
+      const latest = db.select({ organisationId: achievements.organisationId, achievementId: achievements.achievementId, version: max(achievements.version).as('latest') })
+        .from(achievements).groupBy(achievements.organisationId, achievements.achievementId).as('latest');
+      return db.select({ record: achievements }).from(achievements)
+        .innerJoin(latest, and(eq(achievements.organisationId, latest.organisationId), eq(achievements.achievementId, latest.achievementId), eq(achievements.version, latest.version)))
+        .orderBy(asc(achievements.organisationId), asc(achievements.achievementId)).then((rows) => rows.map((r) => r.record));
+    });
+  }
+
   versionsOf(organisationId: string, achievementId: string): Promise<Array<{ version: number; createdAt: string }>> {
     const { achievements } = this.t;
     return this.query((db) => db.select({ version: achievements.version, createdAt: achievements.createdAt }).from(achievements)

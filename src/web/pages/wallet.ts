@@ -77,6 +77,7 @@ ${data.items.map(({ credential, report }) => {
   <form method="post" action="${withLang(`${base}/delete`, ctx.lang)}" class="inline"><button type="submit" class="danger">${t('wallet.delete')}</button></form>
 </article>`;
 })}
+${inForce.length > 0 ? html`<p class="jobs-link"><a href="${withLang(`${data.walletPath}/jobs`, ctx.lang)}">${t('wallet.jobs.link')}</a></p>` : ''}
 </section>
 
 ${data.items.length > 0 ? html`<section class="share">
