@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { organisations } from './schema.js';
+import { credentials, organisations } from './schema.js';
 
 /**
  * Training centres: their catalogue of Open Badges 3.0 achievements (every version kept, since issued credentials
@@ -61,3 +61,14 @@ export const batchRows = sqliteTable('training_batch_rows', {
   index('training_batch_rows_state').on(t.batchId, t.state),
   index('training_batch_rows_credential').on(t.credentialId),
 ]);
+
+/**
+ * A credential issued one by one from a catalogue achievement (POST /credentials/issue with options.achievement): which
+ * version it was issued from, so that statistics know its occupation, skills and levels as they do for batch rows.
+ */
+export const credentialAchievements = sqliteTable('training_credential_achievements', {
+  credentialId: text('credential_id').primaryKey().references(() => credentials.id),
+  organisationId: text('organisation_id').notNull().references(() => organisations.id),
+  achievementId: text('achievement_id').notNull(),
+  achievementVersion: integer('achievement_version').notNull(),
+});

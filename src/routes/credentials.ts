@@ -67,14 +67,16 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     if (holder) holderDetailsOf(holder); // a bad holder is refused before anything is signed
     const { achievement: achievementId, ...issueOptions } = request.body.options ?? {};
     // With options.achievement the catalogue supplies the achievement, so the credential cannot drift from its published definition.
-    const built = achievementId === undefined ? request.body.credential : credentialFromAchievement({
-      achievement: await requireAchievement(services.repos.achievements, organisation, achievementId), organisation,
-      baseUrl: services.config.baseUrl, partial: request.body.credential,
+    const achievement = achievementId === undefined ? undefined : await requireAchievement(services.repos.achievements, organisation, achievementId);
+    const built = achievement === undefined ? request.body.credential : credentialFromAchievement({
+      achievement, organisation, baseUrl: services.config.baseUrl, partial: request.body.credential,
     });
     // Whose credential it is, in the credential itself: an employer reading it can tell it is the person in front of them.
     const credential = holder ? withHolderName(built, holder.name, holder.nameInCredential ?? 'plain') : built;
     if (holder && issuesVc11Jwt(credential, issueOptions)) throw walletCannotHoldVc11Jwt();
     const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential, options: issueOptions });
+    // Which version it came from, for the statistics (occupation, skills, levels), as batch rows record it.
+    if (achievement) await services.repos.achievements.recordIssuedFrom({ credentialId: issued.id, organisationId: organisation.id, achievementId: achievement.id, achievementVersion: achievement.version });
     if (!holder) return reply.status(201).send({ verifiableCredential: issued.verifiableCredential });
     // A one-time link (and its QR code) for the person the credential is for: opening it adds it to their wallet.
     const offer = await services.wallet.createClaimOffer(issued, holder);

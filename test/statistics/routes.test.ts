@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.js';
 import { issueProgrammeCredentials } from '../fixtures/statistics.js';
+import { MASONRY_ACHIEVEMENT } from '../fixtures/batches/cohort.js';
 
 type Json = Record<string, any>;
 
@@ -41,6 +42,17 @@ t.test('statistics: organisation boundaries, access per kind, suppression, relea
     t.equal((await get('/statistics')).statusCode, 401, 'no token, no live figures');
   });
 
+  t.test('credentials issued one by one from the catalogue count like batch ones', async (t) => {
+    const { auth } = await ctx.issuer('cfa-rabat', { country: 'MA' });
+    await ctx.app.inject({ method: 'POST', url: '/orgs/cfa-rabat/achievements', headers: auth, payload: { ...MASONRY_ACHIEVEMENT, id: 'ouvrier-agricole', occupation: '6111', skills: [], levels: [{ targetFramework: 'es-mecu', targetCode: '1' }] } });
+    for (let i = 0; i < 10; i++) {
+      const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: { credentialSubject: { id: `did:example:worker-${i}` } }, options: { achievement: 'ouvrier-agricole' } } });
+      t.equal(issued.statusCode, 201, `issued ${i}`);
+    }
+    const rows = (await get('/statistics?period=year&by=corridor,isco,route', auth)).json().rows;
+    t.same(rows.map((r: Json) => [r.keys.corridor, r.keys.isco, r.keys.route, r.inForce]), [['MA-ES', '6111', 'training', 10]]);
+  });
+
   t.test('the public sees what the administrator published', async (t) => {
     t.same((await get('/statistics/releases')).json(), { releases: [] });
     const refused = await ctx.app.inject({ method: 'POST', url: '/statistics/releases', headers: casa, payload: { title: 'x' } });
@@ -51,7 +63,7 @@ t.test('statistics: organisation boundaries, access per kind, suppression, relea
     const listed = (await get('/statistics/releases')).json().releases;
     t.same(listed.map((r: Json) => [r.id, r.title, r.k, r.by]), [[id, 'Corridors 2026', 10, ['corridor', 'isco']]]);
     const release = (await get(`/statistics/releases/${id}`)).json();
-    t.same(release.table.rows.map((r: Json) => [r.keys.corridor, r.keys.isco, r.inForce]), [['MA-ES', '7112', 11], ['MA-ES', '7115', 0], ['SN-DE', '7115', 10]]);
+    t.same(release.table.rows.map((r: Json) => [r.keys.corridor, r.keys.isco, r.inForce]), [['MA-ES', '6111', 10], ['MA-ES', '7112', 11], ['MA-ES', '7115', 0], ['SN-DE', '7115', 10]]);
     const spain = release.shortages.find((s: Json) => s.list.country === 'ES');
     t.ok(spain.list.url.startsWith('http') && spain.list.publisher, 'the shortage list with its source');
     t.same(spain.occupations.find((o: Json) => o.isco === '7115'), { isco: '7115', nationalTitle: spain.occupations.find((o: Json) => o.isco === '7115').nationalTitle, inForce: 0, withheld: true },

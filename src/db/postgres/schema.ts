@@ -7,7 +7,7 @@ import { postgresTables } from './tables.js';
 export const {
   organisations, organisationKeys, tokens, credentials, statusLists, statusEntries, sealedKeys, attemptCounters,
   wallets, walletCredentials, claimOffers, shareLinks, shareLinkCredentials, shareViews, walletSessions, serviceKeys,
-  achievements, batches, batchRows,
+  achievements, batches, batchRows, credentialAchievements,
   auditEntries,
   accreditations,
   assessmentCases, assessmentEvents, assessmentEvidence, assessmentResults,

@@ -37,6 +37,7 @@ const integerWidths: Record<string, 'integer' | 'bigint'> = {
   // Versions of one achievement definition.
   'training_achievements.version': 'integer',
   'training_batches.achievement_version': 'integer',
+  'training_credential_achievements.achievement_version': 'integer',
   // At most 20,000 rows per batch; a line number is bounded by the upload size (at most 1 GiB < 2^31 bytes).
   'training_batches.total_rows': 'integer',
   'training_batch_rows.line': 'integer',

@@ -7,7 +7,7 @@ import { Repository } from './repository.js';
 export interface StatisticsSources {
   credentials: Array<{ id: string; organisationId: string; country: string; issuedAt: string }>;
   revoked: string[];
-  /** Credentials issued by a batch: the achievement definition at the version the batch issued. */
+  /** Credentials issued from a catalogue achievement (a batch, or one by one): its definition at the version issued. */
   trained: Array<{ credentialId: string; definition: Record<string, unknown> }>;
   /** Credentials certifying a validation case: its decision, its reference standard and, for a catalogue one, its definition. */
   validated: Array<{ credentialId: string; decision: string | null; reference: Record<string, unknown>; definition: Record<string, unknown> | null }>;
@@ -34,19 +34,26 @@ export class StatisticsRepository extends Repository {
 
   /** Every credential (of one organisation when given) and what links it to an achievement. */
   async sources(organisationId?: string): Promise<StatisticsSources> {
-    const { credentials, organisations, statusEntries, batchRows, batches, achievements, assessmentCases } = this.t;
-    const issuedBy = (column: typeof credentials.organisationId | typeof batches.organisationId | typeof assessmentCases.organisationId) =>
+    const { credentials, organisations, statusEntries, batchRows, batches, achievements, credentialAchievements, assessmentCases } = this.t;
+    const issuedBy = (column: typeof credentials.organisationId | typeof batches.organisationId | typeof credentialAchievements.organisationId | typeof assessmentCases.organisationId) =>
       (organisationId === undefined ? undefined : eq(column, organisationId));
     return this.query(async (db) => ({
       credentials: await db.select({ id: credentials.id, organisationId: credentials.organisationId, country: organisations.country, issuedAt: credentials.issuedAt })
         .from(credentials).innerJoin(organisations, eq(organisations.id, credentials.organisationId)).where(issuedBy(credentials.organisationId)),
       revoked: (await db.select({ id: statusEntries.credentialId }).from(statusEntries).innerJoin(credentials, eq(credentials.id, statusEntries.credentialId))
         .where(and(eq(statusEntries.purpose, 'revocation'), eq(statusEntries.isSet, true), issuedBy(credentials.organisationId)))).map((r) => r.id),
-      trained: await db.select({ credentialId: batchRows.credentialId, definition: achievements.definition })
-        .from(batchRows).innerJoin(batches, eq(batches.id, batchRows.batchId))
-        .innerJoin(achievements, and(eq(achievements.organisationId, batches.organisationId), eq(achievements.achievementId, batches.achievementId),
-          eq(achievements.version, batches.achievementVersion)))
-        .where(and(eq(batchRows.state, 'issued'), issuedBy(batches.organisationId))),
+      trained: [
+        ...await db.select({ credentialId: batchRows.credentialId, definition: achievements.definition })
+          .from(batchRows).innerJoin(batches, eq(batches.id, batchRows.batchId))
+          .innerJoin(achievements, and(eq(achievements.organisationId, batches.organisationId), eq(achievements.achievementId, batches.achievementId),
+            eq(achievements.version, batches.achievementVersion)))
+          .where(and(eq(batchRows.state, 'issued'), issuedBy(batches.organisationId))),
+        ...await db.select({ credentialId: credentialAchievements.credentialId, definition: achievements.definition })
+          .from(credentialAchievements)
+          .innerJoin(achievements, and(eq(achievements.organisationId, credentialAchievements.organisationId),
+            eq(achievements.achievementId, credentialAchievements.achievementId), eq(achievements.version, credentialAchievements.achievementVersion)))
+          .where(issuedBy(credentialAchievements.organisationId)),
+      ],
       validated: await this.validated(db, issuedBy(assessmentCases.organisationId)),
     }));
   }

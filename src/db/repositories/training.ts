@@ -1,16 +1,22 @@
 import { and, asc, count, desc, eq, gte, inArray, max, sql } from 'drizzle-orm';
-import type { achievements, batchRows, batches } from '../schema-training.js';
+import type { achievements, batchRows, batches, credentialAchievements } from '../schema-training.js';
 import { firstRow } from '../database.js';
 import { Repository } from './repository.js';
 
 export type AchievementRecord = typeof achievements.$inferSelect;
 export type BatchRecord = typeof batches.$inferSelect;
 export type BatchRowRecord = typeof batchRows.$inferSelect;
+export type CredentialAchievement = typeof credentialAchievements.$inferSelect;
 
 export const ROW_STATES = ['pending', 'issued', 'skipped', 'failed'] as const;
 export type RowState = (typeof ROW_STATES)[number];
 
 export class AchievementRepository extends Repository {
+  async recordIssuedFrom(link: CredentialAchievement): Promise<void> {
+    const { credentialAchievements } = this.t;
+    await this.query((db) => db.insert(credentialAchievements).values(link));
+  }
+
   async insertVersion(record: AchievementRecord): Promise<void> {
     const { achievements } = this.t;
     await this.query((db) => db.insert(achievements).values(record));
