@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import t from 'tap';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { createDocumentLoader } from '../../src/credentials/documentLoader.js';
 import { createDidResolver } from '../../src/credentials/didResolver.js';
-import { verifyCredentialProof } from '../../src/credentials/vcLibrary.js';
+import { signCredential, verifyCredentialProof } from '../../src/credentials/vcLibrary.js';
 
 const vector = JSON.parse(fs.readFileSync(new URL('../fixtures/w3c-eddsa-rdfc-2022-signed.json', import.meta.url), 'utf8'));
 const KEY = 'z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2';
@@ -41,4 +42,23 @@ t.test('the vector\'s key as a did:key resolves through the service\'s own resol
   // did:key resolves locally: no fixture loader needed.
   const resolved = await bundled(`did:key:${KEY}#${KEY}`);
   t.match(resolved.document, { type: 'Multikey', publicKeyMultibase: KEY, controller: `did:key:${KEY}` });
+});
+
+t.test('the vector\'s credential re-signed by a did:key issuer verifies through the service\'s own resolver alone', async (t) => {
+  const keyPair = await Ed25519Multikey.generate();
+  const issuer = `did:key:${keyPair.publicKeyMultibase}`;
+  keyPair.controller = issuer;
+  keyPair.id = `${issuer}#${keyPair.publicKeyMultibase}`;
+  const { proof: _proof, ...unsigned } = structuredClone(vector);
+  const signed: Record<string, any> = await signCredential({ credential: { ...unsigned, issuer }, format: 'eddsa-rdfc-2022', keyPair, documentLoader: bundled, now: new Date('2026-01-01T00:00:00Z') });
+  t.equal(signed.proof.verificationMethod, keyPair.id, 'the proof names the did:key');
+  // No fixture loader: the key comes from resolving the did:key, the contexts from the bundled ones.
+  const result = await verifyCredentialProof(signed, bundled);
+  t.equal(result.verified, true, 'verified', { errors: result.errors });
+  const changed = structuredClone(signed);
+  changed.credentialSubject.alumniOf = 'The School of Examplez';
+  t.equal((await verifyCredentialProof(changed, bundled)).verified, false, 'a changed claim fails');
+  const otherKey = await Ed25519Multikey.generate();
+  const impostor = { ...structuredClone(signed), proof: { ...signed.proof, verificationMethod: `did:key:${otherKey.publicKeyMultibase}#${otherKey.publicKeyMultibase}` } };
+  t.equal((await verifyCredentialProof(impostor, bundled)).verified, false, 'the same signature under another did:key fails');
 });
