@@ -23,7 +23,11 @@ function problemsOf(page: string, mustShow: string[]): string[] {
   const problems: string[] = [];
   if (/<script/i.test(page)) problems.push('live <script>');
   if (/<img/i.test(page)) problems.push('live <img>');
-  if (/<[a-z][^<>]*\son\w+=/i.test(page)) problems.push('an event handler attribute');
+  // Attributes as a browser reads them: an escaped value may hold the text " onerror=", a real attribute may not.
+  for (const [, attributes] of page.matchAll(/<[a-z][a-z0-9-]*((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/gi)) {
+    const names = [...attributes!.matchAll(/([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/g)].map((m) => m[1]!);
+    if (names.some((name) => /^on/i.test(name))) problems.push('an event handler attribute');
+  }
   for (let at = page.indexOf(RLO); at !== -1; at = page.indexOf(RLO, at + 1)) {
     const textEnd = page.indexOf('<', at);
     if (page.slice(at, textEnd === -1 ? undefined : textEnd).includes(PDI)) continue;
@@ -38,7 +42,14 @@ function problemsOf(page: string, mustShow: string[]): string[] {
 
 t.test('every user-controlled field, hostile, is text on every page', async (t) => {
   const ctx = await buildTestApp(t);
-  const { slug, auth } = await ctx.issuer('centre-hostile', { name: { fr: hostile('organisation'), en: hostile('organisation') } });
+  const { slug, auth, did } = await ctx.issuer('centre-hostile', { name: { fr: hostile('organisation'), en: hostile('organisation') } });
+  // A recognition authority with a hostile name accredits the centre: the pages name it in the accreditation line.
+  const authority = await ctx.createOrganisation('agency-hostile', { kind: 'recognition-authority', country: 'ES', name: { fr: hostile('authority-name'), en: hostile('authority-name') } });
+  const accredited = await ctx.app.inject({
+    method: 'POST', url: `/orgs/${authority.slug}/accreditations`, headers: { authorization: `Bearer ${await ctx.tokenFor(authority.slug, ['issue'])}` },
+    payload: { issuer: did, scope: { level: 'eqf:3' }, validUntil: new Date(ctx.clock.current.getTime() + 365 * 86_400_000).toISOString() },
+  });
+  t.equal(accredited.statusCode, 201, 'the hostile authority accredits the centre', { body: accredited.body });
   const achievement = {
     ...MASONRY_ACHIEVEMENT,
     name: { fr: hostile('catalogue-name') }, description: { fr: hostile('catalogue-description') }, criteria: { narrative: { fr: hostile('catalogue-criteria') } },
@@ -77,6 +88,12 @@ t.test('every user-controlled field, hostile, is text on every page', async (t) 
     method: 'POST', url: directClaim, headers: FORM, payload: new URLSearchParams({ action: 'existing', wallet: `${BASE_URL}${walletPath}` }).toString(),
   });
   t.equal(intoExisting.statusCode, 303, 'the second credential joins the wallet', { body: intoExisting.body });
+  // A third credential whose holder name is hashed: its report asks the reader to type the name to compare.
+  const hashed = await issueFor(ctx, auth, { holder: { name: hostile('hashed-holder-name'), email: 'y@example.org', nameInCredential: 'hashed' } });
+  const intoWallet = await ctx.app.inject({
+    method: 'POST', url: pathOf(hashed.claimOffer.url), headers: FORM, payload: new URLSearchParams({ action: 'existing', wallet: `${BASE_URL}${walletPath}` }).toString(),
+  });
+  t.equal(intoWallet.statusCode, 303, 'the credential with a hashed name joins the wallet', { body: intoWallet.body });
   const { body: wallet } = await walletJson(ctx, walletPath);
   const { response: shared, body: link } = await createShare(ctx, walletPath, { credentials: wallet.credentials.map((c) => c.id), label: hostile('share-label') });
   t.equal(shared.statusCode, 201, 'a share link with a hostile label is created', { body: link });
@@ -84,7 +101,8 @@ t.test('every user-controlled field, hostile, is text on every page', async (t) 
   // The wallet page after the share exists: it lists the label beside each credential.
   await page('wallet page', walletPath, ['organisation', 'share-label', 'achievement-name', 'catalogue-name']);
   await page('wallet page in Arabic', `${walletPath}?lang=ar`, ['organisation', 'share-label', 'achievement-name']);
-  await page('share page', pathOf(link.url), ['organisation', 'share-label', 'achievement-name', 'achievement-description', 'achievement-criteria', 'catalogue-description']);
+  await page('share page', pathOf(link.url), ['organisation', 'share-label', 'achievement-name', 'achievement-description', 'achievement-criteria', 'catalogue-description', 'authority-name']);
+  await page('share page with a hostile holder name to compare', `${pathOf(link.url)}?holderName=${encodeURIComponent(hostile('holder-query'))}`, ['holder-query']);
   await page('wallet page with a hostile framework choice', `${walletPath}?framework=${encodeURIComponent(hostile('framework-query'))}`, []);
   await page('share page with a hostile framework choice', `${pathOf(link.url)}?framework=${encodeURIComponent(hostile('framework-query'))}`, []);
   await page('level page with hostile query values', `/frameworks/eqf/levels/3?framework=${encodeURIComponent(hostile('framework-query'))}&lang=${encodeURIComponent(hostile('lang-query'))}`, []);
@@ -93,12 +111,71 @@ t.test('every user-controlled field, hostile, is text on every page', async (t) 
   const fromBatch = wallet.credentials.find((c) => c.credentialId === batch.rows[0].credentialId)!;
   const batchCredential = (await ctx.app.inject({ method: 'GET', url: `${walletPath}/credentials/${fromBatch.id}/credential.json` })).json();
   for (const [name, verifiableCredential, mustShow] of [
-    ['/verify report of the credential', vc, ['organisation', 'achievement-name', 'achievement-description', 'achievement-criteria']],
+    ['/verify report of the credential', vc, ['organisation', 'achievement-name', 'achievement-description', 'achievement-criteria', 'authority-name']],
     ['/verify report of the batch credential', batchCredential, ['organisation', 'catalogue-name', 'catalogue-description']],
   ] as const) {
     const response = await ctx.app.inject({ method: 'POST', url: '/verify', headers: FORM, payload: new URLSearchParams({ credential: JSON.stringify(verifiableCredential) }).toString() });
     pages.push([`${name} (${response.statusCode})`, response.body, [...mustShow]]);
   }
+  // What the reader types into /verify: a holder name to compare comes back in the form, text that is no credential gets an error page.
+  const typed = await ctx.app.inject({
+    method: 'POST', url: '/verify', headers: FORM, payload: new URLSearchParams({ credential: JSON.stringify(vc), holderName: hostile('verify-holder-name') }).toString(),
+  });
+  pages.push([`/verify report with a hostile holder name (${typed.statusCode})`, typed.body, ['verify-holder-name']]);
+  const notACredential = await ctx.app.inject({ method: 'POST', url: '/verify', headers: FORM, payload: new URLSearchParams({ credential: `</textarea>${hostile('verify-input')}` }).toString() });
+  pages.push([`/verify with hostile text that is no credential (${notACredential.statusCode})`, notACredential.body, []]);
+
+  for (const [name, body, mustShow] of pages) t.same(problemsOf(body, mustShow), [], name);
+});
+
+t.test('a validation case typed hostile (candidate, units, outcomes, evidence, assessors, comments, decision) is text on every page of its credential', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, auth } = await ctx.issuer('cfp-hostile', { kind: 'assessment-body' });
+  const post = async (path: string, payload: Json, status: number) => {
+    const response = await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}${path}`, headers: auth, payload });
+    t.equal(response.statusCode, status, `POST ${path.replace(/[0-9a-f-]{36}/, '{id}')}`, { body: response.body });
+    return response.json() as Json;
+  };
+  await post('/achievements', MASONRY_ACHIEVEMENT, 201);
+  const opened = await post('/assessments', {
+    candidate: { name: hostile('candidate-name') }, reference: { achievement: 'macon-cnc3' },
+    units: [
+      { id: 'UC1', name: hostile('unit-name'), outcomes: [{ id: 'LO1', statement: hostile('outcome-statement') }] },
+      { id: 'UC2', name: hostile('other-unit-name'), outcomes: [{ id: 'LO1', statement: hostile('other-outcome-statement') }] },
+    ],
+  }, 201);
+  const path = `/assessments/${opened.id}`;
+  await post(`${path}/stage`, { to: 'documentation', note: hostile('stage-note') }, 200);
+  await post(`${path}/evidence`, {
+    kind: 'employer-attestation', title: hostile('evidence-title'), description: hostile('evidence-description'), attestedBy: hostile('evidence-attested-by'),
+    sha256: 'a'.repeat(64), outcomes: ['UC1'],
+  }, 201);
+  await post(`${path}/stage`, { to: 'assessment' }, 200);
+  await post(`${path}/results`, {
+    assessors: [{ name: hostile('assessor-name'), role: 'assessor' }],
+    results: [
+      { unit: 'UC1', outcome: 'LO1', method: 'observation', result: 'demonstrated', comment: hostile('assessor-comment') },
+      { unit: 'UC2', outcome: 'LO1', method: 'interview', result: 'not-demonstrated' },
+    ],
+  }, 200);
+  await post(`${path}/decision`, { decision: 'partial', rationale: hostile('decision-rationale'), gapTraining: [{ unit: 'UC2', advice: hostile('gap-advice') }] }, 200);
+  const certified = await post(`${path}/certify`, { holder: { email: 'candidate@example.org' } }, 201);
+
+  const pages: Array<[string, string, string[]]> = [];
+  const page = async (name: string, url: string, mustShow: string[]) => {
+    const response = await ctx.app.inject({ method: 'GET', url, headers: HTML });
+    pages.push([`${name} (${response.statusCode})`, response.body, mustShow]);
+  };
+  const claimPath = pathOf(certified.claimOffer.url);
+  await page('claim page', claimPath, ['candidate-name', 'unit-name']);
+  const walletPath = await claimIntoNewWallet(ctx, claimPath);
+  const { body: wallet } = await walletJson(ctx, walletPath);
+  const { body: link } = await createShare(ctx, walletPath, { credentials: wallet.credentials.map((c) => c.id) });
+  await page('wallet page', walletPath, ['unit-name']);
+  await page('share page', pathOf(link.url), ['candidate-name', 'unit-name']);
+  await page('share page in Arabic', `${pathOf(link.url)}?lang=ar`, ['candidate-name', 'unit-name']);
+  const report = await ctx.app.inject({ method: 'POST', url: '/verify', headers: FORM, payload: new URLSearchParams({ credential: JSON.stringify(certified.verifiableCredential) }).toString() });
+  pages.push([`/verify report (${report.statusCode})`, report.body, ['candidate-name', 'unit-name']]);
 
   for (const [name, body, mustShow] of pages) t.same(problemsOf(body, mustShow), [], name);
 });
