@@ -74,7 +74,7 @@ t.test('an EnvelopedVerifiablePresentation (vp+jwt) verifies the holder, the non
   const jwt = await holder.sign(presentation());
   for (const [what, input] of [['the envelope', envelopeOf(jwt)], ['the compact vp+jwt', jwt]] as Array<[string, unknown]>) {
     const ok = await verifyVp(input);
-    t.equal(ok.statusCode, 200, `${what}: 200 (${ok.body.slice(0, 300)})`);
+    t.equal(ok.statusCode, 200, `${what}: 200`, { body: ok.body });
     t.equal(ok.json().verified, true, `${what}: verified`);
     t.equal(ok.json().credentialResults.length, 1, `${what}: one credential checked`);
     t.equal(ok.json().credentialResults[0].format, 'vc+jwt', `${what}: the enveloped credential was verified as vc+jwt`);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import t from 'tap';
 import { holderNamedIn, nameIdentity, nameMatches, withHolderName } from '../../src/credentials/holderIdentity.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+import { problemOf } from '../helpers/problems.js';
 
 t.test('a name in clear or hashed the Open Badges 3.0 way, and checked by typing it', async (t) => {
   t.same(nameIdentity('  Amina   El Idrissi '), { type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: 'Amina El Idrissi' });
@@ -40,5 +41,6 @@ t.test('POST /credentials/issue with options.holder puts the name in the signed 
     t.equal(verified.json().verified, true, 'verifies');
   }
   const wrong = await issue({ name: 'X', phone: '+212 612 345 678', nameInCredential: 'initials' });
-  t.equal(wrong.statusCode, 400);
+  t.same(problemOf(wrong), { status: 400, code: 'invalid-request' }, 'nameInCredential other than plain or hashed is refused');
+  t.match(wrong.json().detail, /nameInCredential/, 'naming the option');
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { problemOf } from '../helpers/problems.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createServices } from '../../src/services.js';
@@ -36,5 +37,5 @@ t.test('npm run admin-token mints an administrator token into the service\'s dat
     t.equal(created.statusCode, 201, 'the service accepts it as administrator');
   }
   const wrong = await app.inject({ method: 'GET', url: '/orgs/nobody/tokens', headers: { authorization: 'Bearer psl_not-a-token' } });
-  t.equal(wrong.statusCode, 401);
+  t.same(problemOf(wrong), { status: 401, code: 'unauthorized' }, 'a token it did not mint is refused');
 });

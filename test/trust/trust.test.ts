@@ -139,12 +139,11 @@ t.test('only recognition authorities accredit, within checked scopes and periods
   ];
   for (const [what, slug, auth, body, status, code] of cases) {
     const response = await accredit(ctx, slug, auth, body);
-    t.equal(response.statusCode, status, `${what}: ${response.body}`);
-    t.equal(response.json().code, code, what);
+    t.same(problemOf(response), { status, code }, what, { body: response.body });
   }
   const first = await accredit(ctx, agency.slug, agency.auth, base);
-  t.equal(first.statusCode, 201);
-  t.equal((await accredit(ctx, agency.slug, agency.auth, base)).json().code, 'accreditation-exists');
+  t.equal(first.statusCode, 201, 'accredited', { body: first.body });
+  t.same(problemOf(await accredit(ctx, agency.slug, agency.auth, base)), { status: 409, code: 'accreditation-exists' }, 'the same accreditation twice');
   await ctx.app.inject({ method: 'POST', url: `/orgs/${agency.slug}/accreditations/${first.json().id}/withdraw`, headers: agency.auth, payload: { reason: 'Re-issued with a longer period' } });
   t.equal((await accredit(ctx, agency.slug, agency.auth, { ...base, validUntil: inDays(ctx, 90) })).statusCode, 201, 'a withdrawn twin does not block');
   const audit = await ctx.app.inject({ method: 'GET', url: `/orgs/${agency.slug}/audit?verify=true`, headers: ctx.admin });

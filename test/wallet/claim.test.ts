@@ -3,6 +3,7 @@ import { buildTestApp, openBadgeCredential, sqlCount, sqlRows } from '../helpers
 import { claimIntoNewWallet, FORM, HTML, issueFor, JSON_ACCEPT, pathOf, walletJson } from '../helpers/wallet.js';
 import { problemOf } from '../helpers/problems.js';
 
+type Json = Record<string, any>;
 const DAY = 86_400_000;
 
 t.test('issuing for a person returns a one-time claim link and its QR code, valid 30 days by default', async (t) => {
@@ -23,10 +24,13 @@ t.test('issuing for a person returns a one-time claim link and its QR code, vali
 t.test('a holder needs a name and a contact, or a DID; refused before anything is signed', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
-  for (const holder of [{ name: 'Fatima' }, { email: 'f@example.org' }, { name: 'Fatima', email: 'not-an-email' }, { did: 'not-a-did' }, { name: 'F', phone: 'call me' }]) {
+  const holders: Array<[string, Json]> = [
+    ['a name without a contact', { name: 'Fatima' }], ['a contact without a name', { email: 'f@example.org' }], ['a malformed email', { name: 'Fatima', email: 'not-an-email' }],
+    ['a malformed DID', { did: 'not-a-did' }], ['a malformed phone number', { name: 'F', phone: 'call me' }],
+  ];
+  for (const [what, holder] of holders) {
     const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { holder, issuer: 'organisation' } } });
-    t.equal(response.statusCode, 400, JSON.stringify(holder));
-    t.equal(response.json().code, 'invalid-holder');
+    t.same(problemOf(response), { status: 400, code: 'invalid-holder' }, what);
   }
   const count = { n: await sqlCount(ctx.services, 'select count(*) as n from credentials') };
   t.equal(count.n, 0, 'no credential was issued');

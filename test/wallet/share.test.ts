@@ -35,18 +35,17 @@ t.test('a share link: default 30 days, label, public page and view count; the li
 
 t.test('share expiry is 1 day to 1 year; a link needs credentials of this wallet', async (t) => {
   const { ctx, walletPath, walletCredentialId } = await walletWithCredential(t);
-  for (const [payload, code] of [
-    [{ credentials: [walletCredentialId], expiresInDays: 0 }, 'invalid-share-expiry'],
-    [{ credentials: [walletCredentialId], expiresInDays: 366 }, 'invalid-share-expiry'],
-    [{ credentials: [walletCredentialId], expiresInDays: 1.5 }, 'invalid-share-expiry'],
-    [{ credentials: [] }, 'no-credentials-chosen'],
-    [{ credentials: ['someone-elses'] }, 'unknown-wallet-credential'],
-    [{ credentials: [walletCredentialId], label: 'x'.repeat(101) }, 'invalid-share-label'],
+  for (const [what, payload, code] of [
+    ['0 days', { credentials: [walletCredentialId], expiresInDays: 0 }, 'invalid-share-expiry'],
+    ['366 days', { credentials: [walletCredentialId], expiresInDays: 366 }, 'invalid-share-expiry'],
+    ['1.5 days', { credentials: [walletCredentialId], expiresInDays: 1.5 }, 'invalid-share-expiry'],
+    ['no credential', { credentials: [] }, 'no-credentials-chosen'],
+    ['a credential of another wallet', { credentials: ['someone-elses'] }, 'unknown-wallet-credential'],
+    ['a 101-character label', { credentials: [walletCredentialId], label: 'x'.repeat(101) }, 'invalid-share-label'],
   ] as const) {
-    const { response, body } = await createShare(ctx, walletPath, payload);
-    t.equal(response.statusCode, 400, JSON.stringify(payload));
-    t.equal(body.code, code);
-    t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+    const { response } = await createShare(ctx, walletPath, payload);
+    t.same(problemOf(response), { status: 400, code }, what);
+    t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8', `${what}: problem+json`);
   }
   const year = await createShare(ctx, walletPath, { credentials: [walletCredentialId], expiresInDays: 365 });
   t.equal(year.response.statusCode, 201);
