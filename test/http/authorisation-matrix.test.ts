@@ -7,7 +7,7 @@ type Json = Record<string, any>;
 interface RouteCase { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; route: string; url: string; payload?: Json }
 
 /** Routes with bearer security whose organisation comes from the caller's own token (or that only the administrator may call). */
-const NOT_ORGANISATION_SCOPED = ['POST /orgs', 'POST /trusted-issuers', 'POST /credentials/issue', 'POST /batches', 'GET /batches'];
+const NOT_ORGANISATION_SCOPED = ['POST /orgs', 'POST /trusted-issuers', 'POST /credentials/issue', 'POST /batches', 'GET /batches', 'GET /statistics', 'POST /statistics/releases'];
 
 async function ok(response: { statusCode: number; body: string }, what: string) {
   if (response.statusCode >= 300) throw new Error(`${what}: ${response.statusCode} ${response.body}`);
