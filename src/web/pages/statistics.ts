@@ -82,7 +82,7 @@ export async function statisticsPage(ctx: PageContext, releases: StatisticsRelea
     body: html`<h1>${t('stats.title')}</h1>
 <p>${t('stats.intro')}</p>
 ${!chosen || !figures ? html`<p>${t('stats.none')}</p>` : html`
-<h2>${chosen.title}</h2>
+<h2 dir="auto">${chosen.title}</h2>
 <p>${t('stats.published', { date: formatDate(chosen.publishedAt, ctx.lang), k: chosen.k })}</p>
 <p>${t('stats.method', { k: chosen.k })}</p>
 <p>${t('stats.download')} <a href="/statistics/releases/${chosen.id}?format=csv" download>CSV</a>, <a href="/statistics/releases/${chosen.id}">JSON</a></p>
