@@ -108,6 +108,12 @@ t.test('every user-controlled field, hostile, is text on every page', async (t) 
   await page('level page with hostile query values', `/frameworks/eqf/levels/3?framework=${encodeURIComponent(hostile('framework-query'))}&lang=${encodeURIComponent(hostile('lang-query'))}`, []);
   await page('level page of a hostile level code', `/frameworks/eqf/levels/${encodeURIComponent(hostile('level-code'))}`, []);
 
+  // A statistics release the administrator titled: the statistics page heads its figures with the title.
+  const release = await ctx.app.inject({ method: 'POST', url: '/statistics/releases', headers: ctx.admin, payload: { title: hostile('release-title') } });
+  t.equal(release.statusCode, 201, 'a release with a hostile title is published', { body: release.body });
+  await page('statistics page of the release', `/statistics/charts?release=${release.json().id}`, ['release-title']);
+  await page('statistics page of a hostile release id', `/statistics/charts?release=${encodeURIComponent(hostile('release-query'))}`, []);
+
   const fromBatch = wallet.credentials.find((c) => c.credentialId === batch.rows[0].credentialId)!;
   const batchCredential = (await ctx.app.inject({ method: 'GET', url: `${walletPath}/credentials/${fromBatch.id}/credential.json` })).json();
   for (const [name, verifiableCredential, mustShow] of [
