@@ -101,6 +101,7 @@ t.test('every user-controlled field, hostile, is text on every page', async (t) 
   // The wallet page after the share exists: it lists the label beside each credential.
   await page('wallet page', walletPath, ['organisation', 'share-label', 'achievement-name', 'catalogue-name']);
   await page('wallet page in Arabic', `${walletPath}?lang=ar`, ['organisation', 'share-label', 'achievement-name']);
+  await page('jobs page of the wallet', `${walletPath}/jobs`, []);
   await page('share page', pathOf(link.url), ['organisation', 'share-label', 'achievement-name', 'achievement-description', 'achievement-criteria', 'catalogue-description', 'authority-name']);
   await page('share page with a hostile holder name to compare', `${pathOf(link.url)}?holderName=${encodeURIComponent(hostile('holder-query'))}`, ['holder-query']);
   await page('wallet page with a hostile framework choice', `${walletPath}?framework=${encodeURIComponent(hostile('framework-query'))}`, []);
