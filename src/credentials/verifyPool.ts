@@ -16,6 +16,7 @@
  * Small credentials and presentations (INLINE_PROOF_MAX_VALUES) and JWS (INLINE_JWS_MAX_CHARS) are checked on the
  * calling thread instead: with compiled contexts and kept keys their check costs less than the trip to a worker and back.
  */
+import { AsyncResource } from 'node:async_hooks';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
@@ -140,8 +141,11 @@ export class VerifyPool implements ProofVerifier {
   private run(task: Task, documentLoader?: DocumentLoader): Promise<unknown> {
     const worker = this.leastBusy();
     const id = this.nextId++;
+    // The worker's loads arrive as messages, in the async context of whatever started the worker; bound here, each
+    // load runs in its task's context (a verification's DID snapshot: didResolver.ts), never in another's.
+    const loader = documentLoader && AsyncResource.bind(documentLoader);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, documentLoader, worker });
+      this.pending.set(id, { resolve, reject, documentLoader: loader, worker });
       if (worker.inFlight++ === 0) worker.thread.ref();
       worker.thread.postMessage({ type: 'task', id, task } satisfies ToWorker);
     });

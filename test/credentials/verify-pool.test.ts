@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import t from 'tap';
 import { INLINE_JWS_MAX_CHARS, VerifyPool } from '../../src/credentials/verifyPool.js';
 import { plainCredential } from '../helpers/app.js';
@@ -70,4 +71,19 @@ t.test('a pool that checks small documents inline checks JWS up to INLINE_JWS_MA
   const long = `a.${'b'.repeat(INLINE_JWS_MAX_CHARS)}.c`;
   const pooled = await pool.jws(long, vm).then(() => undefined, (error: Error) => error);
   t.match(pooled?.message, /worker/, 'a longer one goes to the worker (which fails to start)');
+});
+
+t.test('each load runs in the async context of its task, not in that of the task that started the worker', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const verification = new AsyncLocalStorage<string>();
+  const seen: Array<string | undefined> = [];
+  const loader = async (url: string) => {
+    seen.push(verification.getStore());
+    throw new Error(`no document ${url} here`);
+  };
+  const credential = { ...plainCredential({ issuer: 'did:example:issuer' }), proof };
+  await verification.run('first', () => pool.credentialProof(credential, loader));
+  await verification.run('second', () => pool.credentialProof(credential, loader));
+  t.same(seen, ['first', 'second']);
 });
