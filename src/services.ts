@@ -35,6 +35,8 @@ export interface Services {
   now: () => Date;
   issueDeps: IssueDeps;
   verifyDeps: VerifyDeps;
+  /** The same, with every proof checked on the pool's threads (batch verification: see verifyPool.ts, offThread). */
+  batchVerifyDeps: VerifyDeps;
   /** Holders' wallets, claim offers and share links. */
   wallet: WalletService;
   /** Signs share-link presentations with the service's own did:key. */
@@ -79,13 +81,15 @@ export async function createServices(config: Config, now: () => Date = () => new
     statusLists, versionOf: (id) => repos.statusLists.version(id), documentLoader, baseUrl: config.baseUrl,
   });
   const schemaValidator = new SchemaValidator({ baseUrl: config.baseUrl, schemasDir });
+  const verifyDeps: VerifyDeps = {
+    resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
+    localResources: createLocalResources({ baseUrl: config.baseUrl, schemasDir }),
+  };
   return {
     config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
-    verifyDeps: {
-      resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
-      localResources: createLocalResources({ baseUrl: config.baseUrl, schemasDir }),
-    },
+    verifyDeps,
+    batchVerifyDeps: { ...verifyDeps, proofs: sharedVerifyPool().offThread },
     wallet: new WalletService({
       repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: await keyStore.namedSecret('batch-claim-codes'),
       failureCounter: (name, limit) => databaseAttemptCounter(database, name, limit.windowMs),

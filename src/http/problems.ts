@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -78,6 +78,13 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     }
   }
   return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** The problem of one item of a batch that failed on its own (the others are still answered); faults are logged. */
+export function itemProblemOf(error: unknown, log: FastifyBaseLogger): Problem {
+  if (error instanceof AppError) return problemOf(error.status, error.code, error.detail, error.extra);
+  log.error({ err: error }, 'unhandled error in a batch item');
+  return problemOf(500, 'internal-error', 'The service failed to verify this credential; it has been logged');
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {

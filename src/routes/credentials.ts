@@ -1,10 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
-import { forbidden, notFound } from '../errors.js';
+import { AppError, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
 import { CREDENTIAL_FORMATS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
-import { verifyCredential, verifyPresentation } from '../credentials/verify.js';
+import { verifyCredential, verifyPresentation, type VerificationResult } from '../credentials/verify.js';
+import { BATCH_LIMITS, inOrder, jsonLinesOf, type JsonLine } from '../credentials/batchVerify.js';
+import { assertWellFormedUnicode } from '../http/wellFormedJson.js';
+import { errorHandler, itemProblemOf, problemOf, PROBLEM_CONTENT_TYPE } from '../http/problems.js';
 import { STATUS_PURPOSES } from '../credentials/statusLists.js';
 import { holderDetailsOf, holderInputSchema, type HolderInput } from '../wallet/holder.js';
 import { withHolderName } from '../credentials/holderIdentity.js';
@@ -30,6 +34,19 @@ const ISSUE_REFUSALS = 'Refused with 400 problem+json, by `code`: missing-issuer
 
 /** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
+
+const JSON_LINES_TYPES = ['application/jsonl', 'application/x-ndjson'];
+
+interface VerifyOptions { recognition?: { framework?: string; country?: string }; lang?: string }
+type VerifyBody = { options?: VerifyOptions } & ({ verifiableCredential: unknown; verifiableCredentials?: undefined } | { verifiableCredentials: unknown[] });
+
+const VERIFY_DESCRIPTION = 'One credential (`verifiableCredential`): 200 when verified, 400 with the same body when not. '
+  + `Many (\`verifiableCredentials\`, 1 to ${BATCH_LIMITS.credentials.toLocaleString('en')}): 200 with \`{"verified": <all verified>, "results": [...]}\`, `
+  + 'one result per credential in the order sent, each shaped as a single verification\'s answer; a credential that cannot be read gets `verified: false` '
+  + 'and its own `problem` (problem+json) without failing the others. More: 413 too-many-credentials; an empty list: 400 invalid-request. '
+  + 'JSON Lines (Content-Type application/jsonl or application/x-ndjson, one credential per line, up to '
+  + `${BATCH_LIMITS.jsonLinesCredentials.toLocaleString('en')} lines of up to 1 MB): answered as JSON Lines while the body is read, one line per credential in order, `
+  + 'each with its `line` number; a line that is not JSON or too long gets its own `problem`; a body past its limits ends with a last line whose problem says so.';
 
 export default async function credentialRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const trustDeps = { accreditations: services.repos.accreditations, now: services.now };
@@ -83,30 +100,21 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     return reply.status(201).send({ verifiableCredential: issued.verifiableCredential, claimOffer: { ...offer, qrCodeSvg: await qrCodeSvg(offer.url) } });
   });
 
-  app.post<{ Body: { verifiableCredential: unknown; options?: Record<string, unknown> } }>('/credentials/verify', {
-    schema: {
-      tags: ['credentials'], summary: 'Verify a credential: proof, issuer key, validity dates, status, schema',
-      body: {
-        type: 'object', required: ['verifiableCredential'], additionalProperties: false,
-        properties: {
-          verifiableCredential: { type: ['object', 'string'], description: 'a credential with a Data Integrity proof, an EnvelopedVerifiableCredential, or a compact vc+jwt' },
-          options: {
-            type: 'object',
-            properties: {
-              recognition: {
-                type: 'object', additionalProperties: false,
-                description: 'add what the credential\'s level corresponds to in this framework or country\'s framework',
-                properties: { framework: { type: 'string', maxLength: 40 }, country: { type: 'string', pattern: '^[A-Za-z]{2}$' } },
-              },
-              lang: { type: 'string', maxLength: 10, description: 'language of the recognition explanation: en, fr, es, ar' },
-            },
-          },
-        },
+  const verifyOptionsSchema = {
+    type: 'object',
+    properties: {
+      recognition: {
+        type: 'object', additionalProperties: false,
+        description: 'add what the credential\'s level corresponds to in this framework or country\'s framework',
+        properties: { framework: { type: 'string', maxLength: 40 }, country: { type: 'string', pattern: '^[A-Za-z]{2}$' } },
       },
+      lang: { type: 'string', maxLength: 10, description: 'language of the recognition explanation: en, fr, es, ar' },
     },
-  }, async (request, reply) => {
-    const options = (request.body.options ?? {}) as { recognition?: { framework?: string; country?: string }; lang?: string };
-    const result = await verifyCredential(services.verifyDeps, request.body.verifiableCredential);
+  } as const;
+  const credentialInput = { type: ['object', 'string'], description: 'a credential with a Data Integrity proof, an EnvelopedVerifiableCredential, or a compact vc+jwt' } as const;
+
+  /** What a verification answers: the result, whether an authority accredits the issuer and, when asked, recognition. */
+  async function answerOf(result: VerificationResult, options: VerifyOptions): Promise<Record<string, unknown>> {
     const body: Record<string, unknown> = { ...result };
     // Whether an authority accredits the issuer: its own answer, never part of `verified` (unknown is not invalid).
     const trust = await trustOfVerification(trustDeps, result, options.lang);
@@ -118,7 +126,91 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
         : { outcome: 'no-framework-level', explanation: 'The credential states no level of a known qualification framework.' };
     }
     body.trust = trust;
-    return reply.status(verificationStatus(result.verified)).send(body);
+    return body;
+  }
+
+  /** One credential of a batch: its answer, or the problem that kept it from being verified (the others go on). */
+  async function batchAnswerOf(input: unknown, options: VerifyOptions, log: FastifyBaseLogger): Promise<Record<string, unknown>> {
+    try {
+      return await answerOf(await verifyCredential(services.batchVerifyDeps, input), options);
+    } catch (error) {
+      return failedAnswer(error, log);
+    }
+  }
+  const failedAnswer = (error: unknown, log: FastifyBaseLogger) => ({ verified: false, checks: [], problemDetails: [], problem: itemProblemOf(error, log) });
+
+  /** A JSON Lines body answered line by line, in order, as the lines arrive (see batchVerify.ts for the limits). */
+  async function* jsonLinesAnswers(body: Readable, log: FastifyBaseLogger): AsyncGenerator<string> {
+    const answers = inOrder(jsonLinesOf(body), async (entry: JsonLine) => {
+      if ('error' in entry) return { line: entry.line, ...failedAnswer(entry.error, log) };
+      try {
+        // The whole-body check of a JSON body (wellFormedJson.ts), here for each line.
+        assertWellFormedUnicode(entry.value, `Line ${entry.line}`);
+      } catch (error) {
+        return { line: entry.line, ...failedAnswer(error, log) };
+      }
+      return { line: entry.line, ...await batchAnswerOf(entry.value, {}, log) };
+    }, BATCH_LIMITS.inFlight);
+    for await (const answer of answers) yield `${JSON.stringify(answer)}\n`;
+  }
+
+  // Verification alone takes JSON Lines, as a stream (read as it is verified, never held whole).
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(JSON_LINES_TYPES, (_request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: Readable) => void) => done(null, payload));
+    scope.post<{ Body: VerifyBody | Readable }>('/credentials/verify', {
+      bodyLimit: BATCH_LIMITS.bodyBytes,
+      errorHandler: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return errorHandler(error, request, reply);
+        const detail = `The body is larger than ${BATCH_LIMITS.bodyBytes / 1024 / 1024} MB; send fewer credentials per request, or send them as JSON Lines (Content-Type: application/jsonl)`;
+        return reply.status(413).type(PROBLEM_CONTENT_TYPE).send(problemOf(413, 'body-too-large', detail));
+      },
+      schema: {
+        tags: ['credentials'], summary: 'Verify a credential, or many at once: proof, issuer key, validity dates, status, schema',
+        description: VERIFY_DESCRIPTION,
+        body: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object', additionalProperties: false,
+                oneOf: [{ required: ['verifiableCredential'] }, { required: ['verifiableCredentials'] }],
+                properties: {
+                  verifiableCredential: credentialInput,
+                  verifiableCredentials: {
+                    type: 'array', minItems: 1,
+                    description: `1 to ${BATCH_LIMITS.credentials.toLocaleString('en')} credentials, each as verifiableCredential (more: 413 too-many-credentials); one that is not a credential gets its own problem in the results`,
+                  },
+                  options: verifyOptionsSchema,
+                },
+              },
+            },
+            ...Object.fromEntries(JSON_LINES_TYPES.map((type) => [type, {
+              // No type: fastify validates the parsed body, here the stream itself; the lines are checked as they are read.
+              schema: { description: 'text, one credential per line (a JSON object, or a compact vc+jwt as a JSON string); answered as JSON Lines' },
+            }])),
+          },
+        },
+      },
+    }, async (request, reply) => {
+      const body = request.body;
+      if (body instanceof Readable) {
+        if (Number(request.headers['content-length'] ?? 0) > BATCH_LIMITS.jsonLinesBodyBytes) {
+          throw new AppError('body-too-large', 413, `A JSON Lines body may take at most ${BATCH_LIMITS.jsonLinesBodyBytes / 1024 / 1024} MB; send the credentials in several requests`);
+        }
+        return reply.type('application/jsonl; charset=utf-8').send(Readable.from(jsonLinesAnswers(body, request.log)));
+      }
+      const options = body.options ?? {};
+      if (body.verifiableCredentials) {
+        const inputs = body.verifiableCredentials;
+        if (inputs.length > BATCH_LIMITS.credentials) {
+          throw new AppError('too-many-credentials', 413, `One request verifies at most ${BATCH_LIMITS.credentials.toLocaleString('en')} credentials (got ${inputs.length.toLocaleString('en')}); send them in several requests, or as JSON Lines (Content-Type: application/jsonl)`);
+        }
+        const results: Array<Record<string, unknown>> = [];
+        for await (const answer of inOrder(inputs, (input) => batchAnswerOf(input, options, request.log), BATCH_LIMITS.inFlight)) results.push(answer);
+        return { verified: results.every((r) => r.verified === true), results };
+      }
+      const result = await verifyCredential(services.verifyDeps, body.verifiableCredential);
+      return reply.status(verificationStatus(result.verified)).send(await answerOf(result, options));
+    });
   });
 
   app.post<{ Body: { verifiablePresentation: unknown; options?: { challenge?: string; domain?: string } } }>('/presentations/verify', {

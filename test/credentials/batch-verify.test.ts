@@ -1,0 +1,148 @@
+import { PassThrough } from 'node:stream';
+import t from 'tap';
+import { BATCH_LIMITS, inOrder, jsonLinesOf } from '../../src/credentials/batchVerify.js';
+import { VerifyPool } from '../../src/credentials/verifyPool.js';
+import { buildTestApp, openBadgeCredential, plainCredential, type TestApp } from '../helpers/app.js';
+import { problemOf } from '../helpers/problems.js';
+
+type Json = Record<string, any>;
+
+async function issue(ctx: TestApp, auth: Json, credential: Json, options: Json = {}): Promise<Json | string> {
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation', ...options } } });
+  if (response.statusCode !== 201) throw new Error(`issue: ${response.statusCode} ${response.body}`);
+  return response.json().verifiableCredential;
+}
+
+/** Credentials of every kind a batch meets: three good ones (one per format), a forged one, a revoked one, one by an unknown issuer, one that is not a credential. */
+async function mixedCredentials(ctx: TestApp) {
+  const { auth } = await ctx.issuer();
+  const rdfc = await issue(ctx, auth, openBadgeCredential()) as Json;
+  const jcs = await issue(ctx, auth, plainCredential(), { format: 'eddsa-jcs-2022' });
+  const jwt = String((await issue(ctx, auth, plainCredential(), { format: 'vc+jwt' }) as Json).id).slice('data:application/vc+jwt,'.length);
+  const forged = { ...rdfc, name: 'Maçon en chef' };
+  const revoked = await issue(ctx, auth, plainCredential()) as Json;
+  const revoke = await ctx.app.inject({
+    method: 'POST', url: '/credentials/status', headers: auth,
+    payload: { credentialId: revoked.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+  });
+  if (revoke.statusCode !== 200) throw new Error(`revoke: ${revoke.body}`);
+  const unknownIssuer = { ...rdfc, issuer: 'did:web:passerelle.test:orgs:nobody' };
+  return { rdfc, jcs, jwt, forged, revoked, unknownIssuer, notACredential: 42 };
+}
+
+const checkOf = (result: Json, id: string) => (result.checks as Json[]).find((c) => c.id === id);
+
+t.test('a JSON batch answers each credential in order, each on its own', async (t) => {
+  const ctx = await buildTestApp(t);
+  const c = await mixedCredentials(ctx);
+  const inputs = [c.rdfc, c.forged, c.jcs, c.notACredential, c.revoked, c.jwt, c.unknownIssuer];
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredentials: inputs } });
+  t.equal(response.statusCode, 200, 'status', { body: response.body });
+  const { verified, results } = response.json() as { verified: boolean; results: Json[] };
+  t.equal(verified, false, 'not all verified');
+  t.same(results.map((r) => r.verified), [true, false, true, false, false, true, false], 'verified per credential, in order');
+  t.equal(checkOf(results[1]!, 'proof')?.valid, false, 'the forged one fails its proof');
+  t.equal(results[3]!.problem.code, 'invalid-credential', 'the number gets its own problem');
+  t.same(results[3]!.checks, [], 'and no checks');
+  t.equal(checkOf(results[4]!, 'status')?.valid, false, 'the revoked one fails its status');
+  t.equal(checkOf(results[4]!, 'proof')?.valid, true, 'with its proof intact');
+  t.equal(checkOf(results[6]!, 'issuer')?.valid, false, 'the unknown issuer fails the issuer check');
+  t.equal(results[5]!.format, 'vc+jwt', 'the JWT string is read as vc+jwt');
+  t.equal(results[2]!.credential.id, (c.jcs as Json).id, 'results follow the inputs');
+  const single = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: c.rdfc } });
+  t.same(results[0], single.json(), 'a result is what a single verification answers');
+});
+
+t.test('batch limits: more than 1,000 is 413, empty or wrong shape 400', async (t) => {
+  const ctx = await buildTestApp(t);
+  const tooMany = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredentials: Array.from({ length: BATCH_LIMITS.credentials + 1 }, () => 'a.b.c') } });
+  t.same(problemOf(tooMany), { status: 413, code: 'too-many-credentials' }, '1,001 credentials');
+  t.match(tooMany.json().detail, /at most 1,000 credentials/, 'the detail says the limit');
+  for (const [name, payload] of [
+    ['an empty list', { verifiableCredentials: [] }],
+    ['a list that is not an array', { verifiableCredentials: 'a.b.c' }],
+    ['one and many at once', { verifiableCredential: 'a.b.c', verifiableCredentials: ['a.b.c'] }],
+    ['neither', { options: {} }],
+  ] as const) {
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload });
+    t.same(problemOf(response), { status: 400, code: 'invalid-request' }, name);
+  }
+});
+
+t.test('JSON Lines: one answer line per credential line, in order, numbered; bad lines answered alone', async (t) => {
+  const ctx = await buildTestApp(t);
+  const c = await mixedCredentials(ctx);
+  const lines = [JSON.stringify(c.rdfc), '', JSON.stringify(c.forged), '{"not json', JSON.stringify(c.jwt), '"\\ud800"', `${JSON.stringify(c.jcs)}\r`];
+  for (const contentType of ['application/jsonl', 'application/x-ndjson']) {
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', headers: { 'content-type': contentType }, payload: lines.join('\n') });
+    t.equal(response.statusCode, 200, `${contentType}: status`, { body: response.body });
+    t.match(response.headers['content-type'], /^application\/jsonl/, 'answered as JSON Lines');
+    const answers = response.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Json);
+    t.same(answers.map((a) => a.line), [1, 3, 4, 5, 6, 7], 'one answer per non-blank line, numbered as sent');
+    t.same(answers.map((a) => a.verified), [true, false, false, true, false, true], 'verified per line', { checks: answers.map((a) => a.checks) });
+    t.equal(answers[2]!.problem.code, 'invalid-json', 'a line that is not JSON');
+    t.equal(answers[4]!.problem.code, 'invalid-unicode', 'a line with a lone surrogate');
+  }
+});
+
+t.test('JSON Lines: a line over 1 MB is refused alone', async (t) => {
+  const ctx = await buildTestApp(t);
+  const long = JSON.stringify({ padding: 'x'.repeat(BATCH_LIMITS.jsonLinesLineBytes) });
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', headers: { 'content-type': 'application/jsonl' }, payload: `${long}\n42\n` });
+  const answers = response.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Json);
+  t.same(answers.map((a) => [a.line, a.problem?.code]), [[1, 'line-too-long'], [2, 'invalid-credential']]);
+});
+
+t.test('a JSON Lines body past its credential limit ends with a last line that says so', async (t) => {
+  const limits = { ...BATCH_LIMITS, jsonLinesCredentials: 2 };
+  const read = [];
+  for await (const entry of jsonLinesOf([Buffer.from('1\n\n2\n3\n4\n')], limits)) read.push(entry);
+  t.same(read.map((e) => e.line), [1, 3, 4], 'lines read up to the limit');
+  const last = read.at(-1)!;
+  t.ok('error' in last && last.error.code === 'too-many-credentials' && last.error.status === 413, 'the last one is the 413');
+});
+
+t.test('a body split anywhere gives the same lines', async (t) => {
+  const text = '{"a":"é"}\r\n\n[1,2]\n"x"';
+  const bytes = Buffer.from(text);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const read = [];
+    for await (const entry of jsonLinesOf([bytes.subarray(0, cut), bytes.subarray(cut)])) read.push(entry);
+    if (JSON.stringify(read) !== JSON.stringify([{ line: 1, value: { a: 'é' } }, { line: 3, value: [1, 2] }, { line: 4, value: 'x' }])) {
+      t.fail(`cut at byte ${cut}: ${JSON.stringify(read)}`);
+      return;
+    }
+  }
+  t.pass('every cut');
+});
+
+t.test('results stream out before the input ends, with a bounded number of items read ahead', async (t) => {
+  const input = new PassThrough({ objectMode: true });
+  let started = 0;
+  const results = inOrder(input, async (n: number) => { started++; return n * 2; }, 3);
+  for (let n = 1; n <= 10; n++) input.write(n);
+  const first = await results.next();
+  t.same(first.value, 2, 'the first result arrives while the input is still open');
+  t.ok(started <= 3, `at most 3 items started (${started})`);
+  input.end();
+  const rest = [];
+  for await (const value of results) rest.push(value);
+  t.same(rest, [4, 6, 8, 10, 12, 14, 16, 18, 20], 'the rest, in order');
+});
+
+t.test('a slow item does not let later results overtake it', async (t) => {
+  const delays = [30, 1, 1, 20, 1];
+  const results = [];
+  for await (const value of inOrder(delays.map((d, i) => [d, i] as const), ([d, i]) => new Promise<number>((resolve) => setTimeout(() => resolve(i), d)), 4)) results.push(value);
+  t.same(results, [0, 1, 2, 3, 4]);
+});
+
+t.test('offThread sends even a small credential to the pool\'s threads', async (t) => {
+  // A worker that cannot start: whatever reaches a thread fails, whatever is checked inline is answered.
+  const pool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), 1_000);
+  t.teardown(() => pool.close());
+  const small = { ...plainCredential({ issuer: 'did:example:issuer' }), proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod', verificationMethod: 'did:example:issuer#key-1', proofValue: 'z1' } };
+  const refuse = async (url: string) => { throw new Error(`no document ${url} here`); };
+  t.equal((await pool.credentialProof(small, refuse)).verified, false, 'checked inline by default');
+  await t.rejects(pool.offThread.credentialProof(small, refuse), 'sent to a thread by offThread');
+});
