@@ -15,8 +15,8 @@ export const BATCH_LIMITS = {
    * thread resolves DIDs and reads status lists for the next ones; results waiting for an earlier one stay few.
    */
   inFlight: 32,
-  /** One JSON Lines line: the 1 MB a single credential may have in a JSON body. */
-  jsonLinesLineBytes: 1024 * 1024,
+  /** One credential, sent alone or as a JSON Lines line: the 1 MB of every JSON body (BODY_LIMIT_BYTES in app.ts). */
+  credentialBytes: 1024 * 1024,
   /** Credentials (non-blank lines) in one JSON Lines body. */
   jsonLinesCredentials: 100_000,
   /** A whole JSON Lines body. */
@@ -37,7 +37,7 @@ export async function* inOrder<T, R>(items: AsyncIterable<T> | Iterable<T>, work
   while (pending.length > 0) yield await pending.shift()!;
 }
 
-type JsonLinesLimits = Record<'jsonLinesLineBytes' | 'jsonLinesCredentials' | 'jsonLinesBodyBytes', number>;
+type JsonLinesLimits = Record<'credentialBytes' | 'jsonLinesCredentials' | 'jsonLinesBodyBytes', number>;
 
 /** A line of a JSON Lines body: its number (from 1) and its value, or why it cannot be read; `last` ends the body. */
 export type JsonLine = { line: number; value: unknown } | { line: number; error: AppError; last?: true };
@@ -57,7 +57,7 @@ export async function* jsonLinesOf(chunks: AsyncIterable<Buffer> | Iterable<Buff
   const append = (bytes: Buffer) => {
     if (tooLong || bytes.length === 0) return;
     partBytes += bytes.length;
-    if (partBytes > limits.jsonLinesLineBytes) {
+    if (partBytes > limits.credentialBytes) {
       tooLong = true;
       parts = [];
     } else parts.push(bytes);
@@ -74,7 +74,7 @@ export async function* jsonLinesOf(chunks: AsyncIterable<Buffer> | Iterable<Buff
       const detail = `A JSON Lines body holds at most ${limits.jsonLinesCredentials.toLocaleString('en')} credentials; line ${line} and those after it were not read. Send the rest in another request`;
       return { line, error: new AppError('too-many-credentials', 413, detail), last: true };
     }
-    if (wasTooLong) return { line, error: new AppError('line-too-long', 413, `Line ${line} is longer than ${limits.jsonLinesLineBytes} bytes (1 MB), the most one credential may take`) };
+    if (wasTooLong) return { line, error: new AppError('line-too-long', 413, `Line ${line} is longer than ${limits.credentialBytes} bytes (1 MB), the most one credential may take`) };
     try {
       return { line, value: JSON.parse(text) };
     } catch (error) {

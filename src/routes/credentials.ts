@@ -208,6 +208,11 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
         for await (const answer of inOrder(inputs, (input) => batchAnswerOf(input, options, request.log), BATCH_LIMITS.inFlight)) results.push(answer);
         return { verified: results.every((r) => r.verified === true), results };
       }
+      // The body limit is a batch's; one credential keeps the 1 MB of every other JSON body (a chunked body, which
+      // states no length, is bounded by the batch limit and by JSON_LD_LIMITS).
+      if (Number(request.headers['content-length'] ?? 0) > BATCH_LIMITS.credentialBytes) {
+        throw new AppError('body-too-large', 413, 'One credential may take at most 1 MB; several go in verifiableCredentials (up to 16 MB) or JSON Lines');
+      }
       const result = await verifyCredential(services.verifyDeps, body.verifiableCredential);
       return reply.status(verificationStatus(result.verified)).send(await answerOf(result, options));
     });

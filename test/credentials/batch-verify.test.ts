@@ -87,7 +87,7 @@ t.test('JSON Lines: one answer line per credential line, in order, numbered; bad
 
 t.test('JSON Lines: a line over 1 MB is refused alone', async (t) => {
   const ctx = await buildTestApp(t);
-  const long = JSON.stringify({ padding: 'x'.repeat(BATCH_LIMITS.jsonLinesLineBytes) });
+  const long = JSON.stringify({ padding: 'x'.repeat(BATCH_LIMITS.credentialBytes) });
   const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', headers: { 'content-type': 'application/jsonl' }, payload: `${long}\n42\n` });
   const answers = response.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Json);
   t.same(answers.map((a) => [a.line, a.problem?.code]), [[1, 'line-too-long'], [2, 'invalid-credential']]);
