@@ -20,6 +20,7 @@ import { createToken } from '../src/orgs/tokens.js';
 import { FORMATS, sampleCredential, type Format } from './bench/fixture.js';
 import { peakRssOfPids, type Figures } from './bench/measure.js';
 import { benchPostgresHttp, postgresTargets } from './bench/postgres.js';
+import { benchBatchVerify } from './bench/batchVerify.js';
 import type { Job, JobResult } from './bench/runner.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -275,6 +276,10 @@ const batch = await runBatchOverHttp(threads, batchCount, `w${threads}`);
 add({ ...batch, name: `batch ${batch.ops} rows, PASSERELLE_WORKERS=${threads}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', batch.opsPerSec) });
 log(`  largest single process during the ${batch.ops}-row batch: ${batch.largestProcessRssMb.toFixed(0)} MB (all ${threads} workers and the primary together: ${batch.peakRssMb!.toFixed(0)} MB)`);
 
+// ---- batch verification, one core and two ----
+const batchVerify = await benchBatchVerify({ durationMs, warmupMs, log });
+for (const row of batchVerify.rows) add({ ...row, group: 'batch-verify', format: 'eddsa-rdfc-2022', op: 'verify', baseline: 'baseline verify eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'verify', row.opsPerSec) });
+
 // ---- a status list with a million entries ----
 log(`\nVerification against a status list with ${statusEntries.toLocaleString('en')} issued entries`);
 const status = await runJob({ kind: 'statusList', env, orgSlug: ORG, entries: statusEntries, durationMs, warmupMs });
@@ -294,6 +299,7 @@ const targets = withVerdicts([
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
   { name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.largestProcessRssMb, required: 300, atMost: true },
   ...rawTargets(),
+  ...batchVerify.targets,
   ...(typeof postgres === 'string' ? [] : postgresTargets(postgres, httpVerify1)),
 ]);
 logTargets(targets);
