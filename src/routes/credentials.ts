@@ -154,9 +154,18 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     for await (const answer of answers) yield `${JSON.stringify(answer)}\n`;
   }
 
+  const jsonBodyBytes = new WeakMap<FastifyRequest, number>();
   // Verification alone takes JSON Lines, as a stream (read as it is verified, never held whole).
   await app.register(async (scope) => {
     scope.addContentTypeParser(JSON_LINES_TYPES, (_request: FastifyRequest, payload: Readable, done: (error: Error | null, body?: Readable) => void) => done(null, payload));
+    // JSON as everywhere else (fastify's parser, prototype poisoning refused), its size kept: the body limit below is a
+    // batch's, and one credential alone keeps the 1 MB of every other JSON body, with or without a Content-Length.
+    const parseJson = scope.getDefaultJsonParser('error', 'error');
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BATCH_LIMITS.bodyBytes }, (request, body, done) => {
+      jsonBodyBytes.set(request, Buffer.byteLength(body as string));
+      void parseJson(request, body as string, done);
+    });
     scope.post<{ Body: VerifyBody | Readable }>('/credentials/verify', {
       bodyLimit: BATCH_LIMITS.bodyBytes,
       errorHandler: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -208,9 +217,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
         for await (const answer of inOrder(inputs, (input) => batchAnswerOf(input, options, request.log), BATCH_LIMITS.inFlight)) results.push(answer);
         return { verified: results.every((r) => r.verified === true), results };
       }
-      // The body limit is a batch's; one credential keeps the 1 MB of every other JSON body (a chunked body, which
-      // states no length, is bounded by the batch limit and by JSON_LD_LIMITS).
-      if (Number(request.headers['content-length'] ?? 0) > BATCH_LIMITS.credentialBytes) {
+      if ((jsonBodyBytes.get(request) ?? 0) > BATCH_LIMITS.credentialBytes) {
         throw new AppError('body-too-large', 413, 'One credential may take at most 1 MB; several go in verifiableCredentials (up to 16 MB) or JSON Lines');
       }
       const result = await verifyCredential(services.verifyDeps, body.verifiableCredential);
