@@ -143,7 +143,7 @@ export class VerifyPool implements ProofVerifier {
   readonly offThread: ProofVerifier = {
     credentialProof: (credential, documentLoader) => this.run({ op: 'credentialProof', credential }, documentLoader) as Promise<ProofResult>,
     presentationProof: (presentation, options, documentLoader) => this.run({ op: 'presentationProof', presentation, options }, documentLoader) as Promise<ProofResult>,
-    jws: (jwt, verificationMethod) => this.jws(jwt, verificationMethod),
+    jws: async (jwt, verificationMethod) => { await this.run({ op: 'jws', jwt, verificationMethod }); },
   };
 
   /** Stops the threads (tasks still running are rejected); the next task starts new ones. */
