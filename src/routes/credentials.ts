@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
-import { AppError, forbidden, notFound } from '../errors.js';
+import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
 import { CREDENTIAL_FORMATS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
 import { verifyCredential, verifyPresentation, type VerificationResult } from '../credentials/verify.js';
@@ -201,6 +201,10 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       },
     }, async (request, reply) => {
       const body = request.body;
+      // The body schema is per content type, so a request with no body (or another type) reaches here unchecked.
+      if (typeof body !== 'object' || body === null) {
+        throw badRequest('invalid-request', 'Send a JSON body with verifiableCredential (one credential) or verifiableCredentials (many), or JSON Lines with Content-Type: application/jsonl');
+      }
       if (body instanceof Readable) {
         if (Number(request.headers['content-length'] ?? 0) > BATCH_LIMITS.jsonLinesBodyBytes) {
           throw new AppError('body-too-large', 413, `A JSON Lines body may take at most ${BATCH_LIMITS.jsonLinesBodyBytes / 1024 / 1024} MB; send the credentials in several requests`);

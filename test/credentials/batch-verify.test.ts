@@ -67,6 +67,10 @@ t.test('batch limits: more than 1,000 is 413, empty or wrong shape 400', async (
     const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload });
     t.same(problemOf(response), { status: 400, code: 'invalid-request' }, name);
   }
+  const noBody = await ctx.app.inject({ method: 'POST', url: '/credentials/verify' });
+  t.same(problemOf(noBody), { status: 400, code: 'invalid-request' }, 'no body at all');
+  const textBody = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', headers: { 'content-type': 'text/plain' }, payload: 'eyJ' });
+  t.same(problemOf(textBody), { status: 415, code: 'unsupported-media-type' }, 'a text body');
 });
 
 t.test('JSON Lines: one answer line per credential line, in order, numbered; bad lines answered alone', async (t) => {
