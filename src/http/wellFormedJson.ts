@@ -36,8 +36,19 @@ export function assertWellFormedUnicode(value: unknown, where: string): void {
   }
 }
 
+/** Where a decoded path parameter or query value holds U+0000 (a "%00"): no name, id or search term has one, and PostgreSQL's text refuses it. */
+function nulCharacterIn(values: unknown): string | undefined {
+  if (values === null || typeof values !== 'object') return undefined;
+  for (const [name, value] of Object.entries(values)) {
+    if ([value].flat().some((item) => typeof item === 'string' && item.includes('\u0000'))) return name;
+  }
+  return undefined;
+}
+
 export function refuseLoneSurrogates(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
+    const nulAt = nulCharacterIn(request.params) ?? nulCharacterIn(request.query);
+    if (nulAt !== undefined) throw badRequest('invalid-character', `The address holds a NUL character (%00) in ${nulAt}: remove it`);
     // Only parsed JSON can hold an escaped surrogate; a raw upload (a batch file is a Buffer) is bytes, and walking
     // it as an object visited every byte (a 1 MB file held the event loop about 2 s). A streamed body (JSON Lines
     // verification) is checked line by line where it is read.

@@ -60,3 +60,13 @@ t.test('fastify validation never changes a credential: numbers stay numbers, unk
   t.equal(verified.json().verified, true);
   t.same(verified.json().credential, vc, 'the verified credential comes back byte for byte');
 });
+
+// Found by the fuzz run on PostgreSQL: a %00 in an id reached a text query, which PostgreSQL refuses (a 500).
+t.test('a NUL character (%00) in the address is a 400 invalid-character, on every engine', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  for (const url of ['/w/PigzJzA5g42A9kdxrP_NWplFg91O78gi1ExjtTMlxm0/credentials/%00/credential.json', '/orgs/ofppt-casa%00', '/skills?q=ma%00on']) {
+    const response = await ctx.app.inject({ method: 'GET', url, headers: auth });
+    t.same({ status: response.statusCode, code: response.json().code }, { status: 400, code: 'invalid-character' }, url.split('?')[0]!.slice(0, 20));
+  }
+});
