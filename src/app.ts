@@ -20,7 +20,7 @@ import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
 import statisticsRoutes from './routes/statistics.js';
 import { registerPrototypeGuard } from './http/prototypeGuard.js';
-import { refuseLoneSurrogates } from './http/wellFormedJson.js';
+import { refuseMalformedText } from './http/wellFormedJson.js';
 
 export interface AppOptions {
   services: Services;
@@ -61,7 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (_request, reply) => { reply.header('x-content-type-options', 'nosniff'); });
   authenticateBeforeBody(app, options.services);
   registerPrototypeGuard(app, { enabled: !options.services.config.production });
-  refuseLoneSurrogates(app);
+  refuseMalformedText(app);
 
   await app.register(swagger, {
     openapi: {

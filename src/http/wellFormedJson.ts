@@ -3,7 +3,8 @@
  *
  * Such a string is not Unicode: written out as UTF-8 it turns into U+FFFD, so a credential signed over it fails to
  * verify anywhere else, and RFC 8785 canonical JSON (the audit log's hashes) has no form for it. Forms and query
- * strings are decoded from UTF-8 and cannot hold one; only JSON escapes can.
+ * strings are decoded from UTF-8 and cannot hold one; only JSON escapes can. The same hook refuses a NUL (%00) in
+ * the address, which no name or id holds and PostgreSQL's text cannot store.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -45,7 +46,7 @@ function nulCharacterIn(values: unknown): string | undefined {
   return undefined;
 }
 
-export function refuseLoneSurrogates(app: FastifyInstance): void {
+export function refuseMalformedText(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     const nulAt = nulCharacterIn(request.params) ?? nulCharacterIn(request.query);
     if (nulAt !== undefined) throw badRequest('invalid-character', `The address holds a NUL character (%00) in ${nulAt}: remove it`);
