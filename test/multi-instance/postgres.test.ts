@@ -11,6 +11,7 @@ import { openBadgeCredential } from '../helpers/app.js';
 import { postgresSkipReason, testPostgresUrl } from '../helpers/postgres.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { freePort } from '../helpers/ports.js';
+import { waitUntil } from '../helpers/poll.js';
 
 type Json = Record<string, any>;
 
@@ -28,17 +29,6 @@ const BATCH_LEASE_MS = 3000;
  * than eddsa-rdfc-2022: what is checked here (indexes, leases, exactly-once) does not depend on the proof suite.
  */
 const BULK_FORMAT = 'eddsa-jcs-2022';
-
-/** Polls `probe` until it gives a value; past the deadline it fails with what `describe` says of the last state seen. */
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, describe = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Runs `work` on every item, at most `limit` at a time, keeping the results in order. */
 async function inPool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -85,7 +75,7 @@ class Instance {
   }
 
   async ready(): Promise<void> {
-    await waitUntil(`${this.name} to be ready`, async () => ((await fetch(`${this.base}/health/ready`)).ok ? true : undefined), 120_000, () => `: ${this.output.trim() || 'no output'}`);
+    await waitUntil(`${this.name} to be ready`, async () => ((await fetch(`${this.base}/health/ready`)).ok ? true : undefined), 120_000, { describe: () => `: ${this.output.trim() || 'no output'}` });
   }
 
   async kill(): Promise<void> {
@@ -251,10 +241,10 @@ t.test('three server processes on one PostgreSQL database agree on every status 
       issuedAtKill = await waitUntil('a third of the rows', async () => {
         const { counts } = await progress();
         return counts.issued >= BATCH_ROWS / 3 ? counts.issued as number : undefined;
-      }, 300_000, where);
+      }, 300_000, { describe: where });
       leasedByAll = owners.size;
       await c.kill();
-      finished = await waitUntil('the batch to complete', async () => ((await progress()).state === 'completed' ? last : undefined), 300_000, where);
+      finished = await waitUntil('the batch to complete', async () => ((await progress()).state === 'completed' ? last : undefined), 300_000, { describe: where });
     } finally {
       watching = false;
       await watch;

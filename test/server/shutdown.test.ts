@@ -9,21 +9,12 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { freePort } from '../helpers/ports.js';
+import { waitUntil } from '../helpers/poll.js';
 
 type Json = Record<string, any>;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN = 'shutdown-test-admin-token-0123456789';
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface Server { child: ChildProcess; base: string; dir: string; output: () => string; exited: Promise<number | null> }
 

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { freePort } from '../helpers/ports.js';
+import { waitUntil } from '../helpers/poll.js';
 
 type Json = Record<string, any>;
 
@@ -19,16 +20,6 @@ function startServer(env: Record<string, string>): ChildProcess {
   child.stdout!.resume();
   child.stderr!.resume();
   return child;
-}
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 t.test('a batch whose process is killed half-way ends, after a restart, with each row issued exactly once', async (t) => {
