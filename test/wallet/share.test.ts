@@ -174,6 +174,7 @@ t.test('a passphrase locks the wallet on other browsers; its actions then need t
   const locked = await ctx.app.inject({ method: 'GET', url: walletPath, headers: HTML });
   t.equal(locked.statusCode, 401);
   t.match(locked.body, 'name="passphrase"');
+  t.match(locked.body, 'data-code="wallet-locked"', 'the page names its state as the API does');
   t.notMatch(locked.body, 'Maçon', 'nothing of the wallet shows while locked');
   for (const url of [`${walletPath}/credentials/${walletCredentialId}/credential.json`]) {
     const response = await ctx.app.inject({ method: 'GET', url, headers: JSON_ACCEPT });

@@ -139,7 +139,7 @@ export function lockedWalletPage(ctx: PageContext, walletPath: string, options: 
     title: t('wallet.locked.title'),
     body: html`<h1>${t('wallet.locked.title')}</h1>
 ${options.error ? html`<p class="problem" role="alert" data-code="${options.error}">${t(`error.${options.error}`)}</p>` : ''}
-<p>${t('wallet.locked.explain')}</p>
+<p${options.error ? '' : html` data-code="wallet-locked"`}>${t('wallet.locked.explain')}</p>
 <form method="post" action="${withLang(`${walletPath}/unlock`, ctx.lang)}">
   <label for="passphrase">${t('wallet.passphrase.label')}</label>
   <input id="passphrase" name="passphrase" type="password" autocomplete="current-password" required>
