@@ -87,7 +87,7 @@ export async function createServices(config: Config, now: () => Date = () => new
   };
   return {
     config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
-    issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, now },
+    issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, baseUrl: config.baseUrl, now },
     verifyDeps,
     batchVerifyDeps: { ...verifyDeps, proofs: sharedVerifyPool().offThread },
     wallet: new WalletService({

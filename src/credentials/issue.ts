@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { CompactSign, SignJWT } from 'jose';
 import { AppError, badRequest, conflict } from '../errors.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
-import { DuplicateCredentialIdError, IndexTakenError, type CredentialRepository } from '../db/repositories/credentials.js';
+import { DuplicateCredentialIdError, IndexTakenError, type CredentialRepository, type StatusReservation } from '../db/repositories/credentials.js';
 import type { KeyStore } from '../keys/keyStore.js';
 import { signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
@@ -13,10 +13,15 @@ import type { DocumentLoader } from './documentLoader.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import { jsonLdProblem } from './jsonLdErrors.js';
 import { STATUS_PURPOSES, type StatusListService, type StatusPurpose } from './statusLists.js';
+import { achievementVct, SD_JWT_VC_FORMAT, sdJwtVcClaimsOf, signSdJwtVc } from './sdJwtVc.js';
 import { addProof, checkCredentialShape, dataIntegrityFormats, expandSafely, signCredential, verifyCredentialProof, type DataIntegrityFormat, type JsonObject } from './vcLibrary.js';
 
+/** Formats of credentials in JSON, which web wallets hold and batches and certifications issue. */
 export const CREDENTIAL_FORMATS = [...dataIntegrityFormats, 'vc+jwt'] as const;
-export type CredentialFormat = DataIntegrityFormat | 'vc+jwt';
+/** What POST /credentials/issue (and OID4VCI) issues: the JSON formats and SD-JWT VC, which only wallet apps hold. */
+export const ISSUE_FORMATS = [...CREDENTIAL_FORMATS, SD_JWT_VC_FORMAT] as const;
+export type JsonCredentialFormat = DataIntegrityFormat | 'vc+jwt';
+export type CredentialFormat = JsonCredentialFormat | typeof SD_JWT_VC_FORMAT;
 
 export interface IssueOptions {
   format?: CredentialFormat;
@@ -30,6 +35,8 @@ export interface IssueOptions {
   issuer?: 'organisation';
   /** Co-signing: add the organisation's proof to an already signed credential (whose proofs must verify). */
   addProof?: boolean;
+  /** dc+sd-jwt: the holder's public key (JWK), bound to the credential as `cnf.jwk` (OID4VCI's proof of possession). */
+  holderJwk?: JsonObject;
 }
 
 export interface IssueDeps {
@@ -38,6 +45,8 @@ export interface IssueDeps {
   keyStore: KeyStore;
   statusLists: StatusListService;
   documentLoader: DocumentLoader;
+  /** The service's public URL: SD-JWT VCs name their type (vct) under it. */
+  baseUrl: string;
   now: () => Date;
 }
 
@@ -46,10 +55,11 @@ export interface IssuedCredential {
   format: CredentialFormat;
   /**
    * What VC-API returns: the signed credential; for vc+jwt of a VC 2.0 credential an EnvelopedVerifiableCredential, and
-   * of a VC 1.1 credential the compact JWT itself (VC 1.1 has no envelope; its JWTs travel as strings).
+   * of a VC 1.1 credential the compact JWT itself (VC 1.1 has no envelope; its JWTs travel as strings); for dc+sd-jwt
+   * the compact SD-JWT VC (issuer-signed JWT~disclosures~), a string as well.
    */
   verifiableCredential: JsonObject | string;
-  /** The compact JWT, for vc+jwt. */
+  /** The compact JWT, for vc+jwt; the compact SD-JWT, for dc+sd-jwt. */
   jwt?: string;
 }
 
@@ -71,23 +81,27 @@ export async function issueCredential(deps: IssueDeps, request: {
   const { organisation } = request;
   const options = request.options ?? {};
   const format = options.format ?? 'eddsa-rdfc-2022';
-  if (!CREDENTIAL_FORMATS.includes(format)) {
-    throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
+  if (!ISSUE_FORMATS.includes(format)) {
+    throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${ISSUE_FORMATS.join(', ')}`);
   }
   if (options.addProof) return coSign(deps, organisation, request.credential, format);
+  if (options.holderJwk !== undefined && format !== SD_JWT_VC_FORMAT) {
+    throw badRequest('holder-key-needs-sd-jwt', 'options.holderJwk binds an SD-JWT VC (cnf); other formats name the holder in credentialSubject.id');
+  }
   const purposes = statusPurposesFrom(options);
   for (let attempt = 1; ; attempt++) {
-    const reservations = await deps.statusLists.reserve(organisation, purposes);
+    // An SD-JWT VC's one status claim points at a 2-bit Token Status List entry: revocation and suspension together.
+    const reservations = format !== SD_JWT_VC_FORMAT ? await deps.statusLists.reserve(organisation, purposes)
+      : options.credentialStatus === false ? [] : await deps.statusLists.reserveTokenStatus(organisation);
     try {
       const now = deps.now();
       const credential = prepareCredential(request.credential, organisation, format, now, options);
       // Refused before signing; the primary key still decides between two issuances of the same id at once.
       if (await deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
       // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
-      const entries = [...reservations.map((r) => deps.statusLists.entryFor(r)), ...callerStatusEntries(credential, deps.statusLists)];
-      if (entries.length === 0) delete credential.credentialStatus;
-      else credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
-      const issued = await sign(deps, organisation, credential, format, now);
+      const issued = format === SD_JWT_VC_FORMAT
+        ? await signAsSdJwtVc(deps, organisation, credential, reservations, options, now)
+        : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, now);
       const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
       await deps.credentials.recordIssued({
         id: issued.id,
@@ -113,7 +127,7 @@ export async function issueCredential(deps: IssueDeps, request: {
  * credential that does not verify. Nothing of the credential changes but its proofs, so nothing is allocated or recorded.
  */
 async function coSign(deps: IssueDeps, organisation: Organisation, input: unknown, format: CredentialFormat): Promise<IssuedCredential> {
-  if (format === 'vc+jwt') throw badRequest('add-proof-needs-data-integrity', 'options.addProof adds a Data Integrity proof; use eddsa-rdfc-2022 or eddsa-jcs-2022');
+  if (format === 'vc+jwt' || format === SD_JWT_VC_FORMAT) throw badRequest('add-proof-needs-data-integrity', 'options.addProof adds a Data Integrity proof; use eddsa-rdfc-2022 or eddsa-jcs-2022');
   if (!isObject(input)) throw badRequest('invalid-credential', 'credential must be a JSON object');
   assertProcessable(input, 'credential');
   if (input.proof === undefined) throw badRequest('nothing-to-co-sign', 'options.addProof adds a proof to a signed credential, and this one has no proof; issue it without options.addProof');
@@ -126,6 +140,34 @@ async function coSign(deps: IssueDeps, organisation: Organisation, input: unknow
     credential: input, format, keyPair, documentLoader: deps.documentLoader, now: deps.now(), proofId: `urn:uuid:${crypto.randomUUID()}`,
   });
   return { id: typeof input.id === 'string' ? input.id : '', format, verifiableCredential };
+}
+
+function withStatusEntries(credential: JsonObject, reservations: StatusReservation[], statusLists: StatusListService): JsonObject {
+  const entries = [...reservations.map((r) => statusLists.entryFor(r)), ...callerStatusEntries(credential, statusLists)];
+  if (entries.length === 0) delete credential.credentialStatus;
+  else credential.credentialStatus = entries.length === 1 ? entries[0] : entries;
+  return credential;
+}
+
+/**
+ * The credential as an SD-JWT VC (sdJwtVc.ts): its status is the service's Token Status List entry, so status entries
+ * the credential came with are refused rather than dropped (an SD-JWT VC has one status claim).
+ */
+async function signAsSdJwtVc(deps: IssueDeps, organisation: Organisation, credential: JsonObject, reservations: StatusReservation[],
+  options: IssueOptions, now: Date): Promise<IssuedCredential> {
+  if (credential.credentialStatus !== undefined) {
+    throw badRequest('status-managed-by-service', 'An SD-JWT VC carries one status, the service\'s Token Status List entry: remove credentialStatus (options.credentialStatus false issues it without status)');
+  }
+  if (options.holderJwk !== undefined && !isObject(options.holderJwk)) throw badRequest('invalid-holder-key', 'options.holderJwk must be a public JWK');
+  // The same "every term defined" guarantee as the other formats: the disclosed claims read as the JSON credential.
+  await expandSafely(credential, deps.documentLoader);
+  const claims = sdJwtVcClaimsOf(credential, {
+    vct: achievementVct(deps.baseUrl), issuedAt: now, holderJwk: options.holderJwk,
+    status: reservations.length > 0 ? deps.statusLists.tokenStatusReference(reservations) : undefined,
+  });
+  const { keyPair, privateKey } = await signingKeyOf(deps, organisation);
+  const jwt = await signSdJwtVc(claims, { kid: keyPair.id, privateKey });
+  return { id: credential.id as string, format: SD_JWT_VC_FORMAT, jwt, verifiableCredential: jwt };
 }
 
 function statusPurposesFrom(options: IssueOptions): StatusPurpose[] {
@@ -201,7 +243,7 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
   return credential;
 }
 
-async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: CredentialFormat, now: Date): Promise<IssuedCredential> {
+async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: JsonCredentialFormat, now: Date): Promise<IssuedCredential> {
   const { keyPair, privateKey } = await signingKeyOf(deps, organisation);
   const id = credential.id as string;
   if (format === 'vc+jwt') {

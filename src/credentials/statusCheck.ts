@@ -1,4 +1,9 @@
+import { compactVerify, decodeProtectedHeader } from 'jose';
 import { BitstringDecodeError, decodeBitstring, isBitSet } from './bitstring.js';
+import { JWS_ALGORITHMS, verificationKeyOf } from './joseKeys.js';
+import {
+  decodeTokenStatusList, TOKEN_STATUS, TOKEN_STATUS_LIST_TYPE, TokenStatusListDecodeError, tokenStatusIn,
+} from './tokenStatusList.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { isObject } from './jsonLimits.js';
 import { STATUS_LIST_SIZE, type StatusListService } from './statusLists.js';
@@ -12,6 +17,7 @@ export interface StatusOutcome {
 }
 
 interface DecodedList { version: number; bits: Buffer; issuer: string; purpose: string }
+interface DecodedToken { version: number; values: Buffer; bitsPerStatus: number; issuer: string }
 
 /**
  * Checks BitstringStatusListEntry values against this service's own lists. A list is verified and decoded once per
@@ -20,6 +26,7 @@ interface DecodedList { version: number; bits: Buffer; issuer: string; purpose: 
  */
 export class StatusChecker {
   private readonly decoded = new Map<string, DecodedList>();
+  private readonly decodedTokens = new Map<string, DecodedToken>();
 
   constructor(private readonly deps: { statusLists: StatusListService; versionOf: (listId: string) => Promise<number | undefined>; documentLoader: DocumentLoader; baseUrl: string }) {}
 
@@ -50,12 +57,67 @@ export class StatusChecker {
     return { valid: true, message: `Status ${String(purpose)} is not interpreted` };
   }
 
+  /**
+   * An SD-JWT VC's `status` claim against this service's Token Status Lists (tokenStatusList.ts), read locally like
+   * the Bitstring lists: the signed token is checked against its issuer's key once per version.
+   */
+  async checkToken(status: unknown, issuer: string): Promise<StatusOutcome> {
+    const reference = isObject(status) ? status.status_list : undefined;
+    if (!isObject(reference)) {
+      return { valid: false, message: 'Unsupported status: only status.status_list (Token Status List) is checked', errorType: 'STATUS_VERIFICATION_ERROR' };
+    }
+    const { idx, uri } = reference;
+    if (typeof uri !== 'string' || typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0) {
+      return { valid: false, message: 'status.status_list needs uri (a URL) and idx (a non-negative integer)', errorType: 'STATUS_VERIFICATION_ERROR' };
+    }
+    const prefix = `${this.deps.baseUrl}/status/`;
+    if (!uri.startsWith(prefix)) {
+      return { valid: false, message: `Status list ${uri} is hosted elsewhere and is not fetched (verification runs offline)`, errorType: 'STATUS_RETRIEVAL_ERROR' };
+    }
+    const list = await this.loadToken(uri.slice(prefix.length));
+    if (!list) return { valid: false, message: `Token Status List ${uri} does not exist`, errorType: 'STATUS_RETRIEVAL_ERROR' };
+    if (list.issuer !== issuer) return { valid: false, message: `Status list ${uri} was issued by ${list.issuer}, not by the credential's issuer`, errorType: 'STATUS_VERIFICATION_ERROR' };
+    const value = tokenStatusIn(list.values, list.bitsPerStatus, idx);
+    if (value === undefined) return { valid: false, message: `Index ${idx} is outside status list ${uri}`, errorType: 'STATUS_LIST_LENGTH_ERROR' };
+    if (value === TOKEN_STATUS.VALID) return { valid: true, message: 'Not revoked or suspended (Token Status List: VALID)' };
+    if (value === TOKEN_STATUS.INVALID) return { valid: false, message: 'Revoked by its issuer (Token Status List: INVALID)' };
+    if (value === TOKEN_STATUS.SUSPENDED) return { valid: false, message: 'Suspended by its issuer (Token Status List: SUSPENDED)' };
+    return { valid: false, message: `Status value ${value} has no meaning this service knows`, errorType: 'STATUS_VERIFICATION_ERROR' };
+  }
+
+  private async loadToken(listId: string): Promise<DecodedToken | undefined> {
+    const version = await this.deps.versionOf(listId);
+    if (version === undefined) return undefined;
+    const cached = this.decodedTokens.get(listId);
+    if (cached?.version === version) return cached;
+    const list = await this.deps.statusLists.signedList(listId);
+    if (list.kind !== 'token') return undefined;
+    const header = decodeProtectedHeader(list.token);
+    if (header.typ !== TOKEN_STATUS_LIST_TYPE || typeof header.kid !== 'string') throw new Error(`status list ${listId} has no ${TOKEN_STATUS_LIST_TYPE} header with a kid`);
+    const verificationMethod = (await this.deps.documentLoader(header.kid)).document as JsonObject;
+    const { payload } = await compactVerify(list.token, await verificationKeyOf(verificationMethod), { algorithms: [...JWS_ALGORITHMS] });
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as JsonObject;
+    const statusList = claims.status_list as JsonObject;
+    let values: Buffer;
+    try {
+      values = decodeTokenStatusList(String(statusList.lst), statusList.bits);
+    } catch (error) {
+      if (error instanceof TokenStatusListDecodeError) throw new Error(`status list ${listId}: ${error.message}`);
+      throw error;
+    }
+    const decoded = { version, values, bitsPerStatus: statusList.bits as number, issuer: String(claims.iss) };
+    this.decodedTokens.set(listId, decoded);
+    return decoded;
+  }
+
   private async load(listId: string): Promise<DecodedList | undefined> {
     const version = await this.deps.versionOf(listId);
     if (version === undefined) return undefined;
     const cached = this.decoded.get(listId);
     if (cached?.version === version) return cached;
-    const { credential } = await this.deps.statusLists.listCredential(listId);
+    const list = await this.deps.statusLists.signedList(listId);
+    if (list.kind !== 'bitstring') return undefined;
+    const { credential } = list;
     const proof = await verifyCredentialProof(credential, this.deps.documentLoader);
     if (!proof.verified) throw new Error(`status list ${listId} failed its own proof: ${proof.errors.join('; ')}`);
     const subject = credential.credentialSubject as JsonObject;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { SignJWT } from 'jose';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
 import type { CredentialRepository, StatusList, StatusListRepository, StatusReservation } from '../db/repositories/credentials.js';
 import type { KeyStore } from '../keys/keyStore.js';
@@ -8,6 +9,11 @@ import { encodeBitstring } from './bitstring.js';
 import { CONTEXTS } from './contexts/index.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { signCredential, type JsonObject } from './vcLibrary.js';
+import { joseAlgorithmOf } from './joseKeys.js';
+import {
+  encodeTokenStatusList, revocationSlotOf, suspensionSlotOf, TOKEN_STATUS_BITS, TOKEN_STATUS_LIST_PURPOSE, TOKEN_STATUS_LIST_SLOTS,
+  TOKEN_STATUS_LIST_TYPE, type TokenStatusReference,
+} from './tokenStatusList.js';
 
 /** 131,072 entries (16 KB): the Bitstring Status List minimum, so that one credential hides among many (herd privacy). */
 export const STATUS_LIST_SIZE = 131_072;
@@ -15,6 +21,16 @@ export const STATUS_PURPOSES = ['revocation', 'suspension'] as const;
 export type StatusPurpose = (typeof STATUS_PURPOSES)[number];
 /** How long verifiers may cache a list (milliseconds), published as the list's `ttl`. */
 export const STATUS_LIST_TTL_MS = 5 * 60 * 1000;
+/**
+ * A status list token expires a day after it is signed (the Token Status List's `exp`), and is signed again when less
+ * than a `ttl` of that day is left, so that a verifier never receives one that expires before it would fetch again.
+ */
+export const TOKEN_STATUS_LIST_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** A list as served: a Bitstring Status List credential, or a Token Status List's signed JWT (for SD-JWT VCs). */
+export type SignedStatusList =
+  | { kind: 'bitstring'; version: number; credential: JsonObject }
+  | { kind: 'token'; version: number; token: string; expiresAt: number };
 
 export interface StatusListDeps {
   statusLists: StatusListRepository;
@@ -34,14 +50,14 @@ export const statusListUrl = (baseUrl: string, listId: string) => `${baseUrl}/st
  */
 export class StatusListService {
   private readonly reserved = new Map<string, Set<number>>();
-  private readonly signed = new Map<string, { version: number; credential: JsonObject }>();
+  private readonly signed = new Map<string, SignedStatusList>();
 
   constructor(private readonly deps: StatusListDeps) {}
 
   async reserve(organisation: Organisation, purposes: StatusPurpose[]): Promise<StatusReservation[]> {
     const reservations: StatusReservation[] = [];
     for (const purpose of purposes) {
-      const list = await this.listWithRoom(organisation, purpose);
+      const list = await this.listWithRoom(organisation, purpose, STATUS_LIST_SIZE);
       const taken = this.reservedIn(list.id);
       for (;;) {
         const statusIndex = crypto.randomInt(list.size);
@@ -56,6 +72,31 @@ export class StatusListService {
       }
     }
     return reservations;
+  }
+
+  /**
+   * One entry of a Token Status List for an SD-JWT VC: its two slots, the revocation and the suspension bit (see
+   * tokenStatusList.ts), reserved and recorded together like any other status entries.
+   */
+  async reserveTokenStatus(organisation: Organisation): Promise<StatusReservation[]> {
+    const list = await this.listWithRoom(organisation, TOKEN_STATUS_LIST_PURPOSE, TOKEN_STATUS_LIST_SLOTS);
+    const taken = this.reservedIn(list.id);
+    for (;;) {
+      const index = crypto.randomInt(list.size / 2);
+      const slots = [revocationSlotOf(index), suspensionSlotOf(index)] as const;
+      if (taken.has(slots[0])) continue;
+      for (const slot of slots) taken.add(slot);
+      if (!(await this.deps.statusLists.isIndexTaken(list.id, slots[0]))) {
+        return [{ listId: list.id, statusIndex: slots[0], purpose: 'revocation' }, { listId: list.id, statusIndex: slots[1], purpose: 'suspension' }];
+      }
+      for (const slot of slots) taken.delete(slot);
+    }
+  }
+
+  /** The SD-JWT VC's `status` claim for the entry reserveTokenStatus gave. */
+  tokenStatusReference(reservations: StatusReservation[]): TokenStatusReference {
+    const revocation = reservations.find((r) => r.purpose === 'revocation')!;
+    return { status_list: { idx: revocation.statusIndex / 2, uri: statusListUrl(this.deps.baseUrl, revocation.listId) } };
   }
 
   release(reservations: StatusReservation[]): void {
@@ -82,16 +123,30 @@ export class StatusListService {
     };
   }
 
-  /** The signed BitstringStatusListCredential, rebuilt only when one of its bits changed. */
-  async listCredential(listId: string): Promise<{ credential: JsonObject; version: number }> {
+  /** The signed list, rebuilt only when one of its bits changed (or, for a token, when it nears its expiry). */
+  async signedList(listId: string): Promise<SignedStatusList> {
     const list = await this.deps.statusLists.byId(listId);
     if (!list) throw notFound('unknown-status-list', `No status list ${listId}`);
     const cached = this.signed.get(listId);
-    if (cached && cached.version === list.version) return cached;
-    const credential = await this.sign(list);
-    const entry = { version: list.version, credential };
-    this.signed.set(listId, entry);
-    return entry;
+    const fresh = cached?.kind !== 'token' || cached.expiresAt - STATUS_LIST_TTL_MS > this.deps.now().getTime();
+    if (cached && cached.version === list.version && fresh) return cached;
+    const signed = list.purpose === TOKEN_STATUS_LIST_PURPOSE ? await this.signToken(list) : await this.sign(list);
+    this.signed.set(listId, signed);
+    return signed;
+  }
+
+  /** The signed BitstringStatusListCredential. */
+  async listCredential(listId: string): Promise<{ credential: JsonObject; version: number }> {
+    const signed = await this.signedList(listId);
+    if (signed.kind !== 'bitstring') throw notFound('unknown-status-list', `Status list ${listId} is a Token Status List, not a Bitstring Status List`);
+    return signed;
+  }
+
+  /** The signed Token Status List (a statuslist+jwt). */
+  async listToken(listId: string): Promise<{ token: string; version: number }> {
+    const signed = await this.signedList(listId);
+    if (signed.kind !== 'token') throw notFound('unknown-status-list', `Status list ${listId} is a Bitstring Status List, not a Token Status List`);
+    return signed;
   }
 
   /** Sets a credential's status (VC-API POST /credentials/status). Revocation is final. */
@@ -115,12 +170,12 @@ export class StatusListService {
     return { changed: true };
   }
 
-  private async listWithRoom(organisation: Organisation, purpose: StatusPurpose): Promise<StatusList> {
+  private async listWithRoom(organisation: Organisation, purpose: string, size: number): Promise<StatusList> {
     const open = (await this.deps.statusLists.openLists(organisation.id, purpose))
       .find((list) => list.allocated + this.reservedIn(list.id).size < list.size);
     if (open) return open;
     const list: StatusList = {
-      id: crypto.randomUUID(), organisationId: organisation.id, purpose, size: STATUS_LIST_SIZE, allocated: 0, version: 0,
+      id: crypto.randomUUID(), organisationId: organisation.id, purpose, size, allocated: 0, version: 0,
       createdAt: this.deps.now().toISOString(),
     };
     await this.deps.statusLists.insert(list);
@@ -136,7 +191,7 @@ export class StatusListService {
     return taken;
   }
 
-  private async sign(list: StatusList): Promise<JsonObject> {
+  private async sign(list: StatusList): Promise<SignedStatusList> {
     const organisation = (await this.deps.organisations.byId(list.organisationId))!;
     const url = statusListUrl(this.deps.baseUrl, list.id);
     const now = this.deps.now();
@@ -155,6 +210,25 @@ export class StatusListService {
       },
     };
     const { keyPair } = await signingKeyOf(this.deps, organisation);
-    return signCredential({ credential, format: 'eddsa-rdfc-2022', keyPair, documentLoader: this.deps.documentLoader, now });
+    return { kind: 'bitstring', version: list.version, credential: await signCredential({ credential, format: 'eddsa-rdfc-2022', keyPair, documentLoader: this.deps.documentLoader, now }) };
+  }
+
+  /** A Token Status List token: `sub` is the list's URL (what the credentials' status claim names), signed by the issuer. */
+  private async signToken(list: StatusList): Promise<SignedStatusList> {
+    const organisation = (await this.deps.organisations.byId(list.organisationId))!;
+    const now = this.deps.now();
+    const expiresAt = now.getTime() + TOKEN_STATUS_LIST_LIFETIME_MS;
+    const { keyPair, privateKey } = await signingKeyOf(this.deps, organisation);
+    const token = await new SignJWT({
+      sub: statusListUrl(this.deps.baseUrl, list.id),
+      ttl: STATUS_LIST_TTL_MS / 1000,
+      status_list: { bits: TOKEN_STATUS_BITS, lst: encodeTokenStatusList(await this.deps.statusLists.setIndexes(list.id)) },
+    })
+      .setProtectedHeader({ alg: joseAlgorithmOf(privateKey), typ: TOKEN_STATUS_LIST_TYPE, kid: keyPair.id })
+      .setIssuer(organisation.did)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(privateKey);
+    return { kind: 'token', version: list.version, token, expiresAt };
   }
 }

@@ -12,9 +12,11 @@ import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
 import { checkCredentialShape, type JsonObject } from './vcLibrary.js';
 import type { ProofVerifier } from './verifyPool.js';
+import { isSdJwt, verifySdJwtVc, verifySdJwtVcPresentation } from './verifySdJwtVc.js';
 
 /** Stable check ids: clients and pages switch on them. */
-export type CheckId = 'envelope' | 'claims' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'relatedResource' | 'presentation';
+export type CheckId = 'envelope' | 'claims' | 'proof' | 'issuer' | 'validity' | 'status' | 'schema' | 'relatedResource' | 'presentation'
+  | 'disclosures' | 'keyBinding';
 export interface Check { id: CheckId; valid: boolean; message: string }
 export interface ProblemDetail { type: string; title: string; detail: string }
 
@@ -24,7 +26,7 @@ export interface VerificationResult {
   problemDetails: ProblemDetail[];
   /** The credential as verified (decoded from the JWT for vc+jwt). */
   credential?: JsonObject;
-  format?: 'data-integrity' | 'vc+jwt';
+  format?: 'data-integrity' | 'vc+jwt' | 'dc+sd-jwt';
 }
 
 export interface VerifyDeps {
@@ -45,13 +47,15 @@ const ERROR_TYPES: Record<CheckId, string> = {
   relatedResource: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
   proof: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   presentation: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
+  disclosures: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
+  keyBinding: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   issuer: 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR',
   validity: 'https://www.w3.org/TR/vc-data-model#RANGE_ERROR',
   status: 'https://www.w3.org/TR/vc-bitstring-status-list#STATUS_VERIFICATION_ERROR',
   schema: 'https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR',
 };
 
-class ResultBuilder {
+export class ResultBuilder {
   readonly checks: Check[] = [];
   readonly problemDetails: ProblemDetail[] = [];
 
@@ -94,6 +98,7 @@ export function verifyCredential(deps: VerifyDeps, input: unknown): Promise<Veri
 }
 
 async function verifyCredentialOnce(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
+  if (typeof input === 'string' && isSdJwt(input)) return verifySdJwtVc(deps, input);
   if (typeof input === 'string') return verifyJwtCredential(deps, input);
   if (!isObject(input)) throw badRequest('invalid-credential', 'verifiableCredential must be a JSON object or a compact JWT string');
   assertProcessable(input, 'verifiableCredential');
@@ -185,7 +190,7 @@ function issuerIdOf(credential: JsonObject): string {
   return typeof issuer === 'string' ? issuer : isObject(issuer) && typeof issuer.id === 'string' ? issuer.id : '';
 }
 
-async function checkIssuerKeys(resolveDid: DidResolver, issuer: string, vmIds: string[]): Promise<{ valid: boolean; message: string }> {
+export async function checkIssuerKeys(resolveDid: DidResolver, issuer: string, vmIds: string[]): Promise<{ valid: boolean; message: string }> {
   if (!issuer.startsWith('did:')) return { valid: false, message: `Issuer ${issuer || '(none)'} is not a DID, so its key cannot be checked` };
   let document;
   try {
@@ -220,7 +225,7 @@ async function addCommonChecks(deps: VerifyDeps, result: ResultBuilder, credenti
   }
 }
 
-function validityOf(credential: JsonObject, now: Date, jwtClaims?: JsonObject): [boolean, string] {
+export function validityOf(credential: JsonObject, now: Date, jwtClaims?: JsonObject): [boolean, string] {
   const readings = [
     credential.validFrom !== undefined ? readDateTime(credential.validFrom, 'validFrom') : readDateTime(credential.issuanceDate, 'issuanceDate'),
     credential.validUntil !== undefined ? readDateTime(credential.validUntil, 'validUntil') : readDateTime(credential.expirationDate, 'expirationDate'),
@@ -247,6 +252,7 @@ export function verifyPresentation(deps: VerifyDeps, input: unknown, options: { 
 }
 
 async function verifyPresentationOnce(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
+  if (typeof input === 'string' && isSdJwt(input)) return verifySdJwtVcPresentation(deps, input, options);
   if (typeof input === 'string') return verifyJwtPresentation(deps, input, options);
   if (!isObject(input)) throw badRequest('invalid-presentation', 'verifiablePresentation must be a JSON object or a compact vp+jwt');
   assertProcessable(input, 'verifiablePresentation');

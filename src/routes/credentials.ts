@@ -4,7 +4,8 @@ import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
 import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
-import { CREDENTIAL_FORMATS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
+import { ISSUE_FORMATS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
+import { SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
 import { verifyCredential, verifyPresentation, type VerificationResult } from '../credentials/verify.js';
 import { BATCH_LIMITS, inOrder, jsonLinesOf, type JsonLine } from '../credentials/batchVerify.js';
 import { assertWellFormedUnicode } from '../http/wellFormedJson.js';
@@ -30,7 +31,7 @@ const ISSUE_REFUSALS = 'Refused with 400 problem+json, by `code`: missing-issuer
   + 'issuer-mismatch (issuer is not the organisation\'s DID), invalid-credential-subject (not an object or a non-empty array of objects), '
   + 'credential-schema-without-type, refresh-service-without-type, invalid-related-resource (not a non-empty array of objects with an id, '
   + 'or a malformed digest), duplicate-related-resource-id, related-resource-without-digest, invalid-credential-status (a credentialStatus entry '
-  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists), unsupported-format-for-wallet (options.holder with a VC 1.1 JWT), nothing-to-co-sign, existing-proof-invalid, add-proof-needs-data-integrity (options.addProof); 409 duplicate-credential-id.';
+  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists), unsupported-format-for-wallet (options.holder with a VC 1.1 JWT or dc+sd-jwt), holder-key-needs-sd-jwt (options.holderJwk with another format), unsupported-credential-for-sd-jwt (dc+sd-jwt of a credential with several subjects), nothing-to-co-sign, existing-proof-invalid, add-proof-needs-data-integrity (options.addProof); 409 duplicate-credential-id.';
 
 /** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
@@ -61,7 +62,8 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
           options: {
             type: 'object',
             properties: {
-              format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022; vc+jwt gives an EnvelopedVerifiableCredential for VC 2.0, and for VC 1.1 the compact JWT (vc claim, iss/jti/nbf/exp/sub) as a string' },
+              format: { type: 'string', enum: [...ISSUE_FORMATS], description: 'default eddsa-rdfc-2022; vc+jwt gives an EnvelopedVerifiableCredential for VC 2.0, and for VC 1.1 the compact JWT (vc claim, iss/jti/nbf/exp/sub) as a string; dc+sd-jwt the compact SD-JWT VC as a string (selectively disclosable name, results, evidence and alignments; status in a Token Status List with revocation and suspension)' },
+              holderJwk: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' } }, description: 'dc+sd-jwt only: the holder\'s public key (JWK), bound as cnf.jwk; presentations then need a key binding JWT signed with it' },
               credentialId: { type: 'string', format: 'uri' },
               addProof: { type: 'boolean', description: 'co-sign: add the organisation\'s proof to an already signed credential whose proofs verify (chained to its last proof when that proof has an id, else joining the proof set)' },
               issuer: { const: 'organisation', description: 'fill a missing credential.issuer with the organisation\'s DID; without it a credential without issuer is refused (missing-issuer)' },
@@ -91,6 +93,9 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     // Whose credential it is, in the credential itself: an employer reading it can tell it is the person in front of them.
     const credential = holder ? withHolderName(built, holder.name, holder.nameInCredential ?? 'plain') : built;
     if (holder && issuesVc11Jwt(credential, issueOptions)) throw walletCannotHoldVc11Jwt();
+    if (holder && issueOptions.format === SD_JWT_VC_FORMAT) {
+      throw badRequest('unsupported-format-for-wallet', 'An SD-JWT VC is held by wallet apps, not by this service\'s web wallet (options.holder): issue it without options.holder, or in a Data Integrity format');
+    }
     const issued = await issueCredential(issueDepsActingAs(services, principal.tokenId), { organisation, credential, options: issueOptions });
     // Which version it came from, for the statistics (occupation, skills, levels), as batch rows record it.
     if (achievement) await services.repos.achievements.recordIssuedFrom({ credentialId: issued.id, organisationId: organisation.id, achievementId: achievement.id, achievementVersion: achievement.version });
@@ -111,7 +116,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       lang: { type: 'string', maxLength: 10, description: 'language of the recognition explanation: en, fr, es, ar' },
     },
   } as const;
-  const credentialInput = { type: ['object', 'string'], description: 'a credential with a Data Integrity proof, an EnvelopedVerifiableCredential, or a compact vc+jwt' } as const;
+  const credentialInput = { type: ['object', 'string'], description: 'a credential with a Data Integrity proof, an EnvelopedVerifiableCredential, a compact vc+jwt, or a compact SD-JWT VC (dc+sd-jwt, with or without key binding)' } as const;
 
   /** What a verification answers: the result, whether an authority accredits the issuer and, when asked, recognition. */
   async function answerOf(result: VerificationResult, options: VerifyOptions): Promise<Record<string, unknown>> {
@@ -236,7 +241,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       body: {
         type: 'object', required: ['verifiablePresentation'], additionalProperties: false,
         properties: {
-          verifiablePresentation: { type: ['object', 'string'], description: 'a presentation with a Data Integrity proof, an EnvelopedVerifiablePresentation (data:application/vp+jwt,...), or a compact vp+jwt whose nonce and aud are the challenge and domain' },
+          verifiablePresentation: { type: ['object', 'string'], description: 'a presentation with a Data Integrity proof, an EnvelopedVerifiablePresentation (data:application/vp+jwt,...), a compact vp+jwt whose nonce and aud are the challenge and domain, or an SD-JWT VC with a key binding JWT whose nonce and aud are the challenge and domain' },
           options: { type: 'object', properties: { challenge: { type: 'string', maxLength: 500 }, domain: { type: 'string', maxLength: 500 } } },
         },
       },
