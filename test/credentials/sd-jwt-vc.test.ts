@@ -5,6 +5,7 @@ import { compactVerify, decodeProtectedHeader, SignJWT } from 'jose';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { publicKeyObject } from '../../src/credentials/verificationKeys.js';
 import { verifySdJwtVc } from '../../src/credentials/verifySdJwtVc.js';
+import { issueSdJwtVc } from '../../src/credentials/issueSdJwtVc.js';
 
 /*
  * The holder's side is written here by hand (node:crypto and jose: split on "~", hash the disclosures, build the key
@@ -176,6 +177,10 @@ t.test('a changed disclosure, a missing key binding, a wrong nonce or audience, 
   const extended = reordered.replace(`~${name.encoded}~`, `~${name.encoded}~${disclosures.find(isEqfLevel)!.encoded}~`);
   t.match(check((await verify(extended)).credentialResults[0], 'keyBinding'), { valid: false, message: /sd_hash/ }, 'a disclosure added after binding: sd_hash');
 
+  const unreadable = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: 'a.b.c~WyJ4Il0~' } });
+  t.equal(unreadable.statusCode, 400, 'an unreadable SD-JWT');
+  t.equal(unreadable.json().code, 'invalid-sd-jwt', 'invalid-sd-jwt');
+
   const noChallenge = await verify(reordered, {});
   t.match(check(noChallenge, 'presentation'), { valid: false, message: /challenge is required/ }, 'no challenge: presentation check');
 });
@@ -264,4 +269,16 @@ t.test('dc+sd-jwt refusals at issuance', async (t) => {
   const withoutStatus = await issueWith(achievementCredential(), { format: 'dc+sd-jwt', issuer: 'organisation', credentialStatus: false });
   t.equal(withoutStatus.statusCode, 201, 'without status');
   t.notOk('status' in b64json(withoutStatus.json().verifiableCredential.split('.')[1]), 'no status claim');
+});
+
+t.test('issueSdJwtVc for other modules (OID4VCI): bound to the holder\'s key, recorded, verifiable', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await ctx.issuer();
+  const organisation = (await ctx.services.repos.organisations.bySlug(slug))!;
+  const holder = newHolder();
+  const { id, sdJwt } = await issueSdJwtVc(ctx.services.issueDeps, { organisation, credential: achievementCredential(), holderJwk: holder.jwk });
+  t.equal(b64json(sdJwt.split('.')[1]!).jti, id, 'the id is the jti');
+  t.same(b64json(sdJwt.split('.')[1]!).cnf, { jwk: holder.jwk }, 'bound to the holder');
+  t.equal((await ctx.services.repos.credentials.byId(id))?.format, 'dc+sd-jwt', 'recorded with its format');
+  t.equal((await verifySdJwtVc(ctx.services.verifyDeps, sdJwt)).verified, true, 'verifies');
 });
