@@ -19,6 +19,7 @@ import auditRoutes from './routes/audit.js';
 import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
 import statisticsRoutes from './routes/statistics.js';
+import presentationRequestRoutes from './routes/oid4vp.js';
 import { registerPrototypeGuard } from './http/prototypeGuard.js';
 import { refuseMalformedText } from './http/wellFormedJson.js';
 
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accreditationRoutes, routeOptions);
   await app.register(assessmentRoutes, routeOptions);
   await app.register(statisticsRoutes, routeOptions);
+  await app.register(presentationRequestRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

@@ -288,16 +288,20 @@ async function withCredentialResults(deps: VerifyDeps, result: ResultBuilder, pr
 /**
  * A VC-JOSE-COSE presentation (typ vp+jwt): the payload is the presentation, signed by the holder with a key named
  * in `kid` (authorised for authentication in the holder's DID document); `nonce` and `aud` carry the challenge and
- * the domain. Each credential inside (usually EnvelopedVerifiableCredentials) is verified on its own.
+ * the domain. Each credential inside (usually EnvelopedVerifiableCredentials) is verified on its own. A VC 1.1 JWT
+ * presentation (`vp` claim) is read the same way.
  */
 async function verifyJwtPresentation(deps: VerifyDeps, jwt: string, options: { challenge?: string; domain?: string }, badEnvelope?: string): Promise<PresentationResult> {
   const result = new ResultBuilder();
   if (badEnvelope) result.add('envelope', false, badEnvelope);
   const { header, payload } = decodeJwt(jwt);
-  const holder = typeof payload.holder === 'string' ? payload.holder : isObject(payload.holder) && typeof payload.holder.id === 'string' ? payload.holder.id : undefined;
+  // A VC 1.1 JWT presentation (OpenID4VP's jwt_vc_json) nests the presentation in `vp` and names its holder in `iss`.
+  const presentation = isObject(payload.vp) ? { holder: payload.iss, ...payload.vp } : payload;
+  const holder = typeof presentation.holder === 'string' ? presentation.holder
+    : isObject(presentation.holder) && typeof presentation.holder.id === 'string' ? presentation.holder.id : undefined;
   const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') && holder ? `${holder}${header.kid}` : header.kid) : undefined;
   result.add('presentation', ...await holderSignatureOf(deps, jwt, header, payload, kid, holder, options));
-  return withCredentialResults(deps, result, payload);
+  return withCredentialResults(deps, result, presentation);
 }
 
 async function holderSignatureOf(deps: VerifyDeps, jwt: string, header: ReturnType<typeof decodeProtectedHeader>, payload: JsonObject,

@@ -1,14 +1,14 @@
 /** Public pages that need no secret: the verification page, and the pages' stylesheet. */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import { badRequest, notFound } from '../errors.js';
 import { reportOn, type ReportDeps } from '../wallet/credentialReport.js';
 import { formValue, pageContext, registerPageSupport, sendPage, type FormBody } from '../web/http.js';
 import { STYLESHEET_PATH } from '../web/pages/layout.js';
 import { verifyPage } from '../web/pages/verify.js';
-import { defaultFramework } from '../web/frameworkChoice.js';
+import { defaultFramework, frameworkChoices } from '../web/frameworkChoice.js';
 import { statisticsPage } from '../web/pages/statistics.js';
 
 const stylesheet = fs.readFileSync(fileURLToPath(new URL('../web/assets/passerelle.css', import.meta.url)), 'utf8');
@@ -34,11 +34,17 @@ export default async function pageRoutes(app: FastifyInstance, { services }: { s
     verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
   };
 
+  const ctxOf = (request: FastifyRequest) => pageContext(request, '/verify');
+  const walletRequestOf = (request: FastifyRequest) => {
+    const lang = ctxOf(request).lang;
+    return { frameworks: frameworkChoices(lang), framework: defaultFramework(lang, request.headers['accept-language']) };
+  };
+
   app.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').type('text/css; charset=utf-8').send(stylesheet));
 
   app.get('/verify', { schema: { hide: true } }, async (request, reply) =>
-    sendPage(reply, 200, verifyPage(pageContext(request, '/verify'))));
+    sendPage(reply, 200, verifyPage(ctxOf(request), { walletRequest: walletRequestOf(request) })));
 
   // The published statistics as charts and tables: the latest release, or the one asked for.
   app.get<{ Querystring: { release?: string } }>('/statistics/charts', {
@@ -62,6 +68,6 @@ export default async function pageRoutes(app: FastifyInstance, { services }: { s
     const framework = defaultFramework(ctx.lang, request.headers['accept-language']);
     const holderName = (formValue(body, 'holderName') ?? '').trim().slice(0, 200);
     const report = await reportOn(reportDeps, await parsePastedCredential(input), { lang: ctx.lang, framework, ...(holderName ? { holderName } : {}) });
-    return sendPage(reply, 200, verifyPage(ctx, { input, report, ...(holderName ? { holderName } : {}) }), { private: true });
+    return sendPage(reply, 200, verifyPage(ctx, { input, report, walletRequest: walletRequestOf(request), ...(holderName ? { holderName } : {}) }), { private: true });
   });
 }

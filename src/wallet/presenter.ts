@@ -31,6 +31,12 @@ export class SharePresenter {
     return (await this.loadKey()).did;
   }
 
+  /** The key that signs this service's own JWTs (OpenID4VP request objects), named by its DID URL. */
+  async jwtKey(): Promise<{ did: string; kid: string; privateKey: SigningKey['privateKey'] }> {
+    const { did, signingKey } = await this.loadKey();
+    return { did, kid: signingKey.keyPair.id, privateKey: signingKey.privateKey };
+  }
+
   async present(credentials: JsonObject[], options: { id: string; challenge: string; domain?: string }): Promise<JsonObject> {
     const { did, signingKey } = await this.loadKey();
     // The library's createPresentation judges each credential (and refuses envelopes and expired ones); a share link

@@ -1,11 +1,12 @@
 /**
- * Secrets travel in URL paths (/w/<wallet secret>, /s/<share token>, /claim/<code>), and people paste tokens into
+ * Secrets travel in URL paths (/w/<wallet secret>, /s/<share token>, /claim/<code>, /presentation-requests/<page
+ * secret>), and people paste tokens into
  * query strings: fastify's request log must never show them. This serializer replaces the secret segment and drops
  * query strings of those routes, and elsewhere logs only the values of harmless query parameters.
  */
 import type { FastifyServerOptions } from 'fastify';
 
-const SECRET_PATH = /^\/(w|s|claim)\/[^/?#]+/;
+const SECRET_PATH = /^\/(w|s|claim|presentation-requests)\/[^/?#]+/;
 
 /**
  * Query parameters whose values are logged: they choose a language, a framework or a page of results, and never name

@@ -12,4 +12,5 @@ export const {
   accreditations,
   assessmentCases, assessmentEvents, assessmentEvidence, assessmentResults,
   statisticsReleases,
+  presentationRequests,
 } = postgresTables;

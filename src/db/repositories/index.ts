@@ -9,6 +9,7 @@ import { AccreditationRepository } from './accreditations.js';
 import { AssessmentRepository } from './assessments.js';
 import { SealedKeyRepository } from './sealedKeys.js';
 import { StatisticsRepository } from './statistics.js';
+import { PresentationRequestRepository } from './presentationRequests.js';
 
 export interface Repositories {
   organisations: OrganisationRepository;
@@ -23,6 +24,7 @@ export interface Repositories {
   assessments: AssessmentRepository;
   sealedKeys: SealedKeyRepository;
   statistics: StatisticsRepository;
+  presentationRequests: PresentationRequestRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -39,5 +41,6 @@ export function createRepositories(database: Database): Repositories {
     assessments: new AssessmentRepository(database),
     sealedKeys: new SealedKeyRepository(database),
     statistics: new StatisticsRepository(database),
+    presentationRequests: new PresentationRequestRepository(database),
   };
 }

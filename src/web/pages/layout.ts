@@ -33,7 +33,8 @@ function languageSwitcher(ctx: PageContext): SafeHtml {
   })}</ul></nav>`;
 }
 
-export function layout(ctx: PageContext, options: { title: string; body: SafeHtml }): string {
+/** `refreshSeconds`: the page reloads itself (a page waiting for something that happens elsewhere; no script needed). */
+export function layout(ctx: PageContext, options: { title: string; body: SafeHtml; refreshSeconds?: number }): string {
   const t = translatorFor(ctx.lang);
   return `<!doctype html>\n${html`<html lang="${ctx.lang}" dir="${directionOf(ctx.lang)}">
 <head>
@@ -41,7 +42,7 @@ export function layout(ctx: PageContext, options: { title: string; body: SafeHtm
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
-<title>${options.title} · Passerelle</title>
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">\n` : ''}<title>${options.title} · Passerelle</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>

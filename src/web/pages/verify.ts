@@ -2,8 +2,11 @@ import { html } from '../html.js';
 import type { CredentialReport } from '../../wallet/credentialReport.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
 import { reportCard } from './report.js';
+import { walletRequestForm } from './presentationRequest.js';
+import type { FrameworkChoice } from './share.js';
 
-export function verifyPage(ctx: PageContext, data: { input?: string; holderName?: string; report?: CredentialReport } = {}): string {
+/** `walletRequest`: the frameworks and the default one for the form that asks a wallet app instead (OpenID4VP). */
+export function verifyPage(ctx: PageContext, data: { input?: string; holderName?: string; report?: CredentialReport; walletRequest: { frameworks: FrameworkChoice[]; framework: string } }): string {
   const t = translatorFor(ctx.lang);
   return layout(ctx, {
     title: t('verify.title'),
@@ -18,6 +21,7 @@ export function verifyPage(ctx: PageContext, data: { input?: string; holderName?
   <input id="holderName" name="holderName" maxlength="200" autocomplete="off" dir="auto" value="${data.holderName ?? ''}">
   <button type="submit" class="big">${t('verify.submit')}</button>
 </form>
+${walletRequestForm(ctx, data.walletRequest.frameworks, data.walletRequest.framework)}
 ${data.report ? html`<section class="result"><h2 class="visually-hidden">${t('verify.result')}</h2>${reportCard(ctx.lang, data.report, { holderForm: html`<p class="note">${t('verify.holderNameHint')}</p>` })}</section>` : ''}`,
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Runs hostile requests against the app and checks what must hold for every one of them: no 5xx; every error is
- * problem+json with a string `code` (or, for a browser asking for HTML, an HTML error page); the built-in prototypes keep
- * their own properties. Requests go through app.inject (fast, reproducible) or a real socket (oversized headers, latency).
+ * problem+json with a string `code` (or, for a browser asking for HTML, an HTML error page; for the OpenID4VP
+ * endpoints, OAuth's error JSON); the built-in prototypes keep their own properties. Requests go through app.inject
+ * (fast, reproducible) or a real socket (oversized headers, latency).
  */
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
@@ -78,11 +79,24 @@ function isVerificationResult(request: FuzzRequest, response: FuzzResponse): boo
   }
 }
 
+/**
+ * The wallet-facing OpenID4VP endpoints answer errors in OAuth's format ({"error": "invalid_request", ...}), as the
+ * specification says, instead of problem+json.
+ */
+function isProtocolError(request: FuzzRequest, response: FuzzResponse): boolean {
+  if (!/^[A-Z]+ \/oid4vp\//.test(request.route) || !response.contentType.startsWith('application/json')) return false;
+  try {
+    return typeof (JSON.parse(response.body) as { error?: unknown }).error === 'string';
+  } catch {
+    return false;
+  }
+}
+
 /** The properties every response must have; an empty list means it passed. */
 export function problemsWith(request: FuzzRequest, response: FuzzResponse): string[] {
   const problems: string[] = [];
   if (response.status >= 500 || response.status < 100) problems.push(`status ${response.status}`);
-  if (response.status >= 400 && !isVerificationResult(request, response)) {
+  if (response.status >= 400 && !isVerificationResult(request, response) && !isProtocolError(request, response)) {
     if (response.contentType.startsWith('application/problem+json')) {
       let code: unknown;
       try {

@@ -1,0 +1,89 @@
+/**
+ * A wallet's vp_token checked against the request: each presentation's holder proof must be bound to this request
+ * (nonce, and the client_id as domain or audience: OpenID4VP 1.0, appendix B), each credential is matched against its
+ * DCQL credential query. The credentials themselves are judged later, on the employer's page, by the share-link report.
+ */
+import jsonld from 'jsonld';
+import type { DocumentLoader } from '../credentials/documentLoader.js';
+import { verifyPresentation, type VerifyDeps } from '../credentials/verify.js';
+import { mismatchOf, unansweredQueries, type CredentialQuery, type DcqlQuery, type PresentationFormat } from './dcql.js';
+import { ProtocolError } from './protocolError.js';
+
+type Json = Record<string, unknown>;
+
+export interface PresentedCredential {
+  /** The credential as the wallet presented it (JSON, or a compact JWT): the page's report re-verifies it. */
+  document: unknown;
+  /** Why it does not answer the query it was sent for; absent when it does. */
+  mismatch?: string;
+}
+
+export interface PresentationAnswer {
+  queryId: string;
+  format: PresentationFormat;
+  credentials: PresentedCredential[];
+}
+
+export type Outcome =
+  | { declined: { error: string; description?: string } }
+  | { presentations: PresentationAnswer[]; /** Credential queries (or sets of alternatives) left unanswered. */ unanswered: string[][] };
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The credential's types as IRIs, after its own @context: what DCQL's type_values names. */
+async function expandedTypes(credential: Json, documentLoader: DocumentLoader): Promise<string[]> {
+  try {
+    const [expanded] = await jsonld.expand({ '@context': credential['@context'], type: credential.type }, { documentLoader, safe: true }) as Json[];
+    return Array.isArray(expanded?.['@type']) ? expanded['@type'] as string[] : [];
+  } catch {
+    return [];
+  }
+}
+
+async function verifyOne(deps: { verifyDeps: VerifyDeps; documentLoader: DocumentLoader }, query: CredentialQuery, presentation: unknown, binding: { nonce: string; clientId: string }): Promise<PresentationAnswer> {
+  const expectsText = query.format !== 'ldp_vc';
+  if (expectsText !== (typeof presentation === 'string')) {
+    throw new ProtocolError('invalid_request', `The presentation for "${query.id}" must be ${expectsText ? 'a compact JWT' : 'a JSON verifiable presentation'} (format ${query.format})`);
+  }
+  let result;
+  try {
+    result = await verifyPresentation(deps.verifyDeps, presentation, { challenge: binding.nonce, domain: binding.clientId });
+  } catch (error) {
+    throw new ProtocolError('invalid_request', `The presentation for "${query.id}" cannot be read: ${(error as Error).message}`);
+  }
+  // A presentation not bound to this request (another nonce or audience, a forged holder proof) is refused, not
+  // recorded: the request stays open for the real answer until it expires.
+  const failed = result.checks.filter((c) => (c.id === 'presentation' || c.id === 'envelope') && !c.valid);
+  if (failed.length > 0) throw new ProtocolError('invalid_request', `The presentation for "${query.id}" is not bound to this request: ${failed.map((c) => c.message).join('; ')}`);
+  const embedded = embeddedCredentials(presentation);
+  const credentials: PresentedCredential[] = [];
+  for (const [index, credentialResult] of result.credentialResults.entries()) {
+    const credential = credentialResult.credential ?? {};
+    const mismatch = mismatchOf(query, credential, await expandedTypes(credential, deps.documentLoader));
+    credentials.push({ document: embedded[index], ...(mismatch ? { mismatch } : {}) });
+  }
+  return { queryId: query.id, format: query.format, credentials };
+}
+
+/** The credentials inside, as the wallet sent them (JSON, JWTs or envelopes), so that each keeps its own proof. */
+function embeddedCredentials(presentation: unknown): unknown[] {
+  let body = presentation;
+  if (typeof presentation === 'string') {
+    const payload = JSON.parse(Buffer.from(presentation.split('.')[1] ?? '', 'base64url').toString('utf8')) as Json;
+    body = isObject(payload.vp) ? payload.vp : payload;
+  }
+  const inside = isObject(body) ? body.verifiableCredential : undefined;
+  return inside === undefined ? [] : Array.isArray(inside) ? inside : [inside];
+}
+
+export async function verifyAnswer(deps: { verifyDeps: VerifyDeps; documentLoader: DocumentLoader },
+  answer: { query: DcqlQuery; presentations: Record<string, unknown[]>; nonce: string; clientId: string }): Promise<Outcome> {
+  const presentations: PresentationAnswer[] = [];
+  for (const [queryId, sent] of Object.entries(answer.presentations)) {
+    const query = answer.query.credentials.find((c) => c.id === queryId);
+    if (!query) throw new ProtocolError('invalid_request', `The vp_token answers "${queryId}", which is no credential query of this request`);
+    if (sent.length > 1 && !query.multiple) throw new ProtocolError('invalid_request', `The credential query "${queryId}" asks for one presentation, not ${sent.length}`);
+    for (const presentation of sent) presentations.push(await verifyOne(deps, query, presentation, answer));
+  }
+  return { presentations, unanswered: unansweredQueries(answer.query, Object.keys(answer.presentations)) };
+}

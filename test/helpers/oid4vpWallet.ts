@@ -1,0 +1,139 @@
+/**
+ * A wallet app, simulated by hand for OpenID4VP 1.0 tests with node:crypto and jose only (not @openid4vc, which the
+ * service uses: a misreading shared by both sides would then pass). It reads an openid4vp:// link, fetches and checks
+ * the signed request object, signs presentations with its own did:key (a Data Integrity eddsa-jcs-2022 proof written
+ * here, or a VC 1.1 JWT presentation), and answers at response_uri with direct_post or an encrypted direct_post.jwt.
+ */
+import crypto from 'node:crypto';
+import { CompactEncrypt, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import type { FastifyInstance } from 'fastify';
+
+type Json = Record<string, any>;
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+function base58btc(bytes: Uint8Array): string {
+  let value = BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+  let out = '';
+  while (value > 0n) { out = BASE58[Number(value % 58n)] + out; value /= 58n; }
+  for (const byte of bytes) { if (byte !== 0) break; out = `1${out}`; }
+  return out;
+}
+
+function fromBase58btc(text: string): Buffer {
+  let value = 0n;
+  for (const char of text) value = value * 58n + BigInt(BASE58.indexOf(char));
+  const hex = value.toString(16);
+  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+}
+
+/** RFC 8785 JSON canonicalisation for the JSON these tests sign (strings, integers, booleans, objects, arrays). */
+export function jcs(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jcs).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${jcs((value as Json)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
+
+/** The Ed25519 public key a did:key names (multicodec 0xed01 after the base58btc multibase prefix z). */
+export function publicJwkOfDidKey(did: string): JWK {
+  const bytes = fromBase58btc(did.replace(/^did:key:z/, '').split('#')[0]!);
+  if (bytes[0] !== 0xed || bytes[1] !== 0x01) throw new Error(`not an Ed25519 did:key: ${did}`);
+  return { kty: 'OKP', crv: 'Ed25519', x: bytes.subarray(2).toString('base64url') };
+}
+
+export interface WalletRequest {
+  clientId: string;
+  payload: Json;
+  /** The signed request object, when the request came by reference. */
+  requestObject?: { header: Json; signedBy: string };
+}
+
+export class SimulatedWallet {
+  readonly did: string;
+  readonly kid: string;
+  private readonly privateKey: crypto.KeyObject;
+
+  constructor(private readonly app: FastifyInstance) {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const multibase = `z${base58btc(Buffer.concat([Buffer.from([0xed, 0x01]), raw]))}`;
+    this.did = `did:key:${multibase}`;
+    this.kid = `${this.did}#${multibase}`;
+    this.privateKey = privateKey;
+  }
+
+  /**
+   * Reads an openid4vp:// link: by reference, fetches the request object and checks that the verifier's DID signed
+   * it (typ oauth-authz-req+jwt, the same client_id inside and out); by value, reads the parameters.
+   */
+  async open(link: string): Promise<WalletRequest> {
+    const url = new URL(link);
+    if (url.protocol !== 'openid4vp:') throw new Error(`not an openid4vp link: ${link}`);
+    const clientId = url.searchParams.get('client_id')!;
+    const requestUri = url.searchParams.get('request_uri');
+    if (!requestUri) {
+      const payload: Json = Object.fromEntries(url.searchParams);
+      for (const key of ['dcql_query', 'client_metadata']) if (payload[key]) payload[key] = JSON.parse(payload[key]);
+      return { clientId, payload };
+    }
+    const response = await this.app.inject({ method: 'GET', url: new URL(requestUri).pathname, headers: { accept: 'application/oauth-authz-req+jwt' } });
+    if (response.statusCode !== 200) throw Object.assign(new Error(`request_uri answered ${response.statusCode}`), { response });
+    if (!String(response.headers['content-type']).startsWith('application/oauth-authz-req+jwt')) throw new Error('request object content type');
+    const [encodedHeader] = response.body.split('.');
+    const header = JSON.parse(Buffer.from(encodedHeader!, 'base64url').toString('utf8')) as Json;
+    const signedBy = String(header.kid).split('#')[0]!;
+    if (clientId !== `decentralized_identifier:${signedBy}`) throw new Error(`client_id ${clientId} is not the signer ${signedBy}`);
+    const { payload } = await jwtVerify(response.body, await importJWK(publicJwkOfDidKey(signedBy), 'EdDSA'), { typ: 'oauth-authz-req+jwt' });
+    if (payload.client_id !== clientId) throw new Error('client_id inside the request object differs');
+    return { clientId, payload: payload as Json, requestObject: { header, signedBy } };
+  }
+
+  /** A verifiable presentation with this wallet's eddsa-jcs-2022 Data Integrity proof (challenge and domain bound). */
+  dataIntegrityPresentation(credentials: Json[], binding: { challenge: string; domain: string }): Json {
+    const presentation = {
+      '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: this.did, verifiableCredential: credentials,
+    };
+    const proofOptions = {
+      type: 'DataIntegrityProof', cryptosuite: 'eddsa-jcs-2022', created: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      verificationMethod: this.kid, proofPurpose: 'authentication', challenge: binding.challenge, domain: binding.domain,
+      // The proof carries the document's @context, and is hashed with it (eddsa-jcs-2022, "Create Proof", step 2).
+      '@context': presentation['@context'],
+    };
+    const hashData = Buffer.concat([sha256(jcs(proofOptions)), sha256(jcs(presentation))]);
+    const signature = crypto.sign(null, hashData, this.privateKey);
+    return { ...presentation, proof: { ...proofOptions, proofValue: `z${base58btc(signature)}` } };
+  }
+
+  /** A VC 1.1 JWT presentation (jwt_vc_json): `vp` claim, nonce, audience the client_id. */
+  jwtPresentation(credentialJwts: string[], binding: { nonce: string; audience: string }): Promise<string> {
+    return new SignJWT({
+      nonce: binding.nonce,
+      vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: credentialJwts },
+    }).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: this.kid }).setIssuer(this.did).setAudience(binding.audience).setIssuedAt()
+      .sign(this.privateKey);
+  }
+
+  /** Posts the answer to response_uri: form-encoded vp_token and state, or encrypted to the verifier's key (direct_post.jwt). */
+  async answer(request: WalletRequest, parameters: Json) {
+    const { payload } = request;
+    const body = { ...parameters, state: parameters.state ?? payload.state };
+    let form: URLSearchParams;
+    if (payload.response_mode === 'direct_post.jwt') {
+      const jwk = payload.client_metadata.jwks.keys[0] as JWK;
+      const enc = payload.client_metadata.encrypted_response_enc_values_supported?.[0] ?? 'A128GCM';
+      const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(body)))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc, kid: jwk.kid! }).encrypt(await importJWK(jwk, 'ECDH-ES'));
+      form = new URLSearchParams({ response: jwe });
+    } else {
+      form = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    }
+    return this.app.inject({
+      method: 'POST', url: new URL(payload.response_uri).pathname,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString(),
+    });
+  }
+}
