@@ -132,6 +132,7 @@ t.test('the verify page: paste JSON or a JWT, or upload a file (multipart); unre
 t.test('wallet, share and claim secrets never reach the request log', async (t) => {
   t.equal(redactUrl('/w/abc/credentials/x/credential.json'), '/w/[redacted]/credentials/x/credential.json');
   t.equal(redactUrl('/s/abc?lang=fr&challenge=x'), '/s/[redacted]');
+  t.equal(redactUrl('/presentation-requests/abc?lang=fr'), '/presentation-requests/[redacted]', 'an employer\'s result page');
   t.equal(redactUrl('/verify?lang=fr'), '/verify?lang=fr');
   t.equal(redactUrl('/skills/search?q=Amina%20Tahiri&lang=fr&limit=5'), '/skills/search?q=[redacted]&lang=fr&limit=5', 'only allow-listed values are logged');
   t.equal(redactUrl('/health?access_token=abc&eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2ln&new'), '/health?access_token=[redacted]&[redacted]&new');
