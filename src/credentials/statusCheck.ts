@@ -97,6 +97,7 @@ export class StatusChecker {
     const verificationMethod = (await this.deps.documentLoader(header.kid)).document as JsonObject;
     const { payload } = await compactVerify(list.token, await verificationKeyOf(verificationMethod), { algorithms: [...JWS_ALGORITHMS] });
     const claims = JSON.parse(new TextDecoder().decode(payload)) as JsonObject;
+    if (header.kid.split('#')[0] !== claims.iss) throw new Error(`status list ${listId} is signed with ${header.kid}, not a key of its issuer ${String(claims.iss)}`);
     const statusList = claims.status_list as JsonObject;
     let values: Buffer;
     try {
