@@ -20,10 +20,14 @@ export default async function statusListRoutes(app: FastifyInstance, { services 
     return reply.type('application/vc+ld+json').send(list.credential);
   });
 
-  app.get('/vct/achievement', {
-    schema: {
-      tags: ['credentials'],
-      summary: 'Type metadata of the SD-JWT VC type (vct) of achievement credentials: its names and claims in four languages, and which claims are selectively disclosable',
-    },
-  }, async (_request, reply) => reply.header('cache-control', 'public, max-age=86400').send(achievementTypeMetadata(services.config.baseUrl)));
+  // At the vct URL itself (SD-JWT VC drafts since 07), and under /.well-known/vct, where drafts 05 and 06 (and wallets
+  // built on them) look for it.
+  for (const url of ['/vct/achievement', '/.well-known/vct/vct/achievement']) {
+    app.get(url, {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Type metadata of the SD-JWT VC type (vct) of achievement credentials: its names and claims in four languages, and which claims are selectively disclosable',
+      },
+    }, async (_request, reply) => reply.header('cache-control', 'public, max-age=86400').send(achievementTypeMetadata(services.config.baseUrl)));
+  }
 }

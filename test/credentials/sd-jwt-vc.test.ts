@@ -109,6 +109,8 @@ t.test('an achievement issued as SD-JWT VC: typ, key, vct, holder binding, statu
   t.equal(metadata.statusCode, 200, 'type metadata served at the vct');
   t.equal(metadata.json().vct, payload.vct, 'for this vct');
   t.match(metadata.json().claims, [{ path: Array }], 'with its claims');
+  const wellKnown = await ctx.app.inject({ method: 'GET', url: '/.well-known/vct/vct/achievement' });
+  t.same(wellKnown.json(), metadata.json(), 'and at the well-known path of drafts 05 and 06');
 });
 
 t.test('a presentation disclosing only the name and the EQF level verifies and reveals nothing else', async (t) => {
