@@ -77,9 +77,9 @@ async function verifyOnce(deps: SdJwtVcVerifyDeps, compact: string, options: SdJ
     result.add('issuer', issuerOutcome.valid, issuerOutcome.message);
   }
 
-  const disclosureProblem = unreferencedDisclosure(payload, disclosures);
-  result.add('disclosures', !disclosureProblem, disclosureProblem ?? `${disclosures.length} disclosure(s), each referenced by the signed payload`);
-  const claims = disclosureProblem ? undefined : await disclosedClaims(compact, keyBindingJwt);
+  const unpacked = await disclosedClaims(payload, disclosures, compact, keyBindingJwt);
+  result.add('disclosures', 'claims' in unpacked, 'problem' in unpacked ? unpacked.problem : `${disclosures.length} disclosure(s), each referenced by the signed payload`);
+  const claims = 'claims' in unpacked ? unpacked.claims : undefined;
 
   const holderJwk = isObject(payload.cnf) && isObject(payload.cnf.jwk) ? payload.cnf.jwk : undefined;
   const requireKeyBinding = options.requireKeyBinding ?? (options.nonce !== undefined || options.audience !== undefined);
@@ -198,12 +198,21 @@ function unreferencedDisclosure(payload: JsonObject, disclosures: string[]): str
   return unreferenced ? `Disclosure ${unreferenced.index + 1} is referenced by no digest of the signed payload: it was changed, or belongs to another credential` : undefined;
 }
 
-/** The payload with the disclosed claims in place (@sd-jwt's unpacking, once every disclosure is known to be referenced). */
-async function disclosedClaims(compact: string, keyBindingJwt: string | undefined): Promise<JsonObject> {
+/**
+ * The payload with the disclosed claims in place (@sd-jwt's unpacking), once every disclosure is known to be
+ * referenced; or what is wrong with the disclosures.
+ */
+async function disclosedClaims(payload: JsonObject, disclosures: string[], compact: string, keyBindingJwt: string | undefined): Promise<{ claims: JsonObject } | { problem: string }> {
+  const problem = unreferencedDisclosure(payload, disclosures);
+  if (problem) return { problem };
   const withoutKeyBinding = keyBindingJwt === undefined ? compact : compact.slice(0, compact.length - keyBindingJwt.length);
-  const sdJwt = await new SDJwtVcInstance({ hasher: digest }).decode(withoutKeyBinding);
-  const { _sd_alg: _alg, ...claims } = await sdJwt.getClaims<JsonObject>(digest);
-  return claims;
+  try {
+    const sdJwt = await new SDJwtVcInstance({ hasher: digest }).decode(withoutKeyBinding);
+    const { _sd_alg: _alg, ...claims } = await sdJwt.getClaims<JsonObject>(digest);
+    return { claims };
+  } catch (error) {
+    return { problem: `The disclosures cannot be applied to the payload: ${(error as Error).message}` };
+  }
 }
 
 async function keyBindingOutcome(deps: SdJwtVcVerifyDeps, compact: string, keyBindingJwt: string | undefined, holderJwk: JsonObject | undefined,
