@@ -20,6 +20,7 @@ import accreditationRoutes from './routes/accreditations.js';
 import assessmentRoutes from './routes/assessments.js';
 import statisticsRoutes from './routes/statistics.js';
 import presentationRequestRoutes from './routes/oid4vp.js';
+import oid4vciRoutes from './routes/oid4vci.js';
 import { registerPrototypeGuard } from './http/prototypeGuard.js';
 import { refuseMalformedText } from './http/wellFormedJson.js';
 
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, routeOptions);
   await app.register(statisticsRoutes, routeOptions);
   await app.register(presentationRequestRoutes, routeOptions);
+  await app.register(oid4vciRoutes, routeOptions);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onClose', async () => options.services.close());

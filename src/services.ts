@@ -20,6 +20,7 @@ import type { IssueDeps } from './credentials/issue.js';
 import { WalletService } from './wallet/walletService.js';
 import { SharePresenter } from './wallet/presenter.js';
 import { AuditLog } from './audit/auditLog.js';
+import { Oid4vciIssuerService } from './oid4vci/issuer.js';
 
 /** Everything the routes hand to the domain, wired once: the composition root. */
 export interface Services {
@@ -41,6 +42,8 @@ export interface Services {
   wallet: WalletService;
   /** Signs share-link presentations with the service's own did:key. */
   sharePresenter: SharePresenter;
+  /** Issuance to wallet apps (OpenID4VCI): metadata, token, nonce and credential endpoints over claim offers. */
+  oid4vci: Oid4vciIssuerService;
   /** Hash-chained log of each organisation's issuances, status changes, keys, tokens, accreditations, assessments. */
   audit: AuditLog;
   close(): Promise<void>;
@@ -85,14 +88,19 @@ export async function createServices(config: Config, now: () => Date = () => new
     resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
     localResources: createLocalResources({ baseUrl: config.baseUrl, schemasDir }),
   };
+  const issueDeps: IssueDeps = { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, baseUrl: config.baseUrl, now };
+  const wallet = new WalletService({
+    repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: await keyStore.namedSecret('batch-claim-codes'),
+    failureCounter: (name, limit) => databaseAttemptCounter(database, name, limit.windowMs),
+  });
   return {
     config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
-    issueDeps: { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, baseUrl: config.baseUrl, now },
+    issueDeps,
     verifyDeps,
     batchVerifyDeps: { ...verifyDeps, proofs: sharedVerifyPool().offThread },
-    wallet: new WalletService({
-      repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: await keyStore.namedSecret('batch-claim-codes'),
-      failureCounter: (name, limit) => databaseAttemptCounter(database, name, limit.windowMs),
+    wallet,
+    oid4vci: new Oid4vciIssuerService({
+      repo: repos.oid4vci, wallets: wallet, organisations: repos.organisations, credentials: repos.credentials, issueDeps, baseUrl: config.baseUrl, now,
     }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ database, entries: repos.audit, now }),

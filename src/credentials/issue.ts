@@ -282,3 +282,9 @@ function translateIssueError(error: unknown): unknown {
   if (error instanceof DuplicateCredentialIdError) return duplicateId(error.credentialId);
   return jsonLdProblem(error) ?? error;
 }
+
+/**
+ * Signs a credential already prepared and recorded, in one of the service's formats: OID4VCI secures a claim offer's
+ * credential anew for the holder's key with it (src/oid4vci), without a second issuance.
+ */
+export { sign as signPreparedCredential };

@@ -108,8 +108,8 @@ function digestSriMismatch(value: unknown, bytes: Buffer): string | undefined {
 
 const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
-/** base58btc (the "z" multibase), decoded: a digest is a few dozen bytes, so BigInt arithmetic is plenty fast. */
-function base58btc(text: string): Buffer {
+/** base58btc (the "z" multibase), decoded: a digest or a key is a few dozen bytes, so BigInt arithmetic is plenty fast. */
+export function base58btc(text: string): Buffer {
   let value = 0n;
   for (const char of text) {
     const digit = BASE58_ALPHABET.indexOf(char);

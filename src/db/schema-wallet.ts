@@ -39,7 +39,10 @@ export const claimOffers = sqliteTable('claim_offers', {
   codeHash: text('code_hash').notNull().unique(),
   credentialId: text('credential_id').notNull(),
   format: text('format').notNull(),
-  /** Cleared once claimed: the wallet then holds the only copy. */
+  /**
+   * Cleared once claimed: the wallet then holds the only copy. An offer a wallet app took (OID4VCI: claimed, by no web
+   * wallet) keeps it until the app fetched its copy.
+   */
   document: text('document', { mode: 'json' }).$type<Record<string, unknown>>(),
   jwt: text('jwt'),
   holder: text('holder', { mode: 'json' }).$type<HolderDetails>().notNull(),
@@ -47,6 +50,11 @@ export const claimOffers = sqliteTable('claim_offers', {
   expiresAt: text('expires_at').notNull(),
   claimedAt: text('claimed_at'),
   claimedByWalletId: text('claimed_by_wallet_id').references(() => wallets.id, { onDelete: 'set null' }),
+  /**
+   * SHA-256 of `<claim code>:<transaction code>` when a wallet app must also give a transaction code (OID4VCI tx_code,
+   * sent to the holder apart from the link); salted by the 256-bit claim code, a copy of the database does not reveal it.
+   */
+  txCodeHash: text('tx_code_hash'),
 }, (t) => [index('claim_offers_credential').on(t.credentialId)]);
 
 export const shareLinks = sqliteTable('share_links', {

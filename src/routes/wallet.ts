@@ -15,7 +15,7 @@ import { SHARE_DAYS, type ShareLinkView } from '../wallet/walletService.js';
 import { qrCodeSvg } from '../web/qr.js';
 import { formValue, formValues, pageContext, registerPageSupport, sendPage, wantsHtml, type FormBody } from '../web/http.js';
 import type { MessageKey, PageLang } from '../web/i18n.js';
-import { withLang } from '../web/pages/layout.js';
+import { translatorFor, withLang } from '../web/pages/layout.js';
 import { claimGonePage, claimPage } from '../web/pages/claim.js';
 import { lockedWalletPage, walletPage } from '../web/pages/wallet.js';
 import { goneSharePage, sharePage } from '../web/pages/share.js';
@@ -129,10 +129,16 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
       }), { private: true });
     }
     const offered = await reportOn(reportDeps, offer.jwt ?? offer.document, { lang: ctx.lang });
+    // The same offer for a wallet app (OpenID4VCI): taking it there uses up this claim link, and the other way round.
+    const credentialOffer = await services.oid4vci.credentialOfferUrl(request.params.code, offer, translatorFor(ctx.lang)('claim.walletApp.txCodeDescription'));
     if (!wantsHtml(request)) {
-      return { credentialId: offer.credentialId, state: offered.state, issuer: offered.issuer.id, expiresAt: offer.expiresAt, holder: offer.holder };
+      return {
+        credentialId: offer.credentialId, state: offered.state, issuer: offered.issuer.id, expiresAt: offer.expiresAt, holder: offer.holder,
+        ...(credentialOffer ? { credentialOffer } : {}),
+      };
     }
-    return sendPage(reply, 200, claimPage(ctx, { code: request.params.code, offer, report: offered }), { private: true });
+    const walletApp = credentialOffer ? { url: credentialOffer, qrSvg: await qrCodeSvg(credentialOffer) } : undefined;
+    return sendPage(reply, 200, claimPage(ctx, { code: request.params.code, offer, report: offered, ...(walletApp ? { walletApp } : {}) }), { private: true });
   });
 
   app.post<{ Params: { code: string }; Body: FormBody | undefined }>('/claim/:code', {

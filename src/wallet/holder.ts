@@ -12,6 +12,8 @@ export interface HolderInput {
   claimValidForDays?: number;
   /** How the name goes into an Open Badges credential: in clear (default) or hashed with a salt. */
   nameInCredential?: NameForm;
+  /** A wallet app must also give a six-digit transaction code (OID4VCI tx_code), returned once to the issuer. */
+  txCode?: boolean;
 }
 
 export const DEFAULT_CLAIM_DAYS = 30;
@@ -30,6 +32,10 @@ export const holderInputSchema = {
     nameInCredential: {
       type: 'string', enum: [...NAME_FORMS],
       description: 'the name goes into an Open Badges credential as credentialSubject.identifier (identityType "name"): "plain" (default) shows it to whoever sees the credential; "hashed" (salted SHA-256) lets only someone who already knows the name confirm it',
+    },
+    txCode: {
+      type: 'boolean',
+      description: 'true: a wallet app taking the offer (OpenID4VCI) must also give a six-digit transaction code, returned once as claimOffer.txCode; give it to the person apart from the link (it never appears on the claim page)',
     },
   },
 } as const;

@@ -24,6 +24,15 @@ export const shareTokenFor = (walletSecret: string, shareLinkId: string): string
 export const batchClaimCodeFor = (serviceSecret: Buffer, credentialId: string): string =>
   crypto.createHmac('sha256', serviceSecret).update(`batch-claim:${credentialId}`).digest('base64url');
 
+/**
+ * A transaction code for a wallet app (OID4VCI tx_code): six digits, typed by the holder, who gets it apart from the
+ * claim link. Guessing it needs the claim link first, and each wrong one counts against the client's failed attempts.
+ */
+export const newTxCode = (): string => String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+
+/** What the database keeps of a transaction code: salted by the 256-bit claim code, so a copy reveals neither. */
+export const txCodeHashOf = (claimCode: string, txCode: string): string => hashOf(`${claimCode}:${txCode}`);
+
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 
 export function hashPassphrase(passphrase: string): string {

@@ -8,7 +8,7 @@ import type { ClaimOffer, ShareLink, ShareLinkSummary, Wallet, WalletCredential,
 import { walletCannotHoldVc11Jwt, type IssuedCredential } from '../credentials/issue.js';
 import { ProgressiveDelay, SourceBudget, type FailureCounterFactory } from './attemptLimiter.js';
 import { DEFAULT_CLAIM_DAYS, holderDetailsOf, type HolderInput } from './holder.js';
-import { batchClaimCodeFor, hashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
+import { batchClaimCodeFor, hashOf, newTxCode, txCodeHashOf, hashPassphrase, looksLikeSecret, newSecret, passphraseMatches, shareTokenFor } from './secrets.js';
 
 const DAY_MS = 86_400_000;
 export const SHARE_DAYS = { min: 1, max: 365, default: 30 } as const;
@@ -19,7 +19,12 @@ export const SESSION_MS = 4 * 3600_000;
 
 export const gone = (code: string, detail: string, extra?: Record<string, unknown>) => new AppError(code, 410, detail, extra);
 
-export interface ClaimOfferCreated { url: string; expiresAt: string }
+export interface ClaimOfferCreated {
+  url: string;
+  expiresAt: string;
+  /** The transaction code a wallet app asks for (options.holder.txCode), to give the holder apart from the link. */
+  txCode?: string;
+}
 export interface ShareLinkView extends ShareLinkSummary { url: string; state: 'active' | 'expired' | 'revoked' }
 
 export interface WalletServiceDeps {
@@ -53,7 +58,12 @@ export class WalletService {
 
   /** A failure by `client`: the 429 when the client is over its budget, else `failure` itself. */
   private async failed(client: string, failure: AppError): Promise<AppError> {
-    return (await this.sources.recordFailure(client)) ?? failure;
+    return (await this.failedAttempt(client)) ?? failure;
+  }
+
+  /** Counts a failed attempt by `client` (e.g. a wrong OID4VCI transaction code); the 429 when it is over its budget. */
+  failedAttempt(client: string): Promise<AppError | undefined> {
+    return this.sources.recordFailure(client);
   }
 
   claimUrl(code: string) { return `${this.deps.baseUrl}/claim/${code}`; }
@@ -68,12 +78,14 @@ export class WalletService {
     if (typeof issued.verifiableCredential === 'string') throw walletCannotHoldVc11Jwt();
     const now = this.deps.now();
     const expiresAt = new Date(now.getTime() + (holder.claimValidForDays ?? DEFAULT_CLAIM_DAYS) * DAY_MS).toISOString();
+    const txCode = holder.txCode ? newTxCode() : undefined;
     await this.deps.repo.insertClaimOffer({
       id: crypto.randomUUID(), codeHash: hashOf(code), credentialId: issued.id, format: issued.format,
       document: issued.verifiableCredential, jwt: issued.jwt ?? null, holder: details,
       createdAt: now.toISOString(), expiresAt, claimedAt: null, claimedByWalletId: null,
+      txCodeHash: txCode ? txCodeHashOf(code, txCode) : null,
     });
-    return { url: this.claimUrl(code), expiresAt };
+    return { url: this.claimUrl(code), expiresAt, ...(txCode ? { txCode } : {}) };
   }
 
   /** A batch row's claim offer, whose link GET /batches/<id> can show again (see batchClaimCodeFor). */

@@ -13,4 +13,5 @@ export const {
   assessmentCases, assessmentEvents, assessmentEvidence, assessmentResults,
   statisticsReleases,
   presentationRequests,
+  oid4vciAccessTokens, oid4vciNonces, oid4vciDeliveries,
 } = postgresTables;

@@ -10,6 +10,7 @@ import { AssessmentRepository } from './assessments.js';
 import { SealedKeyRepository } from './sealedKeys.js';
 import { StatisticsRepository } from './statistics.js';
 import { PresentationRequestRepository } from './presentationRequests.js';
+import { Oid4vciRepository } from './oid4vci.js';
 
 export interface Repositories {
   organisations: OrganisationRepository;
@@ -25,6 +26,7 @@ export interface Repositories {
   sealedKeys: SealedKeyRepository;
   statistics: StatisticsRepository;
   presentationRequests: PresentationRequestRepository;
+  oid4vci: Oid4vciRepository;
 }
 
 export function createRepositories(database: Database): Repositories {
@@ -42,5 +44,6 @@ export function createRepositories(database: Database): Repositories {
     sealedKeys: new SealedKeyRepository(database),
     statistics: new StatisticsRepository(database),
     presentationRequests: new PresentationRequestRepository(database),
+    oid4vci: new Oid4vciRepository(database),
   };
 }

@@ -1,4 +1,4 @@
-import { html } from '../html.js';
+import { html, trusted } from '../html.js';
 import { countryName, formatDate } from '../i18n.js';
 import type { ClaimOffer } from '../../db/repositories/wallet.js';
 import type { Organisation } from '../../db/repositories/organisations.js';
@@ -7,7 +7,10 @@ import type { CredentialReport } from '../../wallet/credentialReport.js';
 import { layout, translatorFor, withLang, type PageContext } from './layout.js';
 import { credentialTitle, issuerName, stateBadge } from './report.js';
 
-export function claimPage(ctx: PageContext, data: { code: string; offer: ClaimOffer; report: CredentialReport }): string {
+/** The same offer for a wallet app (OpenID4VCI): its openid-credential-offer:// link and that link's QR code. */
+export interface WalletAppOffer { url: string; qrSvg: string }
+
+export function claimPage(ctx: PageContext, data: { code: string; offer: ClaimOffer; report: CredentialReport; walletApp?: WalletAppOffer }): string {
   const t = translatorFor(ctx.lang);
   const action = withLang(`/claim/${data.code}`, ctx.lang);
   const holderName = data.offer.holder.name;
@@ -25,6 +28,15 @@ export function claimPage(ctx: PageContext, data: { code: string; offer: ClaimOf
   <input type="hidden" name="action" value="new">
   <button type="submit" class="big">${t('claim.newWallet')}</button>
 </form>
+${data.walletApp ? html`<section class="wallet-app">
+  <h2>${t('claim.walletApp.title')}</h2>
+  <p>${t('claim.walletApp.intro')}</p>
+  <p><a class="button" href="${data.walletApp.url}" data-offer>${t('claim.walletApp.open')}</a></p>
+  <p>${t('claim.walletApp.scan')}</p>
+  <div class="qr">${trusted(data.walletApp.qrSvg)}</div>
+  ${data.offer.txCodeHash ? html`<p class="note" data-tx-code>${t('claim.walletApp.txCode', { issuer: issuerName(data.report, ctx.lang) })}</p>` : ''}
+  <p class="note">${t('claim.walletApp.once')}</p>
+</section>` : ''}
 <details class="existing">
   <summary>${t('claim.existingWallet')}</summary>
   <form method="post" action="${action}">

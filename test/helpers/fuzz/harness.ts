@@ -80,11 +80,11 @@ function isVerificationResult(request: FuzzRequest, response: FuzzResponse): boo
 }
 
 /**
- * The wallet-facing OpenID4VP endpoints answer errors in OAuth's format ({"error": "invalid_request", ...}), as the
- * specification says, instead of problem+json.
+ * The wallet-facing OpenID4VP and OpenID4VCI endpoints answer errors in OAuth's format ({"error": "invalid_request",
+ * ...}), as the specifications say, instead of problem+json.
  */
 function isProtocolError(request: FuzzRequest, response: FuzzResponse): boolean {
-  if (!/^[A-Z]+ \/oid4vp\//.test(request.route) || !response.contentType.startsWith('application/json')) return false;
+  if (!/^[A-Z]+ \/oid4vp\/|\/oid4vci\//.test(request.route) || !response.contentType.startsWith('application/json')) return false;
   try {
     return typeof (JSON.parse(response.body) as { error?: unknown }).error === 'string';
   } catch {
