@@ -45,7 +45,7 @@ const organisation = await createOrganisation(
   { organisations: setup.repos.organisations, keyStore: setup.keyStore, baseUrl: env.PASSERELLE_BASE_URL!, now: setup.now },
   { slug: ORG, name: { en: 'Bench centre' }, country: 'MA', kind: 'training-centre' },
 );
-const currentKey = (await setup.repos.organisations.currentKey(organisation.id))!;
+const currentKey = (await setup.repos.organisations.currentKey(organisation.id, 'Ed25519'))!;
 const didDocument = didDocumentOf(organisation, await setup.repos.organisations.keysOf(organisation.id));
 await setup.close();
 const seed = (JSON.parse(fs.readFileSync(path.join(env.PASSERELLE_KEYS_DIR!, `${currentKey.id}.json`), 'utf8')) as { seed: string }).seed;

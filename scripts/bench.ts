@@ -71,7 +71,7 @@ const organisation = await createOrganisation(
   { slug: ORG, name: { en: 'Bench centre' }, country: 'MA', kind: 'training-centre' },
 );
 const { secret: issueToken } = await createToken(setup.repos.tokens, { organisationId: organisation.id, scopes: ['issue', 'status'], expiresInSeconds: 86_400, now: setup.now() });
-const currentKey = (await setup.repos.organisations.currentKey(organisation.id))!;
+const currentKey = (await setup.repos.organisations.currentKey(organisation.id, 'Ed25519'))!;
 const didDocument = didDocumentOf(organisation, await setup.repos.organisations.keysOf(organisation.id));
 await setup.close();
 const seed = (JSON.parse(fs.readFileSync(path.join(env.PASSERELLE_KEYS_DIR!, `${currentKey.id}.json`), 'utf8')) as { seed: string }).seed;

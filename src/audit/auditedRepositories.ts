@@ -33,14 +33,17 @@ export class AuditedOrganisationRepository extends OrganisationRepository {
     super(database);
   }
 
-  override async rotateKey(organisationId: string, successor: OrganisationKey, now: string): Promise<void> {
+  /** One entry per new key, naming the key it retires (none: the organisation's first key of that algorithm). */
+  override async rotateKeys(organisationId: string, successors: OrganisationKey[], now: string): Promise<void> {
     await this.audit.record(async () => {
-      const retired = await this.currentKey(organisationId);
-      await super.rotateKey(organisationId, successor, now);
-      return retired;
-    }, (retired) => ({
-      organisationId, actorTokenId: this.actorTokenId, action: 'key.rotated', subject: successor.verificationMethod,
-      details: { retired: retired?.verificationMethod ?? null, publicKeyMultibase: successor.publicKeyMultibase },
-    }));
+      const retired = await Promise.all(successors.map((successor) => this.currentKey(organisationId, successor.algorithm)));
+      await super.rotateKeys(organisationId, successors, now);
+      for (const [index, successor] of successors.entries()) {
+        await this.audit.append({
+          organisationId, actorTokenId: this.actorTokenId, action: 'key.rotated', subject: successor.verificationMethod,
+          details: { retired: retired[index]?.verificationMethod ?? null, algorithm: successor.algorithm, publicKeyMultibase: successor.publicKeyMultibase },
+        });
+      }
+    }, () => undefined);
   }
 }

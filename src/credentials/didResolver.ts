@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import { AppError } from '../errors.js';
 import { BoundedCache } from './boundedCache.js';
 
@@ -32,7 +33,9 @@ export interface DidResolverOptions {
 }
 
 const didKeyDriver = didKey.driver();
+// did:key of Ed25519 (multicodec ed25519-pub, z6Mk...) and P-256 keys (p256-pub 0x1200, compressed point: zDna...).
 didKeyDriver.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
+didKeyDriver.use({ multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from });
 
 export const unresolvableDid = (did: string, why: string) => new AppError('did-unresolvable', 400, `Cannot resolve ${did}: ${why}`);
 

@@ -3,8 +3,8 @@ import { CompactSign, SignJWT } from 'jose';
 import { AppError, badRequest, conflict } from '../errors.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
 import { DuplicateCredentialIdError, IndexTakenError, type CredentialRepository, type StatusReservation } from '../db/repositories/credentials.js';
-import type { KeyStore } from '../keys/keyStore.js';
-import { signingKeyOf } from '../orgs/organisations.js';
+import type { JwsAlgorithm, KeyAlgorithm, KeyStore } from '../keys/keyStore.js';
+import { defaultKeyAlgorithm, signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
 import { CONTEXTS } from './contexts/index.js';
 import { dataModelProblem } from './dataModelRules.js';
@@ -14,7 +14,10 @@ import { assertProcessable, isObject } from './jsonLimits.js';
 import { jsonLdProblem } from './jsonLdErrors.js';
 import { STATUS_PURPOSES, type StatusListService, type StatusPurpose } from './statusLists.js';
 import { achievementVct, SD_JWT_VC_FORMAT, sdJwtVcClaimsOf, signSdJwtVc } from './sdJwtVc.js';
-import { addProof, checkCredentialShape, dataIntegrityFormats, expandSafely, signCredential, verifyCredentialProof, type DataIntegrityFormat, type JsonObject } from './vcLibrary.js';
+import {
+  DEFAULT_FORMATS, JWS_KEY_ALGORITHMS, addProof, checkCredentialShape, dataIntegrityFormats, expandSafely, keyAlgorithmOf, signCredential, verifyCredentialProof,
+  type DataIntegrityFormat, type JsonObject,
+} from './vcLibrary.js';
 
 /** Formats of credentials in JSON, which web wallets hold and batches and certifications issue. */
 export const CREDENTIAL_FORMATS = [...dataIntegrityFormats, 'vc+jwt'] as const;
@@ -23,8 +26,16 @@ export const ISSUE_FORMATS = [...CREDENTIAL_FORMATS, SD_JWT_VC_FORMAT] as const;
 export type JsonCredentialFormat = DataIntegrityFormat | 'vc+jwt';
 export type CredentialFormat = JsonCredentialFormat | typeof SD_JWT_VC_FORMAT;
 
+export const JWS_ALGS = Object.keys(JWS_KEY_ALGORITHMS) as JwsAlgorithm[];
+
 export interface IssueOptions {
+  /** Default: defaultFormatOf the organisation. */
   format?: CredentialFormat;
+  /**
+   * vc+jwt and dc+sd-jwt only: the JWS algorithm, EdDSA (the organisation's Ed25519 key) or ES256 (its P-256 key);
+   * default the organisation's default key. A Data Integrity format's cryptosuite already names its key.
+   */
+  alg?: JwsAlgorithm;
   /**
    * Extra status entries of the service beyond the default revocation entry, e.g. [{type, statusPurpose: "suspension"}];
    * false: none at all (the credential then carries only the status entries it came with).
@@ -72,6 +83,24 @@ export function issuesVc11Jwt(credential: unknown, options: IssueOptions = {}): 
 export const walletCannotHoldVc11Jwt = () => badRequest('unsupported-format-for-wallet',
   'A VC 1.1 credential issued as a JWT cannot be offered to a wallet (options.holder): wallets present credentials in VC 2.0 presentations. Use the VC 2.0 context with vc+jwt, or a Data Integrity format');
 
+/** What an organisation signs when the request names no format: eddsa-rdfc-2022, or ecdsa-rdfc-2019 for a P-256 did:key. */
+export function defaultFormatOf(organisation: Organisation): JsonCredentialFormat {
+  return DEFAULT_FORMATS[defaultKeyAlgorithm(organisation)];
+}
+
+/** The key a format signs with: the cryptosuite's for Data Integrity, options.alg's (or the default key's) for the JWT formats. */
+function keyAlgorithmFor(organisation: Organisation, format: CredentialFormat, alg: JwsAlgorithm | undefined): KeyAlgorithm {
+  if (format !== 'vc+jwt' && format !== SD_JWT_VC_FORMAT) {
+    if (alg !== undefined) {
+      throw badRequest('alg-needs-jwt', `options.alg chooses the algorithm of vc+jwt and ${SD_JWT_VC_FORMAT}; ${format} signs with its cryptosuite's key (${keyAlgorithmOf(format)}). Remove options.alg, or use a JWT format`);
+    }
+    return keyAlgorithmOf(format);
+  }
+  if (alg === undefined) return defaultKeyAlgorithm(organisation);
+  if (!JWS_ALGS.includes(alg)) throw badRequest('unknown-alg', `options.alg "${String(alg)}" is not supported; use one of ${JWS_ALGS.join(', ')}`);
+  return JWS_KEY_ALGORITHMS[alg];
+}
+
 /** Index collisions need two writers to pick the same random index of 131,072 at once; a few retries are plenty. */
 const MAX_INDEX_ATTEMPTS = 5;
 
@@ -80,10 +109,11 @@ export async function issueCredential(deps: IssueDeps, request: {
 }): Promise<IssuedCredential> {
   const { organisation } = request;
   const options = request.options ?? {};
-  const format = options.format ?? 'eddsa-rdfc-2022';
+  const format = options.format ?? defaultFormatOf(organisation);
   if (!ISSUE_FORMATS.includes(format)) {
     throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${ISSUE_FORMATS.join(', ')}`);
   }
+  const algorithm = keyAlgorithmFor(organisation, format, options.alg);
   if (options.addProof) return coSign(deps, organisation, request.credential, format);
   if (options.holderJwk !== undefined && format !== SD_JWT_VC_FORMAT) {
     throw badRequest('holder-key-needs-sd-jwt', 'options.holderJwk binds an SD-JWT VC (cnf); other formats name the holder in credentialSubject.id');
@@ -100,8 +130,8 @@ export async function issueCredential(deps: IssueDeps, request: {
       if (await deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
       // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
       const issued = format === SD_JWT_VC_FORMAT
-        ? await signAsSdJwtVc(deps, organisation, credential, reservations, options, now)
-        : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, now);
+        ? await signAsSdJwtVc(deps, organisation, credential, reservations, options, algorithm, now)
+        : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, algorithm, now);
       const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
       await deps.credentials.recordIssued({
         id: issued.id,
@@ -127,7 +157,7 @@ export async function issueCredential(deps: IssueDeps, request: {
  * credential that does not verify. Nothing of the credential changes but its proofs, so nothing is allocated or recorded.
  */
 async function coSign(deps: IssueDeps, organisation: Organisation, input: unknown, format: CredentialFormat): Promise<IssuedCredential> {
-  if (format === 'vc+jwt' || format === SD_JWT_VC_FORMAT) throw badRequest('add-proof-needs-data-integrity', 'options.addProof adds a Data Integrity proof; use eddsa-rdfc-2022 or eddsa-jcs-2022');
+  if (format === 'vc+jwt' || format === SD_JWT_VC_FORMAT) throw badRequest('add-proof-needs-data-integrity', `options.addProof adds a Data Integrity proof; use one of ${dataIntegrityFormats.join(', ')}`);
   if (!isObject(input)) throw badRequest('invalid-credential', 'credential must be a JSON object');
   assertProcessable(input, 'credential');
   if (input.proof === undefined) throw badRequest('nothing-to-co-sign', 'options.addProof adds a proof to a signed credential, and this one has no proof; issue it without options.addProof');
@@ -135,7 +165,7 @@ async function coSign(deps: IssueDeps, organisation: Organisation, input: unknow
   if (!existing.verified) {
     throw badRequest('existing-proof-invalid', `The credential's proof does not verify, so it is not co-signed: ${existing.errors.join('; ') || 'invalid signature'}`);
   }
-  const { keyPair } = await signingKeyOf(deps, organisation);
+  const { keyPair } = await signingKeyOf(deps, organisation, keyAlgorithmOf(format));
   const verifiableCredential = await addProof({
     credential: input, format, keyPair, documentLoader: deps.documentLoader, now: deps.now(), proofId: `urn:uuid:${crypto.randomUUID()}`,
   });
@@ -154,7 +184,7 @@ function withStatusEntries(credential: JsonObject, reservations: StatusReservati
  * the credential came with are refused rather than dropped (an SD-JWT VC has one status claim).
  */
 async function signAsSdJwtVc(deps: IssueDeps, organisation: Organisation, credential: JsonObject, reservations: StatusReservation[],
-  options: IssueOptions, now: Date): Promise<IssuedCredential> {
+  options: IssueOptions, algorithm: KeyAlgorithm, now: Date): Promise<IssuedCredential> {
   if (credential.credentialStatus !== undefined) {
     throw badRequest('status-managed-by-service', 'An SD-JWT VC carries one status, the service\'s Token Status List entry: remove credentialStatus (options.credentialStatus false issues it without status)');
   }
@@ -165,7 +195,7 @@ async function signAsSdJwtVc(deps: IssueDeps, organisation: Organisation, creden
     vct: achievementVct(deps.baseUrl), issuedAt: now, holderJwk: options.holderJwk,
     status: reservations.length > 0 ? deps.statusLists.tokenStatusReference(reservations) : undefined,
   });
-  const { keyPair, privateKey } = await signingKeyOf(deps, organisation);
+  const { keyPair, privateKey } = await signingKeyOf(deps, organisation, algorithm);
   const jwt = await signSdJwtVc(claims, { kid: keyPair.id, privateKey });
   return { id: credential.id as string, format: SD_JWT_VC_FORMAT, jwt, verifiableCredential: jwt };
 }
@@ -243,18 +273,18 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
   return credential;
 }
 
-async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: JsonCredentialFormat, now: Date): Promise<IssuedCredential> {
-  const { keyPair, privateKey } = await signingKeyOf(deps, organisation);
+async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: JsonCredentialFormat, algorithm: KeyAlgorithm, now: Date): Promise<IssuedCredential> {
+  const { keyPair, privateKey, alg } = await signingKeyOf(deps, organisation, algorithm);
   const id = credential.id as string;
   if (format === 'vc+jwt') {
     // Safe-mode expansion gives JWT credentials the same "every term defined" guarantee as Data Integrity ones.
     await expandSafely(credential, deps.documentLoader);
     if (contextsOf(credential)[0] === CONTEXTS.credentialsV1) {
-      const jwt = await new SignJWT(vc11JwtClaims(credential)).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: keyPair.id }).sign(privateKey);
+      const jwt = await new SignJWT(vc11JwtClaims(credential)).setProtectedHeader({ alg, typ: 'JWT', kid: keyPair.id }).sign(privateKey);
       return { id, format, jwt, verifiableCredential: jwt };
     }
     const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(credential)))
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: keyPair.id, iss: organisation.did } as never)
+      .setProtectedHeader({ alg, typ: 'vc+jwt', cty: 'vc', kid: keyPair.id, iss: organisation.did } as never)
       .sign(privateKey);
     return {
       id, format, jwt,

@@ -8,7 +8,7 @@ import { signingKeyOf } from '../orgs/organisations.js';
 import { encodeBitstring } from './bitstring.js';
 import { CONTEXTS } from './contexts/index.js';
 import type { DocumentLoader } from './documentLoader.js';
-import { signCredential, type JsonObject } from './vcLibrary.js';
+import { DEFAULT_FORMATS, signCredential, type JsonObject } from './vcLibrary.js';
 import { joseAlgorithmOf } from './joseKeys.js';
 import {
   encodeTokenStatusList, revocationSlotOf, suspensionSlotOf, TOKEN_STATUS_BITS, TOKEN_STATUS_LIST_PURPOSE, TOKEN_STATUS_LIST_SLOTS,
@@ -209,8 +209,8 @@ export class StatusListService {
         ttl: STATUS_LIST_TTL_MS,
       },
     };
-    const { keyPair } = await signingKeyOf(this.deps, organisation);
-    return { kind: 'bitstring', version: list.version, credential: await signCredential({ credential, format: 'eddsa-rdfc-2022', keyPair, documentLoader: this.deps.documentLoader, now }) };
+    const { keyPair, algorithm } = await signingKeyOf(this.deps, organisation);
+    return { kind: 'bitstring', version: list.version, credential: await signCredential({ credential, format: DEFAULT_FORMATS[algorithm], keyPair, documentLoader: this.deps.documentLoader, now }) };
   }
 
   /** A Token Status List token: `sub` is the list's URL (what the credentials' status claim names), signed by the issuer. */

@@ -2,20 +2,21 @@
  * The only module that talks to the untyped Digital Bazaar libraries (@digitalbazaar/vc, jsonld-signatures, jsonld):
  * everything else calls these typed functions.
  */
-import crypto from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
 import jsigs from 'jsonld-signatures';
 import jsonld from 'jsonld';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as ecdsaJcs2019 from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import * as rdfCanonize from 'rdf-canonize';
 import { AppError } from '../errors.js';
-import type { Ed25519KeyPair } from '../keys/keyStore.js';
+import type { JwsAlgorithm, KeyAlgorithm, MultikeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { compiledToRdf } from './compiledRdf.js';
-import { createEd25519Verifier, publicKeyObject } from './verificationKeys.js';
+import { createKeptKeyVerifier, publicKeyObject, signatureCheckOf } from './verificationKeys.js';
 import { installFastContexts } from './fastContexts.js';
 import { installNullPrototypeNodeMaps } from './nullPrototypeNodeMaps.js';
 import { JSON_LD_LIMITS, limitExceeded } from './jsonLimits.js';
@@ -72,10 +73,11 @@ export function compareCompiledRdfWithJsonld(enabled: boolean): { checked: numbe
   return { checked: selfCheck.checked, mismatches: selfCheck.mismatches };
 }
 
-/** eddsa-rdfc-2022 with the bounded canonicalisation. */
+/** eddsa-rdfc-2022 and ecdsa-rdfc-2019 with the bounded canonicalisation. */
 const boundedEddsaRdfc2022 = { ...eddsaRdfc2022, canonize: boundedCanonize };
-/** The same for verifying, with key objects imported once per key (verificationKeys.ts). */
-const verifyingEddsaRdfc2022 = { ...boundedEddsaRdfc2022, createVerifier: createEd25519Verifier };
+const boundedEcdsaRdfc2019 = { ...ecdsaRdfc2019, canonize: boundedCanonize };
+/** For verifying, key objects are imported once per key (verificationKeys.ts). */
+const withKeptKeys = <T extends object>(cryptosuite: T) => ({ ...cryptosuite, createVerifier: createKeptKeyVerifier });
 
 /** Ed25519Signature2020 (jsonld-signatures' LinkedDataSignature) with the bounded canonicalisation. */
 function boundedEd25519Signature2020() {
@@ -85,34 +87,51 @@ function boundedEd25519Signature2020() {
   return suite;
 }
 
-/** Data Integrity cryptosuites this service signs with, keyed by the `options.format` that selects them. */
+/**
+ * Data Integrity cryptosuites this service signs with, keyed by the `options.format` that selects them, each with the
+ * key algorithm it signs with (Data Integrity EdDSA Cryptosuites v1.0; Data Integrity ECDSA Cryptosuites v1.0, P-256).
+ */
 const signingSuites = {
-  'eddsa-rdfc-2022': (keyPair: Ed25519KeyPair) => new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: boundedEddsaRdfc2022 }),
-  'eddsa-jcs-2022': (keyPair: Ed25519KeyPair) =>
-    new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: eddsaJcs2022.createSignCryptosuite() }),
-} as const;
+  'eddsa-rdfc-2022': { algorithm: 'Ed25519', cryptosuite: () => boundedEddsaRdfc2022 },
+  'eddsa-jcs-2022': { algorithm: 'Ed25519', cryptosuite: () => eddsaJcs2022.createSignCryptosuite() },
+  'ecdsa-rdfc-2019': { algorithm: 'P-256', cryptosuite: () => boundedEcdsaRdfc2019 },
+  'ecdsa-jcs-2019': { algorithm: 'P-256', cryptosuite: () => ecdsaJcs2019.createSignCryptosuite() },
+} as const satisfies Record<string, { algorithm: KeyAlgorithm; cryptosuite: () => unknown }>;
 export type DataIntegrityFormat = keyof typeof signingSuites;
 export const dataIntegrityFormats = Object.keys(signingSuites) as DataIntegrityFormat[];
 
-/** Proofs this service accepts when verifying: both current cryptosuites and the older Ed25519Signature2020. */
+/** The format each key algorithm signs when the caller names none (credentials, status lists). */
+export const DEFAULT_FORMATS: Record<KeyAlgorithm, DataIntegrityFormat> = { 'Ed25519': 'eddsa-rdfc-2022', 'P-256': 'ecdsa-rdfc-2019' };
+
+/** The key algorithm a Data Integrity format signs with. */
+export const keyAlgorithmOf = (format: DataIntegrityFormat): KeyAlgorithm => signingSuites[format].algorithm;
+
+/** A format's proof by `keyPair`, whose algorithm must be the format's (the library refuses another). */
+function signingSuite(format: DataIntegrityFormat, keyPair: MultikeyPair) {
+  return new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: signingSuites[format].cryptosuite() });
+}
+
+/** Proofs this service accepts when verifying: the four current cryptosuites and the older Ed25519Signature2020. */
 const verifyingSuites = [
-  new DataIntegrityProof({ cryptosuite: verifyingEddsaRdfc2022 }),
-  new DataIntegrityProof({ cryptosuite: { ...eddsaJcs2022.createVerifyCryptosuite(), createVerifier: createEd25519Verifier } }),
+  new DataIntegrityProof({ cryptosuite: withKeptKeys(boundedEddsaRdfc2022) }),
+  new DataIntegrityProof({ cryptosuite: withKeptKeys(eddsaJcs2022.createVerifyCryptosuite()) }),
+  new DataIntegrityProof({ cryptosuite: withKeptKeys(boundedEcdsaRdfc2019) }),
+  new DataIntegrityProof({ cryptosuite: withKeptKeys(ecdsaJcs2019.createVerifyCryptosuite()) }),
   boundedEd25519Signature2020(),
 ];
 
 export async function signCredential(options: {
-  credential: JsonObject; format: DataIntegrityFormat; keyPair: Ed25519KeyPair; documentLoader: DocumentLoader; now: Date;
+  credential: JsonObject; format: DataIntegrityFormat; keyPair: MultikeyPair; documentLoader: DocumentLoader; now: Date;
 }): Promise<JsonObject> {
-  const suite = signingSuites[options.format](options.keyPair);
+  const suite = signingSuite(options.format, options.keyPair);
   suite.date = options.now;
   return vc.issue({ credential: options.credential, suite, documentLoader: options.documentLoader, now: options.now });
 }
 
 export async function signPresentation(options: {
-  presentation: JsonObject; keyPair: Ed25519KeyPair; documentLoader: DocumentLoader; challenge: string; domain?: string; now: Date;
+  presentation: JsonObject; keyPair: MultikeyPair; documentLoader: DocumentLoader; challenge: string; domain?: string; now: Date;
 }): Promise<JsonObject> {
-  const suite = signingSuites['eddsa-rdfc-2022'](options.keyPair);
+  const suite = signingSuite('eddsa-rdfc-2022', options.keyPair);
   suite.date = options.now;
   return vc.signPresentation({
     // The library adds the proof to the object it is given; the caller's presentation stays unsigned.
@@ -229,13 +248,13 @@ async function verifyOneProof(proof: JsonObject, document: JsonObject, proofSet:
  * set (signed over the credential without proofs). The new proof gets an `id`, so that later proofs can chain to it.
  */
 export async function addProof(options: {
-  credential: JsonObject; format: DataIntegrityFormat; keyPair: Ed25519KeyPair; documentLoader: DocumentLoader; now: Date; proofId: string;
+  credential: JsonObject; format: DataIntegrityFormat; keyPair: MultikeyPair; documentLoader: DocumentLoader; now: Date; proofId: string;
 }): Promise<JsonObject> {
   const { proof: existing, ...unsecured } = options.credential;
   const proofs = asArray(existing);
   const last = proofs[proofs.length - 1] as JsonObject | undefined;
   const previousProof = typeof last?.id === 'string' ? last.id : undefined;
-  const suite = signingSuites[options.format](options.keyPair) as unknown as {
+  const suite = signingSuite(options.format, options.keyPair) as unknown as {
     date: Date; proof: JsonObject;
     createProof(o: { document: unknown; purpose: unknown; proofSet: unknown[]; documentLoader: DocumentLoader }): Promise<JsonObject>;
   };
@@ -255,10 +274,17 @@ export async function verifyPresentationProof(presentation: JsonObject, options:
   return toProofResult(result);
 }
 
-/** Checks a compact JWS against an Ed25519 Multikey verification method; throws when the signature does not match. */
+/** The JWS algorithms this service verifies, with the key algorithm each needs. */
+export const JWS_KEY_ALGORITHMS: Record<JwsAlgorithm, KeyAlgorithm> = { EdDSA: 'Ed25519', ES256: 'P-256' };
+export const isVerifiedJwsAlg = (alg: unknown): alg is JwsAlgorithm => typeof alg === 'string' && Object.hasOwn(JWS_KEY_ALGORITHMS, alg);
+
+/**
+ * Checks a compact JWS against a Multikey verification method (Ed25519 for EdDSA, P-256 for ES256); throws when the
+ * signature does not match, or the key is not of the algorithm the header names.
+ */
 export async function verifyCompactJws(jwt: string, verificationMethod: JsonObject): Promise<void> {
   // node:crypto directly: jose turns the key object into a WebCrypto key and verifies on the thread pool at each call,
-  // which cost several times the signature check. Only what this service accepts: EdDSA, no critical extensions.
+  // which cost several times the signature check. Only what this service accepts: EdDSA or ES256, no critical extensions.
   const parts = jwt.split('.');
   if (parts.length !== 3) throw new Error('Invalid Compact JWS');
   const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
@@ -270,10 +296,11 @@ export async function verifyCompactJws(jwt: string, verificationMethod: JsonObje
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new Error('JWS Protected Header is invalid');
   const { alg, crit, b64 } = header as JsonObject;
-  if (alg !== 'EdDSA') throw new Error(`"alg" (Algorithm) Header Parameter value not allowed: ${String(alg)}`);
+  if (!isVerifiedJwsAlg(alg)) throw new Error(`"alg" (Algorithm) Header Parameter value not allowed: ${String(alg)}`);
   if (crit !== undefined || b64 !== undefined) throw new Error('JWS critical extensions (crit, b64) are not supported');
-  const key = await publicKeyObject(verificationMethod);
-  if (!crypto.verify(null, Buffer.from(`${encodedHeader}.${encodedPayload}`), key, Buffer.from(encodedSignature, 'base64url'))) {
+  const check = signatureCheckOf(await publicKeyObject(verificationMethod));
+  if (check.algorithm !== JWS_KEY_ALGORITHMS[alg]) throw new Error(`"alg" ${alg} needs a ${JWS_KEY_ALGORITHMS[alg]} key; ${String(verificationMethod.id)} is ${check.algorithm}`);
+  if (!check.verify(Buffer.from(`${encodedHeader}.${encodedPayload}`), Buffer.from(encodedSignature, 'base64url'))) {
     throw new Error('signature verification failed');
   }
 }

@@ -10,7 +10,7 @@ import { checkRelatedResources, type LocalResources } from './relatedResources.j
 import { assertProcessable, isObject } from './jsonLimits.js';
 import type { SchemaValidator } from './schemaCheck.js';
 import type { StatusChecker } from './statusCheck.js';
-import { checkCredentialShape, type JsonObject } from './vcLibrary.js';
+import { checkCredentialShape, isVerifiedJwsAlg, type JsonObject } from './vcLibrary.js';
 import type { ProofVerifier } from './verifyPool.js';
 import { isSdJwt, verifySdJwtVc, verifySdJwtVcPresentation } from './verifySdJwtVc.js';
 
@@ -146,14 +146,14 @@ async function verifyJwtCredential(deps: VerifyDeps, jwt: string, badEnvelope?: 
   const { credential, conflicts } = credentialFromJwtPayload(payload);
   const issuer = issuerIdOf(credential);
   const kid = typeof header.kid === 'string' ? (header.kid.startsWith('#') ? `${issuer}${header.kid}` : header.kid) : undefined;
-  if (!kid || header.alg !== 'EdDSA') {
-    result.add('proof', false, `JWT must be signed with EdDSA and name its key in "kid" (got alg ${String(header.alg)}, kid ${String(header.kid)})`);
+  if (!kid || !isVerifiedJwsAlg(header.alg)) {
+    result.add('proof', false, `JWT must be signed with EdDSA or ES256 and name its key in "kid" (got alg ${String(header.alg)}, kid ${String(header.kid)})`);
   } else {
     const issuerOutcome = await checkIssuerKeys(deps.resolveDid, issuer, [kid]);
     try {
       const vm = (await deps.documentLoader(kid)).document as JsonObject;
       await deps.proofs.jws(jwt, vm);
-      result.add('proof', true, 'Signature valid (vc+jwt, EdDSA)');
+      result.add('proof', true, `Signature valid (vc+jwt, ${header.alg})`);
     } catch (error) {
       result.add('proof', false, `Signature invalid: ${(error as Error).message}`);
     }
@@ -306,8 +306,8 @@ async function verifyJwtPresentation(deps: VerifyDeps, jwt: string, options: { c
 
 async function holderSignatureOf(deps: VerifyDeps, jwt: string, header: ReturnType<typeof decodeProtectedHeader>, payload: JsonObject,
   kid: string | undefined, holder: string | undefined, options: { challenge?: string; domain?: string }): Promise<[boolean, string]> {
-  if (header.alg !== 'EdDSA' || !kid?.startsWith('did:')) {
-    return [false, `A vp+jwt must be signed with EdDSA by a key named by its DID URL in "kid" (got alg ${String(header.alg)}, kid ${String(header.kid)})`];
+  if (!isVerifiedJwsAlg(header.alg) || !kid?.startsWith('did:')) {
+    return [false, `A vp+jwt must be signed with EdDSA or ES256 by a key named by its DID URL in "kid" (got alg ${String(header.alg)}, kid ${String(header.kid)})`];
   }
   const did = kid.split('#')[0]!;
   if (holder !== undefined && holder !== did) return [false, `The presentation is signed with ${kid}, not by its holder ${holder}`];
@@ -331,5 +331,5 @@ async function holderSignatureOf(deps: VerifyDeps, jwt: string, header: ReturnTy
   }
   const [valid, message] = validityOf({}, deps.now(), payload);
   if (!valid) return [false, `The presentation JWT is not valid now: ${message}`];
-  return [true, 'Holder signature valid (vp+jwt, EdDSA; nonce and aud match)'];
+  return [true, `Holder signature valid (vp+jwt, ${header.alg}; nonce and aud match)`];
 }

@@ -1,4 +1,5 @@
 import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { KeyAlgorithm } from '../keys/keyStore.js';
 
 /** Text per language, e.g. {"fr": "Centre de formation", "en": "Training centre"}. */
 export type LocalisedText = Record<string, string>;
@@ -25,6 +26,8 @@ export const organisationKeys = sqliteTable('organisation_keys', {
   /** Verification method id: `<did>#<fragment>`. */
   verificationMethod: text('verification_method').notNull().unique(),
   publicKeyMultibase: text('public_key_multibase').notNull(),
+  /** Ed25519 or P-256: an organisation has at most one current key of each (keys made before P-256 are Ed25519). */
+  algorithm: text('algorithm').$type<KeyAlgorithm>().notNull().default('Ed25519'),
   createdAt: text('created_at').notNull(),
   /** Set when a rotation replaces the key: it stops signing but stays in the DID document for verification. */
   retiredAt: text('retired_at'),

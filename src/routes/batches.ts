@@ -161,7 +161,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
         type: 'object', additionalProperties: false,
         properties: {
           achievement: { type: 'string', maxLength: 64, description: 'achievement id in the organisation\'s catalogue (or a multipart field)' },
-          format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022 (or a multipart field)' },
+          format: { type: 'string', enum: [...CREDENTIAL_FORMATS], description: 'default eddsa-rdfc-2022, ecdsa-rdfc-2019 for a P-256 did:key organisation (or a multipart field)' },
           nameInCredential: { type: 'string', enum: [...NAME_FORMS], description: 'each name in clear (default) or as a salted SHA-256 hash (or a multipart field)' },
         },
       },

@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
 import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
-import { ISSUE_FORMATS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
+import { ISSUE_FORMATS, JWS_ALGS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
 import { SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
 import { verifyCredential, verifyPresentation, type VerificationResult } from '../credentials/verify.js';
 import { BATCH_LIMITS, inOrder, jsonLinesOf, type JsonLine } from '../credentials/batchVerify.js';
@@ -31,7 +31,8 @@ const ISSUE_REFUSALS = 'Refused with 400 problem+json, by `code`: missing-issuer
   + 'issuer-mismatch (issuer is not the organisation\'s DID), invalid-credential-subject (not an object or a non-empty array of objects), '
   + 'credential-schema-without-type, refresh-service-without-type, invalid-related-resource (not a non-empty array of objects with an id, '
   + 'or a malformed digest), duplicate-related-resource-id, related-resource-without-digest, invalid-credential-status (a credentialStatus entry '
-  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists), unsupported-format-for-wallet (options.holder with a VC 1.1 JWT or dc+sd-jwt), holder-key-needs-sd-jwt (options.holderJwk with another format), unsupported-credential-for-sd-jwt (dc+sd-jwt of a credential with several subjects), nothing-to-co-sign, existing-proof-invalid, add-proof-needs-data-integrity (options.addProof); 409 duplicate-credential-id.';
+  + 'without type, or whose id is not a URL), status-managed-by-service (an entry pointing into this service\'s own lists), unsupported-format-for-wallet (options.holder with a VC 1.1 JWT or dc+sd-jwt), holder-key-needs-sd-jwt (options.holderJwk with another format), unsupported-credential-for-sd-jwt (dc+sd-jwt of a credential with several subjects), nothing-to-co-sign, existing-proof-invalid, add-proof-needs-data-integrity (options.addProof), '
+  + 'no-key-for-algorithm (the organisation has no key of the algorithm the format or options.alg needs), alg-needs-jwt (options.alg with a Data Integrity format); 409 duplicate-credential-id.';
 
 /** Verification answers 200 when verified and 400 with the same body when not (as the VC-API test suites expect). */
 const verificationStatus = (verified: boolean) => (verified ? 200 : 400);
@@ -62,8 +63,9 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
           options: {
             type: 'object',
             properties: {
-              format: { type: 'string', enum: [...ISSUE_FORMATS], description: 'default eddsa-rdfc-2022; vc+jwt gives an EnvelopedVerifiableCredential for VC 2.0, and for VC 1.1 the compact JWT (vc claim, iss/jti/nbf/exp/sub) as a string; dc+sd-jwt the compact SD-JWT VC as a string (selectively disclosable name, results, evidence and alignments; status in a Token Status List with revocation and suspension)' },
+              format: { type: 'string', enum: [...ISSUE_FORMATS], description: 'default eddsa-rdfc-2022 (ecdsa-rdfc-2019 for a P-256 did:key organisation); ecdsa-* sign with the organisation\'s P-256 key, eddsa-* with its Ed25519 key; vc+jwt gives an EnvelopedVerifiableCredential for VC 2.0, and for VC 1.1 the compact JWT (vc claim, iss/jti/nbf/exp/sub) as a string; dc+sd-jwt the compact SD-JWT VC as a string (selectively disclosable name, results, evidence and alignments; status in a Token Status List with revocation and suspension)' },
               holderJwk: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' } }, description: 'dc+sd-jwt only: the holder\'s public key (JWK), bound as cnf.jwk; presentations then need a key binding JWT signed with it' },
+              alg: { type: 'string', enum: [...JWS_ALGS], description: 'vc+jwt and dc+sd-jwt only: EdDSA (Ed25519 key) or ES256 (P-256 key); default the organisation\'s default key (EdDSA, or ES256 for a P-256 did:key organisation)' },
               credentialId: { type: 'string', format: 'uri' },
               addProof: { type: 'boolean', description: 'co-sign: add the organisation\'s proof to an already signed credential whose proofs verify (chained to its last proof when that proof has an id, else joining the proof set)' },
               issuer: { const: 'organisation', description: 'fill a missing credential.issuer with the organisation\'s DID; without it a credential without issuer is refused (missing-issuer)' },

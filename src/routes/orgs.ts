@@ -4,11 +4,11 @@ import type { Services } from '../services.js';
 import { principalOf } from '../http/auth.js';
 import { forbidden } from '../errors.js';
 import {
-  DID_METHODS, ORGANISATION_KINDS, createOrganisation, didDocumentOf, publicView, requireOrganisation, rotateKey, type NewOrganisation,
+  DID_METHODS, ORGANISATION_KINDS, createOrganisation, didDocumentOf, publicJwkOf, publicView, requireOrganisation, rotateKeys, type NewOrganisation,
 } from '../orgs/organisations.js';
 import { TOKEN_SCOPES, authorise, createToken, isBootstrapAdmin, parseLifetime, revokeToken, type TokenScope } from '../orgs/tokens.js';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { organisationsActingAs } from '../audit/actingAs.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../keys/keyStore.js';
 
 
 
@@ -18,7 +18,8 @@ export default async function organisationRoutes(app: FastifyInstance, { service
 
   app.post<{ Body: NewOrganisation }>('/orgs', {
     schema: {
-      tags: ['organisations'], summary: 'Create an organisation (administrator token) with its Ed25519 key and DID',
+      tags: ['organisations'], summary: 'Create an organisation (administrator token) with its keys and DID',
+      description: 'A did:web organisation gets an Ed25519 and a P-256 key, both in its DID document; a did:key organisation has one key, its DID, of the keyType chosen here.',
       security: [{ bearer: [] }],
       body: {
         type: 'object', additionalProperties: false, required: ['slug', 'name', 'country', 'kind'],
@@ -28,6 +29,7 @@ export default async function organisationRoutes(app: FastifyInstance, { service
           country: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' },
           kind: { type: 'string', enum: [...ORGANISATION_KINDS] },
           didMethod: { type: 'string', enum: [...DID_METHODS], description: 'web (default: did:web served by this service) or key' },
+          keyType: { type: 'string', enum: [...KEY_ALGORITHMS], description: 'did:key only: Ed25519 (default, did:key:z6Mk...) or P-256 (did:key:zDn...)' },
         },
       },
     },
@@ -62,21 +64,30 @@ export default async function organisationRoutes(app: FastifyInstance, { service
     schema: { tags: ['organisations'], summary: 'The organisation\'s public keys as a JWK Set (kid = verification method id), for JWT verifiers', params: slugParams },
   }, async (request) => {
     const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
-    const keys = await Promise.all((await keysOf(organisation.id)).map(async (key) => {
-      const jwk = await Ed25519Multikey.toJwk({ keyPair: await Ed25519Multikey.from({ publicKeyMultibase: key.publicKeyMultibase }) });
-      return { ...jwk, kid: key.verificationMethod, alg: 'EdDSA', use: 'sig' };
-    }));
-    return { keys };
+    return { keys: await Promise.all((await keysOf(organisation.id)).map(publicJwkOf)) };
   });
 
-  app.post<{ Params: { slug: string } }>('/orgs/:slug/keys/rotate', {
-    schema: { tags: ['organisations'], summary: 'Rotate the signing key (earlier credentials keep verifying)', params: slugParams, security: [{ bearer: [] }] },
+  app.post<{ Params: { slug: string }; Body: { algorithm?: KeyAlgorithm } }>('/orgs/:slug/keys/rotate', {
+    schema: {
+      tags: ['organisations'], summary: 'Rotate the signing keys (earlier credentials keep verifying)', params: slugParams, security: [{ bearer: [] }],
+      description: 'Without a body, both keys (Ed25519 and P-256) are replaced; {"algorithm": "P-256"} replaces only that one. '
+        + 'An organisation with no key of an algorithm yet (created before P-256 keys) gets its first by rotating it.',
+      body: {
+        type: 'object', additionalProperties: false,
+        properties: { algorithm: { type: 'string', enum: [...KEY_ALGORITHMS], description: 'the one key to rotate; default both' } },
+      },
+    },
+    // The body is optional (a rotation of both keys needs none): no body is an empty one, so the schema checks it.
+    preValidation: async (request) => { request.body ??= {}; },
   }, async (request) => {
     const principal = principalOf(request);
     const organisation = await requireOrganisation(services.repos.organisations, request.params.slug);
     authorise(principal, organisation, 'admin');
-    const key = await rotateKey({ ...deps, organisations: organisationsActingAs(services, principal.tokenId) }, organisation);
-    return { verificationMethod: key.verificationMethod, publicKeyMultibase: key.publicKeyMultibase, createdAt: key.createdAt };
+    const { algorithm } = request.body;
+    const keys = await rotateKeys({ ...deps, organisations: organisationsActingAs(services, principal.tokenId) }, organisation, algorithm ? [algorithm] : undefined);
+    return {
+      keys: keys.map((key) => ({ algorithm: key.algorithm, verificationMethod: key.verificationMethod, publicKeyMultibase: key.publicKeyMultibase, createdAt: key.createdAt })),
+    };
   });
 
   app.post<{ Params: { slug: string }; Body: { scopes: TokenScope[]; expiresIn?: string | number; label?: string } }>('/orgs/:slug/tokens', {

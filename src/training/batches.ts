@@ -4,7 +4,7 @@ import { badRequest } from '../errors.js';
 import type { Organisation } from '../db/repositories/organisations.js';
 import type { CredentialRepository } from '../db/repositories/credentials.js';
 import type { AchievementRepository, BatchRecord, BatchRepository, BatchRowRecord, RowState } from '../db/repositories/training.js';
-import { CREDENTIAL_FORMATS, type JsonCredentialFormat } from '../credentials/issue.js';
+import { CREDENTIAL_FORMATS, defaultFormatOf, type JsonCredentialFormat } from '../credentials/issue.js';
 import { achievementUrl, requireAchievement } from './achievements.js';
 import { readRecipientFile, rowMessage, type FileFormat } from './batchRows.js';
 import { translate, type PageLang } from '../web/i18n.js';
@@ -38,7 +38,7 @@ export interface NewBatch {
 export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ batch: BatchRecord; created: boolean }> {
   const { organisation } = input;
   const lang = input.lang ?? 'en';
-  const credentialFormat = (input.credentialFormat ?? 'eddsa-rdfc-2022') as JsonCredentialFormat;
+  const credentialFormat = (input.credentialFormat ?? defaultFormatOf(organisation)) as JsonCredentialFormat;
   if (!CREDENTIAL_FORMATS.includes(credentialFormat)) {
     throw badRequest('unknown-format', `format "${input.credentialFormat}" is not supported; use one of ${CREDENTIAL_FORMATS.join(', ')}`);
   }

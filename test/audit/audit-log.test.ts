@@ -29,14 +29,14 @@ async function verifyChain(ctx: TestApp, slug: string, query = '') {
 }
 
 
-/** An organisation with a history: issuance, suspension and its lifting, revocation, key rotation, a token revoked. */
+/** An organisation with a history: issuance, suspension and its lifting, revocation, a key rotated, a token revoked. */
 async function organisationWithHistory(ctx: TestApp) {
   const { slug, auth } = await ctx.issuer();
   const vc = await issue(ctx, auth, { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'suspension' } });
   await setStatus(ctx, auth, vc.id, 'suspension', true);
   await setStatus(ctx, auth, vc.id, 'suspension', false);
   await setStatus(ctx, auth, vc.id, 'revocation', true);
-  await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx.admin });
+  await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx.admin, payload: { algorithm: 'Ed25519' } });
   const token = await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/tokens`, headers: ctx.admin, payload: { scopes: ['issue'], label: 'temp' } });
   await ctx.app.inject({ method: 'DELETE', url: `/orgs/${slug}/tokens/${token.json().id}`, headers: ctx.admin });
   return { slug, auth, vc, tokenId: token.json().id as string };

@@ -8,7 +8,7 @@ import t from 'tap';
 import { buildTestApps, openBadgeCredential, type TestApp } from '../helpers/app.js';
 
 type Json = Record<string, any>;
-const FORMATS = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'vc+jwt'] as const;
+const FORMATS = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019', 'vc+jwt'] as const;
 
 async function issueOn(ctx: TestApp, auth: Json, format: string): Promise<Json> {
   const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { format, issuer: 'organisation' } } });

@@ -62,7 +62,7 @@ t.test('wrong organisation or wrong scope is 403', async (t) => {
   t.match(status.json().checks.find((c: { id: string }) => c.id === 'status'), { valid: true, message: 'Not revoked' }, 'the refused revocation left the credential in force');
   const rotateOther = await ctx.app.inject({ method: 'POST', url: '/orgs/centre-a/keys/rotate', headers: { authorization: bToken } });
   t.same(problemOf(rotateOther), { status: 403, code: 'forbidden' });
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/orgs/centre-a/did.json' })).json().assertionMethod.length, 1, 'no key was added');
+  t.equal((await ctx.app.inject({ method: 'GET', url: '/orgs/centre-a/did.json' })).json().assertionMethod.length, 2, 'no key was added (Ed25519 and P-256)');
   const createOrg = await ctx.app.inject({
     method: 'POST', url: '/orgs', headers: a.auth, payload: { slug: 'x-org', name: { en: 'X' }, country: 'ES', kind: 'employer' },
   });
@@ -82,7 +82,7 @@ t.test('organisations are public, with their did:web DID document and JWKs', asy
   t.same(org.json().name, { fr: 'Centre ofppt-casa', en: 'Centre ofppt-casa' });
   const did = await ctx.app.inject({ method: 'GET', url: '/orgs/ofppt-casa/did.json' });
   t.equal(did.json().id, created.did);
-  t.same(did.json().assertionMethod, [`${created.did}#key-1`]);
+  t.same(did.json().assertionMethod, [`${created.did}#key-1`, `${created.did}#key-2`]);
   t.equal(did.json().verificationMethod[0].type, 'Multikey');
   const jwks = await ctx.app.inject({ method: 'GET', url: '/orgs/ofppt-casa/jwks.json' });
   t.match(jwks.json().keys[0], { kty: 'OKP', crv: 'Ed25519', kid: `${created.did}#key-1` });

@@ -1,17 +1,18 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { organisationKeys, organisations } from '../schema.js';
 import { firstRow } from '../database.js';
 import { Repository } from './repository.js';
+import type { KeyAlgorithm } from '../../keys/keyStore.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 export type OrganisationKey = typeof organisationKeys.$inferSelect;
 
 export class OrganisationRepository extends Repository {
-  async insertWithKey(organisation: Organisation, key: OrganisationKey): Promise<void> {
+  async insertWithKeys(organisation: Organisation, keys: OrganisationKey[]): Promise<void> {
     const { organisations, organisationKeys } = this.t;
     await this.transaction(async () => {
       await this.query((db) => db.insert(organisations).values(organisation));
-      await this.query((db) => db.insert(organisationKeys).values(key));
+      await this.query((db) => db.insert(organisationKeys).values(keys));
     });
   }
 
@@ -49,23 +50,27 @@ export class OrganisationRepository extends Repository {
       .orderBy(organisationKeys.createdAt));
   }
 
-  currentKey(organisationId: string): Promise<OrganisationKey | undefined> {
+  /** The current key of the given algorithm (an organisation has at most one of each). */
+  currentKey(organisationId: string, algorithm: KeyAlgorithm): Promise<OrganisationKey | undefined> {
     const { organisationKeys } = this.t;
     return this.query((db) => db.select().from(organisationKeys)
-      .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))).limit(1).then(firstRow));
+      .where(and(eq(organisationKeys.organisationId, organisationId), eq(organisationKeys.algorithm, algorithm), isNull(organisationKeys.retiredAt)))
+      .limit(1).then(firstRow));
   }
 
   /**
-   * Retires the current key and adds its successor in one transaction, so there is always exactly one current key; the
-   * same transaction bumps keys_version, so no verifier keeps the DID document without the new key.
+   * Retires the current key of each successor's algorithm and adds the successors in one transaction, so there is
+   * always at most one current key per algorithm; the same transaction bumps keys_version, so no verifier keeps the DID
+   * document without the new keys.
    */
-  async rotateKey(organisationId: string, successor: OrganisationKey, now: string): Promise<void> {
+  async rotateKeys(organisationId: string, successors: OrganisationKey[], now: string): Promise<void> {
     const { organisations, organisationKeys } = this.t;
     await this.transaction(async () => {
       await this.query((db) => db.update(organisations).set({ keysVersion: sql`${organisations.keysVersion} + 1` }).where(eq(organisations.id, organisationId)));
       await this.query((db) => db.update(organisationKeys).set({ retiredAt: now })
-        .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt))));
-      await this.query((db) => db.insert(organisationKeys).values(successor));
+        .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt),
+          inArray(organisationKeys.algorithm, successors.map((key) => key.algorithm)))));
+      await this.query((db) => db.insert(organisationKeys).values(successors));
     });
   }
 }

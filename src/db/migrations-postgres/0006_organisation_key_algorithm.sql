@@ -1,0 +1,1 @@
+ALTER TABLE "organisation_keys" ADD COLUMN "algorithm" text DEFAULT 'Ed25519' NOT NULL;
