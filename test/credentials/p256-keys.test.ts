@@ -248,3 +248,22 @@ t.test('a vp+jwt signed with ES256 by a P-256 did:key holder verifies, with an E
   t.equal(changed.statusCode, 400, 'a changed payload: 400');
   t.match(changed.json().checks.find((c: Json) => c.id === 'presentation').message, /Holder signature invalid/);
 });
+
+t.test('dc+sd-jwt with options.alg ES256 is signed with the P-256 key and verifies; the default stays the Ed25519 key', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth, did } = await ctx.issuer();
+  const holderJwk = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const sdJwtOf = async (options: Json) => {
+    const response = await ctx.app.inject({
+      method: 'POST', url: '/credentials/issue', headers: auth,
+      payload: { credential: openBadgeCredential(), options: { format: 'dc+sd-jwt', issuer: 'organisation', holderJwk, ...options } },
+    });
+    t.equal(response.statusCode, 201, `issued with ${JSON.stringify(options)}`, { body: response.body });
+    return response.json().verifiableCredential as string;
+  };
+  const es256 = await sdJwtOf({ alg: 'ES256' });
+  t.match(decodeProtectedHeader(es256.split('~')[0]!), { alg: 'ES256', typ: 'dc+sd-jwt', kid: `${did}#key-2` });
+  const result = await verify(ctx, es256);
+  t.equal(result.response.statusCode, 200, 'verified', { body: result.response.body });
+  t.match(decodeProtectedHeader((await sdJwtOf({})).split('~')[0]!), { alg: 'EdDSA', kid: `${did}#key-1` });
+});
