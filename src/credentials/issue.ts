@@ -131,7 +131,7 @@ export async function issueCredential(deps: IssueDeps, request: {
       // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
       const issued = format === SD_JWT_VC_FORMAT
         ? await signAsSdJwtVc(deps, organisation, credential, reservations, options, algorithm, now)
-        : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, algorithm, now);
+        : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, now, algorithm);
       const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
       await deps.credentials.recordIssued({
         id: issued.id,
@@ -273,7 +273,8 @@ function prepareCredential(input: unknown, organisation: Organisation, format: C
   return credential;
 }
 
-async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: JsonCredentialFormat, algorithm: KeyAlgorithm, now: Date): Promise<IssuedCredential> {
+async function sign(deps: IssueDeps, organisation: Organisation, credential: JsonObject, format: JsonCredentialFormat, now: Date,
+  algorithm = keyAlgorithmFor(organisation, format, undefined)): Promise<IssuedCredential> {
   const { keyPair, privateKey, alg } = await signingKeyOf(deps, organisation, algorithm);
   const id = credential.id as string;
   if (format === 'vc+jwt') {
