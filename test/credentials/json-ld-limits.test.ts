@@ -80,6 +80,10 @@ t.test('a list that yields more quads than the canonicaliser accepts is refused 
   assertLimit(t, verified.response, 'quads');
   const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation' } } });
   assertLimit(t, issued, 'quads');
+  // ecdsa-rdfc-2019 canonicalises through the same bounded path.
+  const ecdsaProof = { ...garbageProof(did), cryptosuite: 'ecdsa-rdfc-2019', verificationMethod: `${did}#key-2` };
+  assertLimit(t, (await verify(ctx, { ...credential, proof: ecdsaProof })).response, 'quads');
+  assertLimit(t, await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { issuer: 'organisation', format: 'ecdsa-rdfc-2019' } } }), 'quads');
 });
 
 t.test('blank nodes too alike for the canonicaliser\'s work factor are refused', async (t) => {
