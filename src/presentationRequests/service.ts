@@ -18,6 +18,7 @@ import type { DcqlQuery } from './dcql.js';
 import type { PresetChoice } from './presets.js';
 import { verifyAnswer, type Outcome } from './verifyAnswer.js';
 import { ProtocolError } from './protocolError.js';
+import { JWS_ALGORITHMS } from '../credentials/joseKeys.js';
 
 /** How the request names the verifier (OpenID4VP 1.0, section 5.9.3). */
 export type ClientIdPrefix = 'decentralized_identifier' | 'redirect_uri';
@@ -81,6 +82,7 @@ export class PresentationRequestService {
         vp_formats_supported: {
           ldp_vc: { proof_type_values: ['DataIntegrityProof'] as [string], cryptosuite_values: ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] as [string, string] },
           jwt_vc_json: { alg_values: ['EdDSA'] as [string] },
+          'dc+sd-jwt': { 'sd-jwt_alg_values': [...JWS_ALGORITHMS] as [string, ...string[]], 'kb-jwt_alg_values': [...JWS_ALGORITHMS] as [string, ...string[]] },
         },
         ...(responseKey ? { jwks: { keys: [responseKey.publicJwk] }, encrypted_response_enc_values_supported: RESPONSE_ENCRYPTION } : {}),
       },

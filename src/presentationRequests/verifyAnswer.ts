@@ -6,6 +6,7 @@
 import jsonld from 'jsonld';
 import type { DocumentLoader } from '../credentials/documentLoader.js';
 import { verifyPresentation, type VerifyDeps } from '../credentials/verify.js';
+import type { SdJwtVcVerification } from '../credentials/verifySdJwtVc.js';
 import { mismatchOf, unansweredQueries, type CredentialQuery, type DcqlQuery, type PresentationFormat } from './dcql.js';
 import { ProtocolError } from './protocolError.js';
 
@@ -55,18 +56,23 @@ async function verifyOne(deps: { verifyDeps: VerifyDeps; documentLoader: Documen
   // recorded: the request stays open for the real answer until it expires.
   const failed = result.checks.filter((c) => (c.id === 'presentation' || c.id === 'envelope') && !c.valid);
   if (failed.length > 0) throw new ProtocolError('invalid_request', `The presentation for "${query.id}" is not bound to this request: ${failed.map((c) => c.message).join('; ')}`);
-  const embedded = embeddedCredentials(presentation);
+  const embedded = embeddedCredentials(query.format, presentation);
   const credentials: PresentedCredential[] = [];
   for (const [index, credentialResult] of result.credentialResults.entries()) {
-    const credential = credentialResult.credential ?? {};
-    const mismatch = mismatchOf(query, credential, await expandedTypes(credential, deps.documentLoader));
+    // DCQL paths name an SD-JWT VC's own claims (those disclosed), a W3C credential's JSON.
+    const credential = (query.format === 'dc+sd-jwt' ? (credentialResult as SdJwtVcVerification).claims : credentialResult.credential) ?? {};
+    const mismatch = mismatchOf(query, credential, query.meta.type_values ? await expandedTypes(credential, deps.documentLoader) : []);
     credentials.push({ document: embedded[index], ...(mismatch ? { mismatch } : {}) });
   }
   return { queryId: query.id, format: query.format, credentials };
 }
 
-/** The credentials inside, as the wallet sent them (JSON, JWTs or envelopes), so that each keeps its own proof. */
-function embeddedCredentials(presentation: unknown): unknown[] {
+/**
+ * The credentials inside, as the wallet sent them (JSON, JWTs or envelopes), so that each keeps its own proof. An
+ * SD-JWT VC is kept without its key binding JWT, which was made for this answer only and checked with it.
+ */
+function embeddedCredentials(format: PresentationFormat, presentation: unknown): unknown[] {
+  if (format === 'dc+sd-jwt') return [String(presentation).slice(0, String(presentation).lastIndexOf('~') + 1)];
   let body = presentation;
   if (typeof presentation === 'string') {
     const payload = JSON.parse(Buffer.from(presentation.split('.')[1] ?? '', 'base64url').toString('utf8')) as Json;

@@ -30,6 +30,18 @@ interface CreateBody {
 
 const tokenParam = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
+/**
+ * A request sent by value (redirect_uri) carries its whole DCQL query in the link, which can be longer than a QR code
+ * holds (about 2,300 bytes at the error correction the service uses): then there is only the same-device link.
+ */
+async function qrCodeOf(link: string): Promise<string | undefined> {
+  try {
+    return await qrCodeSvg(link);
+  } catch {
+    return undefined;
+  }
+}
+
 function sendProtocolError(reply: FastifyReply, error: ProtocolError) {
   return reply.status(error.status).header('cache-control', 'no-store').type('application/json').send({ error: error.error, error_description: error.description });
 }
@@ -51,13 +63,13 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
       const form = body as FormBody;
       const id = formValue(form, 'preset') as PresetId | undefined;
       const preset = { id: id ?? ('' as PresetId), value: (id === 'occupation' ? formValue(form, 'isco') : formValue(form, 'level'))?.trim() ?? '' };
-      return { preset, dcqlQuery: presetQuery(preset) };
+      return { preset, dcqlQuery: presetQuery(preset, services.config.baseUrl) };
     }
     const { preset, dcqlQuery } = body as CreateBody;
     if ((preset === undefined) === (dcqlQuery === undefined)) throw badRequest('missing-query', 'Give exactly one of preset ({"id", "value"}) or dcqlQuery');
     if (preset) {
       const choice = { id: preset.id as PresetId, value: preset.value };
-      return { preset: choice, dcqlQuery: presetQuery(choice) };
+      return { preset: choice, dcqlQuery: presetQuery(choice, services.config.baseUrl) };
     }
     return { dcqlQuery: parseDcqlQuery(dcqlQuery) };
   }
@@ -100,7 +112,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     if (isForm) return reply.status(303).header('location', withLang(pagePath(created.viewToken), ctx.lang)).send();
     return reply.status(201).header('cache-control', 'no-store').send({
       id: created.id, url: `${services.config.baseUrl}${pagePath(created.viewToken)}`, authorizationRequest: created.authorizationRequest,
-      qrCodeSvg: await qrCodeSvg(created.authorizationRequest), expiresAt: created.expiresAt,
+      qrCodeSvg: await qrCodeOf(created.authorizationRequest) ?? null, expiresAt: created.expiresAt,
     });
   });
 
@@ -128,7 +140,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     }
     return sendPage(reply, 200, presentationRequestPage(ctx, {
       state, expiresAt: record.expiresAt, preset: record.preset, framework, frameworks: frameworkChoices(ctx.lang), path: pagePath(token),
-      ...(authorizationRequest ? { authorizationRequest, qrCodeSvg: await qrCodeSvg(authorizationRequest) } : {}),
+      ...(authorizationRequest ? { authorizationRequest, qrCodeSvg: await qrCodeOf(authorizationRequest) } : {}),
       ...(report ? { report } : {}),
     }), { private: true });
   });

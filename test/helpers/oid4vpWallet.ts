@@ -55,6 +55,8 @@ export interface WalletRequest {
 export class SimulatedWallet {
   readonly did: string;
   readonly kid: string;
+  /** The wallet's public key, for an issuer to bind an SD-JWT VC to (cnf.jwk). */
+  readonly publicJwk: JWK;
   private readonly privateKey: crypto.KeyObject;
 
   constructor(private readonly app: FastifyInstance) {
@@ -64,6 +66,7 @@ export class SimulatedWallet {
     this.did = `did:key:${multibase}`;
     this.kid = `${this.did}#${multibase}`;
     this.privateKey = privateKey;
+    this.publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
   }
 
   /**
@@ -115,6 +118,20 @@ export class SimulatedWallet {
       vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: credentialJwts },
     }).setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: this.kid }).setIssuer(this.did).setAudience(binding.audience).setIssuedAt()
       .sign(this.privateKey);
+  }
+
+  /**
+   * An SD-JWT VC as the holder shows it: the issuer-signed JWT, only the disclosures `keep` chooses (each decoded to
+   * [salt, name, value] or [salt, value]), and a key binding JWT over them for this request (RFC 9901, section 4.3).
+   */
+  async sdJwtPresentation(sdJwt: string, keep: (disclosure: unknown[]) => boolean, binding: { nonce: string; audience: string }): Promise<string> {
+    const [issuerJwt, ...disclosures] = sdJwt.split('~').slice(0, -1);
+    const chosen = disclosures.filter((d) => keep(JSON.parse(Buffer.from(d, 'base64url').toString('utf8')) as unknown[]));
+    const presented = `${issuerJwt}~${chosen.map((d) => `${d}~`).join('')}`;
+    const sdHash = crypto.createHash('sha256').update(presented, 'ascii').digest('base64url');
+    const keyBinding = await new SignJWT({ nonce: binding.nonce, aud: binding.audience, sd_hash: sdHash })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'kb+jwt' }).setIssuedAt().sign(this.privateKey);
+    return `${presented}${keyBinding}`;
   }
 
   /** Posts the answer to response_uri: form-encoded vp_token and state, or encrypted to the verifier's key (direct_post.jwt). */

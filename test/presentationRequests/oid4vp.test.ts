@@ -65,7 +65,7 @@ t.test('Data Integrity presentation: request signed by the service DID, wallet a
   t.equal(request.requestObject?.header.typ, 'oauth-authz-req+jwt');
   t.equal(request.payload.aud, 'https://self-issued.me/v2');
   t.equal(request.payload.response_mode, 'direct_post');
-  t.same(request.payload.dcql_query.credential_sets, [{ options: [['achievement'], ['achievement_jwt']] }]);
+  t.same(request.payload.dcql_query.credential_sets, [{ options: [['achievement'], ['achievement_jwt'], ['achievement_sd_jwt']] }]);
   t.equal((await result(ctx, created.url)).state, 'pending');
 
   const presentation = wallet.dataIntegrityPresentation([vc], { challenge: request.payload.nonce, domain: request.clientId });
@@ -104,9 +104,11 @@ t.test('JWT presentation by value (redirect_uri), encrypted answer (direct_post.
   const credentialJwt = String(envelope.id).replace('data:application/vc+jwt,', '');
   const wallet = new SimulatedWallet(ctx.app);
 
-  const { body: created } = await createRequest(ctx, { preset: { id: 'occupation', value: '7112' }, clientIdPrefix: 'redirect_uri', responseMode: 'direct_post.jwt' });
+  const { response: createdResponse, body: created } = await createRequest(ctx, { preset: { id: 'occupation', value: '7112' }, clientIdPrefix: 'redirect_uri', responseMode: 'direct_post.jwt' });
+  t.equal(createdResponse.statusCode, 201, 'created', { body: createdResponse.body });
   const request = await wallet.open(created.authorizationRequest);
   t.notOk(request.requestObject, 'a redirect_uri request is sent by value, unsigned');
+  t.equal(created.qrCodeSvg, null, 'too long for a QR code: the same-device link only');
   t.equal(request.clientId, `redirect_uri:${request.payload.response_uri}`);
   t.equal(request.payload.client_metadata.jwks.keys[0].alg, 'ECDH-ES');
   t.notOk(request.payload.client_metadata.jwks.keys[0].d, 'only the public key is sent');
@@ -119,6 +121,41 @@ t.test('JWT presentation by value (redirect_uri), encrypted answer (direct_post.
   t.equal(outcome.result.credentials[0].report.verdict, 'valid');
   t.equal(outcome.result.credentials[0].report.format, 'vc+jwt');
   t.notOk(outcome.result.credentials[0].mismatch);
+});
+
+t.test('SD-JWT VC with key binding: only the disclosures the holder chose reach the report; a key binding for another verifier is refused', async (t) => {
+  const ctx = await buildTestApp(t);
+  const issuer = await ctx.issuer();
+  const wallet = new SimulatedWallet(ctx.app);
+  const issued = await ctx.app.inject({
+    method: 'POST', url: '/credentials/issue', headers: issuer.auth,
+    payload: { credential: bricklayerIsco('7112'), options: { issuer: 'organisation', format: 'dc+sd-jwt', holderJwk: wallet.publicJwk } },
+  });
+  t.equal(issued.statusCode, 201, 'issued', { body: issued.body });
+  const sdJwt = issued.json().verifiableCredential as string;
+  // The alignments (the level and the occupation) and nothing personal: no name, no results, no evidence.
+  const onlyAlignments = (disclosure: unknown[]) => disclosure.length === 2 && typeof (disclosure[1] as Json)?.targetFramework === 'string';
+
+  const { body: created } = await createRequest(ctx, { preset: { id: 'occupation', value: '7112' } });
+  const request = await wallet.open(created.authorizationRequest);
+  t.same(request.payload.client_metadata.vp_formats_supported['dc+sd-jwt']['kb-jwt_alg_values'], ['EdDSA', 'ES256']);
+  const elsewhere = await wallet.sdJwtPresentation(sdJwt, onlyAlignments, { nonce: request.payload.nonce, audience: 'https://another-verifier.example' });
+  const refused = await wallet.answer(request, { vp_token: { occupation_sd_jwt: [elsewhere] } });
+  t.equal(refused.statusCode, 400, 'a key binding made for another verifier');
+  t.equal(refused.json().error, 'invalid_request', 'another verifier: error code');
+  t.match(refused.json().error_description, /audience/);
+
+  const shown = await wallet.sdJwtPresentation(sdJwt, onlyAlignments, { nonce: request.payload.nonce, audience: request.clientId });
+  const answer = await wallet.answer(request, { vp_token: { occupation_sd_jwt: [shown] } });
+  t.equal(answer.statusCode, 200, 'accepted', { body: answer.body });
+  const [answered] = (await result(ctx, created.url)).result.credentials;
+  t.equal(answered.queryId, 'occupation_sd_jwt');
+  t.notOk(answered.mismatch, 'the disclosed alignment answers the query');
+  t.equal(answered.report.format, 'dc+sd-jwt');
+  t.equal(answered.report.verdict, 'valid');
+  t.notOk(answered.report.credential.credentialSubject.identifier, 'the name was not disclosed, so the employer does not see it');
+  t.notOk(answered.report.credential.evidence, 'nor the evidence');
+  t.match(answered.report.mapping.occupations, [{ code: '7112' }]);
 });
 
 t.test('a credential that does not answer the query is reported as such; a lower level does not meet the request', async (t) => {

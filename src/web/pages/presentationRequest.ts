@@ -59,8 +59,8 @@ export function presentationRequestPage(ctx: PageContext, data: {
   const here = withLang(data.path, ctx.lang, ctx.query);
   let body: SafeHtml;
   if (data.state === 'pending') {
-    body = html`<p>${t('walletRequest.scan')}</p>
-<figure class="qr">${trusted(data.qrCodeSvg ?? '')}</figure>
+    body = html`${data.qrCodeSvg ? html`<p>${t('walletRequest.scan')}</p>
+<figure class="qr">${trusted(data.qrCodeSvg)}</figure>` : html`<p data-qr="none">${t('walletRequest.noQrCode')}</p>`}
 <p><a class="button" href="${data.authorizationRequest ?? ''}">${t('walletRequest.sameDevice')}</a></p>
 <p class="note" role="status">${t('walletRequest.waiting', { date: formatDateTime(data.expiresAt, ctx.lang) })} <a href="${here}">${t('walletRequest.refresh')}</a></p>`;
   } else if (data.state === 'expired') {
