@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
+import { buildTestApp, buildTestApps, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { FORM, HTML, JSON_ACCEPT, pathOf } from '../helpers/wallet.js';
 import { problemOf } from '../helpers/problems.js';
 import { SimulatedWallet } from '../helpers/oid4vpWallet.js';
@@ -215,6 +215,18 @@ t.test('refused answers: wrong nonce, wrong audience, unknown query, expired req
   t.equal(fetchLate.json().error, 'invalid_request_uri', 'expired request object: error code');
   const page = await ctx.app.inject({ method: 'GET', url: `${pathOf(created.url)}?lang=es`, headers: HTML });
   t.match(page.body, 'data-state="expired"');
+});
+
+t.test('two instances, one database: either one serves the request; of two answers at once, exactly one is accepted', async (t) => {
+  const [first, second] = await buildTestApps(t, 2);
+  const issuer = await first!.issuer();
+  const vc = await issue(first!, issuer.auth);
+  const { body: created } = await createRequest(first!, { preset: { id: 'achievement-level', value: '3' } });
+  const request = await new SimulatedWallet(second!.app).open(created.authorizationRequest);
+  const presentation = new SimulatedWallet(second!.app).dataIntegrityPresentation([vc], { challenge: request.payload.nonce, domain: request.clientId });
+  const answers = await Promise.all([first!, second!].map((instance) => new SimulatedWallet(instance.app).answer(request, { vp_token: { achievement: [presentation] } })));
+  t.same(answers.map((a) => a.statusCode).sort(), [200, 400], 'one accepted, the other refused as a replay');
+  t.equal((await result(second!, created.url)).state, 'answered', 'the other instance sees the answer');
 });
 
 t.test('the person declines in the wallet: the page says so', async (t) => {
