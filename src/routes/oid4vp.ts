@@ -116,12 +116,18 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     });
   });
 
-  app.get<{ Params: { token: string }; Querystring: { lang?: string; framework?: string } }>('/presentation-requests/:token', {
+  app.get<{ Params: { token: string }; Querystring: { lang?: string; framework?: string; refresh?: 'auto' } }>('/presentation-requests/:token', {
     schema: {
       tags: ['presentation requests'],
       summary: 'A presentation request: waiting (the page refreshes itself), expired, or the wallet\'s answer with the employer\'s report; JSON for API clients',
       params: { type: 'object', properties: { token: tokenParam } },
-      querystring: { type: 'object', properties: { lang: { type: 'string', maxLength: 10 }, framework: { type: 'string', maxLength: 40 } } },
+      querystring: {
+        type: 'object',
+        properties: {
+          lang: { type: 'string', maxLength: 10 }, framework: { type: 'string', maxLength: 40 },
+          refresh: { enum: ['auto'], description: 'page only: reload every 5 seconds while waiting' },
+        },
+      },
     },
   }, async (request, reply) => {
     const { token } = request.params;
@@ -129,7 +135,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
       throw badRequest('unknown-framework', `No qualification framework "${request.query.framework}"; GET /frameworks lists them`);
     }
     const { record, state, outcome } = await requests.byViewToken(token);
-    const ctx = pageContext(request, pagePath(token), { framework: request.query.framework });
+    const ctx = pageContext(request, pagePath(token), { framework: request.query.framework, refresh: request.query.refresh });
     const framework = request.query.framework ?? record.framework;
     const report = outcome ? await answerReport(reportDeps, outcome, { lang: ctx.lang, framework, preset: record.preset }) : undefined;
     const authorizationRequest = state === 'pending' ? requests.authorizationRequestOf(record) : undefined;
@@ -140,6 +146,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     }
     return sendPage(reply, 200, presentationRequestPage(ctx, {
       state, expiresAt: record.expiresAt, preset: record.preset, framework, frameworks: frameworkChoices(ctx.lang), path: pagePath(token),
+      autoRefresh: request.query.refresh === 'auto',
       ...(authorizationRequest ? { authorizationRequest, qrCodeSvg: await qrCodeOf(authorizationRequest) } : {}),
       ...(report ? { report } : {}),
     }), { private: true });

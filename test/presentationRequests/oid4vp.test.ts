@@ -241,7 +241,7 @@ t.test('the person declines in the wallet: the page says so', async (t) => {
   t.match(page.body, 'data-state="declined"');
 });
 
-t.test('the /verify page asks a wallet: form, QR code, same-device link, a page that refreshes itself while waiting', async (t) => {
+t.test('the /verify page asks a wallet: form, QR code, same-device link; the waiting page refreshes itself only when asked to', async (t) => {
   const ctx = await buildTestApp(t);
   const form = await ctx.app.inject({ method: 'GET', url: '/verify?lang=en', headers: HTML });
   t.match(form.body, 'action="/presentation-requests?lang=en"');
@@ -251,7 +251,10 @@ t.test('the /verify page asks a wallet: form, QR code, same-device link, a page 
   t.match(location, /^\/presentation-requests\/[A-Za-z0-9_-]{43}\?lang=en$/);
   const page = await ctx.app.inject({ method: 'GET', url: location, headers: HTML });
   t.equal(page.statusCode, 200);
-  t.match(page.body, '<meta http-equiv="refresh" content="5">');
+  t.notMatch(page.body, 'http-equiv="refresh"', 'no page reloads by itself unless its reader chose it');
+  const watching = await ctx.app.inject({ method: 'GET', url: `${location}&refresh=auto`, headers: HTML });
+  t.match(watching.body, '<meta http-equiv="refresh" content="5">');
+  t.match(watching.body, 'data-refresh="auto"', 'with a link to stop it');
   t.match(page.body, /<svg role="img"/);
   t.match(page.body, /href="openid4vp:\/\/\?client_id=decentralized_identifier/);
   t.match(page.body, 'ISCO-08 7112');

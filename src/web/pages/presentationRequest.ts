@@ -7,7 +7,11 @@ import { layout, translatorFor, withLang, type PageContext } from './layout.js';
 import { reportCard } from './report.js';
 import { frameworkForm, type FrameworkChoice } from './share.js';
 
-/** While the wallet has not answered, the page reloads itself (a meta refresh: the pages run no script). */
+/**
+ * While the wallet has not answered, the page can reload itself (a meta refresh: the pages run no script). Only when
+ * the employer turns it on (?refresh=auto), with a link to turn it off: a page that reloads by itself is a time limit
+ * its reader must control (WCAG 2.2.1).
+ */
 export const WAITING_REFRESH_SECONDS = 5;
 
 /** The form on /verify: what to ask a wallet app for, and the country to read the answer in. */
@@ -53,16 +57,20 @@ function answeredCredential(ctx: PageContext, answered: AnsweredCredential, form
 
 export function presentationRequestPage(ctx: PageContext, data: {
   state: RequestState; expiresAt: string; preset: PresetChoice | null; framework: string; frameworks: FrameworkChoice[]; path: string;
-  authorizationRequest?: string; qrCodeSvg?: string; report?: AnswerReport;
+  authorizationRequest?: string; qrCodeSvg?: string; report?: AnswerReport; autoRefresh?: boolean;
 }): string {
   const t = translatorFor(ctx.lang);
-  const here = withLang(data.path, ctx.lang, ctx.query);
+  const { refresh: _refresh, ...kept } = ctx.query;
+  const here = withLang(data.path, ctx.lang, kept);
+  const refreshing = data.state === 'pending' && data.autoRefresh === true;
   let body: SafeHtml;
   if (data.state === 'pending') {
     body = html`${data.qrCodeSvg ? html`<p>${t('walletRequest.scan')}</p>
 <figure class="qr">${trusted(data.qrCodeSvg)}</figure>` : html`<p data-qr="none">${t('walletRequest.noQrCode')}</p>`}
 <p><a class="button" href="${data.authorizationRequest ?? ''}">${t('walletRequest.sameDevice')}</a></p>
-<p class="note" role="status">${t('walletRequest.waiting', { date: formatDateTime(data.expiresAt, ctx.lang) })} <a href="${here}">${t('walletRequest.refresh')}</a></p>`;
+<p class="note" role="status">${t('walletRequest.waiting', { date: formatDateTime(data.expiresAt, ctx.lang) })}</p>
+<p><a class="button" href="${refreshing ? withLang(data.path, ctx.lang, { ...kept, refresh: 'auto' }) : here}">${t('walletRequest.refresh')}</a>
+${refreshing ? html`<a href="${here}" data-refresh="auto">${t('walletRequest.refresh.stop')}</a>` : html`<a href="${withLang(data.path, ctx.lang, { ...kept, refresh: 'auto' })}">${t('walletRequest.refresh.auto')}</a>`}</p>`;
   } else if (data.state === 'expired') {
     body = html`<p class="gone" data-state="expired">${t('walletRequest.expired', { date: formatDateTime(data.expiresAt, ctx.lang) })}</p>
 <p><a class="button" href="${withLang('/verify', ctx.lang)}#wallet-request">${t('walletRequest.again')}</a></p>`;
@@ -78,7 +86,7 @@ ${report.credentials.map((answered) => answeredCredential(ctx, answered, form))}
   }
   return layout(ctx, {
     title: t('walletRequest.pageTitle'),
-    ...(data.state === 'pending' ? { refreshSeconds: WAITING_REFRESH_SECONDS } : {}),
+    ...(refreshing ? { refreshSeconds: WAITING_REFRESH_SECONDS } : {}),
     body: html`<h1>${t('walletRequest.pageTitle')}</h1>
 ${askedFor(ctx, data.preset)}
 ${body}`,
