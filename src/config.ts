@@ -18,6 +18,8 @@ export interface Config {
   /** Encrypts private keys at rest; required when NODE_ENV=production. */
   keySecret: string | undefined;
   tls: { cert: string; key: string } | undefined;
+  /** PEM files of a certificate whose SAN names the base URL's host, and its key: OpenID4VP requests then use x509_san_dns. */
+  oid4vpX509: { cert: string; key: string } | undefined;
   /** Resolve did:web DIDs of other services over HTTPS (off by default: verification stays offline). */
   resolveRemoteDids: boolean;
   production: boolean;
@@ -68,6 +70,8 @@ export const configDocs = [
   ['PASSERELLE_KEY_SECRET', '(none: keys stored unencrypted)', 'secret that encrypts private keys at rest (AES-256-GCM, scrypt); required with NODE_ENV=production'],
   ['PASSERELLE_TLS_CERT', '(none)', 'PEM certificate file: serve HTTPS directly (with PASSERELLE_TLS_KEY)'],
   ['PASSERELLE_TLS_KEY', '(none)', 'PEM private key file for PASSERELLE_TLS_CERT'],
+  ['PASSERELLE_OID4VP_X509_CERT', '(none)', 'PEM certificate chain (leaf first) whose subjectAltName names the host of PASSERELLE_BASE_URL: presentation requests to wallet apps are then signed with its key (PASSERELLE_OID4VP_X509_KEY, P-256 or Ed25519) under the client identifier x509_san_dns:<host>'],
+  ['PASSERELLE_OID4VP_X509_KEY', '(none)', 'PEM private key file for PASSERELLE_OID4VP_X509_CERT'],
   ['PASSERELLE_RESOLVE_REMOTE_DIDS', 'false', 'resolve other services\' did:web DIDs over HTTPS (5 s timeout, 64 KB limit)'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['PASSERELLE_WORKERS', '1', 'HTTP worker processes sharing the port (node:cluster); set it to the number of cores to use them all'],
@@ -95,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tlsKey = env.PASSERELLE_TLS_KEY;
   if (Boolean(tlsCert) !== Boolean(tlsKey)) problems.push('set both PASSERELLE_TLS_CERT and PASSERELLE_TLS_KEY, or neither');
   const scheme = tlsCert ? 'https' : 'http';
+  const x509Cert = env.PASSERELLE_OID4VP_X509_CERT || undefined;
+  const x509Key = env.PASSERELLE_OID4VP_X509_KEY || undefined;
+  if (Boolean(x509Cert) !== Boolean(x509Key)) problems.push('set both PASSERELLE_OID4VP_X509_CERT and PASSERELLE_OID4VP_X509_KEY, or neither');
   const baseUrl = (env.PASSERELLE_BASE_URL ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
   try {
     const url = new URL(baseUrl);
@@ -158,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken,
     keySecret,
     tls: tlsCert && tlsKey ? { cert: tlsCert, key: tlsKey } : undefined,
+    oid4vpX509: x509Cert && x509Key ? { cert: x509Cert, key: x509Key } : undefined,
     resolveRemoteDids: remote === 'true',
     production,
     logLevel,

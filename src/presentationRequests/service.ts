@@ -12,17 +12,18 @@ import type { PresentationRequestRecord, PresentationRequestRepository } from '.
 import type { SharePresenter } from '../wallet/presenter.js';
 import type { DocumentLoader } from '../credentials/documentLoader.js';
 import type { VerifyDeps } from '../credentials/verify.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { hashOf, newSecret } from '../wallet/secrets.js';
 import type { DcqlQuery } from './dcql.js';
 import type { PresetChoice } from './presets.js';
 import { verifyAnswer, type Outcome } from './verifyAnswer.js';
 import { ProtocolError } from './protocolError.js';
+import type { X509RequestSigner } from './x509Signer.js';
 import { JWS_ALGORITHMS } from '../credentials/joseKeys.js';
 
 /** How the request names the verifier (OpenID4VP 1.0, section 5.9.3). */
-export type ClientIdPrefix = 'decentralized_identifier' | 'redirect_uri';
-export const CLIENT_ID_PREFIXES: ClientIdPrefix[] = ['decentralized_identifier', 'redirect_uri'];
+export type ClientIdPrefix = 'decentralized_identifier' | 'x509_san_dns' | 'redirect_uri';
+export const CLIENT_ID_PREFIXES: ClientIdPrefix[] = ['decentralized_identifier', 'x509_san_dns', 'redirect_uri'];
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
 export const RESPONSE_MODES: ResponseMode[] = ['direct_post', 'direct_post.jwt'];
 
@@ -40,6 +41,8 @@ export interface PresentationRequestDeps {
   repo: PresentationRequestRepository;
   /** The service's own did:key signs request objects (decentralized_identifier prefix). */
   presenter: SharePresenter;
+  /** The configured certificate (x509_san_dns prefix), when there is one. */
+  x509?: X509RequestSigner;
   verifyDeps: VerifyDeps;
   documentLoader: DocumentLoader;
   baseUrl: string;
@@ -63,6 +66,23 @@ export class PresentationRequestService {
     if (deps.baseUrl.startsWith('http://')) setGlobalConfig({ allowInsecureUrls: true });
   }
 
+  /** Who the service says it is when nothing is asked: its certificate when configured, else its did:key. */
+  get defaultClientIdPrefix(): ClientIdPrefix {
+    return this.deps.x509 ? 'x509_san_dns' : 'decentralized_identifier';
+  }
+
+  /** The client identifier and the signer of the request object (none: an unsigned request sent by value). */
+  private async requestSigner(prefix: ClientIdPrefix, id: string) {
+    if (prefix === 'redirect_uri') return { clientId: `redirect_uri:${this.responseUri(id)}`, signer: undefined };
+    if (prefix === 'x509_san_dns') {
+      const x509 = this.deps.x509;
+      if (!x509) throw badRequest('x509-not-configured', 'This service has no certificate for x509_san_dns (PASSERELLE_OID4VP_X509_CERT); use decentralized_identifier');
+      return { clientId: `x509_san_dns:${x509.dnsName}`, signer: { jwtSigner: { method: 'x5c' as const, x5c: x509.x5c, alg: x509.alg }, privateKey: x509.privateKey } };
+    }
+    const key = await this.deps.presenter.jwtKey();
+    return { clientId: `decentralized_identifier:${key.did}`, signer: { jwtSigner: { method: 'did' as const, didUrl: key.kid, alg: 'EdDSA' }, privateKey: key.privateKey } };
+  }
+
   private requestUri = (id: string) => `${this.deps.baseUrl}/oid4vp/requests/${id}`;
   private responseUri = (id: string) => `${this.deps.baseUrl}/oid4vp/requests/${id}/response`;
 
@@ -72,8 +92,7 @@ export class PresentationRequestService {
     const id = newSecret();
     const viewToken = newSecret();
     const expiresAt = new Date(now.getTime() + REQUEST_LIFETIME_SECONDS * 1000);
-    const signer = options.clientIdPrefix === 'decentralized_identifier' ? await this.deps.presenter.jwtKey() : undefined;
-    const clientId = signer ? `decentralized_identifier:${signer.did}` : `redirect_uri:${this.responseUri(id)}`;
+    const { clientId, signer } = await this.requestSigner(options.clientIdPrefix, id);
     const responseKey = options.responseMode === 'direct_post.jwt' ? await newResponseKey() : undefined;
     const payload = {
       response_type: 'vp_token' as const, client_id: clientId, response_mode: options.responseMode, response_uri: this.responseUri(id),
@@ -92,7 +111,7 @@ export class PresentationRequestService {
       ...(signer ? {
         jar: {
           requestUri: this.requestUri(id), expiresInSeconds: REQUEST_LIFETIME_SECONDS,
-          jwtSigner: { method: 'did' as const, didUrl: signer.kid, alg: 'EdDSA' },
+          jwtSigner: signer.jwtSigner,
           // Static discovery: the wallet's own issuer is not known, so the audience is the one the spec gives (5.8).
           additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
         },
@@ -197,7 +216,7 @@ function signWith(privateKey: crypto.KeyObject | undefined): CallbackContext['si
   return async (_signer, { header, payload }) => {
     if (!privateKey) throw new Error('an unsigned request is sent by value');
     const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header as { alg: string }).sign(privateKey);
-    return { jwt, signerJwk: { ...crypto.createPublicKey(privateKey).export({ format: 'jwk' }) } as { kty: string } };
+    return { jwt, signerJwk: crypto.createPublicKey(privateKey).export({ format: 'jwk' }) as { kty: string } };
   };
 }
 

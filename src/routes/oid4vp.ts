@@ -19,6 +19,7 @@ import { PRESET_IDS, presetQuery, type PresetChoice, type PresetId } from '../pr
 import { CLIENT_ID_PREFIXES, PresentationRequestService, RESPONSE_MODES, type ClientIdPrefix, type ResponseMode } from '../presentationRequests/service.js';
 import { ProtocolError } from '../presentationRequests/protocolError.js';
 import { answerReport } from '../presentationRequests/answerReport.js';
+import { loadX509Signer } from '../presentationRequests/x509Signer.js';
 
 interface CreateBody {
   preset?: { id: string; value: string };
@@ -48,9 +49,11 @@ function sendProtocolError(reply: FastifyReply, error: ProtocolError) {
 
 export default async function presentationRequestRoutes(app: FastifyInstance, { services }: { services: Services }) {
   await registerPageSupport(app);
+  const { oid4vpX509, baseUrl } = services.config;
   const requests = new PresentationRequestService({
     repo: services.repos.presentationRequests, presenter: services.sharePresenter, verifyDeps: services.verifyDeps,
-    documentLoader: services.documentLoader, baseUrl: services.config.baseUrl, now: services.now,
+    documentLoader: services.documentLoader, baseUrl, now: services.now,
+    ...(oid4vpX509 ? { x509: loadX509Signer(oid4vpX509, baseUrl) } : {}),
   });
   const reportDeps: ReportDeps = {
     verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
@@ -92,7 +95,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
           isco: { type: 'string', maxLength: 10 },
           dcqlQuery: { type: 'object', description: 'a DCQL query (OpenID4VP 1.0 section 6) for ldp_vc, jwt_vc_json or dc+sd-jwt credentials' },
           framework: { type: 'string', maxLength: 40, description: 'the framework (country) the report gives recognition in; default: EQF' },
-          clientIdPrefix: { enum: CLIENT_ID_PREFIXES, description: 'decentralized_identifier (default: a request object signed by the service\'s did:key) or redirect_uri (unsigned, by value)' },
+          clientIdPrefix: { enum: CLIENT_ID_PREFIXES, description: 'x509_san_dns (the default when a certificate is configured), decentralized_identifier (the default otherwise: signed by the service\'s did:key), or redirect_uri (unsigned, by value)' },
           responseMode: { enum: RESPONSE_MODES, description: 'direct_post (default) or direct_post.jwt (the wallet encrypts its answer)' },
         },
       },
@@ -107,7 +110,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     const api = body as CreateBody;
     const created = await requests.create({
       dcqlQuery, framework, ...(preset ? { preset } : {}),
-      clientIdPrefix: (!isForm && api.clientIdPrefix) || 'decentralized_identifier', responseMode: (!isForm && api.responseMode) || 'direct_post',
+      clientIdPrefix: (!isForm && api.clientIdPrefix) || requests.defaultClientIdPrefix, responseMode: (!isForm && api.responseMode) || 'direct_post',
     });
     if (isForm) return reply.status(303).header('location', withLang(pagePath(created.viewToken), ctx.lang)).send();
     return reply.status(201).header('cache-control', 'no-store').send({

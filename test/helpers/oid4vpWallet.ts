@@ -5,7 +5,7 @@
  * here, or a VC 1.1 JWT presentation), and answers at response_uri with direct_post or an encrypted direct_post.jwt.
  */
 import crypto from 'node:crypto';
-import { CompactEncrypt, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { CompactEncrypt, importJWK, importX509, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { FastifyInstance } from 'fastify';
 
 type Json = Record<string, any>;
@@ -48,7 +48,7 @@ export function publicJwkOfDidKey(did: string): JWK {
 export interface WalletRequest {
   clientId: string;
   payload: Json;
-  /** The signed request object, when the request came by reference. */
+  /** The signed request object, when the request came by reference: signed by a DID, or by a certificate's DNS name. */
   requestObject?: { header: Json; signedBy: string };
 }
 
@@ -70,8 +70,10 @@ export class SimulatedWallet {
   }
 
   /**
-   * Reads an openid4vp:// link: by reference, fetches the request object and checks that the verifier's DID signed
-   * it (typ oauth-authz-req+jwt, the same client_id inside and out); by value, reads the parameters.
+   * Reads an openid4vp:// link: by reference, fetches the request object and checks who signed it (typ
+   * oauth-authz-req+jwt, the same client_id inside and out): the verifier's DID (decentralized_identifier), or a
+   * certificate naming the client identifier's DNS name, which is also the response_uri's host (x509_san_dns; the
+   * chain's trust is the wallet's own policy, not checked here); by value, reads the parameters.
    */
   async open(link: string): Promise<WalletRequest> {
     const url = new URL(link);
@@ -88,10 +90,22 @@ export class SimulatedWallet {
     if (!String(response.headers['content-type']).startsWith('application/oauth-authz-req+jwt')) throw new Error('request object content type');
     const [encodedHeader] = response.body.split('.');
     const header = JSON.parse(Buffer.from(encodedHeader!, 'base64url').toString('utf8')) as Json;
-    const signedBy = String(header.kid).split('#')[0]!;
-    if (clientId !== `decentralized_identifier:${signedBy}`) throw new Error(`client_id ${clientId} is not the signer ${signedBy}`);
-    const { payload } = await jwtVerify(response.body, await importJWK(publicJwkOfDidKey(signedBy), 'EdDSA'), { typ: 'oauth-authz-req+jwt' });
+    let signedBy: string;
+    let key;
+    if (Array.isArray(header.x5c)) {
+      const leaf = new crypto.X509Certificate(Buffer.from(header.x5c[0], 'base64'));
+      const dnsNames = (leaf.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4));
+      signedBy = clientId.replace(/^x509_san_dns:/, '');
+      if (!clientId.startsWith('x509_san_dns:') || !dnsNames.includes(signedBy)) throw new Error(`client_id ${clientId} is not named by the certificate (${dnsNames.join(', ')})`);
+      key = await importX509(leaf.toString(), String(header.alg));
+    } else {
+      signedBy = String(header.kid).split('#')[0]!;
+      if (clientId !== `decentralized_identifier:${signedBy}`) throw new Error(`client_id ${clientId} is not the signer ${signedBy}`);
+      key = await importJWK(publicJwkOfDidKey(signedBy), 'EdDSA');
+    }
+    const { payload } = await jwtVerify(response.body, key, { typ: 'oauth-authz-req+jwt' });
     if (payload.client_id !== clientId) throw new Error('client_id inside the request object differs');
+    if (Array.isArray(header.x5c) && new URL(String(payload.response_uri)).hostname !== signedBy) throw new Error('response_uri is not on the certificate\'s host');
     return { clientId, payload: payload as Json, requestObject: { header, signedBy } };
   }
 

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import { buildTestApp, buildTestApps, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { FORM, HTML, JSON_ACCEPT, pathOf } from '../helpers/wallet.js';
@@ -217,6 +221,36 @@ t.test('refused answers: wrong nonce, wrong audience, unknown query, expired req
   t.match(page.body, 'data-state="expired"');
 });
 
+/** A self-signed P-256 certificate for `host` (openssl), as a deployment would configure one. */
+function certificateFor(t: { teardown(fn: () => void): void }, host: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-x509-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cert = path.join(dir, 'verifier.pem');
+  const key = path.join(dir, 'verifier.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', `/CN=${host}`,
+    '-addext', `subjectAltName=DNS:${host}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { PASSERELLE_OID4VP_X509_CERT: cert, PASSERELLE_OID4VP_X509_KEY: key };
+}
+
+t.test('x509_san_dns: with a certificate configured, requests are signed with it (x5c) and named by its DNS name', async (t) => {
+  const ctx = await buildTestApp(t, certificateFor(t, 'passerelle.test'));
+  const issuer = await ctx.issuer();
+  const vc = await issue(ctx, issuer.auth);
+  const wallet = new SimulatedWallet(ctx.app);
+  const { body: created } = await createRequest(ctx, { preset: { id: 'achievement-level', value: '3' } });
+  const request = await wallet.open(created.authorizationRequest);
+  t.equal(request.clientId, 'x509_san_dns:passerelle.test', 'the default once a certificate is configured');
+  t.equal(request.requestObject?.header.alg, 'ES256');
+  t.equal(request.requestObject?.header.x5c.length, 1, 'the chain in x5c');
+  const answer = await wallet.answer(request, {
+    vp_token: { achievement: [wallet.dataIntegrityPresentation([vc], { challenge: request.payload.nonce, domain: request.clientId })] },
+  });
+  t.equal(answer.statusCode, 200, 'answered', { body: answer.body });
+  t.equal((await result(ctx, created.url)).result.credentials[0].report.verdict, 'valid');
+
+  await t.rejects(buildTestApp(t, certificateFor(t, 'elsewhere.example')), /names elsewhere\.example in its subjectAltName, not passerelle\.test/, 'a certificate for another host is refused at start');
+});
+
 t.test('two instances, one database: either one serves the request; of two answers at once, exactly one is accepted', async (t) => {
   const [first, second] = await buildTestApps(t, 2);
   const issuer = await first!.issuer();
@@ -272,6 +306,7 @@ t.test('bad requests: problem+json with a code', async (t) => {
     ['a format not verified here', { dcqlQuery: { credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: {} }] } }, 'invalid-dcql-query'],
     ['a W3C query without type_values', { dcqlQuery: { credentials: [{ id: 'any', format: 'ldp_vc', meta: {} }] } }, 'invalid-dcql-query'],
     ['an unknown framework', { preset: { id: 'occupation', value: '7112' }, framework: 'atlantis' }, 'unknown-framework'],
+    ['x509_san_dns without a certificate', { preset: { id: 'occupation', value: '7112' }, clientIdPrefix: 'x509_san_dns' }, 'x509-not-configured'],
   ] as const) {
     const { response } = await createRequest(ctx, body);
     t.same(problemOf(response), { status: 400, code }, what);
