@@ -10,6 +10,7 @@ import t from 'tap';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/browser.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 import { FORM, claimIntoNewWallet, createShare, issueFor, pathOf, setStatus, walletJson } from '../helpers/wallet.js';
+import { SimulatedWallet } from '../helpers/oid4vpWallet.js';
 
 const PHONE = { width: 390, height: 844 };
 /** Narrow phones first; the last width is PHONE's, the one axe runs at. */
@@ -64,7 +65,18 @@ if (!chromium) {
     // A claim link and a share link left to expire: two days later.
     const lapsed = await issueFor(ctx, auth, { holder: { name: longName, phone: '+212 612 345 678', claimValidForDays: 1 } });
     const shortShare = await createShare(ctx, walletPath, { credentials: ids.slice(0, 1), expiresInDays: 1 });
+    const askWallet = async () => (await ctx.app.inject({
+      method: 'POST', url: '/presentation-requests', headers: { accept: 'application/json' }, payload: { preset: { id: 'achievement-level', value: '3' } },
+    })).json() as { url: string; authorizationRequest: string };
     ctx.clock.advance(2 * 24 * 3600 * 1000);
+    // Asking a wallet app (OpenID4VP): the employer's page with the report.
+    const answered = await askWallet();
+    const holderWallet = new SimulatedWallet(ctx.app);
+    const walletRequest = await holderWallet.open(answered.authorizationRequest);
+    const walletAnswer = await holderWallet.answer(walletRequest, {
+      vp_token: { achievement: [holderWallet.dataIntegrityPresentation([kept.vc], { challenge: walletRequest.payload.nonce, domain: walletRequest.clientId })] },
+    });
+    t.equal(walletAnswer.statusCode, 200, 'a wallet app answered');
 
     const browser = await playwright.launch({ executablePath: chromium, args: CHROMIUM_ARGS });
     t.teardown(() => browser.close());
@@ -147,6 +159,11 @@ if (!chromium) {
       await verifyPasted(kept.vc, 'verify valid');
       await verifyPasted(tampered, 'verify tampered');
       await verifyPasted(hashed.vc, 'verify hashed name');
+      // Still on /verify: its other form asks a wallet app.
+      await page.locator('#wallet-request button[type=submit]').click();
+      await page.locator('figure.qr svg').waitFor();
+      await check('presentation request waiting');
+      await visit(pathOf(answered.url), 'presentation request answered');
       await visit('/frameworks/ma-cnc', 'framework');
       await visit('/frameworks/ma-cnc/levels/5', 'level');
       await visit('/frameworks/no-such-framework', 'error page', 404);
