@@ -34,6 +34,9 @@ export const RESPONSE_MODES: ResponseMode[] = ['direct_post', 'direct_post.jwt']
 export const REQUEST_LIFETIME_SECONDS = 10 * 60;
 export const RESULT_KEPT_MS = 24 * 3600 * 1000;
 
+/** The Data Integrity cryptosuites this service verifies a holder's proof with (EdDSA and ECDSA P-256). */
+const PRESENTATION_CRYPTOSUITES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019'];
+
 /** The JWE content encryption the verifier accepts for direct_post.jwt (section 8.3; A128GCM is the default). */
 const RESPONSE_ENCRYPTION = ['A128GCM', 'A256GCM'];
 
@@ -99,8 +102,8 @@ export class PresentationRequestService {
       nonce: newSecret(), state: newSecret(), dcql_query: options.dcqlQuery,
       client_metadata: {
         vp_formats_supported: {
-          ldp_vc: { proof_type_values: ['DataIntegrityProof'] as [string], cryptosuite_values: ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] as [string, string] },
-          jwt_vc_json: { alg_values: ['EdDSA'] as [string] },
+          ldp_vc: { proof_type_values: ['DataIntegrityProof'] as [string], cryptosuite_values: [...PRESENTATION_CRYPTOSUITES] as [string, ...string[]] },
+          jwt_vc_json: { alg_values: [...JWS_ALGORITHMS] as [string, ...string[]] },
           'dc+sd-jwt': { 'sd-jwt_alg_values': [...JWS_ALGORITHMS] as [string, ...string[]], 'kb-jwt_alg_values': [...JWS_ALGORITHMS] as [string, ...string[]] },
         },
         ...(responseKey ? { jwks: { keys: [responseKey.publicJwk] }, encrypted_response_enc_values_supported: RESPONSE_ENCRYPTION } : {}),
