@@ -318,4 +318,4 @@ function translateIssueError(error: unknown): unknown {
  * Signs a credential already prepared and recorded, in one of the service's formats: OID4VCI secures a claim offer's
  * credential anew for the holder's key with it (src/oid4vci), without a second issuance.
  */
-export { sign as signPreparedCredential };
+export { sign as signPreparedCredential, signAsSdJwtVc as signPreparedSdJwtVc };

@@ -158,15 +158,18 @@ export class StatusListService {
     if (!STATUS_PURPOSES.includes(purpose as StatusPurpose)) {
       throw badRequest('unknown-status-purpose', `credentialStatus.statusPurpose must be one of ${STATUS_PURPOSES.join(', ')}`);
     }
-    const entry = await this.deps.credentials.statusEntry(credentialId, purpose);
-    if (!entry) {
+    // Several entries when copies went to wallet apps in another format (an SD-JWT VC's Token Status List entry beside
+    // the Bitstring one): every copy changes together.
+    const entries = (await this.deps.credentials.statusEntriesOf(credentialId)).filter((entry) => entry.purpose === purpose);
+    if (entries.length === 0) {
       throw badRequest('no-status-entry', `Credential ${credentialId} was issued without a ${purpose} status entry, so its ${purpose} status cannot change. Issue with options.credentialStatus to enable it`);
     }
-    if (entry.isSet === status) return { changed: false };
+    const changing = entries.filter((entry) => entry.isSet !== status);
+    if (changing.length === 0) return { changed: false };
     if (purpose === 'revocation' && !status) {
       throw badRequest('revocation-is-final', 'A revoked credential cannot be reinstated; issue a new credential instead (or use suspension for temporary holds)');
     }
-    await this.deps.credentials.setStatus(entry, status, this.deps.now().toISOString());
+    for (const entry of changing) await this.deps.credentials.setStatus(entry, status, this.deps.now().toISOString());
     return { changed: true };
   }
 

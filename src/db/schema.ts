@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core';
 import type { KeyAlgorithm } from '../keys/keyStore.js';
 
 /** Text per language, e.g. {"fr": "Centre de formation", "en": "Training centre"}. */
@@ -76,7 +76,9 @@ export const statusEntries = sqliteTable('status_entries', {
   updatedAt: text('updated_at').notNull(),
 }, (t) => [
   primaryKey({ columns: [t.listId, t.statusIndex] }),
-  uniqueIndex('status_entries_credential_purpose').on(t.credentialId, t.purpose),
+  // Not unique: a credential delivered to a wallet app as SD-JWT VC also has that copy's Token Status List entry, for
+  // the same purposes; POST /credentials/status changes them all (src/oid4vci).
+  index('status_entries_credential_purpose').on(t.credentialId, t.purpose),
 ]);
 
 /**

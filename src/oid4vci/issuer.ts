@@ -16,10 +16,11 @@ import {
 import { Openid4vciIssuer, Openid4vciVersion, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { AppError, notFound } from '../errors.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
-import type { CredentialRepository } from '../db/repositories/credentials.js';
+import { IndexTakenError, type CredentialRepository, type StatusEntry, type StatusReservation } from '../db/repositories/credentials.js';
 import type { ClaimOffer } from '../db/repositories/wallet.js';
 import type { Oid4vciDelivery, Oid4vciRepository } from '../db/repositories/oid4vci.js';
-import { signPreparedCredential, type IssueDeps } from '../credentials/issue.js';
+import { signPreparedCredential, signPreparedSdJwtVc, type IssueDeps } from '../credentials/issue.js';
+import { SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
 import { dataIntegrityFormats, type DataIntegrityFormat, type JsonObject } from '../credentials/vcLibrary.js';
 import { isObject } from '../credentials/jsonLimits.js';
 import type { WalletService } from '../wallet/walletService.js';
@@ -34,6 +35,8 @@ export const ACCESS_TOKEN_SECONDS = 600;
 /** A c_nonce is used within seconds of being fetched: five minutes covers a slow phone and a user confirming. */
 export const NONCE_SECONDS = 300;
 export const TX_CODE_LENGTH = 6;
+/** As at issuance: a status index collision needs two instances drawing the same random index at once. */
+const MAX_INDEX_ATTEMPTS = 5;
 
 export interface Oid4vciDeps {
   repo: Oid4vciRepository;
@@ -211,21 +214,34 @@ export class Oid4vciIssuerService {
     }
 
     const { format } = configurationOf(parsed.credentialConfigurationId)!;
-    const delivered = [];
-    const deliveries: Oid4vciDelivery[] = [];
-    for (const key of keys) {
-      const credential = await this.secureFor(organisation, offer, boundTo(unsigned, key), format, now);
-      const text = typeof credential === 'string' ? credential : JSON.stringify(credential);
-      delivered.push({ credential });
-      deliveries.push({
-        id: crypto.randomUUID(), credentialId: offer.credentialId, format, holderKeyThumbprint: key.thumbprint,
-        sha256: crypto.createHash('sha256').update(text).digest('hex'), deliveredAt: now.toISOString(),
-      });
+    for (let attempt = 1; ; attempt++) {
+      const reservations: StatusReservation[] = [];
+      try {
+        const delivered = [];
+        const deliveries: Oid4vciDelivery[] = [];
+        const entries: StatusEntry[] = [];
+        for (const key of keys) {
+          const copy = format === SD_JWT_VC_FORMAT
+            ? await this.sdJwtVcFor(organisation, offer, unsigned, key, now, reservations, entries)
+            : await this.secureFor(organisation, offer, boundTo(unsigned, key), format, now);
+          const text = typeof copy === 'string' ? copy : JSON.stringify(copy);
+          delivered.push({ credential: copy });
+          deliveries.push({
+            id: crypto.randomUUID(), credentialId: offer.credentialId, format, holderKeyThumbprint: key.thumbprint,
+            sha256: crypto.createHash('sha256').update(text).digest('hex'), deliveredAt: now.toISOString(),
+          });
+        }
+        if (!await this.deps.repo.deliver(token.tokenHash, offer.id, deliveries, entries, now.toISOString())) {
+          throw invalidToken('This access token was used already: its credential was delivered');
+        }
+        return this.issuer.createCredentialResponse({ credentialRequest: parsed, credentials: delivered as never });
+      } catch (error) {
+        // Two instances picked the same random status index at once: a retry picks another.
+        if (!(error instanceof IndexTakenError) || attempt >= MAX_INDEX_ATTEMPTS) throw error;
+      } finally {
+        this.deps.issueDeps.statusLists.release(reservations);
+      }
     }
-    if (!await this.deps.repo.deliver(token.tokenHash, offer.id, deliveries, now.toISOString())) {
-      throw invalidToken('This access token was used already: its credential was delivered');
-    }
-    return this.issuer.createCredentialResponse({ credentialRequest: parsed, credentials: delivered as never });
   }
 
   /** An unknown organisation in a protocol address: the protocol's error, not a problem document. */
@@ -275,6 +291,26 @@ export class Oid4vciIssuerService {
       if (error instanceof Oauth2ServerErrorResponseError) throw error;
       throw protocolError(Oauth2ErrorCodes.InvalidProof, `The proof could not be checked (header ${JSON.stringify(safeHeader(jwt))})`);
     }
+  }
+
+  /**
+   * The credential as an SD-JWT VC bound to the holder's key (cnf.jwk). Its status claim points at a Token Status
+   * List entry of its own, recorded under the same credential id in the state the credential's status is in now, so
+   * that POST /credentials/status changes it with the others.
+   */
+  private async sdJwtVcFor(organisation: Organisation, offer: ClaimOffer, unsigned: JsonObject, key: HolderKey, now: Date,
+    reservations: StatusReservation[], entries: StatusEntry[]): Promise<string> {
+    const { statusLists } = this.deps.issueDeps;
+    const current = await this.deps.credentials.statusEntriesOf(offer.credentialId);
+    const reserved = current.length === 0 ? [] : await statusLists.reserveTokenStatus(organisation);
+    reservations.push(...reserved);
+    for (const r of reserved) {
+      const isSet = current.some((entry) => entry.purpose === r.purpose && entry.isSet);
+      entries.push({ listId: r.listId, statusIndex: r.statusIndex, credentialId: offer.credentialId, purpose: r.purpose, isSet, updatedAt: now.toISOString() });
+    }
+    const { credentialStatus: _bitstringEntries, ...credential } = structuredClone(unsigned);
+    const issued = await signPreparedSdJwtVc(this.deps.issueDeps, organisation, credential, reserved, { holderJwk: key.jwk as JsonObject }, now);
+    return issued.jwt!;
   }
 
   /** The credential secured in the requested format: Data Integrity as it was issued (ldp_vc), or as a JWT. */

@@ -9,19 +9,23 @@
 import type { Organisation } from '../db/repositories/organisations.js';
 import { CONTEXTS } from '../credentials/contexts/index.js';
 import { dataIntegrityFormats } from '../credentials/vcLibrary.js';
+import { achievementVct, SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
 import { BINDING_METHODS, PROOF_ALGORITHMS } from './holderKey.js';
 
 /** The credential formats offered to wallet apps (OID4VCI 1.0 Appendix A). */
-export const WALLET_FORMATS = ['ldp_vc', 'jwt_vc_json'] as const;
+export const WALLET_FORMATS = ['ldp_vc', 'jwt_vc_json', SD_JWT_VC_FORMAT] as const;
 export type WalletFormat = typeof WALLET_FORMATS[number];
 
 /** Kinds of credential, by the type that tells them apart: an Open Badge, or any other verifiable credential. */
 const KINDS = {
   OpenBadgeCredential: {
+    // The achievement is the one type this service issues as SD-JWT VC (its vct: sdJwtVc.ts).
+    formats: WALLET_FORMATS,
     contexts: [CONTEXTS.credentialsV2, CONTEXTS.openBadges303], types: ['VerifiableCredential', 'OpenBadgeCredential'],
     display: { en: 'Achievement (Open Badge)', fr: 'Certification (Open Badge)', es: 'Logro (Open Badge)', ar: 'شهادة إنجاز (Open Badge)' },
   },
   VerifiableCredential: {
+    formats: ['ldp_vc', 'jwt_vc_json'],
     contexts: [CONTEXTS.credentialsV2], types: ['VerifiableCredential'],
     display: { en: 'Verifiable credential', fr: 'Attestation vérifiable', es: 'Credencial verificable', ar: 'شهادة قابلة للتحقق' },
   },
@@ -36,28 +40,35 @@ export const configurationId = (kind: Kind, format: WalletFormat) => `${kind}_${
 /** The credential configurations a credential is offered under: its kind, in every format. */
 export function configurationIdsFor(credentialTypes: string[]): string[] {
   const kind: Kind = credentialTypes.includes('OpenBadgeCredential') ? 'OpenBadgeCredential' : 'VerifiableCredential';
-  return WALLET_FORMATS.map((format) => configurationId(kind, format));
+  return KINDS[kind].formats.map((format) => configurationId(kind, format));
 }
 
 /** The configuration behind an id: its kind and format; undefined for an unknown id. */
 export function configurationOf(id: string): { kind: Kind; format: WalletFormat } | undefined {
   for (const kind of Object.keys(KINDS) as Kind[]) {
-    for (const format of WALLET_FORMATS) if (configurationId(kind, format) === id) return { kind, format };
+    for (const format of KINDS[kind].formats) if (configurationId(kind, format) === id) return { kind, format };
   }
   return undefined;
 }
 
 export const credentialIssuerOf = (baseUrl: string, organisation: Pick<Organisation, 'slug'>) => `${baseUrl}/orgs/${organisation.slug}`;
 
-function configuration(kind: Kind, format: WalletFormat) {
+function configuration(baseUrl: string, kind: Kind, format: WalletFormat) {
   const { contexts, types, display } = KINDS[kind];
+  const common = {
+    proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...PROOF_ALGORITHMS] } },
+    credential_metadata: { display: Object.entries(display).map(([locale, name]) => ({ name, locale })) },
+  };
+  // An SD-JWT VC names its holder by key (cnf.jwk), the others by DID (credentialSubject.id).
+  if (format === SD_JWT_VC_FORMAT) {
+    return { format, vct: achievementVct(baseUrl), cryptographic_binding_methods_supported: ['jwk'], credential_signing_alg_values_supported: ['EdDSA'], ...common };
+  }
   return {
     format,
     credential_definition: format === 'ldp_vc' ? { '@context': [...contexts], type: [...types] } : { type: [...types] },
     cryptographic_binding_methods_supported: [...BINDING_METHODS],
     credential_signing_alg_values_supported: format === 'ldp_vc' ? [...dataIntegrityFormats] : ['EdDSA'],
-    proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...PROOF_ALGORITHMS] } },
-    credential_metadata: { display: Object.entries(display).map(([locale, name]) => ({ name, locale })) },
+    ...common,
   };
 }
 
@@ -66,7 +77,7 @@ export function credentialIssuerMetadata(baseUrl: string, organisation: Organisa
   const issuer = credentialIssuerOf(baseUrl, organisation);
   const configurations: Record<string, ReturnType<typeof configuration>> = {};
   for (const kind of Object.keys(KINDS) as Kind[]) {
-    for (const format of WALLET_FORMATS) configurations[configurationId(kind, format)] = configuration(kind, format);
+    for (const format of KINDS[kind].formats) configurations[configurationId(kind, format)] = configuration(baseUrl, kind, format);
   }
   return {
     credential_issuer: issuer,

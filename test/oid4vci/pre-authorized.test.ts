@@ -18,9 +18,9 @@ async function listeningApp(t: Test): Promise<{ ctx: TestApp; base: string; auth
 }
 
 /** Issues for a person and reads the claim link's credential offer, as the QR code on the claim page carries it. */
-async function offerFor(ctx: TestApp, auth: Json, options: { holder?: Json; format?: string } = {}) {
+async function offerFor(ctx: TestApp, auth: Json, options: { holder?: Json; credentialStatus?: Json } = {}) {
   const { vc, claimOffer } = await issueFor(ctx, auth, {
-    holder: { name: 'Fatima Zahra El Idrissi', phone: '+212 612 345 678', ...options.holder }, ...(options.format ? { format: options.format } : {}),
+    holder: { name: 'Fatima Zahra El Idrissi', phone: '+212 612 345 678', ...options.holder }, ...(options.credentialStatus ? { credentialStatus: options.credentialStatus } : {}),
   });
   const claim = await ctx.app.inject({ method: 'GET', url: `${pathOf(claimOffer.url)}?lang=en`, headers: { accept: 'application/json' } });
   const link = claim.json().credentialOffer as string;
@@ -68,6 +68,10 @@ t.test('metadata: one credential issuer per organisation, its own authorization 
   t.same(ldp.credential_definition.type, ['VerifiableCredential', 'OpenBadgeCredential']);
   t.same(ldp.proof_types_supported.jwt.proof_signing_alg_values_supported, ['ES256', 'EdDSA']);
   t.equal(issuer.credential_configurations_supported.OpenBadgeCredential_jwt_vc_json.format, 'jwt_vc_json');
+  const sdJwt = issuer.credential_configurations_supported['OpenBadgeCredential_dc+sd-jwt'];
+  t.equal(sdJwt.format, 'dc+sd-jwt');
+  t.equal(sdJwt.vct, `${base}/vct/achievement`);
+  t.notOk(issuer.credential_configurations_supported['VerifiableCredential_dc+sd-jwt'], 'SD-JWT VC for achievements only');
   const server = await WalletApp.wellKnown(`${base}/orgs/ofppt-casa`, 'oauth-authorization-server');
   t.equal(server.issuer, `${base}/orgs/ofppt-casa`);
   t.equal(server.token_endpoint, `${base}/orgs/ofppt-casa/oid4vci/token`);
@@ -81,7 +85,7 @@ t.test('ldp_vc: a P-256 did:key wallet receives the Data Integrity credential, b
   const { ctx, base, auth } = await listeningApp(t);
   const { vc, claimOffer, offer } = await offerFor(ctx, auth);
   t.equal(offer.credential_issuer, `${base}/orgs/ofppt-casa`);
-  t.same(offer.credential_configuration_ids, ['OpenBadgeCredential_ldp_vc', 'OpenBadgeCredential_jwt_vc_json']);
+  t.same(offer.credential_configuration_ids, ['OpenBadgeCredential_ldp_vc', 'OpenBadgeCredential_jwt_vc_json', 'OpenBadgeCredential_dc+sd-jwt']);
   t.notOk(offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'].tx_code, 'no transaction code asked');
   const wallet = await WalletApp.create('ES256', 'did:key');
   const response = await receive(offer, 'OpenBadgeCredential_ldp_vc', [wallet]);
@@ -124,6 +128,38 @@ t.test('jwt_vc_json with a transaction code: an Ed25519 did:jwk wallet receives 
   t.equal(payload.id, vc.id);
   t.equal(payload.credentialSubject.id, wallet.did);
   t.equal((await verify(base, enveloped(jwt))).verified, true);
+});
+
+t.test('dc+sd-jwt: the SD-JWT VC is bound to the wallet key (cnf.jwk) and shares the credential\'s revocation and suspension', async (t) => {
+  const { ctx, base, auth } = await listeningApp(t);
+  const { vc, offer } = await offerFor(ctx, auth);
+  const wallet = await WalletApp.create('ES256', 'did:key');
+  const response = await receive(offer, 'OpenBadgeCredential_dc+sd-jwt', [wallet]);
+  t.equal(response.status, 200);
+  const sdJwt = response.body.credentials[0].credential as string;
+  t.match(sdJwt, /^[\w-]+\.[\w-]+\.[\w-]+~/, 'a compact SD-JWT with disclosures');
+  const payload = decodedPayload(sdJwt.split('~')[0]!);
+  t.equal(payload.jti, vc.id, 'the same credential');
+  t.same(payload.cnf.jwk, wallet.publicJwk, 'bound to the wallet key');
+  t.ok(payload.status.status_list.uri, 'a Token Status List entry');
+  t.equal((await verify(base, sdJwt)).verified, true);
+  t.equal((await ctx.services.repos.oid4vci.deliveriesOf(vc.id))[0]!.format, 'dc+sd-jwt');
+
+  await setStatus(ctx, auth, vc.id, 'revocation', true);
+  const revoked = await verify(base, sdJwt);
+  t.equal(revoked.verified, false, 'revoking the credential revokes the SD-JWT VC copy');
+  t.match(revoked.checks.find((c: Json) => c.id === 'status'), { valid: false, message: /Revoked/ });
+});
+
+t.test('dc+sd-jwt of a suspended credential starts suspended, and lifting the suspension lifts it for every copy', async (t) => {
+  const { ctx, base, auth } = await listeningApp(t);
+  const { vc, offer } = await offerFor(ctx, auth, { credentialStatus: [{ type: 'BitstringStatusListEntry', statusPurpose: 'suspension' }] });
+  await setStatus(ctx, auth, vc.id, 'suspension', true);
+  const response = await receive(offer, 'OpenBadgeCredential_dc+sd-jwt', [await WalletApp.create('EdDSA', 'jwk')]);
+  const sdJwt = response.body.credentials[0].credential as string;
+  t.match((await verify(base, sdJwt)).checks.find((c: Json) => c.id === 'status'), { valid: false, message: /Suspended/ });
+  await setStatus(ctx, auth, vc.id, 'suspension', false);
+  t.equal((await verify(base, sdJwt)).verified, true);
 });
 
 t.test('a batch request: one copy per proof, each bound to its own key', async (t) => {

@@ -56,12 +56,6 @@ export class CredentialRepository extends Repository {
     return this.query((db) => db.select().from(credentials).where(eq(credentials.id, id)).limit(1).then(firstRow));
   }
 
-  statusEntry(credentialId: string, purpose: string): Promise<StatusEntry | undefined> {
-    const { statusEntries } = this.t;
-    return this.query((db) => db.select().from(statusEntries)
-      .where(and(eq(statusEntries.credentialId, credentialId), eq(statusEntries.purpose, purpose))).limit(1).then(firstRow));
-  }
-
   statusEntriesOf(credentialId: string): Promise<StatusEntry[]> {
     const { statusEntries } = this.t;
     return this.query((db) => db.select().from(statusEntries).where(eq(statusEntries.credentialId, credentialId)));

@@ -1,6 +1,8 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { oid4vciAccessTokens, oid4vciDeliveries } from '../schema-oid4vci.js';
 import type { ClaimOffer } from './wallet.js';
+import { IndexTakenError, type StatusEntry } from './credentials.js';
+import { uniqueViolationOf } from '../uniqueViolation.js';
 import { firstRow } from '../database.js';
 import { Repository } from './repository.js';
 
@@ -48,19 +50,30 @@ export class Oid4vciRepository extends Repository {
   }
 
   /**
-   * Records the copies delivered with this access token, marks the token used and clears the offer's document (the
-   * wallet app now holds the credential), in one transaction; false when the token was used meanwhile.
+   * Records the copies delivered with this access token (and the status entries of copies that carry their own, an
+   * SD-JWT VC's Token Status List entry, under the same credential id), marks the token used and clears the offer's
+   * document (the wallet app now holds the credential), in one transaction; false when the token was used meanwhile.
+   * Throws IndexTakenError when another instance took one of the status indexes first.
    */
-  deliver(tokenHash: string, offerId: string, deliveries: Oid4vciDelivery[], now: string): Promise<boolean> {
-    const { claimOffers, oid4vciAccessTokens, oid4vciDeliveries } = this.t;
-    return this.transaction(async () => {
-      const used = await this.query((db) => db.update(oid4vciAccessTokens).set({ usedAt: now })
-        .where(and(eq(oid4vciAccessTokens.tokenHash, tokenHash), isNull(oid4vciAccessTokens.usedAt))).returning({ tokenHash: oid4vciAccessTokens.tokenHash }));
-      if (used.length === 0) return false;
-      await this.query((db) => db.update(claimOffers).set({ document: null, jwt: null }).where(eq(claimOffers.id, offerId)));
-      for (const delivery of deliveries) await this.query((db) => db.insert(oid4vciDeliveries).values(delivery));
-      return true;
-    });
+  async deliver(tokenHash: string, offerId: string, deliveries: Oid4vciDelivery[], entries: StatusEntry[], now: string): Promise<boolean> {
+    const { claimOffers, oid4vciAccessTokens, oid4vciDeliveries, statusEntries, statusLists } = this.t;
+    try {
+      return await this.transaction(async () => {
+        const used = await this.query((db) => db.update(oid4vciAccessTokens).set({ usedAt: now })
+          .where(and(eq(oid4vciAccessTokens.tokenHash, tokenHash), isNull(oid4vciAccessTokens.usedAt))).returning({ tokenHash: oid4vciAccessTokens.tokenHash }));
+        if (used.length === 0) return false;
+        await this.query((db) => db.update(claimOffers).set({ document: null, jwt: null }).where(eq(claimOffers.id, offerId)));
+        for (const delivery of deliveries) await this.query((db) => db.insert(oid4vciDeliveries).values(delivery));
+        for (const entry of entries) {
+          await this.query((db) => db.insert(statusEntries).values(entry));
+          await this.query((db) => db.update(statusLists).set({ allocated: sql`${statusLists.allocated} + 1` }).where(eq(statusLists.id, entry.listId)));
+        }
+        return true;
+      });
+    } catch (error) {
+      if (uniqueViolationOf(error) === 'status_entries.list_id, status_entries.status_index') throw new IndexTakenError('status index taken');
+      throw error;
+    }
   }
 
   deliveriesOf(credentialId: string): Promise<Oid4vciDelivery[]> {
