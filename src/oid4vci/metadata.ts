@@ -9,6 +9,7 @@
 import type { Organisation } from '../db/repositories/organisations.js';
 import { CONTEXTS } from '../credentials/contexts/index.js';
 import { dataIntegrityFormats } from '../credentials/vcLibrary.js';
+import { JWS_ALGS } from '../credentials/issue.js';
 import { achievementVct, SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
 import { BINDING_METHODS, PROOF_ALGORITHMS } from './holderKey.js';
 
@@ -61,13 +62,13 @@ function configuration(baseUrl: string, kind: Kind, format: WalletFormat) {
   };
   // An SD-JWT VC names its holder by key (cnf.jwk), the others by DID (credentialSubject.id).
   if (format === SD_JWT_VC_FORMAT) {
-    return { format, vct: achievementVct(baseUrl), cryptographic_binding_methods_supported: ['jwk'], credential_signing_alg_values_supported: ['EdDSA'], ...common };
+    return { format, vct: achievementVct(baseUrl), cryptographic_binding_methods_supported: ['jwk'], credential_signing_alg_values_supported: [...JWS_ALGS], ...common };
   }
   return {
     format,
     credential_definition: format === 'ldp_vc' ? { '@context': [...contexts], type: [...types] } : { type: [...types] },
     cryptographic_binding_methods_supported: [...BINDING_METHODS],
-    credential_signing_alg_values_supported: format === 'ldp_vc' ? [...dataIntegrityFormats] : ['EdDSA'],
+    credential_signing_alg_values_supported: format === 'ldp_vc' ? [...dataIntegrityFormats] : [...JWS_ALGS],
     ...common,
   };
 }
