@@ -13,6 +13,8 @@ export interface AnsweredCredential {
   report: CredentialReport;
   /** Why it does not answer the query; absent when it does. */
   mismatch?: string;
+  /** Set when the credential names another holder than the one who presented it. */
+  issuedToAnother?: string[];
   /** For a preset with a threshold: met, or why not. */
   requirement?: { met: boolean; reason: 'met' | 'level-too-low' | 'no-level' | 'not-accredited' | 'not-valid'; level?: string };
 }
@@ -45,6 +47,7 @@ export async function answerReport(deps: ReportDeps, outcome: Outcome, options: 
       credentials.push({
         queryId: presentation.queryId, report,
         ...(presented.mismatch ? { mismatch: presented.mismatch } : {}),
+        ...(presented.issuedToAnother ? { issuedToAnother: presented.issuedToAnother } : {}),
         ...(options.preset?.id === 'achievement-level' ? { requirement: levelRequirement(report, Number(options.preset.value)) } : {}),
       });
     }

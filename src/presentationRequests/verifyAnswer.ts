@@ -17,6 +17,8 @@ export interface PresentedCredential {
   document: unknown;
   /** Why it does not answer the query it was sent for; absent when it does. */
   mismatch?: string;
+  /** The subject DIDs the credential names, none of which signed the presentation: someone else's credential. */
+  issuedToAnother?: string[];
 }
 
 export interface PresentationAnswer {
@@ -62,9 +64,31 @@ async function verifyOne(deps: { verifyDeps: VerifyDeps; documentLoader: Documen
     // DCQL paths name an SD-JWT VC's own claims (those disclosed), a W3C credential's JSON.
     const credential = (query.format === 'dc+sd-jwt' ? (credentialResult as SdJwtVcVerification).claims : credentialResult.credential) ?? {};
     const mismatch = mismatchOf(query, credential, query.meta.type_values ? await expandedTypes(credential, deps.documentLoader) : []);
-    credentials.push({ document: embedded[index], ...(mismatch ? { mismatch } : {}) });
+    const issuedToAnother = query.format === 'dc+sd-jwt' ? [] : subjectsOtherThan(credential, holderDidOf(presentation));
+    credentials.push({ document: embedded[index], ...(mismatch ? { mismatch } : {}), ...(issuedToAnother.length > 0 ? { issuedToAnother } : {}) });
   }
   return { queryId: query.id, format: query.format, credentials };
+}
+
+/** The DID that signed a W3C presentation: its proof's verification method, or the JWT's key. */
+function holderDidOf(presentation: unknown): string | undefined {
+  if (typeof presentation === 'string') {
+    const header = JSON.parse(Buffer.from(presentation.split('.')[0] ?? '', 'base64url').toString('utf8')) as Json;
+    return typeof header.kid === 'string' ? header.kid.split('#')[0] : undefined;
+  }
+  const proofs = isObject(presentation) ? (Array.isArray(presentation.proof) ? presentation.proof : [presentation.proof]) : [];
+  const method = proofs.filter(isObject).map((proof) => proof.verificationMethod).find((vm) => typeof vm === 'string') as string | undefined;
+  return method?.split('#')[0];
+}
+
+/**
+ * A credential naming its subject by DID is bound to that holder (OpenID4VCI issues wallet credentials so): presented
+ * under another holder's signature, it is someone else's. A credential naming no subject DID binds nobody.
+ */
+function subjectsOtherThan(credential: Json, holderDid: string | undefined): string[] {
+  const subjects = Array.isArray(credential.credentialSubject) ? credential.credentialSubject : [credential.credentialSubject];
+  const dids = subjects.filter(isObject).map((subject) => subject.id).filter((id): id is string => typeof id === 'string' && id.startsWith('did:'));
+  return dids.length > 0 && !dids.includes(holderDid ?? '') ? dids : [];
 }
 
 /**

@@ -185,6 +185,28 @@ t.test('a credential that does not answer the query is reported as such; a lower
   t.same((await result(ctx, level.url)).result.credentials[0].requirement, { met: false, reason: 'level-too-low', level: '3' });
 });
 
+t.test('a credential bound to one holder\'s DID, presented by another wallet, is reported as someone else\'s', async (t) => {
+  const ctx = await buildTestApp(t);
+  const issuer = await ctx.issuer();
+  const owner = new SimulatedWallet(ctx.app);
+  const other = new SimulatedWallet(ctx.app);
+  const credential = openBadgeCredential() as Json;
+  credential.credentialSubject = { ...credential.credentialSubject, id: owner.did };
+  const vc = await issue(ctx, issuer.auth, credential);
+  const presentedBy = async (wallet: SimulatedWallet) => {
+    const { body: created } = await createRequest(ctx, { preset: { id: 'achievement-level', value: '3' } });
+    const request = await wallet.open(created.authorizationRequest);
+    const answer = await wallet.answer(request, { vp_token: { achievement: [wallet.dataIntegrityPresentation([vc], { challenge: request.payload.nonce, domain: request.clientId })] } });
+    t.equal(answer.statusCode, 200, 'answered');
+    return { answered: (await result(ctx, created.url)).result.credentials[0], url: created.url };
+  };
+  t.notOk((await presentedBy(owner)).answered.issuedToAnother, 'its own holder');
+  const stolen = await presentedBy(other);
+  t.same(stolen.answered.issuedToAnother, [owner.did], 'another holder');
+  const page = await ctx.app.inject({ method: 'GET', url: `${pathOf(stolen.url)}?lang=en`, headers: HTML });
+  t.match(page.body, 'data-holder="another"');
+});
+
 t.test('refused answers: wrong nonce, wrong audience, unknown query, expired request; the request stays open until answered right', async (t) => {
   const ctx = await buildTestApp(t);
   const issuer = await ctx.issuer();

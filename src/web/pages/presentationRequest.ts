@@ -49,6 +49,9 @@ function answeredCredential(ctx: PageContext, answered: AnsweredCredential, form
     const { met, reason, level } = answered.requirement;
     lines.push(html`<li class="${met ? 'pass' : 'fail'}" data-requirement="${reason}">${t(`walletRequest.requirement.${reason}` as MessageKey, { level: level ?? '' })}</li>`);
   }
+  if (answered.issuedToAnother) {
+    lines.push(html`<li class="fail" data-holder="another">${t('walletRequest.issuedToAnother')} <span dir="ltr" lang="en">(${answered.issuedToAnother.join(', ')})</span></li>`);
+  }
   lines.push(answered.mismatch
     ? html`<li class="fail" data-match="no">${t('walletRequest.mismatch')} <span dir="ltr" lang="en">(${answered.mismatch})</span></li>`
     : html`<li class="pass" data-match="yes">${t('walletRequest.match')}</li>`);
