@@ -7,6 +7,9 @@
  * BENCH_CONNECTIONS (default 16), BENCH_BATCH (default 10000), BENCH_STATUS_ENTRIES (default 1000000).
  * BENCH_ONLY=verify-overhead measures only the raw Ed25519 loop and in-process verify of eddsa-jcs-2022 and vc+jwt
  * against it (under a minute), prints them and their targets, and leaves bench-report.json alone.
+ * BENCH_ONLY=batch-memory runs one BENCH_BATCH-row batch through POST /batches with 1 and with 2 workers and prints the
+ * largest server process's RSS before the upload and its peak during the batch (VmHWM); its targets replace those of
+ * the same name in bench-report.json, which keeps the rest of the last full run.
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +36,8 @@ const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const baseUrl = `http://127.0.0.1:${port}`;
 const only = process.env.BENCH_ONLY;
-if (only !== undefined && only !== 'verify-overhead') throw new Error(`BENCH_ONLY=${only}: the only subset is verify-overhead`);
+const SUBSETS = ['verify-overhead', 'batch-memory'];
+if (only !== undefined && !SUBSETS.includes(only)) throw new Error(`BENCH_ONLY=${only}: the subsets are ${SUBSETS.join(', ')}`);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const ORG = 'bench-centre';
 
@@ -90,6 +94,134 @@ function logTargets(targets: Array<Target & { met: boolean }>) {
 }
 const withVerdicts = (targets: Target[]) => targets.map((t) => ({ ...t, met: t.atMost ? t.measured <= t.required : t.measured >= t.required }));
 
+// ---- the running server (src/server.ts) ----
+async function startServer(workers: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(projectRoot, 'src/server.ts')], {
+    env: { ...process.env, ...env, PASSERELLE_WORKERS: String(workers) }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('is listening')) { clearTimeout(timer); resolve(); }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return child;
+}
+
+function serverPids(child: ChildProcess): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+  } catch { /* no children */ }
+  return [child.pid!, ...children];
+}
+
+async function stopServer(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, any>>;
+}
+
+async function cannon(request: { url: string; body: string; headers: Record<string, string>; expect: number }, duration: number) {
+  const result = await autocannon({ url: `${baseUrl}${request.url}`, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body, connections, duration });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return result;
+}
+
+// ---- batch issuance, end to end through POST /batches ----
+/** The recipient file a centre uploads: one row per trainee. */
+function cohortCsv(count: number, seed: string): string {
+  const rows = Array.from({ length: count }, (_, i) => `${seed}-${i + 1},Trainee ${i + 1},trainee.${seed}.${i + 1}@example.org,pass`);
+  return `key,name,email,result\r\n${rows.join('\r\n')}\r\n`;
+}
+
+const BENCH_ACHIEVEMENT = {
+  id: 'bench-macon', language: 'fr',
+  name: { fr: 'Maçon qualifié', en: 'Qualified bricklayer' },
+  description: { fr: 'Pose de briques et de blocs, sécurité sur chantier.', en: 'Laying bricks and blocks, site safety.' },
+  criteria: { narrative: { fr: 'Évaluation pratique sur chantier.', en: 'Practical assessment on site.' } },
+  levels: [{ targetUrl: 'http://data.europa.eu/snb/eqf/3' }, { targetFramework: 'CNC', targetCode: '3' }],
+  occupation: '7112.1',
+  resultDescriptions: [{ id: 'practical', name: { fr: 'Épreuve pratique', en: 'Practical test' }, resultType: 'RubricCriterionLevel', rubricLevels: [{ id: 'pass', name: { fr: 'Réussi', en: 'Passed' } }] }],
+};
+
+/** Largest peak RSS (VmHWM) among the server's processes (each cluster worker is a process of its own). */
+async function largestProcessRssMb(pids: number[]): Promise<number> {
+  const sizes = await Promise.all(pids.map((pid) => peakRssOfPids([pid])));
+  return Math.max(...sizes.map((size) => size ?? 0));
+}
+
+interface BatchFigures extends Figures {
+  /** The largest process's peak RSS once the server listens, before the upload (start-up included). */
+  idleLargestProcessRssMb: number;
+  largestProcessRssMb: number;
+}
+
+let achievementPosted = false;
+
+async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<BatchFigures> {
+  const server = await startServer(workers);
+  try {
+    const auth = { authorization: `Bearer ${issueToken}` };
+    const idleLargestProcessRssMb = await largestProcessRssMb(serverPids(server));
+    if (!achievementPosted) await post(`/orgs/${ORG}/achievements`, BENCH_ACHIEVEMENT, auth);
+    achievementPosted = true;
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}/batches?achievement=${BENCH_ACHIEVEMENT.id}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: cohortCsv(count, seed) });
+    if (response.status !== 202) throw new Error(`POST /batches: ${response.status} ${await response.text()}`);
+    const { id } = (await response.json()) as { id: string };
+    let batch: { state: string; counts: Record<string, number> };
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      batch = (await (await fetch(`${baseUrl}/batches/${id}?limit=0`, { headers: auth })).json()) as typeof batch;
+    } while (batch.state !== 'completed');
+    const seconds = (performance.now() - started) / 1000;
+    if (batch.counts.issued !== count) throw new Error(`batch issued ${batch.counts.issued} of ${count}: ${JSON.stringify(batch.counts)}`);
+    const pids = serverPids(server);
+    return {
+      ops: count, seconds, opsPerSec: count / seconds, idleLargestProcessRssMb,
+      peakRssMb: await peakRssOfPids(pids), largestProcessRssMb: await largestProcessRssMb(pids),
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+const batchMemoryTarget = (workers: number, measured: number): Target => ({
+  name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch${workers === 1 ? ', PASSERELLE_WORKERS=1' : ''}`,
+  unit: 'MB', measured, required: 300, atMost: true,
+});
+
+if (only === 'batch-memory') {
+  log(`\nBatch issuance memory: one ${batchCount.toLocaleString('en')}-row batch through POST /batches with 1 and with 2 workers`);
+  const targets: Target[] = [];
+  for (const workers of [1, 2]) {
+    const result = await runBatchOverHttp(workers, batchCount, `m${workers}`);
+    add({ ...result, name: `batch ${result.ops} rows, PASSERELLE_WORKERS=${workers}`, group: 'batch-memory', format: 'eddsa-rdfc-2022', op: 'issue' });
+    log(`    largest process: ${result.idleLargestProcessRssMb.toFixed(0)} MB listening before the upload, ${result.largestProcessRssMb.toFixed(0)} MB peak by the end (all processes: ${result.peakRssMb!.toFixed(0)} MB)`);
+    targets.push(batchMemoryTarget(workers, result.largestProcessRssMb));
+  }
+  const verdicts = withVerdicts(targets);
+  logTargets(verdicts);
+  // The last full run's report keeps its other figures; these targets replace the ones of the same name.
+  const reportPath = path.join(projectRoot, 'bench-report.json');
+  const report = fs.existsSync(reportPath) ? JSON.parse(fs.readFileSync(reportPath, 'utf8')) as { targets?: Array<{ name: string }> } : {};
+  report.targets = [...(report.targets ?? []).filter((t) => !verdicts.some((v) => v.name === t.name)), ...verdicts.map((v) => ({ ...v, date: new Date().toISOString(), loadAverage: os.loadavg() }))];
+  fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 // ---- the physical limit: one Ed25519 signature check, nothing else ----
 log('\nRaw Ed25519: node:crypto verify of one signature over the same bytes with the same key object, one core');
 const RAW = 'raw Ed25519 verify (node:crypto)';
@@ -144,48 +276,6 @@ for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] as const) {
 }
 
 // ---- HTTP through the running server ----
-async function startServer(workers: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, path.join(projectRoot, 'src/server.ts')], {
-    env: { ...process.env, ...env, PASSERELLE_WORKERS: String(workers) }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('is listening')) { clearTimeout(timer); resolve(); }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
-
-function serverPids(child: ChildProcess): number[] {
-  let children: number[] = [];
-  try {
-    children = execFileSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
-  } catch { /* no children */ }
-  return [child.pid!, ...children];
-}
-
-async function stopServer(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.json() as Promise<Record<string, any>>;
-}
-
-async function cannon(request: { url: string; body: string; headers: Record<string, string>; expect: number }, duration: number) {
-  const result = await autocannon({ url: `${baseUrl}${request.url}`, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body, connections, duration });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return result;
-}
-
 for (const workers of [1, 2]) {
   log(`\nHTTP with autocannon (${connections} connections, ${httpSeconds} s), PASSERELLE_WORKERS=${workers}`);
   const server = await startServer(workers);
@@ -219,55 +309,6 @@ const postgres = await benchPostgresHttp({ connections, httpSeconds, log });
 if (typeof postgres === 'string') log(`\nHTTP on PostgreSQL skipped: ${postgres}`);
 else for (const row of postgres) add({ ...row, baseline: `baseline ${row.op} ${row.format}`, ratio: ratioTo(row.format, row.op, row.opsPerSec) });
 
-// ---- batch issuance, end to end through POST /batches ----
-/** The recipient file a centre uploads: one row per trainee. */
-function cohortCsv(count: number, seed: string): string {
-  const rows = Array.from({ length: count }, (_, i) => `${seed}-${i + 1},Trainee ${i + 1},trainee.${seed}.${i + 1}@example.org,pass`);
-  return `key,name,email,result\r\n${rows.join('\r\n')}\r\n`;
-}
-
-const BENCH_ACHIEVEMENT = {
-  id: 'bench-macon', language: 'fr',
-  name: { fr: 'Maçon qualifié', en: 'Qualified bricklayer' },
-  description: { fr: 'Pose de briques et de blocs, sécurité sur chantier.', en: 'Laying bricks and blocks, site safety.' },
-  criteria: { narrative: { fr: 'Évaluation pratique sur chantier.', en: 'Practical assessment on site.' } },
-  levels: [{ targetUrl: 'http://data.europa.eu/snb/eqf/3' }, { targetFramework: 'CNC', targetCode: '3' }],
-  occupation: '7112.1',
-  resultDescriptions: [{ id: 'practical', name: { fr: 'Épreuve pratique', en: 'Practical test' }, resultType: 'RubricCriterionLevel', rubricLevels: [{ id: 'pass', name: { fr: 'Réussi', en: 'Passed' } }] }],
-};
-
-/** Largest peak RSS among the server's processes (each cluster worker is a process of its own). */
-async function largestProcessRssMb(pids: number[]): Promise<number> {
-  const sizes = await Promise.all(pids.map((pid) => peakRssOfPids([pid])));
-  return Math.max(...sizes.map((size) => size ?? 0));
-}
-
-async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<Figures & { largestProcessRssMb: number }> {
-  const server = await startServer(workers);
-  try {
-    const auth = { authorization: `Bearer ${issueToken}` };
-    if (seed === 'w1') await post(`/orgs/${ORG}/achievements`, BENCH_ACHIEVEMENT, auth);
-    const started = performance.now();
-    const response = await fetch(`${baseUrl}/batches?achievement=${BENCH_ACHIEVEMENT.id}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: cohortCsv(count, seed) });
-    if (response.status !== 202) throw new Error(`POST /batches: ${response.status} ${await response.text()}`);
-    const { id } = (await response.json()) as { id: string };
-    let batch: { state: string; counts: Record<string, number> };
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      batch = (await (await fetch(`${baseUrl}/batches/${id}?limit=0`, { headers: auth })).json()) as typeof batch;
-    } while (batch.state !== 'completed');
-    const seconds = (performance.now() - started) / 1000;
-    if (batch.counts.issued !== count) throw new Error(`batch issued ${batch.counts.issued} of ${count}: ${JSON.stringify(batch.counts)}`);
-    const pids = serverPids(server);
-    return {
-      ops: count, seconds, opsPerSec: count / seconds,
-      peakRssMb: await peakRssOfPids(pids), largestProcessRssMb: await largestProcessRssMb(pids),
-    };
-  } finally {
-    await stopServer(server);
-  }
-}
-
 log('\nBatch issuance end to end: POST /batches (CSV), polled until completed');
 const single = await runBatchOverHttp(1, Math.max(500, Math.round(batchCount / 5)), 'w1');
 add({ ...single, name: `batch ${single.ops} rows, PASSERELLE_WORKERS=1 (one core)`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue', baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', single.opsPerSec) });
@@ -297,7 +338,7 @@ const targets = withVerdicts([
   { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 5 },
   { name: 'in-process verify eddsa-rdfc-2022: documents left to jsonld.js', unit: 'documents', measured: inProcessVerify.extra?.compiledRdfFallbacks ?? NaN, required: 0, atMost: true },
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
-  { name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch`, unit: 'MB', measured: batch.largestProcessRssMb, required: 300, atMost: true },
+  batchMemoryTarget(threads, batch.largestProcessRssMb),
   ...rawTargets(),
   ...batchVerify.targets,
   ...(typeof postgres === 'string' ? [] : postgresTargets(postgres, httpVerify1)),
