@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServices } from './services.js';
 import { ensureAdminToken } from './orgs/tokens.js';
@@ -72,6 +71,8 @@ function closeOnSignal(close: () => Promise<void>, timeoutMs: number, log: (mess
  * finish the rows being signed and give back its leases; its onClose hook closes the database.
  */
 async function serve(config: Config, onListening: (generatedAdminToken: string | undefined) => void) {
+  // Imported here, not at the top: a cluster primary only forks, and need not hold the routes and their libraries.
+  const { buildApp } = await import('./app.js');
   const services = await createServices(config);
   const generatedAdminToken = cluster.isPrimary ? await ensureAdminToken(services.repos.tokens, config.adminToken, services.now()) : undefined;
   const app = await buildApp({

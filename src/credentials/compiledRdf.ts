@@ -131,11 +131,23 @@ function compiled(ctx: ActiveContext): Compiled {
 
 const EXPAND_OPTIONS = { base: null };
 
+/**
+ * Entries kept per memo of one active context. Every credential brings new @id values (its own id, its status entry),
+ * and a hostile document any number of keys: a memo that reaches this size starts again, so that a long-running
+ * process issuing or verifying millions of credentials keeps the terms and types it sees every time, not every id.
+ */
+const MAX_MEMO_ENTRIES = 2048;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_MEMO_ENTRIES) cache.clear();
+  cache.set(key, value);
+}
+
 function memoIri(cache: Map<string, string | null>, ctx: ActiveContext, value: string, relativeTo: { vocab?: boolean; base?: boolean }): string | null {
   let iri = cache.get(value);
   if (iri === undefined && !cache.has(value)) {
     iri = contextApi.expandIri(ctx, value, relativeTo, EXPAND_OPTIONS);
-    cache.set(value, iri);
+    remember(cache, value, iri);
   }
   return iri ?? null;
 }
@@ -163,7 +175,7 @@ function term(ctx: ActiveContext, key: string): TermInfo {
       language: contextApi.getContextValue(ctx, key, '@language'),
       direction: contextApi.getContextValue(ctx, key, '@direction'),
     };
-    cache.set(key, info);
+    remember(cache, key, info);
   }
   return info;
 }

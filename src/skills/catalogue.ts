@@ -26,13 +26,17 @@ interface Catalogue {
   iscoByCode: Map<string, IscoGroupRecord>;
   occupations: OccupationRecord[];
   occupationsByKey: Map<string, OccupationRecord>;
-  occupationIndex: LabelIndex;
   skills: SkillRecord[];
   skillsByUri: Map<string, SkillRecord>;
+}
+
+interface SearchIndexes {
+  occupationIndex: LabelIndex;
   skillIndex: LabelIndex;
 }
 
 let cached: Catalogue | undefined;
+let cachedIndexes: SearchIndexes | undefined;
 
 const readData = <T>(path: string): T => JSON.parse(readFileSync(new URL(`../../data/${path}`, import.meta.url), 'utf8')) as T;
 
@@ -59,12 +63,21 @@ function catalogue(): Catalogue {
     iscoByCode: new Map(iscoGroups.map((group) => [group.code, group])),
     occupations,
     occupationsByKey: new Map(occupations.flatMap((o) => [[o.uri, o] as const, [o.code, o] as const])),
-    occupationIndex: indexLabels(occupations),
     skills,
     skillsByUri: new Map(skills.map((skill) => [skill.uri, skill])),
-    skillIndex: indexLabels(skills),
   };
   return cached;
+}
+
+/**
+ * The label search indexes, built at the first search: they weigh more than the records, which issuing and verifying
+ * look up by code or URI in every process (each cluster worker has its own heap).
+ */
+function searchIndexes(): SearchIndexes {
+  if (cachedIndexes) return cachedIndexes;
+  const { occupations, skills } = catalogue();
+  cachedIndexes = { occupationIndex: indexLabels(occupations), skillIndex: indexLabels(skills) };
+  return cachedIndexes;
 }
 
 /** The label in the requested language, English when ESCO has no translation. */
@@ -112,7 +125,8 @@ function checkSearch({ q, lang, limit = DEFAULT_LIMIT }: SearchParams): { q: str
 /** Occupations whose labels (en/fr/es, synonyms included) match q, best first; accents and case are ignored. */
 export function searchOccupations(params: SearchParams): OccupationHit[] {
   const { q, lang, limit } = checkSearch(params);
-  const { occupations, occupationIndex } = catalogue();
+  const { occupations } = catalogue();
+  const { occupationIndex } = searchIndexes();
   return occupationIndex.search(q, lang, limit).map(({ owner, score, matched }) => {
     const occupation = occupations[owner]!;
     return {
@@ -129,7 +143,8 @@ export function searchOccupations(params: SearchParams): OccupationHit[] {
 /** Skills whose labels (en/fr/es, synonyms included) match q, best first; accents and case are ignored. */
 export function searchSkills(params: SearchParams): SkillHit[] {
   const { q, lang, limit } = checkSearch(params);
-  const { skills, skillIndex } = catalogue();
+  const { skills } = catalogue();
+  const { skillIndex } = searchIndexes();
   return skillIndex.search(q, lang, limit).map(({ owner, score, matched }) => {
     const skill = skills[owner]!;
     return {

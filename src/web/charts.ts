@@ -1,5 +1,5 @@
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import { escapeHtml, trusted, type SafeHtml } from './html.js';
 
 /**
@@ -8,8 +8,18 @@ import { escapeHtml, trusted, type SafeHtml } from './html.js';
  * <title> and described by its <desc>); the data table beside it carries the figures.
  */
 
-const refuseLoading = vega.loader();
-refuseLoading.sanitize = async (uri: string) => { throw new Error(`charts load nothing; asked for ${uri}`); };
+interface ChartLibraries { vega: typeof Vega; vegaLite: typeof VegaLite; refuseLoading: ReturnType<typeof Vega.loader> }
+let libraries: Promise<ChartLibraries> | undefined;
+
+/** Vega and Vega-Lite weigh about 40 MB per process: loaded when the first chart is drawn, not in every process at start. */
+function chartLibraries(): Promise<ChartLibraries> {
+  libraries ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => {
+    const refuseLoading = vega.loader();
+    refuseLoading.sanitize = async (uri: string) => { throw new Error(`charts load nothing; asked for ${uri}`); };
+    return { vega, vegaLite, refuseLoading };
+  });
+  return libraries;
+}
 
 const CONFIG = {
   aria: false,
@@ -23,7 +33,8 @@ const CONFIG = {
 export interface ChartText { id: string; title: string; description: string }
 
 export async function chartSvg(spec: Record<string, unknown>, text: ChartText): Promise<SafeHtml> {
-  const compiled = vegaLite.compile({ ...spec, config: CONFIG } as vegaLite.TopLevelSpec).spec;
+  const { vega, vegaLite, refuseLoading } = await chartLibraries();
+  const compiled = vegaLite.compile({ ...spec, config: CONFIG } as VegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refuseLoading });
   const svg = (await view.toSVG())
     // Vega's own roles would expose every mark; the whole chart is one image here.
