@@ -34,6 +34,12 @@ export const RESPONSE_MODES: ResponseMode[] = ['direct_post', 'direct_post.jwt']
 export const REQUEST_LIFETIME_SECONDS = 10 * 60;
 export const RESULT_KEPT_MS = 24 * 3600 * 1000;
 
+/**
+ * Requests one client address may create in 15 minutes: each is a row an anonymous client makes the database keep
+ * for a day. 60 is an employer interviewing all morning several times over; a script filling the table is not.
+ */
+export const CREATIONS_PER_ADDRESS = { maxFailures: 60, windowMs: 15 * 60_000 };
+
 /** The Data Integrity cryptosuites this service verifies a holder's proof with (EdDSA and ECDSA P-256). */
 const PRESENTATION_CRYPTOSUITES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019'];
 

@@ -16,7 +16,9 @@ import { presentationRequestPage } from '../web/pages/presentationRequest.js';
 import type { ReportDeps } from '../wallet/credentialReport.js';
 import { parseDcqlQuery } from '../presentationRequests/dcql.js';
 import { PRESET_IDS, presetQuery, type PresetChoice, type PresetId } from '../presentationRequests/presets.js';
-import { CLIENT_ID_PREFIXES, PresentationRequestService, RESPONSE_MODES, type ClientIdPrefix, type ResponseMode } from '../presentationRequests/service.js';
+import { CLIENT_ID_PREFIXES, CREATIONS_PER_ADDRESS, PresentationRequestService, RESPONSE_MODES, type ClientIdPrefix, type ResponseMode } from '../presentationRequests/service.js';
+import { SourceBudget } from '../wallet/attemptLimiter.js';
+import { databaseAttemptCounter } from '../db/attemptCounters.js';
 import { ProtocolError } from '../presentationRequests/protocolError.js';
 import { answerReport } from '../presentationRequests/answerReport.js';
 import { loadX509Signer } from '../presentationRequests/x509Signer.js';
@@ -58,6 +60,9 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
   const reportDeps: ReportDeps = {
     verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
   };
+  // Counted in the database like failed guesses, so that every instance counts the same creations.
+  const creations = new SourceBudget(databaseAttemptCounter(services.database, 'presentation-request-creations', CREATIONS_PER_ADDRESS.windowMs),
+    CREATIONS_PER_ADDRESS, services.now);
   const pagePath = (viewToken: string) => `/presentation-requests/${viewToken}`;
 
   /** A form (the /verify page) gives a preset and its value; the API gives a preset or a DCQL query, and options. */
@@ -107,6 +112,8 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     const framework = (isForm ? formValue(body as FormBody, 'framework') : (body as CreateBody).framework) ?? (isForm ? defaultFramework(ctx.lang, request.headers['accept-language']) : 'eqf');
     if (!getFramework(framework)) throw badRequest('unknown-framework', `No qualification framework "${framework}"; GET /frameworks lists them`);
     const { preset, dcqlQuery } = choiceOf(body, isForm);
+    const overBudget = await creations.recordFailure(request.ip);
+    if (overBudget) throw overBudget;
     const api = body as CreateBody;
     const created = await requests.create({
       dcqlQuery, framework, ...(preset ? { preset } : {}),

@@ -317,6 +317,18 @@ t.test('the /verify page asks a wallet: form, QR code, same-device link; the wai
   t.equal((await ctx.app.inject({ method: 'GET', url: location, headers: JSON_ACCEPT })).json().state, 'pending');
 });
 
+t.test('one client address creates at most 60 requests in 15 minutes', async (t) => {
+  const ctx = await buildTestApp(t);
+  const statuses = [];
+  for (let i = 0; i < 61; i++) statuses.push((await createRequest(ctx, { preset: { id: 'occupation', value: '7112' } })).response.statusCode);
+  t.equal(statuses.filter((s) => s === 201).length, 60, '60 created');
+  const { response } = await createRequest(ctx, { preset: { id: 'occupation', value: '7112' } });
+  t.same(problemOf(response), { status: 429, code: 'too-many-attempts' });
+  t.ok(Number(response.headers['retry-after']) > 0, 'with Retry-After');
+  ctx.clock.advance(15 * 60_000);
+  t.equal((await createRequest(ctx, { preset: { id: 'occupation', value: '7112' } })).response.statusCode, 201, 'the next window');
+});
+
 t.test('bad requests: problem+json with a code', async (t) => {
   const ctx = await buildTestApp(t);
   for (const [what, body, code] of [
