@@ -101,6 +101,14 @@ function keyAlgorithmFor(organisation: Organisation, format: CredentialFormat, a
   return JWS_KEY_ALGORITHMS[alg];
 }
 
+/**
+ * Wallets that hold SD-JWT VCs (the EU Digital Identity ecosystem and its HAIP profile) expect ES256: without
+ * options.alg, an SD-JWT VC is signed with the organisation's P-256 key when it has one.
+ */
+async function sdJwtVcKeyAlgorithm(deps: IssueDeps, organisation: Organisation): Promise<KeyAlgorithm> {
+  return (await deps.organisations.currentKey(organisation.id, 'P-256')) ? 'P-256' : defaultKeyAlgorithm(organisation);
+}
+
 /** Index collisions need two writers to pick the same random index of 131,072 at once; a few retries are plenty. */
 const MAX_INDEX_ATTEMPTS = 5;
 
@@ -113,7 +121,9 @@ export async function issueCredential(deps: IssueDeps, request: {
   if (!ISSUE_FORMATS.includes(format)) {
     throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${ISSUE_FORMATS.join(', ')}`);
   }
-  const algorithm = keyAlgorithmFor(organisation, format, options.alg);
+  const algorithm = format === SD_JWT_VC_FORMAT && options.alg === undefined
+    ? await sdJwtVcKeyAlgorithm(deps, organisation)
+    : keyAlgorithmFor(organisation, format, options.alg);
   if (options.addProof) return coSign(deps, organisation, request.credential, format);
   if (options.holderJwk !== undefined && format !== SD_JWT_VC_FORMAT) {
     throw badRequest('holder-key-needs-sd-jwt', 'options.holderJwk binds an SD-JWT VC (cnf); other formats name the holder in credentialSubject.id');
@@ -195,8 +205,8 @@ async function signAsSdJwtVc(deps: IssueDeps, organisation: Organisation, creden
     vct: achievementVct(deps.baseUrl), issuedAt: now, holderJwk: options.holderJwk,
     status: reservations.length > 0 ? deps.statusLists.tokenStatusReference(reservations) : undefined,
   });
-  const { keyPair, privateKey } = await signingKeyOf(deps, organisation, algorithm);
-  const jwt = await signSdJwtVc(claims, { kid: keyPair.id, privateKey });
+  const { kid, alg, privateKey } = await signingKeyOf(deps, organisation, algorithm);
+  const jwt = await signSdJwtVc(claims, { kid, alg, privateKey });
   return { id: credential.id as string, format: SD_JWT_VC_FORMAT, jwt, verifiableCredential: jwt };
 }
 

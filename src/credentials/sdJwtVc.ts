@@ -4,9 +4,9 @@ import path from 'node:path';
 import { SDJwtVcInstance, type SdJwtVcPayload } from '@sd-jwt/sd-jwt-vc';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { projectRoot } from '../config.js';
+import type { JwsAlgorithm } from '../keys/keyStore.js';
 import { badRequest } from '../errors.js';
 import { CONTEXTS } from './contexts/index.js';
-import { joseAlgorithmOf } from './joseKeys.js';
 import { isObject } from './jsonLimits.js';
 import type { TokenStatusReference } from './tokenStatusList.js';
 import type { JsonObject } from './vcLibrary.js';
@@ -100,8 +100,8 @@ export function sdJwtVcClaimsOf(credential: JsonObject, args: {
  * Signs the SD-JWT VC with the organisation's key (`kid` the key's DID URL, so that verifiers resolve it through the
  * issuer's DID document): the issuer-signed JWT, then each disclosure, then the empty key binding slot (`~`).
  */
-export async function signSdJwtVc(claims: SdJwtVcClaims, key: { kid: string; privateKey: crypto.KeyObject }): Promise<string> {
-  const alg = joseAlgorithmOf(key.privateKey);
+export async function signSdJwtVc(claims: SdJwtVcClaims, key: { kid: string; alg: JwsAlgorithm; privateKey: crypto.KeyObject }): Promise<string> {
+  const { alg } = key;
   const sdJwt = new SDJwtVcInstance({
     signAlg: alg,
     signer: (data: string) => crypto.sign(alg === 'ES256' ? 'sha256' : null, Buffer.from(data), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url'),

@@ -9,7 +9,6 @@ import { encodeBitstring } from './bitstring.js';
 import { CONTEXTS } from './contexts/index.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { DEFAULT_FORMATS, signCredential, type JsonObject } from './vcLibrary.js';
-import { joseAlgorithmOf } from './joseKeys.js';
 import {
   encodeTokenStatusList, revocationSlotOf, suspensionSlotOf, TOKEN_STATUS_BITS, TOKEN_STATUS_LIST_PURPOSE, TOKEN_STATUS_LIST_SLOTS,
   TOKEN_STATUS_LIST_TYPE, type TokenStatusReference,
@@ -221,13 +220,13 @@ export class StatusListService {
     const organisation = (await this.deps.organisations.byId(list.organisationId))!;
     const now = this.deps.now();
     const expiresAt = now.getTime() + TOKEN_STATUS_LIST_LIFETIME_MS;
-    const { keyPair, privateKey } = await signingKeyOf(this.deps, organisation);
+    const { kid, alg, privateKey } = await signingKeyOf(this.deps, organisation);
     const token = await new SignJWT({
       sub: statusListUrl(this.deps.baseUrl, list.id),
       ttl: STATUS_LIST_TTL_MS / 1000,
       status_list: { bits: TOKEN_STATUS_BITS, lst: encodeTokenStatusList(await this.deps.statusLists.setIndexes(list.id)) },
     })
-      .setProtectedHeader({ alg: joseAlgorithmOf(privateKey), typ: TOKEN_STATUS_LIST_TYPE, kid: keyPair.id })
+      .setProtectedHeader({ alg, typ: TOKEN_STATUS_LIST_TYPE, kid })
       .setIssuer(organisation.did)
       .setIssuedAt(Math.floor(now.getTime() / 1000))
       .setExpirationTime(Math.floor(expiresAt / 1000))

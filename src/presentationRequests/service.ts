@@ -19,7 +19,7 @@ import type { PresetChoice } from './presets.js';
 import { verifyAnswer, type Outcome } from './verifyAnswer.js';
 import { ProtocolError } from './protocolError.js';
 import type { X509RequestSigner } from './x509Signer.js';
-import { JWS_ALGORITHMS } from '../credentials/joseKeys.js';
+import { JWS_ALGS } from '../credentials/issue.js';
 
 /** How the request names the verifier (OpenID4VP 1.0, section 5.9.3). */
 export type ClientIdPrefix = 'decentralized_identifier' | 'x509_san_dns' | 'redirect_uri';
@@ -109,8 +109,8 @@ export class PresentationRequestService {
       client_metadata: {
         vp_formats_supported: {
           ldp_vc: { proof_type_values: ['DataIntegrityProof'] as [string], cryptosuite_values: [...PRESENTATION_CRYPTOSUITES] as [string, ...string[]] },
-          jwt_vc_json: { alg_values: [...JWS_ALGORITHMS] as [string, ...string[]] },
-          'dc+sd-jwt': { 'sd-jwt_alg_values': [...JWS_ALGORITHMS] as [string, ...string[]], 'kb-jwt_alg_values': [...JWS_ALGORITHMS] as [string, ...string[]] },
+          jwt_vc_json: { alg_values: [...JWS_ALGS] as [string, ...string[]] },
+          'dc+sd-jwt': { 'sd-jwt_alg_values': [...JWS_ALGS] as [string, ...string[]], 'kb-jwt_alg_values': [...JWS_ALGS] as [string, ...string[]] },
         },
         ...(responseKey ? { jwks: { keys: [responseKey.publicJwk] }, encrypted_response_enc_values_supported: RESPONSE_ENCRYPTION } : {}),
       },

@@ -243,7 +243,7 @@ t.test('a vp+jwt signed with ES256 by a P-256 did:key holder verifies, with an E
   t.match(changed.json().checks.find((c: Json) => c.id === 'presentation').message, /Holder signature invalid/);
 });
 
-t.test('dc+sd-jwt with options.alg ES256 is signed with the P-256 key and verifies; the default stays the Ed25519 key', async (t) => {
+t.test('dc+sd-jwt is signed with the P-256 key (ES256, what SD-JWT VC wallets expect) and verifies; options.alg EdDSA takes the Ed25519 key', async (t) => {
   const { auth, did } = await newIssuer();
   const holderJwk = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
   const sdJwtOf = async (options: Json) => {
@@ -254,11 +254,11 @@ t.test('dc+sd-jwt with options.alg ES256 is signed with the P-256 key and verifi
     t.equal(response.statusCode, 201, `issued with ${JSON.stringify(options)}`, { body: response.body });
     return response.json().verifiableCredential as string;
   };
-  const es256 = await sdJwtOf({ alg: 'ES256' });
+  const es256 = await sdJwtOf({});
   t.match(decodeProtectedHeader(es256.split('~')[0]!), { alg: 'ES256', typ: 'dc+sd-jwt', kid: `${did}#key-2` });
   const result = await verify(es256);
   t.equal(result.response.statusCode, 200, 'verified', { body: result.response.body });
-  t.match(decodeProtectedHeader((await sdJwtOf({})).split('~')[0]!), { alg: 'EdDSA', kid: `${did}#key-1` });
+  t.match(decodeProtectedHeader((await sdJwtOf({ alg: 'EdDSA' })).split('~')[0]!), { alg: 'EdDSA', kid: `${did}#key-1` });
 });
 
 t.test('in a batch, checked on the verification pool\'s threads, P-256 credentials of every format verify and a changed one fails', async (t) => {

@@ -82,7 +82,7 @@ t.test('an achievement issued as SD-JWT VC: typ, key, vct, holder binding, statu
   const [jwt] = sdJwt.split('~');
   const header = decodeProtectedHeader(jwt!);
   t.equal(header.typ, 'dc+sd-jwt', 'typ');
-  t.equal(header.alg, 'EdDSA', 'alg of an Ed25519 organisation');
+  t.equal(header.alg, 'ES256', 'ES256: the organisation has a P-256 key, as SD-JWT VC wallets expect');
   t.match(header.kid, new RegExp(`^${did}#`), 'kid is a DID URL of the issuer');
   const payload = b64json(jwt!.split('.')[1]!);
   t.equal(payload.iss, did, 'iss');
@@ -237,11 +237,16 @@ t.test('revocation and suspension through /credentials/status reach the SD-JWT V
   t.equal(valueAt(b64json(suspended.split('.')[1]!).status.status_list.idx), 0, 'the reinstated one VALID (0)');
 
   // And as @sd-jwt's verifier reads it (its own JWT checks, pako for the list), with the list fetched from the service.
-  const issuerKey = await publicKeyObject(method);
+  // The credentials are signed with the P-256 key, the list with the Ed25519 one: the key is the one kid names.
+  const verifier = async (data: string, signature: string) => {
+    const { kid, alg } = b64json(data.split('.')[0]!);
+    const key = await publicKeyObject(didDocument.verificationMethod.find((vm: Json) => vm.id === kid));
+    return crypto.verify(alg === 'ES256' ? 'sha256' : null, Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  };
   const seen: number[] = [];
   const library = new SDJwtVcInstance({
     hasher: digest,
-    verifier: (data: string, signature: string) => crypto.verify(null, Buffer.from(data), issuerKey, Buffer.from(signature, 'base64url')),
+    verifier,
     statusListFetcher: async (listUri: string) => (await ctx.app.inject({ method: 'GET', url: new URL(listUri).pathname })).body,
     statusValidator: async (status: number) => { seen.push(status); },
   });
@@ -265,6 +270,20 @@ t.test('verifySdJwtVc for other modules: audience and nonce, key binding require
   t.equal(bound.verified, true, 'nonce and audience match');
   t.same((bound.claims as Json).credentialSubject.identifier, [], 'nothing disclosed, nothing shown');
   t.notOk('identifier' in (bound.credential as Json).credentialSubject, 'and no identifier in the credential read from it');
+});
+
+t.test('the signing key: ES256 by default when the organisation has a P-256 key, EdDSA when asked or when it has none', async (t) => {
+  const { auth } = await ctx.issuer('centre-keys');
+  const holder = newHolder();
+  const algOf = (sdJwt: string) => decodeProtectedHeader(sdJwt.split('~')[0]!).alg;
+  const asked = await issue(ctx, auth, holder, { alg: 'EdDSA' });
+  t.equal(algOf(asked), 'EdDSA', 'options.alg EdDSA');
+  t.equal((await verifySdJwtVc(ctx.services.verifyDeps, asked)).verified, true, 'an EdDSA SD-JWT VC verifies');
+  const edOnly = await ctx.createOrganisation('centre-did-key', { didMethod: 'key' });
+  const edOnlyAuth = { authorization: `Bearer ${await ctx.tokenFor(edOnly.slug)}` };
+  const fromDidKey = await issue(ctx, edOnlyAuth, holder);
+  t.equal(algOf(fromDidKey), 'EdDSA', 'an Ed25519 did:key organisation signs EdDSA');
+  t.equal((await verifySdJwtVc(ctx.services.verifyDeps, fromDidKey)).verified, true, 'and it verifies');
 });
 
 t.test('dc+sd-jwt refusals at issuance', async (t) => {
