@@ -105,7 +105,7 @@ function keyAlgorithmFor(organisation: Organisation, format: CredentialFormat, a
  * Wallets that hold SD-JWT VCs (the EU Digital Identity ecosystem and its HAIP profile) expect ES256: without
  * options.alg, an SD-JWT VC is signed with the organisation's P-256 key when it has one.
  */
-async function sdJwtVcKeyAlgorithm(deps: IssueDeps, organisation: Organisation): Promise<KeyAlgorithm> {
+export async function sdJwtVcKeyAlgorithm(deps: IssueDeps, organisation: Organisation): Promise<KeyAlgorithm> {
   return (await deps.organisations.currentKey(organisation.id, 'P-256')) ? 'P-256' : defaultKeyAlgorithm(organisation);
 }
 

@@ -19,9 +19,8 @@ import type { Organisation, OrganisationRepository } from '../db/repositories/or
 import { IndexTakenError, type CredentialRepository, type StatusEntry, type StatusReservation } from '../db/repositories/credentials.js';
 import type { ClaimOffer } from '../db/repositories/wallet.js';
 import type { Oid4vciDelivery, Oid4vciRepository } from '../db/repositories/oid4vci.js';
-import { signPreparedCredential, signPreparedSdJwtVc, type IssueDeps } from '../credentials/issue.js';
+import { sdJwtVcKeyAlgorithm, signPreparedCredential, signPreparedSdJwtVc, type IssueDeps } from '../credentials/issue.js';
 import { SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
-import { defaultKeyAlgorithm } from '../orgs/organisations.js';
 import { dataIntegrityFormats, type DataIntegrityFormat, type JsonObject } from '../credentials/vcLibrary.js';
 import { isObject } from '../credentials/jsonLimits.js';
 import type { WalletService } from '../wallet/walletService.js';
@@ -310,7 +309,7 @@ export class Oid4vciIssuerService {
       entries.push({ listId: r.listId, statusIndex: r.statusIndex, credentialId: offer.credentialId, purpose: r.purpose, isSet, updatedAt: now.toISOString() });
     }
     const { credentialStatus: _bitstringEntries, ...credential } = structuredClone(unsigned);
-    const issued = await signPreparedSdJwtVc(this.deps.issueDeps, organisation, credential, reserved, { holderJwk: key.jwk as JsonObject }, defaultKeyAlgorithm(organisation), now);
+    const issued = await signPreparedSdJwtVc(this.deps.issueDeps, organisation, credential, reserved, { holderJwk: key.jwk as JsonObject }, await sdJwtVcKeyAlgorithm(this.deps.issueDeps, organisation), now);
     return issued.jwt!;
   }
 
