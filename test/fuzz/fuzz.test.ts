@@ -14,7 +14,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_261_130);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 /** The latency part: this many hostile requests over a real socket, four at a time, while /health/live (no database access: the event loop alone) is pinged from another thread. */
 const LATENCY_REQUESTS = Number(process.env.FUZZ_LATENCY_REQUESTS ?? 400);
-const HEALTH_P99_MS = 200;
 
 t.test('hostile requests on every route: no 5xx, problem+json errors, prototypes untouched, the process still behaves', async (t) => {
   const session = await fuzzSession(t);
@@ -32,7 +31,9 @@ t.test('hostile requests on every route: no 5xx, problem+json errors, prototypes
   t.same(await stillBehaves(session), [], 'ordinary requests still get ordinary answers');
 });
 
-t.test(`/health/live answers within ${HEALTH_P99_MS} ms (p99) over a real socket while hostile requests run`, async (t) => {
+// The /health latency is printed here, not judged: in npm test other test files share the cores, so a figure would say
+// more about them than about this server. `npm run fuzz` (in .ci/run, alone on the machine) judges its p99.
+t.test('/health/live keeps answering 200 over a real socket while hostile requests run', async (t) => {
   const session = await fuzzSession(t);
   await session.ctx.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = session.ctx.app.server.address() as { port: number };
@@ -56,5 +57,4 @@ t.test(`/health/live answers within ${HEALTH_P99_MS} ms (p99) over a real socket
   t.same(failures, [], 'every response over the socket holds the properties (prototypes included)');
   t.ok(health.count > 20, 'the probe ran throughout');
   t.equal(health.notOk, 0, 'every /health answer was 200');
-  t.ok(health.p99 < HEALTH_P99_MS, `/health p99 ${health.p99.toFixed(1)} ms < ${HEALTH_P99_MS} ms`);
 });
