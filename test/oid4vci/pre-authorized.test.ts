@@ -3,6 +3,8 @@ import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.
 import { freePort } from '../helpers/ports.js';
 import { HTML, issueFor, pathOf, setStatus } from '../helpers/wallet.js';
 import { WalletApp } from '../helpers/walletApp.js';
+import { waitForBatch } from '../helpers/batches.js';
+import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 
 type Json = Record<string, any>;
 const DAY_MS = 86_400_000;
@@ -302,6 +304,23 @@ t.test('the claim page offers the wallet app beside the web wallet, without the 
     const text = page.body.replace(/<svg[\s\S]*?<\/svg>/g, '').replace(/href="[^"]*"/g, '');
     t.notOk(text.includes(claimOffer.txCode!), `${lang}: never the code itself`);
   }
+});
+
+t.test('a batch row\'s claim link offers the wallet app too, and the wallet app receives that row\'s credential', async (t) => {
+  const { ctx, base, auth } = await listeningApp(t);
+  await ctx.app.inject({ method: 'POST', url: '/orgs/ofppt-casa/achievements', headers: auth, payload: MASONRY_ACHIEVEMENT });
+  const accepted = await ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload: toCsv(cohort(1)) });
+  t.equal(accepted.statusCode, 202);
+  const [row] = (await waitForBatch(ctx.app, auth, accepted.json().id)).rows as Json[];
+  const page = await ctx.app.inject({ method: 'GET', url: pathOf(row!.claimUrl), headers: HTML });
+  const href = /<a class="button" href="([^"]+)" data-offer>/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  const offer = WalletApp.offerOf(href ?? 'missing:');
+  const wallet = await WalletApp.create('ES256', 'did:jwk');
+  const response = await receive(offer, 'OpenBadgeCredential_ldp_vc', [wallet]);
+  t.equal(response.status, 200);
+  const credential = response.body.credentials[0].credential as Json;
+  t.equal(credential.id, row!.credentialId, 'the row\'s credential');
+  t.equal((await verify(base, credential)).verified, true);
 });
 
 t.test('issuing with options.holder.txCode refuses a non-boolean', async (t) => {
