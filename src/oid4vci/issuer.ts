@@ -142,10 +142,12 @@ export class Oid4vciIssuerService {
     }
     const given = parsed.grant.txCode;
     const txCodeMatches = given !== undefined && offer.txCodeHash !== null && safeEqual(txCodeHashOf(code, given), offer.txCodeHash);
-    if (given !== undefined && offer.txCodeHash !== null && !txCodeMatches) {
-      // A wrong transaction code counts against the client like a wrong claim code.
-      const tooMany = await this.deps.wallets.failedAttempt(request.client);
-      if (tooMany) throw tooManyAttempts(tooMany);
+    if (given !== undefined && offer.txCodeHash !== null) {
+      try {
+        await this.deps.wallets.checkTxCode(offer.id, txCodeMatches, request.client);
+      } catch (error) {
+        throw error instanceof AppError && error.code === 'too-many-attempts' ? tooManyAttempts(error) : error;
+      }
     }
     await this.authorizationServer.verifyPreAuthorizedCodeAccessTokenRequest({
       grant: parsed.grant, accessTokenRequest: parsed.accessTokenRequest,

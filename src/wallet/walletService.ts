@@ -50,10 +50,16 @@ export class WalletService {
   private readonly sources: SourceBudget;
   /** Wrong passphrases per wallet: increasing waits, never a lock-out. */
   private readonly passphrases: ProgressiveDelay;
+  /**
+   * Wrong OID4VCI transaction codes per claim offer, waited out as wrong passphrases are: a six-digit code is a million
+   * guesses, which a guesser holding the offer must not spread over many addresses.
+   */
+  private readonly txCodes: ProgressiveDelay;
 
   constructor(private readonly deps: WalletServiceDeps) {
     this.sources = new SourceBudget(deps.failureCounter('source-failures', SOURCE_BUDGET), SOURCE_BUDGET, deps.now);
     this.passphrases = new ProgressiveDelay(deps.failureCounter('passphrase-failures', PASSPHRASE_DELAY), PASSPHRASE_DELAY, deps.now);
+    this.txCodes = new ProgressiveDelay(deps.failureCounter('tx-code-failures', PASSPHRASE_DELAY), PASSPHRASE_DELAY, deps.now);
   }
 
   /** A failure by `client`: the 429 when the client is over its budget, else `failure` itself. */
@@ -61,9 +67,21 @@ export class WalletService {
     return (await this.failedAttempt(client)) ?? failure;
   }
 
-  /** Counts a failed attempt by `client` (e.g. a wrong OID4VCI transaction code); the 429 when it is over its budget. */
-  failedAttempt(client: string): Promise<AppError | undefined> {
+  /** Counts a failed attempt by `client`; the 429 when it is over its budget. */
+  private failedAttempt(client: string): Promise<AppError | undefined> {
     return this.sources.recordFailure(client);
+  }
+
+  /**
+   * An OID4VCI transaction code typed for a claim offer: 429 `too-many-attempts` while the offer's wait after wrong
+   * codes is not over; a wrong code counts against the offer and against the client address.
+   */
+  async checkTxCode(offerId: string, matches: boolean, client: string): Promise<void> {
+    await this.txCodes.assertReady(offerId);
+    if (matches) return;
+    await this.txCodes.recordFailure(offerId);
+    const tooMany = await this.failedAttempt(client);
+    if (tooMany) throw tooMany;
   }
 
   claimUrl(code: string) { return `${this.deps.baseUrl}/claim/${code}`; }

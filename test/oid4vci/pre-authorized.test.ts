@@ -274,17 +274,40 @@ t.test('the credential endpoint refuses stale nonces, foreign proofs and bad tok
   t.equal(replayedNonce.status, 401);
 });
 
-t.test('a wrong transaction code counts against the client\'s failed attempts', async (t) => {
+/** Wrong transaction codes for one offer, one after the other; the statuses answered. */
+async function wrongTxCodes(tokenEndpoint: string, offer: Json, txCode: string, times: number) {
+  const code = offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'] as string;
+  const wrongCode = txCode === '000000' ? '111111' : '000000';
+  const answers = [];
+  for (let attempt = 0; attempt < times; attempt++) answers.push(await WalletApp.token(tokenEndpoint, code, wrongCode));
+  return { code, answers };
+}
+
+t.test('wrong transaction codes for one offer: five, then a wait before any code is taken, then the right one works', async (t) => {
   const { ctx, auth } = await listeningApp(t);
   const { claimOffer, offer } = await offerFor(ctx, auth, { holder: { txCode: true } });
   const { server } = await discover(offer);
-  const code = offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'] as string;
-  const wrongCode = claimOffer.txCode === '000000' ? '111111' : '000000';
-  let last;
-  for (let attempt = 0; attempt < 31; attempt++) last = await WalletApp.token(server.token_endpoint, code, wrongCode);
-  t.equal(last!.status, 429);
-  t.equal(last!.body.error, 'invalid_grant');
-  t.ok(Number(last!.headers.get('retry-after')) > 0, 'says when to try again');
+  const { code, answers } = await wrongTxCodes(server.token_endpoint, offer, claimOffer.txCode!, 6);
+  t.same(answers.map((answer) => answer.status), [400, 400, 400, 400, 400, 429], 'five wrong codes, then wait');
+  t.equal(answers[5]!.body.error, 'invalid_grant');
+  t.ok(Number(answers[5]!.headers.get('retry-after')) > 0, 'says when to try again');
+  const rightButEarly = await WalletApp.token(server.token_endpoint, code, claimOffer.txCode);
+  t.equal(rightButEarly.status, 429, 'even the right code waits: a guess cannot tell which one it was');
+  ctx.clock.advance(2000);
+  t.equal((await WalletApp.token(server.token_endpoint, code, claimOffer.txCode)).status, 200, 'the holder gets in after the wait');
+});
+
+t.test('wrong transaction codes over several offers count against the client address', async (t) => {
+  const { ctx, auth } = await listeningApp(t);
+  const statuses: number[] = [];
+  // 30 failures per address and window: six offers of five wrong codes each, then one more.
+  for (let offerNumber = 0; offerNumber < 7; offerNumber++) {
+    const { claimOffer, offer } = await offerFor(ctx, auth, { holder: { txCode: true } });
+    const { server } = await discover(offer);
+    const { answers } = await wrongTxCodes(server.token_endpoint, offer, claimOffer.txCode!, offerNumber < 6 ? 5 : 1);
+    statuses.push(...answers.map((answer) => answer.status));
+  }
+  t.equal(statuses.indexOf(429), 30, 'thirty ordinary refusals, then the address is over its budget, on a fresh offer');
 });
 
 t.test('the claim page offers the wallet app beside the web wallet, without the transaction code', async (t) => {
