@@ -7,25 +7,9 @@
 import crypto from 'node:crypto';
 import { CompactEncrypt, importJWK, importX509, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { FastifyInstance } from 'fastify';
+import { base58btc, fromBase58btc } from './base58.js';
 
 type Json = Record<string, any>;
-
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-
-function base58btc(bytes: Uint8Array): string {
-  let value = BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
-  let out = '';
-  while (value > 0n) { out = BASE58[Number(value % 58n)] + out; value /= 58n; }
-  for (const byte of bytes) { if (byte !== 0) break; out = `1${out}`; }
-  return out;
-}
-
-function fromBase58btc(text: string): Buffer {
-  let value = 0n;
-  for (const char of text) value = value * 58n + BigInt(BASE58.indexOf(char));
-  const hex = value.toString(16);
-  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-}
 
 /** RFC 8785 JSON canonicalisation for the JSON these tests sign (strings, integers, booleans, objects, arrays). */
 export function jcs(value: unknown): string {

@@ -4,18 +4,10 @@
  * spec writes them. It holds one key (Ed25519 or P-256) and names it as a did:key, a did:jwk or a bare jwk.
  */
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { base58btc } from './base58.js';
 
 type Json = Record<string, any>;
 export type Binding = 'did:key' | 'did:jwk' | 'jwk';
-
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58btc(bytes: Uint8Array): string {
-  let value = BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
-  let text = '';
-  while (value > 0n) { text = BASE58[Number(value % 58n)] + text; value /= 58n; }
-  for (const byte of bytes) { if (byte !== 0) break; text = `1${text}`; }
-  return text;
-}
 
 /** did:key of a public JWK (W3C did:key 0.7): multicodec ed25519-pub 0xed01, or p256-pub 0x1200 with the compressed point. */
 function didKeyOf(jwk: JWK): string {
