@@ -7,7 +7,6 @@ import { digest } from '@sd-jwt/crypto-nodejs';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { publicKeyObject } from '../../src/credentials/verificationKeys.js';
 import { verifySdJwtVc } from '../../src/credentials/verifySdJwtVc.js';
-import { issueSdJwtVc } from '../../src/credentials/issueSdJwtVc.js';
 
 /*
  * The holder's side is written here by hand (node:crypto and jose: split on "~", hash the disclosures, build the key
@@ -301,15 +300,4 @@ t.test('dc+sd-jwt refusals at issuance', async (t) => {
   const withoutStatus = await issueWith(achievementCredential(), { format: 'dc+sd-jwt', issuer: 'organisation', credentialStatus: false });
   t.equal(withoutStatus.statusCode, 201, 'without status');
   t.notOk('status' in b64json(withoutStatus.json().verifiableCredential.split('.')[1]), 'no status claim');
-});
-
-t.test('issueSdJwtVc for other modules (OID4VCI): bound to the holder\'s key, recorded, verifiable', async (t) => {
-  const { slug } = await ctx.issuer('centre-7');
-  const organisation = (await ctx.services.repos.organisations.bySlug(slug))!;
-  const holder = newHolder();
-  const { id, sdJwt } = await issueSdJwtVc(ctx.services.issueDeps, { organisation, credential: achievementCredential(), holderJwk: holder.jwk });
-  t.equal(b64json(sdJwt.split('.')[1]!).jti, id, 'the id is the jti');
-  t.same(b64json(sdJwt.split('.')[1]!).cnf, { jwk: holder.jwk }, 'bound to the holder');
-  t.equal((await ctx.services.repos.credentials.byId(id))?.format, 'dc+sd-jwt', 'recorded with its format');
-  t.equal((await verifySdJwtVc(ctx.services.verifyDeps, sdJwt)).verified, true, 'verifies');
 });
