@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import { CredentialRepository, type CredentialRecord, type StatusReservation } from '../db/repositories/credentials.js';
-import { OrganisationRepository, type OrganisationKey } from '../db/repositories/organisations.js';
+import { OrganisationRepository, type OrganisationKey, type RotatedKey } from '../db/repositories/organisations.js';
 import type { AuditLog } from './auditLog.js';
 
 /**
@@ -34,16 +34,16 @@ export class AuditedOrganisationRepository extends OrganisationRepository {
   }
 
   /** One entry per new key, naming the key it retires (none: the organisation's first key of that algorithm). */
-  override async rotateKeys(organisationId: string, successors: OrganisationKey[], now: string): Promise<void> {
-    await this.audit.record(async () => {
-      const retired = await Promise.all(successors.map((successor) => this.currentKey(organisationId, successor.algorithm)));
-      await super.rotateKeys(organisationId, successors, now);
-      for (const [index, successor] of successors.entries()) {
+  override async rotateKeys(organisationId: string, successorsFrom: (keyCount: number) => OrganisationKey[], now: string): Promise<RotatedKey[]> {
+    return this.audit.record(async () => {
+      const rotated = await super.rotateKeys(organisationId, successorsFrom, now);
+      for (const { successor, retired } of rotated) {
         await this.audit.append({
           organisationId, actorTokenId: this.actorTokenId, action: 'key.rotated', subject: successor.verificationMethod,
-          details: { retired: retired[index]?.verificationMethod ?? null, algorithm: successor.algorithm, publicKeyMultibase: successor.publicKeyMultibase },
+          details: { retired: retired?.verificationMethod ?? null, algorithm: successor.algorithm, publicKeyMultibase: successor.publicKeyMultibase },
         });
       }
+      return rotated;
     }, () => undefined);
   }
 }

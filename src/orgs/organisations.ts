@@ -83,11 +83,10 @@ export async function rotateKeys(deps: OrganisationDeps, organisation: Organisat
     throw badRequest('rotation-unsupported', 'A did:key organisation cannot rotate its key: the DID is the key. Use didMethod "web" for organisations that need rotation');
   }
   const keys = await Promise.all(algorithms.map((algorithm) => newKey(deps.keyStore, algorithm)));
-  const ordinal = (await deps.organisations.keysOf(organisation.id)).length;
   const now = deps.now().toISOString();
-  const records = keys.map((key, index) => newKeyRecord(organisation.id, organisation.did, organisation.didMethod, ordinal + index + 1, key, now));
-  await deps.organisations.rotateKeys(organisation.id, records, now);
-  return records;
+  const rotated = await deps.organisations.rotateKeys(organisation.id,
+    (keyCount) => keys.map((key, index) => newKeyRecord(organisation.id, organisation.did, organisation.didMethod, keyCount + index + 1, key, now)), now);
+  return rotated.map(({ successor }) => successor);
 }
 
 /**

@@ -274,3 +274,17 @@ t.test('in a batch, checked on the verification pool\'s threads, P-256 credentia
   t.same(response.json().results.map((r: Json) => r.verified), [true, true, true, false]);
   t.equal(response.json().results[3].checks.find((c: Json) => c.id === 'proof').valid, false, 'the changed one fails its proof');
 });
+
+t.test('two rotations at once both succeed, with keys numbered apart, and leave one current key of each algorithm', async (t) => {
+  const { slug, did } = await newIssuer();
+  const rotations = await Promise.all([rotate(slug), rotate(slug)]);
+  t.same(rotations.map((r) => r.statusCode), [200, 200], 'both rotated');
+  const document = (await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/did.json` })).json();
+  // Both rotations happen at the same instant of the test clock, so the document's order between them is not fixed.
+  const ids = document.verificationMethod.map((vm: Json) => vm.id as string).sort((a: string, b: string) => a.localeCompare(b, 'en', { numeric: true }));
+  t.same(ids, [1, 2, 3, 4, 5, 6].map((n) => `${did}#key-${n}`), 'six distinct keys');
+  const organisation = (await ctx.services.repos.organisations.bySlug(slug))!;
+  const current = await Promise.all((['Ed25519', 'P-256'] as const).map((algorithm) => ctx.services.repos.organisations.currentKey(organisation.id, algorithm)));
+  const last = rotations.map((r) => r.json().keys.map((key: Json) => key.verificationMethod)).find((ids: string[]) => ids.includes(`${did}#key-6`));
+  t.same(current.map((key) => key?.verificationMethod), last, 'the later rotation\'s keys sign');
+});

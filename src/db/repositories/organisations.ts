@@ -6,6 +6,8 @@ import type { KeyAlgorithm } from '../../keys/keyStore.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 export type OrganisationKey = typeof organisationKeys.$inferSelect;
+/** A key a rotation added, and the key of its algorithm it retired (none: the organisation's first of that algorithm). */
+export interface RotatedKey { successor: OrganisationKey; retired: OrganisationKey | undefined }
 
 export class OrganisationRepository extends Repository {
   async insertWithKeys(organisation: Organisation, keys: OrganisationKey[]): Promise<void> {
@@ -61,16 +63,23 @@ export class OrganisationRepository extends Repository {
   /**
    * Retires the current key of each successor's algorithm and adds the successors in one transaction, so there is
    * always at most one current key per algorithm; the same transaction bumps keys_version, so no verifier keeps the DID
-   * document without the new keys.
+   * document without the new keys. `successorsFrom` numbers the new keys from the organisation's key count, read after
+   * that update has locked the organisation's row: two rotations at once number their keys apart.
    */
-  async rotateKeys(organisationId: string, successors: OrganisationKey[], now: string): Promise<void> {
+  async rotateKeys(organisationId: string, successorsFrom: (keyCount: number) => OrganisationKey[], now: string): Promise<RotatedKey[]> {
     const { organisations, organisationKeys } = this.t;
-    await this.transaction(async () => {
+    return this.transaction(async () => {
       await this.query((db) => db.update(organisations).set({ keysVersion: sql`${organisations.keysVersion} + 1` }).where(eq(organisations.id, organisationId)));
+      const keys = await this.keysOf(organisationId);
+      const successors = successorsFrom(keys.length);
+      const rotated = successors.map((successor) => ({
+        successor, retired: keys.find((key) => key.retiredAt === null && key.algorithm === successor.algorithm),
+      }));
       await this.query((db) => db.update(organisationKeys).set({ retiredAt: now })
         .where(and(eq(organisationKeys.organisationId, organisationId), isNull(organisationKeys.retiredAt),
           inArray(organisationKeys.algorithm, successors.map((key) => key.algorithm)))));
       await this.query((db) => db.insert(organisationKeys).values(successors));
+      return rotated;
     });
   }
 }
