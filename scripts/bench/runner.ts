@@ -116,8 +116,8 @@ async function statusList(job: Extract<Job, { kind: 'statusList' }>): Promise<Jo
   const entry = (issued.verifiableCredential as Record<string, unknown>).credentialStatus as { statusListCredential: string };
   if (!entry.statusListCredential.endsWith(listId)) throw new Error('the benchmark credential did not land in the large list');
   let fetches = 0;
-  const listCredential = services.statusLists.listCredential.bind(services.statusLists);
-  services.statusLists.listCredential = (id: string) => { fetches++; return listCredential(id); };
+  const signedList = services.statusLists.signedList.bind(services.statusLists);
+  services.statusLists.signedList = (id: string) => { fetches++; return signedList(id); };
   const coldStart = performance.now();
   const first = await verifyCredential(services.verifyDeps, issued.verifiableCredential);
   const coldMs = performance.now() - coldStart;

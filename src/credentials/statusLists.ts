@@ -134,20 +134,6 @@ export class StatusListService {
     return signed;
   }
 
-  /** The signed BitstringStatusListCredential. */
-  async listCredential(listId: string): Promise<{ credential: JsonObject; version: number }> {
-    const signed = await this.signedList(listId);
-    if (signed.kind !== 'bitstring') throw notFound('unknown-status-list', `Status list ${listId} is a Token Status List, not a Bitstring Status List`);
-    return signed;
-  }
-
-  /** The signed Token Status List (a statuslist+jwt). */
-  async listToken(listId: string): Promise<{ token: string; version: number }> {
-    const signed = await this.signedList(listId);
-    if (signed.kind !== 'token') throw notFound('unknown-status-list', `Status list ${listId} is a Bitstring Status List, not a Token Status List`);
-    return signed;
-  }
-
   /** Sets a credential's status (VC-API POST /credentials/status). Revocation is final. */
   async updateStatus(organisation: Organisation, credentialId: string, purpose: string, status: boolean): Promise<{ changed: boolean }> {
     const record = await this.deps.credentials.byId(credentialId);

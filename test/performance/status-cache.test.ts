@@ -19,8 +19,8 @@ t.test('a status list is fetched and decoded once per version, however many veri
 
   const statusLists = ctx.services.statusLists;
   let fetches = 0;
-  const listCredential = statusLists.listCredential.bind(statusLists);
-  statusLists.listCredential = (id: string) => { fetches++; return listCredential(id); };
+  const signedList = statusLists.signedList.bind(statusLists);
+  statusLists.signedList = (id: string) => { fetches++; return signedList(id); };
   const verify = async (credential: unknown) => {
     const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: credential } });
     return (response.json() as { checks: Array<{ id: string; valid: boolean; message: string }> }).checks.find((c) => c.id === 'status')!;
