@@ -3,7 +3,7 @@ import { projectRoot, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import type { Database } from './db/database.js';
 import { PostgresDatabase } from './db/postgres/database.js';
-import { databaseAttemptCounter } from './db/attemptCounters.js';
+import { databaseAttemptCounter, sweepExpiredAttemptCounters } from './db/attemptCounters.js';
 import { createRepositories, type Repositories } from './db/repositories/index.js';
 import { KeyStore } from './keys/keyStore.js';
 import { FileKeyVault } from './keys/fileKeyVault.js';
@@ -93,6 +93,7 @@ export async function createServices(config: Config, now: () => Date = () => new
     repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: await keyStore.namedSecret('batch-claim-codes'),
     failureCounter: (name, limit) => databaseAttemptCounter(database, name, limit.windowMs),
   });
+  const stopSweepingAttemptCounters = sweepExpiredAttemptCounters(database);
   return {
     config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps,
@@ -104,6 +105,9 @@ export async function createServices(config: Config, now: () => Date = () => new
     }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit: new AuditLog({ database, entries: repos.audit, now }),
-    close: () => database.close(),
+    close: () => {
+      stopSweepingAttemptCounters();
+      return database.close();
+    },
   };
 }

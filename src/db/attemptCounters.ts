@@ -1,3 +1,4 @@
+import { lt } from 'drizzle-orm';
 import { RateLimiterDrizzle } from 'rate-limiter-flexible';
 import type { Database, Db } from './database.js';
 
@@ -14,7 +15,33 @@ export function databaseAttemptCounter(database: Database, name: string, windowM
     keyPrefix: name,
     points: Number.MAX_SAFE_INTEGER,
     duration: Math.ceil(windowMs / 1000),
+    // The store's own clean-up timer (one per counter) cannot be stopped: it would outlive a closed database and fail
+    // there every five minutes. sweepExpiredAttemptCounters does the same clean-up for all counters and stops.
+    clearExpiredByTimeout: false,
   });
+}
+
+/** As long after expiry as the store itself keeps a row: a counter read late still finds its last window. */
+const KEPT_AFTER_EXPIRY_MS = 60 * 60_000;
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/** Deletes the counters that expired before `before`; returns how many. */
+export async function deleteExpiredAttemptCounters(database: Database, before: Date): Promise<number> {
+  const table = database.tables.attemptCounters;
+  const deleted = await database.query((db) => db.delete(table).where(lt(table.expire, before)).returning({ key: table.key }));
+  return deleted.length;
+}
+
+/**
+ * Every five minutes, forgets the counters that expired over an hour ago, until the returned function is called
+ * (before the database closes).
+ */
+export function sweepExpiredAttemptCounters(database: Database, intervalMs = SWEEP_INTERVAL_MS): () => void {
+  const timer = setInterval(() => {
+    deleteExpiredAttemptCounters(database, new Date(Date.now() - KEPT_AFTER_EXPIRY_MS))
+      .catch((error: unknown) => console.warn(`Expired attempt counters not deleted: ${(error as Error).message}`));
+  }, intervalMs).unref();
+  return () => clearInterval(timer);
 }
 
 interface Call { method: PropertyKey; args: unknown[] }

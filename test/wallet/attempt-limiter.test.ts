@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { ProgressiveDelay, SourceBudget } from '../../src/wallet/attemptLimiter.js';
-import { databaseAttemptCounter } from '../../src/db/attemptCounters.js';
+import { databaseAttemptCounter, deleteExpiredAttemptCounters, sweepExpiredAttemptCounters } from '../../src/db/attemptCounters.js';
 import { openDatabase } from '../../src/db/client.js';
 import type { Database } from '../../src/db/database.js';
 import { openSharedTestDatabases, testDatabaseEngine, TestClock } from '../helpers/app.js';
@@ -86,4 +86,24 @@ t.test('counters with different names keep apart on one database', async (t) => 
   t.equal(await sources.recordFailure('x'), undefined);
   t.match(await sources.recordFailure('x'), { code: 'too-many-attempts' }, 'second failure over a budget of 1');
   t.equal(await others.recordFailure('x'), undefined, 'same key, other counter: its own count');
+});
+
+t.test('expired counters are swept from the database, and the sweep stops before the database closes', async (t) => {
+  const database = await sharedDatabases(t, 1).then((handles) => handles[0]!);
+  const counter = databaseAttemptCounter(database, 'failures', 1_000);
+  await counter.penalty('expiring');
+  t.equal(await deleteExpiredAttemptCounters(database, new Date(Date.now() - 60_000)), 0, 'a live counter is kept');
+  t.equal(await deleteExpiredAttemptCounters(database, new Date(Date.now() + 60_000)), 1, 'an expired one is deleted');
+  t.equal((await counter.get('expiring'))?.consumedPoints ?? 0, 0, 'and counts from zero again');
+
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => { warnings.push(args); };
+  t.teardown(() => { console.warn = warn; });
+  const stop = sweepExpiredAttemptCounters(database, 20);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  stop();
+  await database.close();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.same(warnings, [], 'no sweep runs against the closed database');
 });
