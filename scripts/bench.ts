@@ -10,6 +10,10 @@
  * BENCH_ONLY=batch-memory runs one BENCH_BATCH-row batch through POST /batches with 1 and with 2 workers and prints the
  * largest server process's RSS before the upload and its peak during the batch (VmHWM); its targets replace those of
  * the same name in bench-report.json, which keeps the rest of the last full run.
+ * BENCH_ONLY=http-verify measures in-process verify of each format (each in a fresh process, as the full run does) and
+ * HTTP verify of each format against one server with PASSERELLE_WORKERS=1 (about 1-2 minutes), prints both per second
+ * and per CPU second (the server process's, read from /proc) and their ratios; its target replaces the one of the same
+ * name in bench-report.json.
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +25,7 @@ import { createServices } from '../src/services.js';
 import { createOrganisation, didDocumentOf } from '../src/orgs/organisations.js';
 import { createToken } from '../src/orgs/tokens.js';
 import { FORMATS, sampleCredential, type Format } from './bench/fixture.js';
-import { peakRssOfPids, type Figures } from './bench/measure.js';
+import { cpuSecondsOfPids, peakRssOfPids, type Figures } from './bench/measure.js';
 import { benchPostgresHttp, postgresTargets } from './bench/postgres.js';
 import { benchBatchVerify } from './bench/batchVerify.js';
 import type { Job, JobResult } from './bench/runner.js';
@@ -36,7 +40,7 @@ const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const baseUrl = `http://127.0.0.1:${port}`;
 const only = process.env.BENCH_ONLY;
-const SUBSETS = ['verify-overhead', 'batch-memory'];
+const SUBSETS = ['verify-overhead', 'batch-memory', 'http-verify'];
 if (only !== undefined && !SUBSETS.includes(only)) throw new Error(`BENCH_ONLY=${only}: the subsets are ${SUBSETS.join(', ')}`);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const ORG = 'bench-centre';
@@ -131,10 +135,61 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return response.json() as Promise<Record<string, any>>;
 }
 
-async function cannon(request: { url: string; body: string; headers: Record<string, string>; expect: number }, duration: number) {
+interface HttpRequest { url: string; body: string; headers: Record<string, string> }
+
+async function cannon(request: HttpRequest, duration: number) {
   const result = await autocannon({ url: `${baseUrl}${request.url}`, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body, connections, duration });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return result;
+}
+
+/**
+ * One request driven by autocannon for BENCH_HTTP_SECONDS after 2 s of warm-up: requests per second of wall time, and
+ * per CPU second of the server's processes (autocannon runs in this process and takes its own share of the cores).
+ */
+async function httpFigures(server: ChildProcess, request: HttpRequest): Promise<Figures> {
+  await cannon(request, 2);
+  const pids = serverPids(server);
+  const cpuBefore = await cpuSecondsOfPids(pids);
+  const result = await cannon(request, httpSeconds);
+  const serverCpuSeconds = await cpuSecondsOfPids(pids) - cpuBefore;
+  return {
+    ops: result.requests.total, seconds: result.duration, opsPerSec: result.requests.total / result.duration,
+    p50Ms: result.latency.p50, p99Ms: result.latency.p99, peakRssMb: await peakRssOfPids(pids), opsPerCpuSec: result.requests.total / serverCpuSeconds,
+  };
+}
+
+/** A credential of each format issued by the running server, and the verification request of each. */
+async function verifyRequests(): Promise<Map<Format, HttpRequest>> {
+  const requests = new Map<Format, HttpRequest>();
+  for (const format of FORMATS) {
+    const issued = await post('/credentials/issue', { credential: sampleCredential(), options: { format, issuer: 'organisation' } }, { authorization: `Bearer ${issueToken}` });
+    requests.set(format, { url: '/credentials/verify', body: JSON.stringify({ verifiableCredential: issued.verifiableCredential }), headers: {} });
+  }
+  return requests;
+}
+
+/** Issue 14: the HTTP layer adds at most 15% to a verification (eddsa-rdfc-2022; the other formats are printed). */
+const httpVerifyName = (format: Format) => `HTTP verify ${format} (1 worker)`;
+function httpVsInProcessTargets(): Target[] {
+  log('\nHTTP verify with 1 worker against in-process verify: per second (as the target), and per CPU second of the server process');
+  for (const format of FORMATS) {
+    const http = find(httpVerifyName(format));
+    const inProcess = find(`in-process verify ${format}`);
+    log(`  ${format.padEnd(16)} ${(http.opsPerSec / inProcess.opsPerSec).toFixed(2)}x per second, ${(http.opsPerCpuSec! / inProcess.opsPerCpuSec!).toFixed(2)}x per CPU second (server ${(1e6 / http.opsPerCpuSec!).toFixed(0)} µs of CPU per request, in-process ${(1e6 / inProcess.opsPerCpuSec!).toFixed(0)} µs)`);
+  }
+  return [{
+    name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs in-process verify', unit: 'x', required: 0.85,
+    measured: find(httpVerifyName('eddsa-rdfc-2022')).opsPerSec / find('in-process verify eddsa-rdfc-2022').opsPerSec,
+  }];
+}
+
+/** A subset's targets replace those of the same name in bench-report.json, which keeps the rest of the last full run. */
+function mergeTargetsIntoReport(verdicts: Array<Target & { met: boolean }>) {
+  const reportPath = path.join(projectRoot, 'bench-report.json');
+  const report = fs.existsSync(reportPath) ? JSON.parse(fs.readFileSync(reportPath, 'utf8')) as { targets?: Array<{ name: string }> } : {};
+  report.targets = [...(report.targets ?? []).filter((t) => !verdicts.some((v) => v.name === t.name)), ...verdicts.map((v) => ({ ...v, date: new Date().toISOString(), loadAverage: os.loadavg() }))];
+  fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 // ---- batch issuance, end to end through POST /batches ----
@@ -212,11 +267,31 @@ if (only === 'batch-memory') {
   }
   const verdicts = withVerdicts(targets);
   logTargets(verdicts);
-  // The last full run's report keeps its other figures; these targets replace the ones of the same name.
-  const reportPath = path.join(projectRoot, 'bench-report.json');
-  const report = fs.existsSync(reportPath) ? JSON.parse(fs.readFileSync(reportPath, 'utf8')) as { targets?: Array<{ name: string }> } : {};
-  report.targets = [...(report.targets ?? []).filter((t) => !verdicts.some((v) => v.name === t.name)), ...verdicts.map((v) => ({ ...v, date: new Date().toISOString(), loadAverage: os.loadavg() }))];
-  fs.writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  mergeTargetsIntoReport(verdicts);
+  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+if (only === 'http-verify') {
+  log('\nService in-process: verifyCredential, one core');
+  for (const format of FORMATS) {
+    const result = await runJob({ kind: 'service', op: 'verify', format, env, orgSlug: ORG, durationMs, warmupMs });
+    add({ ...result, name: `in-process verify ${format}`, group: 'in-process', format, op: 'verify' });
+  }
+  log(`\nHTTP verify with autocannon (${connections} connections, ${httpSeconds} s), PASSERELLE_WORKERS=1`);
+  const server = await startServer(1);
+  try {
+    for (const [format, request] of await verifyRequests()) {
+      const figures = await httpFigures(server, request);
+      add({ ...figures, name: httpVerifyName(format), group: 'http-1', format, op: 'verify', baseline: `in-process verify ${format}`, ratio: figures.opsPerSec / find(`in-process verify ${format}`).opsPerSec });
+    }
+  } finally {
+    await stopServer(server);
+  }
+  const verdicts = withVerdicts(httpVsInProcessTargets());
+  logTargets(verdicts);
+  mergeTargetsIntoReport(verdicts);
   log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);
@@ -280,22 +355,17 @@ for (const workers of [1, 2]) {
   log(`\nHTTP with autocannon (${connections} connections, ${httpSeconds} s), PASSERELLE_WORKERS=${workers}`);
   const server = await startServer(workers);
   try {
-    const auth = { authorization: `Bearer ${issueToken}` };
+    const verify = await verifyRequests();
     for (const format of FORMATS) {
-      const issueBody = JSON.stringify({ credential: sampleCredential(), options: { format, issuer: 'organisation' } });
-      const issued = await post('/credentials/issue', JSON.parse(issueBody), auth);
       const requests = {
-        issue: { url: '/credentials/issue', body: issueBody, headers: auth, expect: 201 },
-        verify: { url: '/credentials/verify', body: JSON.stringify({ verifiableCredential: issued.verifiableCredential }), headers: {}, expect: 200 },
+        issue: { url: '/credentials/issue', body: JSON.stringify({ credential: sampleCredential(), options: { format, issuer: 'organisation' } }), headers: { authorization: `Bearer ${issueToken}` } },
+        verify: verify.get(format)!,
       };
       for (const op of ['issue', 'verify'] as const) {
-        await cannon(requests[op], 2);
-        const result = await cannon(requests[op], httpSeconds);
-        const opsPerSec = result.requests.total / result.duration;
+        const figures = await httpFigures(server, requests[op]);
         add({
-          name: `HTTP ${op} ${format} (${workers} worker${workers > 1 ? 's' : ''})`, group: `http-${workers}`, format, op,
-          ops: result.requests.total, seconds: result.duration, opsPerSec, p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-          peakRssMb: await peakRssOfPids(serverPids(server)), baseline: `baseline ${op} ${format}`, ratio: ratioTo(format, op, opsPerSec),
+          ...figures, name: `HTTP ${op} ${format} (${workers} worker${workers > 1 ? 's' : ''})`, group: `http-${workers}`, format, op,
+          baseline: `baseline ${op} ${format}`, ratio: ratioTo(format, op, figures.opsPerSec),
         });
       }
     }
@@ -340,6 +410,7 @@ const targets = withVerdicts([
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
   batchMemoryTarget(threads, batch.largestProcessRssMb),
   ...rawTargets(),
+  ...httpVsInProcessTargets(),
   ...batchVerify.targets,
   ...(typeof postgres === 'string' ? [] : postgresTargets(postgres, httpVerify1)),
 ]);

@@ -46,6 +46,27 @@ async function loop(durationMs: number, fn: () => Promise<unknown>, concurrency:
 /** This process's peak resident set size so far (MB), as the kernel counts it. */
 export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
+let clockTicks: number | undefined;
+
+/**
+ * CPU time (user + system, every thread) other processes have used so far, in seconds, from /proc/<pid>/stat (Linux):
+ * a server's CPU per request, which moves less than its throughput when other work shares the cores.
+ */
+export async function cpuSecondsOfPids(pids: number[]): Promise<number> {
+  const fs = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / clockTicks;
+}
+
 /** Peak RSS (VmHWM) of other processes, e.g. a server and its cluster workers, read from /proc (Linux). */
 export async function peakRssOfPids(pids: number[]): Promise<number | undefined> {
   const fs = await import('node:fs');
