@@ -1,7 +1,8 @@
 /**
  * The second half of `npm test`: the suite again, on PostgreSQL (PASSERELLE_TEST_DATABASE=postgres; each app in a
  * schema of its own at PASSERELLE_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). Files that never
- * open a database ran in the first half and prove nothing more here. When the server cannot be reached this half is
+ * open a database ran in the first half and prove nothing more here; nor do those whose subject is not storage (see
+ * STORAGE_INCIDENTAL). When the server cannot be reached this half is
  * skipped, saying how to start it — unless PASSERELLE_REQUIRE_POSTGRES=1 (CI), where that is a failure.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,9 +10,7 @@ import { postgresSkipReason } from '../test/helpers/postgres.js';
 
 const WITHOUT_DATABASE = [
   'test/config-and-keys.test.ts', 'test/credentials/verify-pool.test.ts', 'test/credentials/w3c-vector.test.ts',
-  'test/frameworks/data-check.test.ts', 'test/frameworks/recognition.test.ts', 'test/frameworks/registry.test.ts',
-  'test/frameworks/routes.test.ts', 'test/skills/gap.test.ts', 'test/skills/lookup.test.ts', 'test/skills/routes.test.ts',
-  'test/skills/search.test.ts', 'test/training/csv.test.ts', 'test/web/catalogs.test.ts',
+  'test/training/csv.test.ts', 'test/web/catalogs.test.ts',
   // A SQLite deployment killed and restarted; its PostgreSQL counterpart is test/multi-instance.
   'test/training/batch-resume.test.ts',
   // SQLite deployments stopped by signals (npm start as an operator runs it); the leases given back are the runner's,
@@ -21,6 +20,18 @@ const WITHOUT_DATABASE = [
   'test/multi-instance/postgres.test.ts',
   // Copies a SQLite deployment into PostgreSQL: it needs both engines, whichever half runs it.
   'test/db/copy.test.ts',
+];
+
+/**
+ * Files that store data only to show it: pages in a real browser, page text in four languages, reference data
+ * (frameworks, skills). What they read comes through the repositories that the other files exercise on PostgreSQL,
+ * so a second run proves nothing about the engine and costs minutes. Hostile text on pages stays (test/web/escaping:
+ * what PostgreSQL refuses or changes, such as NUL characters, differs from SQLite), as do the fuzz and status-cache
+ * files.
+ */
+const STORAGE_INCIDENTAL = [
+  'test/browser/**', 'test/web/pages.test.ts', 'test/web/recognition-pages.test.ts', 'test/web/form-fields.test.ts',
+  'test/frameworks/**', 'test/skills/**', 'test/performance/fast-contexts.test.ts', 'test/performance/verify-off-loop.test.ts',
 ];
 
 let reason: string | false;
@@ -36,7 +47,7 @@ if (reason) {
 }
 console.log('\nThe suite on PostgreSQL:');
 // --exclude replaces the configured exclusions, so they are repeated.
-const excluded = [...WITHOUT_DATABASE, 'test/helpers/**', 'test/fixtures/**'].flatMap((pattern) => ['--exclude', pattern]);
+const excluded = [...WITHOUT_DATABASE, ...STORAGE_INCIDENTAL, 'test/helpers/**', 'test/fixtures/**'].flatMap((pattern) => ['--exclude', pattern]);
 const run = spawnSync('npx', ['tap', ...excluded, ...process.argv.slice(2)], {
   stdio: 'inherit', env: { ...process.env, PASSERELLE_TEST_DATABASE: 'postgres' },
 });
