@@ -4,11 +4,16 @@
  * vc+jwt (the JWS check), so that /health and pages answer at once while one expensive document is verified.
  *
  * Design: the workers do pure work only. Whatever the proof needs from outside the document (a DID document, a
- * verification method) is still loaded by the main thread's document loader, which the worker asks through messages
- * for each URL that is not a bundled context (bundled contexts are in the worker's own memory). So DID resolution,
- * the database and remote fetching stay in one place with one behaviour, and a worker needs no database connection of
- * its own: the simpler design, and the same answers as verifying in-process (DID documents are small; the loads are a
- * few messages per proof).
+ * verification method) is still loaded by the main thread's document loader (bundled contexts are in the worker's own
+ * memory). So DID resolution, the database and remote fetching stay in one place with one behaviour, and a worker needs
+ * no database connection of its own: the same answers as verifying in-process. The documents a proof check is known to
+ * load (each proof's verification method and that method's controller, as jsonld-signatures loads them) are loaded
+ * before the task is sent and travel with it; the worker asks the main thread, through messages, only for any other.
+ *
+ * Messages: tasks sent during one turn of the event loop go to a worker as one message, and a worker sends the answers
+ * it has at the end of its turn as one message. A batch of credentials thus costs a few messages per turn rather than
+ * several per credential: the main thread, which also resolves DIDs and reads status lists for the batch, is what
+ * limits a batch on two cores (scripts/bench/batchVerify.ts).
  *
  * One pool per process, started on first use and shared by every app built in it (tests build many): the threads
  * stand for the machine's cores, not for an app. Workers hold the process open only while they have work.
@@ -36,20 +41,26 @@ export type Task =
   | { op: 'presentationProof'; presentation: JsonObject; options: { challenge?: string; domain?: string } }
   | { op: 'jws'; jwt: string; verificationMethod: JsonObject };
 
+/** What the document loader answered for a URL, loaded before the task was sent: the document, or why not. */
+export type Preloaded = { document: unknown } | { failure: string };
+
+export interface SentTask { id: number; task: Task; preloaded: Array<[url: string, outcome: Preloaded]> }
+
 export type ToWorker =
-  | { type: 'task'; id: number; task: Task }
+  | { type: 'tasks'; tasks: SentTask[] }
   | { type: 'loaded'; loadId: number; document: unknown }
   | { type: 'loadFailed'; loadId: number; message: string };
 
 export interface SerializedFailure { message: string; appError?: { code: string; status: number; detail: string; extra: Record<string, unknown> } }
 
+export type Answer = { id: number; result: unknown } | { id: number; failure: SerializedFailure; retiring?: true };
+
 export type FromWorker =
   | { type: 'load'; id: number; loadId: number; url: string }
-  | { type: 'done'; id: number; result: unknown }
-  | { type: 'failed'; id: number; failure: SerializedFailure; retiring?: true };
+  | { type: 'answers'; answers: Answer[] };
 
 interface Pending { resolve(value: unknown): void; reject(error: Error): void; documentLoader?: DocumentLoader; worker: PoolWorker }
-interface PoolWorker { thread: Worker; inFlight: number }
+interface PoolWorker { thread: Worker; inFlight: number; outbox: SentTask[] }
 
 /**
  * Documents of up to this many property values (object members and array items, counted as JSON_LD_LIMITS counts
@@ -99,6 +110,40 @@ function startThread(entry: URL): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(bootstrap, { eval: true, execArgv: [] });
+}
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The verification methods of a document's proofs (a credential's or a presentation's own, not those of embedded credentials). */
+function proofMethodsOf(document: JsonObject): string[] {
+  const proofs = Array.isArray(document.proof) ? document.proof : [document.proof];
+  const methods = proofs.map((proof: unknown) => (proof !== null && typeof proof === 'object' ? (proof as JsonObject).verificationMethod : undefined));
+  return [...new Set(methods.filter((method): method is string => typeof method === 'string'))];
+}
+
+/**
+ * What a proof check of `document` will load: each proof's verification method and, once that loads, its controller
+ * (what jsonld-signatures' controller purpose loads next), each answered by `documentLoader` as the worker would be.
+ */
+async function preload(document: JsonObject, documentLoader: DocumentLoader): Promise<Array<[string, Preloaded]>> {
+  const outcomes = new Map<string, Preloaded>();
+  const load = async (url: string): Promise<unknown> => {
+    if (outcomes.has(url)) return undefined;
+    try {
+      const { document: loaded } = await documentLoader(url);
+      outcomes.set(url, { document: loaded });
+      return loaded;
+    } catch (error) {
+      outcomes.set(url, { failure: errorMessage(error) });
+      return undefined;
+    }
+  };
+  await Promise.all(proofMethodsOf(document).map(async (method) => {
+    const loaded = await load(method);
+    const controller = loaded !== null && typeof loaded === 'object' ? (loaded as JsonObject).controller : undefined;
+    if (typeof controller === 'string') await load(controller);
+  }));
+  return [...outcomes];
 }
 
 function reviveFailure(failure: SerializedFailure): Error {
@@ -152,17 +197,25 @@ export class VerifyPool implements ProofVerifier {
     await Promise.all(workers.map((w) => w.thread.terminate()));
   }
 
-  private run(task: Task, documentLoader?: DocumentLoader): Promise<unknown> {
+  private async run(task: Task, documentLoader?: DocumentLoader): Promise<unknown> {
+    const document = task.op === 'credentialProof' ? task.credential : task.op === 'presentationProof' ? task.presentation : undefined;
+    const preloaded = document && documentLoader ? await preload(document, documentLoader) : [];
     const worker = this.leastBusy();
     const id = this.nextId++;
-    // The worker's loads arrive as messages, in the async context of whatever started the worker; bound here, each
-    // load runs in its task's context (a verification's DID snapshot: didResolver.ts), never in another's.
+    // Other loads arrive as messages, in the async context of whatever started the worker; bound here, each load runs
+    // in its task's context (a verification's DID snapshot: didResolver.ts), never in another's.
     const loader = documentLoader && AsyncResource.bind(documentLoader);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, documentLoader: loader, worker });
       if (worker.inFlight++ === 0) worker.thread.ref();
-      worker.thread.postMessage({ type: 'task', id, task } satisfies ToWorker);
+      if (worker.outbox.push({ id, task, preloaded }) === 1) setImmediate(() => this.flush(worker));
     });
+  }
+
+  /** Sends the tasks queued for `worker` during this turn as one message. */
+  private flush(worker: PoolWorker): void {
+    const tasks = worker.outbox.splice(0);
+    if (tasks.length > 0 && this.workers.includes(worker)) worker.thread.postMessage({ type: 'tasks', tasks } satisfies ToWorker);
   }
 
   private leastBusy(): PoolWorker {
@@ -173,7 +226,7 @@ export class VerifyPool implements ProofVerifier {
   }
 
   private spawn(): PoolWorker {
-    const worker: PoolWorker = { thread: startThread(this.entry), inFlight: 0 };
+    const worker: PoolWorker = { thread: startThread(this.entry), inFlight: 0, outbox: [] };
     worker.thread.unref();
     worker.thread.on('message', (message: FromWorker) => this.onMessage(worker, message));
     const fail = (error: Error) => {
@@ -196,18 +249,23 @@ export class VerifyPool implements ProofVerifier {
   }
 
   private onMessage(worker: PoolWorker, message: FromWorker): void {
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    if (message.type === 'load') {
-      this.load(worker, pending, message);
+    if (message.type === 'answers') {
+      for (const answer of message.answers) this.onAnswer(worker, answer);
       return;
     }
-    this.pending.delete(message.id);
+    const pending = this.pending.get(message.id);
+    if (pending) this.load(worker, pending, message);
+  }
+
+  private onAnswer(worker: PoolWorker, answer: Answer): void {
+    const pending = this.pending.get(answer.id);
+    if (!pending) return;
+    this.pending.delete(answer.id);
     // A worker that retires (its built-ins changed) takes no new task; its exit rejects whatever it still had.
-    if (message.type === 'failed' && message.retiring) this.forget(worker);
+    if ('retiring' in answer && answer.retiring) this.forget(worker);
     if (--worker.inFlight === 0) worker.thread.unref();
-    if (message.type === 'done') pending.resolve(message.result);
-    else pending.reject(reviveFailure(message.failure));
+    if ('result' in answer) pending.resolve(answer.result);
+    else pending.reject(reviveFailure(answer.failure));
   }
 
   private load(worker: PoolWorker, pending: Pending, { loadId, url }: { loadId: number; url: string }): void {
@@ -218,7 +276,7 @@ export class VerifyPool implements ProofVerifier {
     }
     pending.documentLoader(url).then(
       (remote) => reply({ type: 'loaded', loadId, document: remote.document }),
-      (error: unknown) => reply({ type: 'loadFailed', loadId, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => reply({ type: 'loadFailed', loadId, message: errorMessage(error) }),
     );
   }
 }

@@ -1,23 +1,26 @@
 /**
  * A verification thread (see verifyPool.ts): runs proof checks for the main thread, loading bundled contexts from its
- * own memory and asking the main thread for every other document.
+ * own memory, the documents sent with the task from there, and asking the main thread for any other.
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import { builtinChanges, snapshotBuiltins } from '../builtinSnapshot.js';
 import { bundledContexts } from './contexts/index.js';
 import type { RemoteDocument } from './documentLoader.js';
-import type { FromWorker, SerializedFailure, Task, ToWorker } from './verifyPool.js';
+import type { Answer, FromWorker, Preloaded, SentTask, SerializedFailure, ToWorker } from './verifyPool.js';
 import { verifyCompactJws, verifyCredentialProof, verifyPresentationProof } from './vcLibrary.js';
 
 const port = parentPort!;
 const loads = new Map<number, { resolve(document: unknown): void; reject(error: Error): void }>();
 let nextLoadId = 1;
 
-function loaderFor(taskId: number) {
+function loaderFor(taskId: number, preloaded: Map<string, Preloaded>) {
   return async function documentLoader(url: string): Promise<RemoteDocument> {
     const context = bundledContexts.get(url);
     if (context) return { contextUrl: null, documentUrl: url, document: context };
+    const sent = preloaded.get(url);
+    if (sent && 'failure' in sent) throw new Error(sent.failure);
+    if (sent) return { contextUrl: null, documentUrl: url, document: sent.document };
     const loadId = nextLoadId++;
     const document = await new Promise((resolve, reject) => {
       loads.set(loadId, { resolve, reject });
@@ -27,12 +30,12 @@ function loaderFor(taskId: number) {
   };
 }
 
-async function perform(id: number, task: Task): Promise<unknown> {
+async function perform({ id, task, preloaded }: SentTask): Promise<unknown> {
   switch (task.op) {
     case 'credentialProof':
-      return verifyCredentialProof(task.credential, loaderFor(id));
+      return verifyCredentialProof(task.credential, loaderFor(id, new Map(preloaded)));
     case 'presentationProof':
-      return verifyPresentationProof(task.presentation, { ...task.options, documentLoader: loaderFor(id) });
+      return verifyPresentationProof(task.presentation, { ...task.options, documentLoader: loaderFor(id, new Map(preloaded)) });
     case 'jws':
       return verifyCompactJws(task.jwt, task.verificationMethod);
   }
@@ -52,22 +55,30 @@ function serialize(error: unknown): SerializedFailure {
  */
 const builtins = snapshotBuiltins();
 
+/** Answers ready during this turn, sent together at its end (see verifyPool.ts, "Messages"). */
+let outbox: Answer[] = [];
+
+function send(): void {
+  const answers = outbox;
+  outbox = [];
+  if (answers.length > 0) port.postMessage({ type: 'answers', answers } satisfies FromWorker);
+}
+
 function answer(id: number, outcome: { result: unknown } | { error: unknown }): void {
   const changes = builtinChanges(builtins);
   if (changes.length > 0) {
     const detail = `The verification worker's built-ins were changed while verifying (${changes.join(', ')}); the worker is replaced`;
-    port.postMessage({ type: 'failed', id, failure: { message: detail }, retiring: true } satisfies FromWorker);
+    outbox.push({ id, failure: { message: detail }, retiring: true });
+    send();
     port.close();
     process.exit(1);
   }
-  port.postMessage('result' in outcome
-    ? { type: 'done', id, result: outcome.result } satisfies FromWorker
-    : { type: 'failed', id, failure: serialize(outcome.error) } satisfies FromWorker);
+  if (outbox.push('result' in outcome ? { id, result: outcome.result } : { id, failure: serialize(outcome.error) }) === 1) setImmediate(send);
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'task') {
-    perform(message.id, message.task).then((result) => answer(message.id, { result }), (error: unknown) => answer(message.id, { error }));
+  if (message.type === 'tasks') {
+    for (const task of message.tasks) perform(task).then((result) => answer(task.id, { result }), (error: unknown) => answer(task.id, { error }));
     return;
   }
   const load = loads.get(message.loadId);

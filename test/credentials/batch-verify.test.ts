@@ -150,3 +150,36 @@ t.test('offThread sends even a small credential to the pool\'s threads', async (
   t.equal((await pool.credentialProof(small, refuse)).verified, false, 'checked inline by default');
   await t.rejects(pool.offThread.credentialProof(small, refuse), 'sent to a thread by offThread');
 });
+
+t.test('a proof\'s verification method and its controller are loaded before the task is sent, and travel with it', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth, did } = await ctx.issuer();
+  const credential = await issue(ctx, auth, openBadgeCredential()) as Json;
+  const asked: string[] = [];
+  const loader = (url: string) => {
+    asked.push(url);
+    return ctx.services.documentLoader(url);
+  };
+  // A worker that cannot start: what was asked was asked before the task reached a thread.
+  const unstartable = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url));
+  t.teardown(() => unstartable.close());
+  await t.rejects(unstartable.offThread.credentialProof(credential, loader), 'the task fails with its thread');
+  t.same(asked, [credential.proof.verificationMethod, did], 'each asked once, before');
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const proof = await pool.offThread.credentialProof(credential, loader);
+  t.equal(proof.verified, true, 'verified in the worker with them', { errors: proof.errors });
+  const forged = await pool.offThread.credentialProof({ ...credential, name: 'Maçon en chef' }, loader);
+  t.equal(forged.verified, false, 'a changed credential still fails');
+});
+
+t.test('tasks sent together are answered each on its own', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const credential = await issue(ctx, auth, openBadgeCredential()) as Json;
+  const pool = new VerifyPool(2);
+  t.teardown(() => pool.close());
+  const inputs = Array.from({ length: 24 }, (_, i) => (i % 3 === 1 ? { ...credential, name: `changed ${i}` } : credential));
+  const results = await Promise.all(inputs.map((input) => pool.offThread.credentialProof(input, ctx.services.documentLoader)));
+  t.same(results.map((r) => r.verified), inputs.map((_, i) => i % 3 !== 1));
+});

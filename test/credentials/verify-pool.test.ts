@@ -8,7 +8,7 @@ const proof = {
   verificationMethod: 'did:example:issuer#key-1', created: '2026-01-01T00:00:00Z', proofValue: 'zGarbage',
 };
 
-t.test('the worker asks the main thread for documents it does not bundle; a loader failure is a proof error', async (t) => {
+t.test('documents the worker does not bundle come from the task\'s loader; a loader failure is a proof error', async (t) => {
   const pool = new VerifyPool(1);
   t.teardown(() => pool.close());
   const asked: string[] = [];
@@ -26,7 +26,14 @@ t.test('a task whose worker stops is rejected, and the next task gets a new work
   t.teardown(() => pool.close());
   let asked!: () => void;
   const loading = new Promise<void>((resolve) => { asked = resolve; });
-  const stalled = pool.credentialProof({ ...plainCredential({ issuer: 'did:example:issuer' }), proof }, () => {
+  // The verification method is loaded before the task is sent; the context it does not bundle, by the worker.
+  const unbundled = 'https://example.org/contexts/not-bundled';
+  const credential = plainCredential({ issuer: 'did:example:issuer' });
+  const key = 'z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+  const method = { '@context': 'https://w3id.org/security/multikey/v1', id: proof.verificationMethod, type: 'Multikey', controller: 'did:example:issuer', publicKeyMultibase: key };
+  const stalled = pool.credentialProof({ ...credential, '@context': [...credential['@context'] as string[], unbundled], proof }, async (url) => {
+    if (url === proof.verificationMethod) return { contextUrl: null, documentUrl: url, document: method };
+    if (url !== unbundled) throw new Error(`no document ${url} here`);
     asked();
     return new Promise(() => {});
   });
