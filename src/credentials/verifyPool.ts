@@ -67,7 +67,7 @@ interface PoolWorker { thread: Worker; inFlight: number; outbox: SentTask[] }
  * them) have their proofs checked on the calling thread. Measured on 2 cores with `npm run bench:rdfc` (5 rounds):
  * the Open Badges sample verifies at a median 417/s inline against 237/s through the pool (428 against 293 per CPU
  * second): once contexts are compiled (compiledRdf.ts) the thread round trips, and the worker asking the main thread
- * for each DID document, cost more than the check itself. One of 500 values (about 100 alignments) holds the event
+ * for each DID document (as it did then), cost more than the check itself. One of 500 values (about 100 alignments) holds the event
  * loop for about 4 ms. Larger documents, where a check takes long, still go to the pool.
  */
 export const INLINE_PROOF_MAX_VALUES = 500;
@@ -96,11 +96,13 @@ function hasAtMostValues(document: unknown, max: number): boolean {
 }
 
 /**
- * Threads for verification: one per core this process may use (os.availableParallelism follows the CPU affinity, so
- * `taskset -c 0` gives one), at most 8. A batch keeps every thread busy while the event loop, which only resolves
- * DIDs and reads status lists between proofs, shares the cores with them (scripts/bench/batchVerify.ts measures it).
+ * Threads for verification: one fewer than the cores this process may use (os.availableParallelism follows the CPU
+ * affinity), at least one, at most 8. The main thread is the other: in a batch it resolves DIDs, reads status lists
+ * and builds results for every credential, about as much work per credential as its proof check, so a thread per core as
+ * well left three busy threads on two cores, and the main thread, with two thirds of a core, held the threads back
+ * (scripts/bench/batchVerify.ts).
  */
-export const defaultPoolSize = (): number => Math.max(1, Math.min(8, os.availableParallelism()));
+export const defaultPoolSize = (): number => Math.max(1, Math.min(8, os.availableParallelism() - 1));
 
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './verifyWorker.ts' : './verifyWorker.js', import.meta.url);
 
@@ -183,7 +185,10 @@ export class VerifyPool implements ProofVerifier {
 
   /**
    * The same checks, always on the pool's threads, whatever the document's size: for batches, where checking small
-   * credentials inline would hold the event loop for the whole batch and leave the other cores idle.
+   * credentials inline would hold the event loop for the whole batch, and where the main thread has as much to do per
+   * credential as a thread (DIDs, status lists, results). Checking some proofs on the main thread as well, when the
+   * threads had enough queued, made it slower: in a 1,000-credential batch its CPU per credential went from 0.43 ms to
+   * 0.9 ms (the calling thread also pays for async context tracking on each of the proof check's many promises).
    */
   readonly offThread: ProofVerifier = {
     credentialProof: (credential, documentLoader) => this.run({ op: 'credentialProof', credential }, documentLoader) as Promise<ProofResult>,
@@ -197,18 +202,20 @@ export class VerifyPool implements ProofVerifier {
     await Promise.all(workers.map((w) => w.thread.terminate()));
   }
 
-  private async run(task: Task, documentLoader?: DocumentLoader): Promise<unknown> {
-    const document = task.op === 'credentialProof' ? task.credential : task.op === 'presentationProof' ? task.presentation : undefined;
-    const preloaded = document && documentLoader ? await preload(document, documentLoader) : [];
+  private run(task: Task, documentLoader?: DocumentLoader): Promise<unknown> {
+    // The thread is chosen, and counts the task, at once: tasks started together spread over the threads.
     const worker = this.leastBusy();
     const id = this.nextId++;
+    if (worker.inFlight++ === 0) worker.thread.ref();
+    const document = task.op === 'credentialProof' ? task.credential : task.op === 'presentationProof' ? task.presentation : undefined;
     // Other loads arrive as messages, in the async context of whatever started the worker; bound here, each load runs
     // in its task's context (a verification's DID snapshot: didResolver.ts), never in another's.
     const loader = documentLoader && AsyncResource.bind(documentLoader);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, documentLoader: loader, worker });
-      if (worker.inFlight++ === 0) worker.thread.ref();
-      if (worker.outbox.push({ id, task, preloaded }) === 1) setImmediate(() => this.flush(worker));
+      void (document && documentLoader ? preload(document, documentLoader) : Promise.resolve([])).then((preloaded) => {
+        if (worker.outbox.push({ id, task, preloaded }) === 1) setImmediate(() => this.flush(worker));
+      });
     });
   }
 
