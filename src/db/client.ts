@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { projectRoot } from '../config.js';
-import { TransactionScope, type Database, type Db } from './database.js';
+import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from './database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
 import { sqliteTables } from './tables.js';
 
@@ -46,6 +46,15 @@ export class SqliteDatabase implements Database {
   query<T>(statements: (db: Db) => PromiseLike<T>): Promise<T> {
     if (this.scope.current()) return Promise.resolve(statements(this.db));
     return this.inTurn(async () => statements(this.db));
+  }
+
+  /** One connection: the statement prepared on it serves transactions too. */
+  prepareSelect<Row>(_name: string, build: (db: Db) => PreparableSelect<Row>): PreparedSelect<Row> {
+    let statement: ReturnType<PreparableSelect<Row>['prepare']> | undefined;
+    return (placeholders) => this.query(async (db) => {
+      statement ??= build(db).prepare();
+      return statement.all(placeholders);
+    });
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {

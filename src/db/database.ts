@@ -15,6 +15,13 @@ export type Db = BetterSQLite3Database<Tables>;
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** A select whose parameters are placeholders (`sql.placeholder`), as the repositories write it for `prepareSelect`. */
+export interface PreparableSelect<Row> {
+  prepare(): { all(placeholders?: Record<string, unknown>): Row[] };
+}
+/** Runs a prepared select with the placeholders' values. */
+export type PreparedSelect<Row> = (placeholders: Record<string, unknown>) => Promise<Row[]>;
+
 /**
  * Where the service keeps its state, whichever engine holds it. Every statement runs through `query` or inside
  * `transaction`; nothing outside src/db knows the dialect.
@@ -25,6 +32,12 @@ export interface Database {
   readonly tables: Tables;
   /** Runs statements on the connection of the transaction in progress, or on any connection outside one. */
   query<T>(statements: (db: Db) => PromiseLike<T>): Promise<T>;
+  /**
+   * A select built and prepared once, then run like `query` (in the transaction in progress, if any): for the reads
+   * every verification makes, where building the query and preparing the statement cost more than running it.
+   * `name` names the statement on the server (PostgreSQL): unique per query.
+   */
+  prepareSelect<Row>(name: string, build: (db: Db) => PreparableSelect<Row>): PreparedSelect<Row>;
   /**
    * Runs `work` in one transaction: every query it makes (through any repository) is part of it, and it commits when
    * `work` resolves or rolls back when it throws. A transaction begun inside another joins it. Keep `work` to storage:

@@ -1,6 +1,6 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { sql } from 'drizzle-orm';
-import { TransactionScope, type Database, type Db } from '../database.js';
+import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from '../database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from '../migrationJournal.js';
 import { openPostgres, postgresMigrationsFolder, type PostgresConnection, type PostgresOptions } from './connect.js';
 import { postgresTables } from './tables.js';
@@ -30,6 +30,26 @@ export class PostgresDatabase implements Database {
   query<T>(statements: (db: Db) => PromiseLike<T>): Promise<T> {
     const handle = this.scope.current() ?? this.connection.db;
     return Promise.resolve(statements(handle as unknown as Db));
+  }
+
+  /**
+   * Outside a transaction, a named statement on the pool: each connection parses it once. Inside one, the query runs on
+   * the transaction's connection, built again (a transaction is short-lived; its connection may not know the name).
+   */
+  prepareSelect<Row>(name: string, build: (db: Db) => PreparableSelect<Row>): PreparedSelect<Row> {
+    // The PostgreSQL builder's prepare takes the statement's name (the SQLite type the repositories see takes none).
+    type NamedPrepare = (name?: string) => { execute(placeholders: Record<string, unknown>): Promise<Row[]> };
+    const prepare = (db: unknown, statementName?: string) => {
+      const select = build(db as Db);
+      return (select.prepare as unknown as NamedPrepare).call(select, statementName);
+    };
+    let pooled: ReturnType<NamedPrepare> | undefined;
+    return (placeholders) => {
+      const tx = this.scope.current();
+      if (tx) return prepare(tx).execute(placeholders);
+      pooled ??= prepare(this.connection.db, name);
+      return pooled.execute(placeholders);
+    };
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {

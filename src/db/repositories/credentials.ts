@@ -79,10 +79,14 @@ export class StatusListRepository extends Repository {
   }
 
   version(id: string): Promise<number | undefined> {
-    const { statusLists } = this.t;
-    return this.query((db) => db.select({ version: statusLists.version }).from(statusLists).where(eq(statusLists.id, id)).limit(1)
-      .then((rows) => rows[0]?.version));
+    return this.versionById({ id }).then((rows) => rows[0]?.version);
   }
+
+  // Read by every status check (statusCheck.ts): prepared once.
+  private readonly versionById = this.database.prepareSelect('status_lists_version_by_id', (db) => {
+    const { statusLists } = this.t;
+    return db.select({ version: statusLists.version }).from(statusLists).where(eq(statusLists.id, sql.placeholder('id'))).limit(1);
+  });
 
   /** Lists of an organisation and purpose that still have free indexes. */
   openLists(organisationId: string, purpose: string): Promise<StatusList[]> {

@@ -35,10 +35,14 @@ export class OrganisationRepository extends Repository {
 
   /** The version of the organisation's DID document (organisations.keys_version), or undefined for a DID not hosted here. */
   keysVersionOf(did: string): Promise<number | undefined> {
-    const { organisations } = this.t;
-    return this.query((db) => db.select({ keysVersion: organisations.keysVersion }).from(organisations).where(eq(organisations.did, did)).limit(1)
-      .then((rows) => rows[0]?.keysVersion));
+    return this.keysVersionByDid({ did }).then((rows) => rows[0]?.keysVersion);
   }
+
+  // Read by every verification of a credential this service issued (didResolver.ts): prepared once.
+  private readonly keysVersionByDid = this.database.prepareSelect('organisations_keys_version_by_did', (db) => {
+    const { organisations } = this.t;
+    return db.select({ keysVersion: organisations.keysVersion }).from(organisations).where(eq(organisations.did, sql.placeholder('did'))).limit(1);
+  });
 
   list(): Promise<Organisation[]> {
     const { organisations } = this.t;
