@@ -16,6 +16,7 @@ import { AppError } from '../errors.js';
 import type { JwsAlgorithm, KeyAlgorithm, MultikeyPair } from '../keys/keyStore.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { compiledToRdf } from './compiledRdf.js';
+import { verifiedJcsProof } from './jcsProof.js';
 import { createKeptKeyVerifier, publicKeyObject, signatureCheckOf } from './verificationKeys.js';
 import { installFastContexts } from './fastContexts.js';
 import { installNullPrototypeNodeMaps } from './nullPrototypeNodeMaps.js';
@@ -169,6 +170,14 @@ function toProofResult(result: { verified: boolean; error?: unknown; results?: A
 /** Checks a credential's proof(s) for the assertionMethod purpose, and nothing else (dates and status are ours). */
 export async function verifyCredentialProof(credential: JsonObject, documentLoader: DocumentLoader): Promise<ProofResult> {
   if (Array.isArray(credential.proof) && credential.proof.length > 1) return verifyProofSetAndChains(credential, credential.proof, documentLoader);
+  // The JCS suites' common case is checked directly (jcsProof.ts); everything else, and every refusal, by the library.
+  const verifiedBy = await verifiedJcsProof(credential, documentLoader);
+  if (verifiedBy) return { verified: true, errors: [], verificationMethods: [verifiedBy] };
+  return verifyCredentialProofByLibrary(credential, documentLoader);
+}
+
+/** One proof (or a set of one) by the library alone: what jcsProof.ts is held to (jcs-proof-differential.test.ts). */
+export async function verifyCredentialProofByLibrary(credential: JsonObject, documentLoader: DocumentLoader): Promise<ProofResult> {
   const result = await jsigs.verify(credential, {
     suite: verifyingSuites, purpose: new vc.CredentialIssuancePurpose(), documentLoader,
   });

@@ -1,0 +1,154 @@
+/**
+ * src/credentials/jcsProof.ts checks eddsa-jcs-2022 and ecdsa-jcs-2019 proofs without the Data Integrity library, and
+ * answers only "verified" (anything else goes to the library). Held here to the library's verdicts on the W3C
+ * vectors, on credentials the service issues, on credentials signed by the library with unusual proofs (valid
+ * signatures over odd fields, so that only the checks besides the signature decide), and on mutated variants: the
+ * fast path says verified exactly when the library does, and verifyCredentialProof answers what the library answers.
+ */
+import fs from 'node:fs';
+import t, { type Test } from 'tap';
+import jsigs from 'jsonld-signatures';
+import * as vc from '@digitalbazaar/vc';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import * as ecdsaJcs2019 from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import { createDocumentLoader, type DocumentLoader } from '../../src/credentials/documentLoader.js';
+import { createDidResolver } from '../../src/credentials/didResolver.js';
+import { verifiedJcsProof } from '../../src/credentials/jcsProof.js';
+import { verifyCredentialProof, verifyCredentialProofByLibrary } from '../../src/credentials/vcLibrary.js';
+import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+
+type Json = Record<string, any>;
+const fixture = (name: string): Json => JSON.parse(fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+const bundled = createDocumentLoader(createDidResolver({ localDids: { version: async () => undefined, document: async () => undefined }, resolveRemote: false }));
+
+/** The specifications' example issuer, a controller document holding their test keys (as in w3c-ecdsa-vectors.test.ts). */
+const EXAMPLE_ISSUER = 'https://vc.example/issuers/5678';
+const ED25519_KEY = 'z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2';
+const P256_KEY = 'zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP';
+const exampleMethods = [
+  { id: `${EXAMPLE_ISSUER}#${ED25519_KEY}`, type: 'Multikey', controller: EXAMPLE_ISSUER, publicKeyMultibase: ED25519_KEY },
+  { id: `did:key:${P256_KEY}#${P256_KEY}`, type: 'Multikey', controller: EXAMPLE_ISSUER, publicKeyMultibase: P256_KEY },
+];
+function exampleLoader(controllerContext: unknown = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1']): DocumentLoader {
+  return async (url: string) => {
+    const method = exampleMethods.find((m) => m.id === url);
+    if (method) return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...method } };
+    if (url === EXAMPLE_ISSUER) return { contextUrl: null, documentUrl: url, document: { '@context': controllerContext, id: EXAMPLE_ISSUER, assertionMethod: exampleMethods } };
+    return bundled(url);
+  };
+}
+
+/** Signs `credential` with the library, the proof starting from `proofFields` (kept unless the library sets them). */
+async function librarySigned(credential: Json, keyPair: any, cryptosuite: 'eddsa-jcs-2022' | 'ecdsa-jcs-2019', proofFields: Json = {}, purpose: unknown = new jsigs.purposes.AssertionProofPurpose()): Promise<Json> {
+  const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: (cryptosuite === 'eddsa-jcs-2022' ? eddsaJcs2022 : ecdsaJcs2019).createSignCryptosuite() }) as any;
+  suite.proof = proofFields;
+  suite.date = proofFields.created === undefined ? new Date('2026-01-01T00:00:00Z') : null;
+  return jsigs.sign(structuredClone(credential), { suite, purpose, documentLoader: bundled });
+}
+
+async function didKeyPair(algorithm: 'Ed25519' | 'P-256') {
+  const keyPair: any = algorithm === 'Ed25519' ? await Ed25519Multikey.generate() : await EcdsaMultikey.generate({ curve: 'P-256' });
+  const did = `did:key:${keyPair.publicKeyMultibase}`;
+  keyPair.controller = did;
+  keyPair.id = `${did}#${keyPair.publicKeyMultibase}`;
+  return { keyPair, did };
+}
+
+const changeOneCharacter = (value: string) => `${value.slice(0, 10)}${value[10] === 'A' ? 'B' : 'A'}${value.slice(11)}`;
+const withProof = (credential: Json, change: (proof: Json) => void): Json => {
+  const copy = structuredClone(credential);
+  change(copy.proof);
+  return copy;
+};
+
+/** Mutations of a signed credential, each a case the library has a verdict on. */
+function mutationsOf(signed: Json): Array<[string, Json]> {
+  const other = signed.proof.cryptosuite === 'eddsa-jcs-2022' ? 'ecdsa-jcs-2019' : 'eddsa-jcs-2022';
+  const changedValue = structuredClone(signed);
+  changedValue.validFrom = '2030-01-01T00:00:00Z';
+  const { '@context': _context, ...withoutContext } = signed;
+  return [
+    ['unchanged', signed],
+    ['changed value', changedValue],
+    ['changed created', withProof(signed, (p) => { p.created = '2026-01-01T00:00:01Z'; })],
+    ['changed signature', withProof(signed, (p) => { p.proofValue = changeOneCharacter(p.proofValue); })],
+    ['signature as base64url', withProof(signed, (p) => { p.proofValue = `u${Buffer.from(p.proofValue.slice(1)).toString('base64url')}`; })],
+    ['no signature', withProof(signed, (p) => { delete p.proofValue; })],
+    ['other cryptosuite', withProof(signed, (p) => { p.cryptosuite = other; })],
+    ['rdfc cryptosuite', withProof(signed, (p) => { p.cryptosuite = 'eddsa-rdfc-2022'; })],
+    ['unknown cryptosuite', withProof(signed, (p) => { p.cryptosuite = 'eddsa-jcs-2023'; })],
+    ['other proof type', withProof(signed, (p) => { p.type = 'Ed25519Signature2020'; })],
+    ['authentication purpose', withProof(signed, (p) => { p.proofPurpose = 'authentication'; })],
+    ['proof without @context', withProof(signed, (p) => { delete p['@context']; })],
+    ['proof @context not the document\'s', withProof(signed, (p) => { p['@context'] = ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/security/data-integrity/v2']; })],
+    ['document without @context', withoutContext],
+    ['extra proof field', withProof(signed, (p) => { p.nonce = 'abc'; })],
+    ['verification method as an object', withProof(signed, (p) => { p.verificationMethod = { id: p.verificationMethod }; })],
+    ['unknown verification method', withProof(signed, (p) => { p.verificationMethod = `${p.verificationMethod}x`; })],
+    ['other issuer', { ...structuredClone(signed), issuer: 'did:example:someone-else' }],
+    ['issuer as an object', { ...structuredClone(signed), issuer: { id: signed.issuer } }],
+    ['a proof array of one', { ...structuredClone(signed), proof: [structuredClone(signed.proof)] }],
+    ['a proof array of two', { ...structuredClone(signed), proof: [structuredClone(signed.proof), structuredClone(signed.proof)] }],
+  ];
+}
+
+async function compare(t: Test, name: string, credential: Json, documentLoader: DocumentLoader, expected?: boolean): Promise<void> {
+  const library = await verifyCredentialProofByLibrary(structuredClone(credential), documentLoader);
+  const fast = await verifiedJcsProof(structuredClone(credential), documentLoader);
+  if (expected !== undefined) t.equal(library.verified, expected, `${name}: library verdict`);
+  // A proof array of one is the library's to check (the fast path takes a single proof object only).
+  const fastExpected = library.verified && !Array.isArray(credential.proof);
+  t.equal(fast !== undefined, fastExpected, `${name}: fast path agrees`, { libraryErrors: library.errors });
+  if (fast !== undefined) t.same([fast], library.verificationMethods, `${name}: same method`);
+  t.same(await verifyCredentialProof(structuredClone(credential), documentLoader), library, `${name}: same result`);
+}
+
+t.test('the W3C eddsa-jcs-2022 and ecdsa-jcs-2019 vectors and their mutations', async (t) => {
+  for (const vector of [fixture('w3c-eddsa-jcs-2022-signed.json'), fixture('w3c-ecdsa-jcs-2019-p256-signed.json')]) {
+    for (const [name, credential] of mutationsOf(vector)) {
+      await compare(t, `${vector.proof.cryptosuite} ${name}`, credential, exampleLoader(), name === 'unchanged' ? true : undefined);
+    }
+    // A controller document whose @context is not DID v1 is framed by the library: the fast path leaves it to it.
+    await compare(t, `${vector.proof.cryptosuite} framed controller`, vector, exampleLoader('https://w3id.org/security/multikey/v1'));
+    // Resolved as the did:key itself, the controller is not the vector's issuer.
+    await compare(t, `${vector.proof.cryptosuite} did:key controller`, vector, bundled, false);
+  }
+});
+
+t.test('credentials the service issues as eddsa-jcs-2022 and ecdsa-jcs-2019, and their mutations', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  for (const format of ['eddsa-jcs-2022', 'ecdsa-jcs-2019']) {
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: openBadgeCredential(), options: { format, issuer: 'organisation' } } });
+    t.equal(response.statusCode, 201, `${format}: issued`);
+    const signed = response.json().verifiableCredential as Json;
+    for (const [name, credential] of mutationsOf(signed)) {
+      await compare(t, `${format} ${name}`, credential, ctx.services.documentLoader, name === 'unchanged' ? true : undefined);
+    }
+  }
+});
+
+t.test('library-signed proofs with unusual fields: valid signatures, so only the other checks decide', async (t) => {
+  for (const [algorithm, cryptosuite] of [['Ed25519', 'eddsa-jcs-2022'], ['P-256', 'ecdsa-jcs-2019']] as const) {
+    const { keyPair, did } = await didKeyPair(algorithm);
+    const other = await didKeyPair(algorithm);
+    const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: did, credentialSubject: { name: 'Ada' } };
+    const cases: Array<[string, Json, boolean | undefined]> = [
+      ['plain', await librarySigned(credential, keyPair, cryptosuite), true],
+      ['with expires', await librarySigned(credential, keyPair, cryptosuite, { expires: '2020-01-01T00:00:00Z' }), true],
+      ['created not a date', await librarySigned(credential, keyPair, cryptosuite, { created: 'yesterday' }), false],
+      ['expires not a date', await librarySigned(credential, keyPair, cryptosuite, { expires: '2020-01-01' }), false],
+      ['created with an offset', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T01:00:00+01:00' }), true],
+      ['extra signed field', await librarySigned(credential, keyPair, cryptosuite, { nonce: 'abc' }), true],
+      ['signed id', await librarySigned(credential, keyPair, cryptosuite, { id: 'urn:uuid:4b5e1c2a-0000-4000-8000-000000000001' }), true],
+      ['signed for authentication', await librarySigned(credential, keyPair, cryptosuite, {}, new jsigs.purposes.AuthenticationProofPurpose({ challenge: 'c' })), false],
+      ['signed by a key of another DID', { ...await librarySigned({ ...credential, issuer: did }, other.keyPair, cryptosuite) }, false],
+      ['issuer not the controller', await librarySigned({ ...credential, issuer: other.did }, keyPair, cryptosuite), false],
+      ['credential issuance purpose', await librarySigned(credential, keyPair, cryptosuite, {}, new vc.CredentialIssuancePurpose()), true],
+    ];
+    for (const [name, signed, expected] of cases) await compare(t, `${cryptosuite} ${name}`, signed, bundled, expected);
+  }
+});
