@@ -59,28 +59,38 @@ export function limitExceeded(limit: JsonLdLimit, what: string, detail: string):
  */
 const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-interface Pending { value: unknown; depth: number; contextNesting: number; path: string }
+/** An object or array still to walk; its JSON pointer is spelled out only for an error message (pointerOf). */
+interface Pending { value: object; depth: number; contextNesting: number; parent: Pending | undefined; key: string }
+
+const pointerOf = (pending: Pending | undefined, key?: string): string => {
+  const segments = key === undefined ? [] : [key];
+  for (let p = pending; p?.parent; p = p.parent) segments.push(p.key);
+  return segments.reverse().map((segment) => `/${segment.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+};
 
 /**
  * Walks a document from outside once, before any JSON-LD processing, and refuses what would make that processing
  * unsafe or unbounded: reserved keys at any depth, and anything beyond JSON_LD_LIMITS.
  */
 export function assertProcessable(value: unknown, what: string): void {
-  const stack: Pending[] = [{ value, depth: 1, contextNesting: 0, path: '' }];
+  if (value === null || typeof value !== 'object') return;
+  const stack: Pending[] = [{ value, depth: 1, contextNesting: 0, parent: undefined, key: '' }];
   const distinctContexts = new Set<unknown>();
   let nodes = 0;
   let properties = 0;
   let contextEntries = 0;
   while (stack.length) {
-    const { value: node, depth, contextNesting, path } = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
+    const pending = stack.pop()!;
+    const { value: node, depth, contextNesting } = pending;
     if (depth > JSON_LD_LIMITS.depth) {
       throw badRequest('too-deeply-nested', `${what} is nested more than ${JSON_LD_LIMITS.depth} levels deep; flatten it`, { limit: 'depth', max: JSON_LD_LIMITS.depth });
     }
     if (Array.isArray(node)) {
       properties += node.length;
       if (properties > JSON_LD_LIMITS.properties) throw limitExceeded('properties', what, `has more than ${JSON_LD_LIMITS.properties} property values`);
-      node.forEach((child, index) => stack.push({ value: child, depth: depth + 1, contextNesting, path: `${path}/${index}` }));
+      node.forEach((child: unknown, index) => {
+        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1, contextNesting, parent: pending, key: String(index) });
+      });
       continue;
     }
     if (++nodes > JSON_LD_LIMITS.nodes) throw limitExceeded('nodes', what, `has more than ${JSON_LD_LIMITS.nodes} objects`);
@@ -88,22 +98,22 @@ export function assertProcessable(value: unknown, what: string): void {
     properties += keys.length;
     if (properties > JSON_LD_LIMITS.properties) throw limitExceeded('properties', what, `has more than ${JSON_LD_LIMITS.properties} property values`);
     for (const key of keys) {
-      const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (RESERVED_KEYS.has(key)) {
+        const at = pointerOf(pending, key);
         throw badRequest('reserved-key', `${what} has the key "${key}" (at ${at}); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property`, { pointer: at });
       }
       const child = (node as Record<string, unknown>)[key];
       let nesting = contextNesting;
       if (key === '@context') {
         nesting++;
-        if (nesting > JSON_LD_LIMITS.contextNesting) throw limitExceeded('contextNesting', what, `nests @context more than ${JSON_LD_LIMITS.contextNesting} levels deep (at ${at})`);
+        if (nesting > JSON_LD_LIMITS.contextNesting) throw limitExceeded('contextNesting', what, `nests @context more than ${JSON_LD_LIMITS.contextNesting} levels deep (at ${pointerOf(pending, key)})`);
         const entries = Array.isArray(child) ? child : [child];
         contextEntries += entries.length;
         if (contextEntries > JSON_LD_LIMITS.contextEntries) throw limitExceeded('contextEntries', what, `has more than ${JSON_LD_LIMITS.contextEntries} @context entries`);
         for (const entry of entries) distinctContexts.add(entry);
         if (distinctContexts.size > JSON_LD_LIMITS.distinctContexts) throw limitExceeded('distinctContexts', what, `uses more than ${JSON_LD_LIMITS.distinctContexts} different contexts`);
       }
-      stack.push({ value: child, depth: depth + 1, contextNesting: nesting, path: at });
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1, contextNesting: nesting, parent: pending, key });
     }
   }
 }
