@@ -50,8 +50,9 @@ function serialize(error: unknown): SerializedFailure {
 
 /**
  * Documents from outside are processed here, so a prototype pollution that escaped the fixes would poison this
- * thread's later verifications. After each task the thread compares its built-ins with their state at start; on any
- * change it fails the task, saying so, and exits: the pool starts a clean thread for the next task.
+ * thread's later verifications. Before any answer leaves, the thread compares its built-ins with their state at start;
+ * on any change it fails every answer it holds, saying so, and exits: the pool starts a clean thread for the next task.
+ * The answers of one turn are checked together (about 40 µs a check, a tenth of a proof check).
  */
 const builtins = snapshotBuiltins();
 
@@ -61,18 +62,18 @@ let outbox: Answer[] = [];
 function send(): void {
   const answers = outbox;
   outbox = [];
-  if (answers.length > 0) port.postMessage({ type: 'answers', answers } satisfies FromWorker);
-}
-
-function answer(id: number, outcome: { result: unknown } | { error: unknown }): void {
+  if (answers.length === 0) return;
   const changes = builtinChanges(builtins);
   if (changes.length > 0) {
     const detail = `The verification worker's built-ins were changed while verifying (${changes.join(', ')}); the worker is replaced`;
-    outbox.push({ id, failure: { message: detail }, retiring: true });
-    send();
+    port.postMessage({ type: 'answers', answers: answers.map(({ id }) => ({ id, failure: { message: detail }, retiring: true })) } satisfies FromWorker);
     port.close();
     process.exit(1);
   }
+  port.postMessage({ type: 'answers', answers } satisfies FromWorker);
+}
+
+function answer(id: number, outcome: { result: unknown } | { error: unknown }): void {
   if (outbox.push('result' in outcome ? { id, result: outcome.result } : { id, failure: serialize(outcome.error) }) === 1) setImmediate(send);
 }
 

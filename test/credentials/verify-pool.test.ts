@@ -55,6 +55,15 @@ t.test('a task that changes a worker\'s built-ins fails saying so, and the worke
   t.equal((Object.prototype as Record<string, unknown>).pollutedInWorker, undefined, 'the main thread was never affected');
 });
 
+t.test('tasks answered in the same turn as one that changed the built-ins fail with it', async (t) => {
+  const pool = new VerifyPool(1, new URL('../fixtures/pollutingVerifyWorker.ts', import.meta.url));
+  t.teardown(() => pool.close());
+  const vm = { id: 'did:example:issuer#key-1', type: 'Multikey', publicKeyMultibase: 'zNotAKey' };
+  await pool.jws('a.b.c', vm).catch(() => undefined); // the worker is started
+  const answers = await Promise.all([pool.jws('a.b.c', vm), pool.jws('pollute', vm)].map((p) => p.then(() => 'verified', (error: Error) => error.message)));
+  t.match(answers, [/built-ins were changed/, /built-ins were changed/]);
+});
+
 t.test('small documents are checked on the calling thread, larger ones in a worker', async (t) => {
   // A worker that cannot start: whatever reaches it fails, whatever is checked inline is answered.
   const pool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), 40);
