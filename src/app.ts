@@ -23,6 +23,7 @@ import presentationRequestRoutes from './routes/oid4vp.js';
 import oid4vciRoutes from './routes/oid4vci.js';
 import { registerPrototypeGuard } from './http/prototypeGuard.js';
 import { refuseMalformedText } from './http/wellFormedJson.js';
+import { OneLinePerRequest } from './http/requestLog.js';
 
 export interface AppOptions {
   services: Services;
@@ -40,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverTimeouts = { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs) };
   const app = Fastify({
     logger: withRedactedUrls(options.logger ?? false),
+    logController: new OneLinePerRequest(),
     bodyLimit: BODY_LIMIT_BYTES,
     ...(options.https ? { https: { ...options.https, ...serverTimeouts } } : { http: serverTimeouts }),
     requestTimeout: limits.requestTimeoutMs,
@@ -59,8 +61,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onError', drainOversizedBody);
-  // JSON too: a browser must never guess a response is HTML or script.
-  app.addHook('onSend', async (_request, reply) => { reply.header('x-content-type-options', 'nosniff'); });
+  // JSON too: a browser must never guess a response is HTML or script. A callback hook: an async one costs a promise per request.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
+  });
   authenticateBeforeBody(app, options.services);
   registerPrototypeGuard(app, { enabled: !options.services.config.production });
   refuseMalformedText(app);

@@ -7,31 +7,43 @@ const GUARDED: ReadonlyArray<[string, object]> = [
   ['Function.prototype', Function.prototype], ['String.prototype', String.prototype],
 ];
 
-type Snapshot = Array<Map<string | symbol, unknown>>;
+/** Each guarded object's own keys, in order, and each member's value (a getter for an accessor). */
+type Snapshot = Array<{ keys: Array<string | symbol>; values: unknown[] }>;
 
-function membersOf(target: object): Map<string | symbol, unknown> {
-  const members = new Map<string | symbol, unknown>();
-  for (const key of Reflect.ownKeys(target)) {
-    const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
-    members.set(key, 'value' in descriptor ? descriptor.value : descriptor.get);
-  }
-  return members;
+const memberValue = (target: object, key: string | symbol) => {
+  const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
+  return 'value' in descriptor ? descriptor.value : descriptor.get;
+};
+
+function membersOf(target: object): Snapshot[number] {
+  const keys = Reflect.ownKeys(target);
+  return { keys, values: keys.map((key) => memberValue(target, key)) };
 }
 
 export const snapshotBuiltins = (): Snapshot => GUARDED.map(([, target]) => membersOf(target));
 
+/** True when every guarded object has the same keys, in the same order, with the same values (the HTTP guard asks after every response). */
+function unchangedSince(snapshot: Snapshot): boolean {
+  return GUARDED.every(([, target], index) => {
+    const before = snapshot[index]!;
+    const keys = Reflect.ownKeys(target);
+    return keys.length === before.keys.length && keys.every((key, k) => key === before.keys[k] && memberValue(target, key) === before.values[k]);
+  });
+}
+
 /** What changed since the snapshot, e.g. `Object.prototype["@id"] added`; empty when nothing did. */
 export function builtinChanges(snapshot: Snapshot): string[] {
+  if (unchangedSince(snapshot)) return [];
   const changes: string[] = [];
   GUARDED.forEach(([name, target], index) => {
-    const before = snapshot[index]!;
+    const { keys, values } = snapshot[index]!;
+    const before = new Map(keys.map((key, k) => [key, values[k]]));
     const now = membersOf(target);
-    for (const [key, value] of now) {
+    now.keys.forEach((key, k) => {
       if (!before.has(key)) changes.push(`${name}[${String(key)}] added`);
-      else if (before.get(key) !== value) changes.push(`${name}[${String(key)}] replaced`);
-    }
-    for (const key of before.keys()) if (!now.has(key)) changes.push(`${name}[${String(key)}] removed`);
+      else if (before.get(key) !== now.values[k]) changes.push(`${name}[${String(key)}] replaced`);
+    });
+    for (const key of keys) if (!now.keys.includes(key)) changes.push(`${name}[${String(key)}] removed`);
   });
   return changes;
 }
-

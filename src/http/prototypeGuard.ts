@@ -16,16 +16,19 @@ export function registerPrototypeGuard(app: FastifyInstance, options: { enabled:
   if (!options.enabled) return;
   const snapshot = snapshotBuiltins();
   let polluted: { changes: string[]; by: string } | undefined;
-  app.addHook('onRequest', async () => {
-    if (polluted) {
-      throw new AppError('prototype-polluted', 500, `Built-in prototypes were changed by ${polluted.by} (${polluted.changes.join(', ')}); restart the process and fix the code path`);
-    }
+  // Callback hooks, not async ones: they run on every request, and a promise each costs more than the check.
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (!polluted) return done();
+    done(new AppError('prototype-polluted', 500, `Built-in prototypes were changed by ${polluted.by} (${polluted.changes.join(', ')}); restart the process and fix the code path`));
   });
-  app.addHook('onResponse', async (request) => {
-    if (polluted) return;
-    const changes = builtinChanges(snapshot);
-    if (changes.length === 0) return;
-    polluted = { changes, by: `${request.method} ${request.routeOptions.url ?? request.url}` };
-    request.log.error({ changes }, `prototype pollution after ${polluted.by}`);
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (!polluted) {
+      const changes = builtinChanges(snapshot);
+      if (changes.length > 0) {
+        polluted = { changes, by: `${request.method} ${request.routeOptions.url ?? request.url}` };
+        request.log.error({ changes }, `prototype pollution after ${polluted.by}`);
+      }
+    }
+    done();
   });
 }

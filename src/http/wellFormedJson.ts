@@ -12,17 +12,29 @@ import { badRequest } from '../errors.js';
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
+/** A member's place in the body, kept as a chain so that a JSON Pointer is spelled out only for the member refused. */
+interface Place { key: string; parent: Place | undefined }
+
+function pointerTo(place: Place | undefined): string {
+  const keys: string[] = [];
+  for (let at = place; at; at = at.parent) keys.push(at.key.replaceAll('~', '~0').replaceAll('/', '~1'));
+  return keys.length === 0 ? '/' : `/${keys.reverse().join('/')}`;
+}
+
 function loneSurrogateAt(body: unknown): string | undefined {
-  const pending: Array<[unknown, string]> = [[body, '']];
+  if (typeof body === 'string') return LONE_SURROGATE.test(body) ? '/' : undefined;
+  const pending: Array<[object, Place | undefined]> = [];
+  if (body !== null && typeof body === 'object') pending.push([body, undefined]);
+  // Members in order, the last pushed walked first; strings are tested where they are met, without a place of their own.
   for (let next = pending.pop(); next; next = pending.pop()) {
-    const [value, pointer] = next;
-    if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) return pointer || '/';
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, member] of Object.entries(value)) {
-        const at = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-        if (LONE_SURROGATE.test(key)) return at;
-        pending.push([member, at]);
+    const [value, place] = next;
+    for (const key of Object.keys(value)) {
+      if (LONE_SURROGATE.test(key)) return pointerTo({ key, parent: place });
+      const member = (value as Record<string, unknown>)[key];
+      if (typeof member === 'string') {
+        if (LONE_SURROGATE.test(member)) return pointerTo({ key, parent: place });
+      } else if (member !== null && typeof member === 'object') {
+        pending.push([member, { key, parent: place }]);
       }
     }
   }
@@ -47,13 +59,19 @@ function nulCharacterIn(values: unknown): string | undefined {
 }
 
 export function refuseMalformedText(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    const nulAt = nulCharacterIn(request.params) ?? nulCharacterIn(request.query);
-    if (nulAt !== undefined) throw badRequest('invalid-character', `The address holds a NUL character (%00) in ${nulAt}: remove it`);
-    // Only parsed JSON can hold an escaped surrogate; a raw upload (a batch file is a Buffer) is bytes, and walking
-    // it as an object visited every byte (a 1 MB file held the event loop about 2 s). A streamed body (JSON Lines
-    // verification) is checked line by line where it is read.
-    if (typeof request.body !== 'object' || request.body === null || ArrayBuffer.isView(request.body) || request.body instanceof Readable) return;
-    assertWellFormedUnicode(request.body, 'The body');
+  // A callback hook: it runs on every request, and an async one costs a promise each.
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      const nulAt = nulCharacterIn(request.params) ?? nulCharacterIn(request.query);
+      if (nulAt !== undefined) throw badRequest('invalid-character', `The address holds a NUL character (%00) in ${nulAt}: remove it`);
+      // Only parsed JSON can hold an escaped surrogate; a raw upload (a batch file is a Buffer) is bytes, and walking
+      // it as an object visited every byte (a 1 MB file held the event loop about 2 s). A streamed body (JSON Lines
+      // verification) is checked line by line where it is read.
+      const body = request.body;
+      if (typeof body === 'object' && body !== null && !ArrayBuffer.isView(body) && !(body instanceof Readable)) assertWellFormedUnicode(body, 'The body');
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
   });
 }

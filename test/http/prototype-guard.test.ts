@@ -34,6 +34,26 @@ t.test('a replaced built-in method counts as a change too', async (t) => {
   t.match(after.json().detail, 'Object.prototype[toString] replaced');
 });
 
+t.test('a built-in removed while another is added (same number of members) counts as two changes', async (t) => {
+  const ctx = await buildTestApp(t);
+  const at = Reflect.getOwnPropertyDescriptor(String.prototype, 'at')!;
+  const restore = () => {
+    Reflect.defineProperty(String.prototype, 'at', at);
+    delete (String.prototype as unknown as Polluted).polluted;
+  };
+  ctx.app.get('/test-only/swap', async () => {
+    Reflect.deleteProperty(String.prototype, 'at');
+    (String.prototype as unknown as Polluted).polluted = true;
+    return { done: true };
+  });
+  t.teardown(restore);
+  await ctx.app.inject({ method: 'GET', url: '/test-only/swap' });
+  restore();
+  const detail = (await ctx.app.inject({ method: 'GET', url: '/health' })).json().detail;
+  t.match(detail, 'String.prototype[polluted] added', 'the addition');
+  t.match(detail, 'String.prototype[at] removed', 'the removal');
+});
+
 t.test('production does not run the guard (one bad request must not become an outage)', async (t) => {
   const ctx = await buildTestApp(t, { NODE_ENV: 'production', PASSERELLE_KEY_SECRET: 'a-long-random-test-secret-0123456789' });
   ctx.app.get('/test-only/pollute', async () => {
