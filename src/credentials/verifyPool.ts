@@ -12,8 +12,9 @@
  *
  * Messages: tasks sent during one turn of the event loop go to a worker as one message, and a worker sends the answers
  * it has at the end of its turn as one message. A batch of credentials thus costs a few messages per turn rather than
- * several per credential: the main thread, which also resolves DIDs and reads status lists for the batch, is what
- * limits a batch on two cores (scripts/bench/batchVerify.ts).
+ * several per credential, on a main thread that also resolves DIDs, reads status lists and builds the results of the
+ * whole batch (see defaultPoolSize). A document loaded ahead is loaded even when the check fails before using it (the
+ * controller of a method whose signature does not verify): the price of sparing the worker a round trip per load.
  *
  * One pool per process, started on first use and shared by every app built in it (tests build many): the threads
  * stand for the machine's cores, not for an app. Workers hold the process open only while they have work.
