@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { accreditations } from '../schema-trust.js';
 import { firstRow } from '../database.js';
 import { Repository } from './repository.js';
@@ -17,9 +17,14 @@ export class AccreditationRepository extends Repository {
   }
 
   ofIssuer(issuerDid: string): Promise<Accreditation[]> {
-    const { accreditations } = this.t;
-    return this.query((db) => db.select().from(accreditations).where(eq(accreditations.issuerDid, issuerDid)).orderBy(asc(accreditations.validFrom)));
+    return this.byIssuer({ issuerDid });
   }
+
+  // Read by every verification answered over HTTP (the trust answer, trustCheck.ts): prepared once.
+  private readonly byIssuer = this.database.prepareSelect('accreditations_by_issuer', (db) => {
+    const { accreditations } = this.t;
+    return db.select().from(accreditations).where(eq(accreditations.issuerDid, sql.placeholder('issuerDid'))).orderBy(asc(accreditations.validFrom));
+  });
 
   grantedBy(authorityDid: string): Promise<Accreditation[]> {
     const { accreditations } = this.t;
