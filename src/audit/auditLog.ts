@@ -66,25 +66,42 @@ export class AuditLog {
    * Appends an entry. It runs in a transaction of its own, or as part of the caller's: called inside the
    * transaction that makes the change, the change and its entry are written together or not at all.
    */
-  append(event: AuditEvent): Promise<AuditEntry> {
+  async append(event: AuditEvent): Promise<AuditEntry> {
+    const [entry] = await this.appendAll([event]);
+    return entry!;
+  }
+
+  /** Appends entries in this order, in one transaction (a batch's lease of credentials): see append. */
+  appendAll(events: AuditEvent[]): Promise<AuditEntry[]> {
     return this.deps.database.transaction(async () => {
+      const heads = new Map<string, { seq: number; hash: string }>();
       // Two instances appending for the same organisation at once would both extend the same head: the second waits.
-      await this.deps.entries.lockChain(event.organisationId);
-      const previous = await this.deps.entries.last(event.organisationId);
-      const unhashed = {
-        organisationId: event.organisationId,
-        seq: (previous?.seq ?? 0) + 1,
-        at: this.deps.now().toISOString(),
-        actorTokenId: event.actorTokenId,
-        action: event.action,
-        subject: event.subject,
-        // A round trip through canonical JSON keeps only what the stored entry will hold (no undefined, no Dates).
-        details: JSON.parse(canonicalJson(event.details ?? {})) as Record<string, unknown>,
-        prevHash: previous?.hash ?? GENESIS_HASH,
-      };
-      const entry = { ...unhashed, hash: entryHash(unhashed) };
-      await this.deps.entries.insert(entry);
-      return entry;
+      // Chains are locked in one order, so that two transactions appending to the same chains cannot wait on each other.
+      for (const organisationId of [...new Set(events.map((event) => event.organisationId))].sort()) {
+        await this.deps.entries.lockChain(organisationId);
+        const previous = await this.deps.entries.last(organisationId);
+        heads.set(organisationId, { seq: previous?.seq ?? 0, hash: previous?.hash ?? GENESIS_HASH });
+      }
+      const at = this.deps.now().toISOString();
+      const entries = events.map((event) => {
+        const head = heads.get(event.organisationId)!;
+        const unhashed = {
+          organisationId: event.organisationId,
+          seq: head.seq + 1,
+          at,
+          actorTokenId: event.actorTokenId,
+          action: event.action,
+          subject: event.subject,
+          // A round trip through canonical JSON keeps only what the stored entry will hold (no undefined, no Dates).
+          details: JSON.parse(canonicalJson(event.details ?? {})) as Record<string, unknown>,
+          prevHash: head.hash,
+        };
+        const entry = { ...unhashed, hash: entryHash(unhashed) };
+        heads.set(event.organisationId, { seq: entry.seq, hash: entry.hash });
+        return entry;
+      });
+      if (entries.length > 0) await this.deps.entries.insert(entries);
+      return entries;
     });
   }
 

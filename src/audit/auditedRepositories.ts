@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { CredentialRepository, type CredentialRecord, type StatusReservation } from '../db/repositories/credentials.js';
+import { CredentialRepository, type CredentialRecord, type IssuedRecord } from '../db/repositories/credentials.js';
 import { OrganisationRepository, type OrganisationKey, type RotatedKey } from '../db/repositories/organisations.js';
 import type { AuditLog } from './auditLog.js';
 
@@ -15,15 +15,15 @@ export class AuditedCredentialRepository extends CredentialRepository {
     super(database);
   }
 
-  override async recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): Promise<void> {
+  override async recordIssuedMany(issued: IssuedRecord[], now: string): Promise<void> {
     await this.audit.record(async () => {
-      await super.recordIssued(record, reservations, now);
+      await super.recordIssuedMany(issued, now);
       // The issuance is logged before whatever it completes (an assessment case certified by it).
-      await this.audit.append({
-        organisationId: record.organisationId, actorTokenId: this.actorTokenId, action: 'credential.issued', subject: record.id,
+      await this.audit.appendAll(issued.map(({ record }) => ({
+        organisationId: record.organisationId, actorTokenId: this.actorTokenId, action: 'credential.issued' as const, subject: record.id,
         details: { types: record.types, format: record.format, subjectId: record.subjectId, sha256: record.sha256 },
-      });
-      await this.alsoOnIssue?.(record);
+      })));
+      for (const { record } of issued) await this.alsoOnIssue?.(record);
     }, () => undefined);
   }
 }

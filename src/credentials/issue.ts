@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { CompactSign, SignJWT } from 'jose';
 import { AppError, badRequest, conflict } from '../errors.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
-import { DuplicateCredentialIdError, IndexTakenError, type CredentialRepository, type StatusReservation } from '../db/repositories/credentials.js';
+import { DuplicateCredentialIdError, IndexTakenError, type CredentialRecord, type CredentialRepository, type StatusReservation } from '../db/repositories/credentials.js';
 import type { JwsAlgorithm, KeyAlgorithm, KeyStore } from '../keys/keyStore.js';
 import { defaultKeyAlgorithm, signingKeyOf } from '../orgs/organisations.js';
 import { validateCredentialMapping } from '../frameworks/credentialMapping.js';
@@ -110,48 +110,30 @@ export async function sdJwtVcKeyAlgorithm(deps: IssueDeps, organisation: Organis
 }
 
 /** Index collisions need two writers to pick the same random index of 131,072 at once; a few retries are plenty. */
-const MAX_INDEX_ATTEMPTS = 5;
+export const MAX_INDEX_ATTEMPTS = 5;
 
-export async function issueCredential(deps: IssueDeps, request: {
-  organisation: Organisation; credential: unknown; options?: IssueOptions;
-}): Promise<IssuedCredential> {
-  const { organisation } = request;
+export interface IssueRequest { organisation: Organisation; credential: unknown; options?: IssueOptions }
+
+/**
+ * A credential signed and not yet recorded. Its status indexes stay reserved (in this process) until the caller has
+ * recorded it, or given up, and released them.
+ */
+export interface SignedIssuance {
+  issued: IssuedCredential;
+  record: CredentialRecord;
+  reservations: StatusReservation[];
+}
+
+export async function issueCredential(deps: IssueDeps, request: IssueRequest): Promise<IssuedCredential> {
   const options = request.options ?? {};
-  const format = options.format ?? defaultFormatOf(organisation);
-  if (!ISSUE_FORMATS.includes(format)) {
-    throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${ISSUE_FORMATS.join(', ')}`);
+  if (options.addProof) {
+    const { format } = await formatAndKeyOf(deps, request.organisation, options);
+    return coSign(deps, request.organisation, request.credential, format);
   }
-  const algorithm = format === SD_JWT_VC_FORMAT && options.alg === undefined
-    ? await sdJwtVcKeyAlgorithm(deps, organisation)
-    : keyAlgorithmFor(organisation, format, options.alg);
-  if (options.addProof) return coSign(deps, organisation, request.credential, format);
-  if (options.holderJwk !== undefined && format !== SD_JWT_VC_FORMAT) {
-    throw badRequest('holder-key-needs-sd-jwt', 'options.holderJwk binds an SD-JWT VC (cnf); other formats name the holder in credentialSubject.id');
-  }
-  const purposes = statusPurposesFrom(options);
   for (let attempt = 1; ; attempt++) {
-    // An SD-JWT VC's one status claim points at a 2-bit Token Status List entry: revocation and suspension together.
-    const reservations = format !== SD_JWT_VC_FORMAT ? await deps.statusLists.reserve(organisation, purposes)
-      : options.credentialStatus === false ? [] : await deps.statusLists.reserveTokenStatus(organisation);
+    const { issued, record, reservations } = await signIssuance(deps, request);
     try {
-      const now = deps.now();
-      const credential = prepareCredential(request.credential, organisation, format, now, options);
-      // Refused before signing; the primary key still decides between two issuances of the same id at once.
-      if (await deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
-      // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
-      const issued = format === SD_JWT_VC_FORMAT
-        ? await signAsSdJwtVc(deps, organisation, credential, reservations, options, algorithm, now)
-        : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, now, algorithm);
-      const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
-      await deps.credentials.recordIssued({
-        id: issued.id,
-        organisationId: organisation.id,
-        types: typesOf(credential),
-        subjectId: subjectIdOf(credential),
-        format,
-        sha256: crypto.createHash('sha256').update(signedForm).digest('hex'),
-        issuedAt: now.toISOString(),
-      }, reservations, now.toISOString());
+      await deps.credentials.recordIssued(record, reservations, record.issuedAt);
       return issued;
     } catch (error) {
       if (!(error instanceof IndexTakenError) || attempt >= MAX_INDEX_ATTEMPTS) throw translateIssueError(error);
@@ -159,6 +141,59 @@ export async function issueCredential(deps: IssueDeps, request: {
       deps.statusLists.release(reservations);
     }
   }
+}
+
+/**
+ * Everything issuance does before recording: reserves the status indexes, prepares and signs the credential. Batch
+ * issuance records many of these in one transaction (CredentialRepository.recordIssuedMany), issueCredential one.
+ */
+export async function signIssuance(deps: IssueDeps, request: IssueRequest): Promise<SignedIssuance> {
+  const { organisation } = request;
+  const options = request.options ?? {};
+  const { format, algorithm } = await formatAndKeyOf(deps, organisation, options);
+  if (options.holderJwk !== undefined && format !== SD_JWT_VC_FORMAT) {
+    throw badRequest('holder-key-needs-sd-jwt', 'options.holderJwk binds an SD-JWT VC (cnf); other formats name the holder in credentialSubject.id');
+  }
+  const purposes = statusPurposesFrom(options);
+  // An SD-JWT VC's one status claim points at a 2-bit Token Status List entry: revocation and suspension together.
+  const reservations = format !== SD_JWT_VC_FORMAT ? await deps.statusLists.reserve(organisation, purposes)
+    : options.credentialStatus === false ? [] : await deps.statusLists.reserveTokenStatus(organisation);
+  try {
+    const now = deps.now();
+    const credential = prepareCredential(request.credential, organisation, format, now, options);
+    // Refused before signing; the primary key still decides between two issuances of the same id at once.
+    if (await deps.credentials.byId(credential.id as string)) throw duplicateId(credential.id as string);
+    // The caller's own entries (lists kept elsewhere, other status methods) are signed as given, after the service's.
+    const issued = format === SD_JWT_VC_FORMAT
+      ? await signAsSdJwtVc(deps, organisation, credential, reservations, options, algorithm, now)
+      : await sign(deps, organisation, withStatusEntries(credential, reservations, deps.statusLists), format, now, algorithm);
+    const signedForm = issued.jwt ?? JSON.stringify(issued.verifiableCredential);
+    const record: CredentialRecord = {
+      id: issued.id,
+      organisationId: organisation.id,
+      types: typesOf(credential),
+      subjectId: subjectIdOf(credential),
+      format,
+      sha256: crypto.createHash('sha256').update(signedForm).digest('hex'),
+      issuedAt: now.toISOString(),
+    };
+    return { issued, record, reservations };
+  } catch (error) {
+    deps.statusLists.release(reservations);
+    throw translateIssueError(error);
+  }
+}
+
+/** The format a request issues in and the key that signs it. */
+async function formatAndKeyOf(deps: IssueDeps, organisation: Organisation, options: IssueOptions): Promise<{ format: CredentialFormat; algorithm: KeyAlgorithm }> {
+  const format = options.format ?? defaultFormatOf(organisation);
+  if (!ISSUE_FORMATS.includes(format)) {
+    throw badRequest('unknown-format', `options.format "${String(format)}" is not supported; use one of ${ISSUE_FORMATS.join(', ')}`);
+  }
+  const algorithm = format === SD_JWT_VC_FORMAT && options.alg === undefined
+    ? await sdJwtVcKeyAlgorithm(deps, organisation)
+    : keyAlgorithmFor(organisation, format, options.alg);
+  return { format, algorithm };
 }
 
 /**
@@ -320,7 +355,8 @@ const duplicateId = (id: string) =>
 
 function translateIssueError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  if (error instanceof DuplicateCredentialIdError) return duplicateId(error.credentialId);
+  // issueCredential records one credential at a time.
+  if (error instanceof DuplicateCredentialIdError) return duplicateId(error.credentialIds[0]!);
   return jsonLdProblem(error) ?? error;
 }
 

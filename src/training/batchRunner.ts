@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { Organisation, OrganisationRepository } from '../db/repositories/organisations.js';
-import { DuplicateCredentialIdError, IndexTakenError, type CredentialRecord, type CredentialRepository, type StatusReservation } from '../db/repositories/credentials.js';
+import { DuplicateCredentialIdError, IndexTakenError, type StatusReservation } from '../db/repositories/credentials.js';
 import type { AchievementRepository, BatchRecord, BatchRepository, BatchRowRecord } from '../db/repositories/training.js';
-import type { StatusListService } from '../credentials/statusLists.js';
-import { issueCredential, type CredentialFormat, type IssueDeps, type IssuedCredential } from '../credentials/issue.js';
+import { MAX_INDEX_ATTEMPTS, signIssuance, type CredentialFormat, type IssueDeps, type IssuedCredential, type SignedIssuance } from '../credentials/issue.js';
 import { AppError } from '../errors.js';
 import { requireAchievement, type Achievement } from './achievements.js';
 import { credentialFromAchievement, subjectForRecipient, type Recipient } from './achievementCredential.js';
@@ -32,17 +31,19 @@ const ROWS_PER_LEASE = 16;
 const DEFAULT_LEASE_MS = 30_000;
 /** Batches queued through another instance, and rows a stopped instance left leased, are looked for this often. */
 const IDLE_POLL_MS = 1000;
-/** Same bound as issueCredential's: a collision needs two writers to draw the same index of 131,072. */
-const MAX_INDEX_ATTEMPTS = 5;
 
-interface Deferred { record: CredentialRecord; reservations: StatusReservation[]; now: string }
+/** What became of a leased row once it was looked at and signed; commit() writes it. */
+type RowOutcome =
+  | { kind: 'signed'; row: BatchRowRecord; signed: SignedIssuance }
+  | { kind: 'already-issued'; row: BatchRowRecord }
+  | { kind: 'failed'; row: BatchRowRecord; problem: Record<string, unknown> };
 
 /**
  * Issues the pending rows of queued batches, in the order the batches were sent, alongside any other instance or
- * process sharing the database. Each instance leases a few rows at a time (BatchRepository.claimRows); a row's
- * credential record, its status indexes and the row's "issued" mark (with the signed document) are written in one
- * transaction, so an instance killed at any instant leaves each row either untouched or fully issued, and its leased
- * rows are taken over by the others when the lease runs out. A credential's id is derived from its row, so a row
+ * process sharing the database. Each instance leases a few rows at a time (BatchRepository.claimRows) and signs them
+ * outside any transaction; then the rows' credential records, status indexes, audit entries and "issued" marks (with
+ * the signed documents) are written in one transaction, so an instance killed at any instant leaves each row either
+ * untouched or fully issued, and its leased rows are taken over by the others when the lease runs out. A credential's id is derived from its row, so a row
  * signed twice (a lease that ran out mid-signing) is still recorded once.
  */
 export class BatchRunner {
@@ -106,90 +107,113 @@ export class BatchRunner {
     await batches.markRunning(batch.id, this.now());
     const organisation = (await organisations.byId(batch.organisationId))!;
     const achievement = await requireAchievement(achievements, organisation, batch.achievementId, batch.achievementVersion);
-    const concurrency = Math.max(1, this.deps.concurrency ?? 2);
     const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
     while (!this.stopping) {
       const now = this.deps.now();
       const rows = await batches.claimRows(batch.id, this.owner, ROWS_PER_LEASE, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString());
       if (rows.length === 0) break;
       this.hasLeased = true;
-      let next = 0;
-      const worker = async () => {
-        while (!this.stopping && next < rows.length) {
-          await this.issueRow(batch, organisation, achievement, rows[next++]!);
-          // Signing resolves through microtasks only; without a macrotask turn, HTTP requests (progress polls) would wait for the whole batch.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+      await this.issueRows(batch, organisation, achievement, rows);
     }
     // Other instances may still be issuing rows they leased; the last one to finish closes the batch.
     if (!this.stopping && !(await batches.hasPendingRows(batch.id))) await batches.markCompleted(batch.id, this.now());
   }
 
-  private async issueRow(batch: BatchRecord, organisation: Organisation, achievement: Achievement, row: BatchRowRecord): Promise<void> {
-    const { batches, issueDeps, baseUrl } = this.deps;
-    if (await issueDeps.credentials.byId(row.credentialId)) {
-      await this.skipAlreadyIssued(batch, row);
-      return;
-    }
-    const subject = subjectForRecipient(row.recipient as unknown as Recipient, achievement, organisation, baseUrl);
-    const credential = credentialFromAchievement({ achievement, organisation, baseUrl, partial: { credentialSubject: subject } });
-    for (let attempt = 1; ; attempt++) {
-      const deferred: Deferred[] = [];
-      const held: StatusReservation[][] = [];
+  /**
+   * Signs the leased rows outside any transaction (CPU only: instances sharing a database sign in parallel), then writes
+   * them all in one. Rows whose status index another instance took meanwhile are signed again with new indexes.
+   */
+  private async issueRows(batch: BatchRecord, organisation: Organisation, achievement: Achievement, rows: BatchRowRecord[]): Promise<void> {
+    let unsigned = rows;
+    for (let attempt = 1; unsigned.length > 0 && !this.stopping; attempt++) {
+      const outcomes = await this.signRows(batch, organisation, achievement, unsigned);
       try {
-        const issued = await issueCredential(this.deferringDeps(deferred, held), {
-          organisation, credential, options: { credentialId: row.credentialId, format: batch.credentialFormat as CredentialFormat },
-        });
-        await this.commit(batch, row, issued, deferred);
-        return;
-      } catch (error) {
-        if (error instanceof IndexTakenError && attempt < MAX_INDEX_ATTEMPTS) continue;
-        if (!(error instanceof AppError)) this.deps.onError?.(error, { batchId: batch.id, line: row.line });
-        await batches.markFailed(batch.id, row.line, problemOf(error), this.now());
-        return;
+        const indexTaken = await this.commit(batch, outcomes);
+        unsigned = attempt < MAX_INDEX_ATTEMPTS ? indexTaken : [];
+        if (unsigned.length === 0 && indexTaken.length > 0) {
+          const problem = problemOf(new IndexTakenError('status index taken'));
+          for (const row of indexTaken) await this.deps.batches.markFailed(batch.id, row.line, problem, this.now());
+        }
       } finally {
         // Indexes stay reserved until the commit has made them permanent (or failed), so no other issuer can draw them.
-        for (const reservations of held) issueDeps.statusLists.release(reservations);
+        for (const outcome of outcomes) if (outcome.kind === 'signed') this.deps.issueDeps.statusLists.release(outcome.signed.reservations);
       }
     }
   }
 
-  /**
-   * issueCredential records the credential itself; here that recording is deferred to commit(), which writes it
-   * together with the row's "issued" mark and its signed document. Everything else is the shared issuance path.
-   */
-  private deferringDeps(deferred: Deferred[], held: StatusReservation[][]): IssueDeps {
-    const { credentials, statusLists } = this.deps.issueDeps;
-    const deferringCredentials: CredentialRepository = Object.create(credentials);
-    deferringCredentials.recordIssued = async (record, reservations, now) => { deferred.push({ record, reservations, now }); };
-    const holdingStatusLists: StatusListService = Object.create(statusLists);
-    holdingStatusLists.release = (reservations) => { held.push(reservations); };
-    return { ...this.deps.issueDeps, credentials: deferringCredentials, statusLists: holdingStatusLists };
+  private async signRows(batch: BatchRecord, organisation: Organisation, achievement: Achievement, rows: BatchRowRecord[]): Promise<RowOutcome[]> {
+    const { issueDeps, baseUrl } = this.deps;
+    const recorded = await issueDeps.credentials.recordedAmong(rows.map((row) => row.credentialId));
+    const outcomes: RowOutcome[] = [];
+    const concurrency = Math.max(1, this.deps.concurrency ?? 2);
+    let next = 0;
+    const worker = async () => {
+      while (!this.stopping && next < rows.length) {
+        const row = rows[next++]!;
+        if (recorded.has(row.credentialId)) {
+          outcomes.push({ kind: 'already-issued', row });
+          continue;
+        }
+        const subject = subjectForRecipient(row.recipient as unknown as Recipient, achievement, organisation, baseUrl);
+        const credential = credentialFromAchievement({ achievement, organisation, baseUrl, partial: { credentialSubject: subject } });
+        try {
+          const signed = await signIssuance(issueDeps, {
+            organisation, credential, options: { credentialId: row.credentialId, format: batch.credentialFormat as CredentialFormat },
+          });
+          outcomes.push({ kind: 'signed', row, signed });
+        } catch (error) {
+          if (!(error instanceof AppError)) this.deps.onError?.(error, { batchId: batch.id, line: row.line });
+          outcomes.push({ kind: 'failed', row, problem: problemOf(error) });
+        }
+        // Signing resolves through microtasks only; without a macrotask turn, HTTP requests (progress polls) would wait for the whole batch.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+    return outcomes;
   }
 
-  private async commit(batch: BatchRecord, row: BatchRowRecord, issued: IssuedCredential, deferred: Deferred[]): Promise<void> {
+  /**
+   * Writes the rows' outcomes in one transaction: each signed credential with its status entries, audit entry, claim
+   * offer and the row's "issued" mark (with the signed document), so that an instance killed at any instant leaves each
+   * row either untouched or fully issued. Returns the signed rows whose status index another instance took meanwhile
+   * (they are left pending, to be signed again).
+   */
+  private async commit(batch: BatchRecord, outcomes: RowOutcome[]): Promise<BatchRowRecord[]> {
     const { database, batches, issueDeps } = this.deps;
-    const recorded = deferred.at(-1);
-    if (!recorded || recorded.record.id !== row.credentialId) throw new Error(`issuance of ${row.credentialId} recorded nothing to commit`);
-    let outcome: 'issued' | 'already-issued';
-    try {
-      outcome = await database.transaction(async () => {
-        // Another batch with the same row key, or another instance whose lease on this row ran out, may have committed
-        // while this row was being signed.
-        if (await issueDeps.credentials.byId(row.credentialId)) return 'already-issued' as const;
-        await issueDeps.credentials.recordIssued(recorded.record, recorded.reservations, recorded.now);
-        await batches.markIssued(batch.id, row.line, JSON.stringify(issued.verifiableCredential), this.now());
-        await this.deps.onRowIssued?.(issued, row.recipient as unknown as Recipient);
-        return 'issued' as const;
-      });
-    } catch (error) {
-      // The same, decided by the primary key when both commits ran at once.
-      if (!(error instanceof DuplicateCredentialIdError)) throw error;
-      outcome = 'already-issued';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await database.transaction(async () => {
+          const signed = outcomes.filter((outcome) => outcome.kind === 'signed');
+          // Another batch with the same row key, or another instance whose lease on these rows ran out, may have
+          // committed while they were being signed; on SQLite these reads are under the write lock, so they decide.
+          const recorded = await issueDeps.credentials.recordedAmong(signed.map(({ signed }) => signed.record.id));
+          const unrecorded = signed.filter(({ signed }) => !recorded.has(signed.record.id));
+          const taken = await issueDeps.credentials.takenAmong(unrecorded.flatMap(({ signed }) => signed.reservations));
+          const isTaken = (reservations: StatusReservation[]) => reservations.some((r) => taken.some((t) => t.listId === r.listId && t.statusIndex === r.statusIndex));
+          const writing = unrecorded.filter(({ signed }) => !isTaken(signed.reservations));
+          await issueDeps.credentials.recordIssuedMany(writing.map(({ signed }) => signed), this.now());
+          for (const { row, signed } of writing) {
+            await batches.markIssued(batch.id, row.line, JSON.stringify(signed.issued.verifiableCredential), this.now());
+            await this.deps.onRowIssued?.(signed.issued, row.recipient as unknown as Recipient);
+          }
+          for (const outcome of outcomes) {
+            if (outcome.kind === 'failed') await batches.markFailed(batch.id, outcome.row.line, outcome.problem, this.now());
+            const alreadyIssued = outcome.kind === 'already-issued' || (outcome.kind === 'signed' && recorded.has(outcome.signed.record.id));
+            if (alreadyIssued) await this.skipAlreadyIssued(batch, outcome.row);
+          }
+          return unrecorded.filter(({ signed }) => isTaken(signed.reservations)).map(({ row }) => row);
+        });
+      } catch (error) {
+        // On PostgreSQL another instance may commit the same id or index between those reads and these writes: its
+        // commit is then visible, and the next attempt leaves those rows out.
+        const conflict = error instanceof DuplicateCredentialIdError || error instanceof IndexTakenError;
+        if (conflict && attempt < MAX_INDEX_ATTEMPTS) continue;
+        for (const { row } of outcomes) await this.deps.batches.markFailed(batch.id, row.line, problemOf(error), this.now());
+        if (!conflict) this.deps.onError?.(error, { batchId: batch.id, lines: outcomes.map(({ row }) => row.line) });
+        return [];
+      }
     }
-    if (outcome === 'already-issued') await this.skipAlreadyIssued(batch, row);
   }
 
   private async skipAlreadyIssued(batch: BatchRecord, row: BatchRowRecord): Promise<void> {

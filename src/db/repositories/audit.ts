@@ -17,9 +17,9 @@ export class AuditRepository extends Repository {
       .orderBy(desc(auditEntries.seq)).limit(1).then(firstRow));
   }
 
-  async insert(entry: AuditEntry): Promise<void> {
+  async insert(entries: AuditEntry[]): Promise<void> {
     const { auditEntries } = this.t;
-    await this.query((db) => db.insert(auditEntries).values(entry));
+    await this.query((db) => db.insert(auditEntries).values(entries));
   }
 
   /** Entries after `afterSeq`, in order; `limit` undefined reads to the end. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { credentials, statusEntries, statusLists } from '../schema.js';
 import { firstRow } from '../database.js';
 import { Repository } from './repository.js';
@@ -15,40 +15,75 @@ export interface StatusReservation {
   purpose: string;
 }
 
+/** A credential to record, with the status indexes reserved for it. */
+export interface IssuedRecord { record: CredentialRecord; reservations: StatusReservation[] }
+
 /** Another credential took the same status index between reservation and recording: pick again. */
 export class IndexTakenError extends Error {}
 
-/** A credential with this id is already recorded (by any organisation): picking again cannot help. */
+/** A credential with this id (one of these ids, when several were recorded together) is already recorded (by any organisation): picking again cannot help. */
 export class DuplicateCredentialIdError extends Error {
-  constructor(readonly credentialId: string) {
-    super(`credential ${credentialId} already exists`);
+  constructor(readonly credentialIds: string[]) {
+    super(`credential ${credentialIds.join(' or ')} already exists`);
   }
 }
 
 export class CredentialRepository extends Repository {
+  /** Records one issued credential: see recordIssuedMany. */
+  recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): Promise<void> {
+    return this.recordIssuedMany([{ record, reservations }], now);
+  }
+
   /**
-   * Records an issued credential and takes its status indexes in one transaction. The (list, index) primary key makes
+   * Records issued credentials and takes their status indexes in one transaction. The (list, index) primary key makes
    * a second writer with the same index fail instead of sharing it; the caller then picks again. The credential id is
-   * the credentials table's primary key: a reused id fails the whole transaction, so nothing of it is written.
+   * the credentials table's primary key: a reused id fails the whole transaction, so nothing of it is written. One
+   * statement per table whatever the count (a batch's lease of rows, well within both engines' bound parameters).
    */
-  async recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): Promise<void> {
+  async recordIssuedMany(issued: IssuedRecord[], now: string): Promise<void> {
+    if (issued.length === 0) return;
     const { credentials, statusEntries, statusLists } = this.t;
+    const entries = issued.flatMap(({ record, reservations }) => reservations.map((r) => ({
+      listId: r.listId, statusIndex: r.statusIndex, credentialId: record.id, purpose: r.purpose, isSet: false, updatedAt: now,
+    })));
+    const takenPerList = new Map<string, number>();
+    for (const entry of entries) takenPerList.set(entry.listId, (takenPerList.get(entry.listId) ?? 0) + 1);
     try {
       await this.transaction(async () => {
-        await this.query((db) => db.insert(credentials).values(record));
-        for (const r of reservations) {
-          await this.query((db) => db.insert(statusEntries).values({
-            listId: r.listId, statusIndex: r.statusIndex, credentialId: record.id, purpose: r.purpose, isSet: false, updatedAt: now,
-          }));
-          await this.query((db) => db.update(statusLists).set({ allocated: sql`${statusLists.allocated} + 1` }).where(eq(statusLists.id, r.listId)));
+        await this.query((db) => db.insert(credentials).values(issued.map(({ record }) => record)));
+        if (entries.length > 0) await this.query((db) => db.insert(statusEntries).values(entries));
+        for (const [listId, taken] of takenPerList) {
+          await this.query((db) => db.update(statusLists).set({ allocated: sql`${statusLists.allocated} + ${taken}` }).where(eq(statusLists.id, listId)));
         }
       });
     } catch (error) {
       const key = uniqueViolationOf(error);
-      if (key === 'credentials.id') throw new DuplicateCredentialIdError(record.id);
+      if (key === 'credentials.id') throw new DuplicateCredentialIdError(issued.map(({ record }) => record.id));
       if (key === 'status_entries.list_id, status_entries.status_index') throw new IndexTakenError('status index taken');
       throw error;
     }
+  }
+
+  /** Which of these credential ids are recorded. */
+  async recordedAmong(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { credentials } = this.t;
+    const rows = await this.query((db) => db.select({ id: credentials.id }).from(credentials).where(inArray(credentials.id, ids)));
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Which of these reserved indexes a recorded credential already holds. */
+  async takenAmong(reservations: StatusReservation[]): Promise<StatusReservation[]> {
+    const { statusEntries } = this.t;
+    const taken: StatusReservation[] = [];
+    for (const listId of new Set(reservations.map((r) => r.listId))) {
+      const inList = reservations.filter((r) => r.listId === listId);
+      const rows = await this.query((db) => db.select({ i: statusEntries.statusIndex }).from(statusEntries)
+        .where(and(eq(statusEntries.listId, listId), inArray(statusEntries.statusIndex, inList.map((r) => r.statusIndex)))));
+      const takenIndexes = new Set(rows.map((row) => row.i));
+      taken.push(...inList.filter((r) => takenIndexes.has(r.statusIndex)));
+    }
+    return taken;
   }
 
   byId(id: string): Promise<CredentialRecord | undefined> {
