@@ -8,6 +8,14 @@ import { TransactionScope, type Database, type Db, type PreparableSelect, type P
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
 import { sqliteTables } from './tables.js';
 
+/** How long a statement waits for another process's write lock before failing "database is locked". */
+const BUSY_TIMEOUT_MS = 5000;
+/**
+ * A transaction waiting for another process's write lock looks again this often. SQLite's own busy handler sleeps 1,
+ * 2, 5, 10, 15, 20, 25... ms, blocking the event loop meanwhile and oversleeping the short transactions of batch issuance.
+ */
+const LOCK_POLL_MS = 1;
+
 export const sqliteMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
 
 /**
@@ -21,7 +29,7 @@ export function openDatabase(file: string): SqliteDatabase {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema: sqliteTables });
   migrate(db, { migrationsFolder: sqliteMigrationsFolder, migrationsTable: MIGRATIONS_TABLE });
   return new SqliteDatabase(sqlite, db);
@@ -32,8 +40,8 @@ export function openDatabase(file: string): SqliteDatabase {
  * but a transaction spans awaits: while one is open, a statement from any other request would run inside it. So
  * every statement outside a transaction, and every transaction, takes turns (`turns`); statements inside a
  * transaction run at once on it. Transactions begin IMMEDIATE: they take the write lock before their first read, so
- * with several processes on one file a transaction waits its turn (busy_timeout) instead of failing "database is
- * locked" when another process wrote between its read and its write.
+ * with several processes on one file a transaction waits for the lock (beginImmediate) instead of failing "database
+ * is locked" when another process wrote between its read and its write.
  */
 export class SqliteDatabase implements Database {
   readonly dialect = 'sqlite';
@@ -60,7 +68,7 @@ export class SqliteDatabase implements Database {
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.scope.current()) return work();
     return this.inTurn(async () => {
-      this.sqlite.exec('BEGIN IMMEDIATE');
+      await this.beginImmediate();
       try {
         const result = await this.scope.run(true, work);
         this.sqlite.exec('COMMIT');
@@ -70,6 +78,31 @@ export class SqliteDatabase implements Database {
         throw error;
       }
     });
+  }
+
+  /**
+   * Takes the write lock, waiting for another process to release it without blocking the event loop (other statements
+   * of this process wait their turn meanwhile), for at most the busy timeout like any other statement.
+   */
+  private async beginImmediate(): Promise<void> {
+    const deadline = performance.now() + BUSY_TIMEOUT_MS;
+    while (!this.tryBeginImmediate()) {
+      if (performance.now() >= deadline) throw new BetterSqlite3.SqliteError('database is locked', 'SQLITE_BUSY');
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+
+  private tryBeginImmediate(): boolean {
+    this.sqlite.pragma('busy_timeout = 0');
+    try {
+      this.sqlite.exec('BEGIN IMMEDIATE');
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    } finally {
+      this.sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   /** An IMMEDIATE transaction already holds the database's only write lock: no other writer can be in between. */

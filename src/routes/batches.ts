@@ -91,9 +91,9 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
     leaseMs: services.config.batchLeaseMs,
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
     // Each recipient gets a claim offer; its link is shown again in the row (GET /batches/<id>).
-    onRowIssued: async (issued, recipient) => {
-      await services.wallet.createBatchClaimOffer(issued, { name: recipient.name, email: recipient.email, phone: recipient.phone, did: recipient.did });
-    },
+    onRowsIssued: (rows) => services.wallet.createBatchClaimOffers(rows.map(({ issued, recipient }) => ({
+      issued, holder: { name: recipient.name, email: recipient.email, phone: recipient.phone, did: recipient.did },
+    }))),
   });
   const viewDeps = {
     batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl,

@@ -21,8 +21,8 @@ export interface BatchRunnerDeps {
   /** How long rows taken by this instance stay its own; after that, another instance takes over what is left. */
   leaseMs?: number;
   onError?: (error: unknown, context: Record<string, unknown>) => void;
-  /** Runs inside the transaction that marks a row issued (the claim offer for its recipient). */
-  onRowIssued?: (issued: IssuedCredential, recipient: Recipient) => Promise<void>;
+  /** Runs inside the transaction that marks rows issued (the claim offers for their recipients). */
+  onRowsIssued?: (rows: Array<{ issued: IssuedCredential; recipient: Recipient }>) => Promise<void>;
 }
 
 /** Rows leased at a time: small, so that the instances sharing a batch share it evenly. */
@@ -34,7 +34,7 @@ const IDLE_POLL_MS = 1000;
 
 /** What became of a leased row once it was looked at and signed; commit() writes it. */
 type RowOutcome =
-  | { kind: 'signed'; row: BatchRowRecord; signed: SignedIssuance }
+  | { kind: 'signed'; row: BatchRowRecord; signed: SignedIssuance; document: string }
   | { kind: 'already-issued'; row: BatchRowRecord }
   | { kind: 'failed'; row: BatchRowRecord; problem: Record<string, unknown> };
 
@@ -107,38 +107,39 @@ export class BatchRunner {
     await batches.markRunning(batch.id, this.now());
     const organisation = (await organisations.byId(batch.organisationId))!;
     const achievement = await requireAchievement(achievements, organisation, batch.achievementId, batch.achievementVersion);
-    const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
-    while (!this.stopping) {
-      const now = this.deps.now();
-      const rows = await batches.claimRows(batch.id, this.owner, ROWS_PER_LEASE, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString());
-      if (rows.length === 0) break;
-      this.hasLeased = true;
-      await this.issueRows(batch, organisation, achievement, rows);
-    }
-    // Other instances may still be issuing rows they leased; the last one to finish closes the batch.
-    if (!this.stopping && !(await batches.hasPendingRows(batch.id))) await batches.markCompleted(batch.id, this.now());
-  }
-
-  /**
-   * Signs the leased rows outside any transaction (CPU only: instances sharing a database sign in parallel), then writes
-   * them all in one. Rows whose status index another instance took meanwhile are signed again with new indexes.
-   */
-  private async issueRows(batch: BatchRecord, organisation: Organisation, achievement: Achievement, rows: BatchRowRecord[]): Promise<void> {
-    let unsigned = rows;
-    for (let attempt = 1; unsigned.length > 0 && !this.stopping; attempt++) {
-      const outcomes = await this.signRows(batch, organisation, achievement, unsigned);
+    // Rows are signed outside any transaction (CPU only: instances sharing a database sign in parallel), then written
+    // in one, which also leases the next rows. Rows whose status index another instance took meanwhile are signed again.
+    const indexAttempts = new Map<number, number>();
+    let rows = await this.leaseRows(batch);
+    while (rows.length > 0 && !this.stopping) {
+      const outcomes = await this.signRows(batch, organisation, achievement, rows);
       try {
-        const indexTaken = await this.commit(batch, outcomes);
-        unsigned = attempt < MAX_INDEX_ATTEMPTS ? indexTaken : [];
-        if (unsigned.length === 0 && indexTaken.length > 0) {
-          const problem = problemOf(new IndexTakenError('status index taken'));
-          for (const row of indexTaken) await this.deps.batches.markFailed(batch.id, row.line, problem, this.now());
+        const { indexTaken, leased } = await this.commit(batch, outcomes);
+        const again: BatchRowRecord[] = [];
+        for (const row of indexTaken) {
+          const attempts = (indexAttempts.get(row.line) ?? 1) + 1;
+          indexAttempts.set(row.line, attempts);
+          if (attempts <= MAX_INDEX_ATTEMPTS) again.push(row);
+          else await batches.markFailed(batch.id, row.line, problemOf(new IndexTakenError('status index taken')), this.now());
         }
+        rows = [...again, ...leased];
       } finally {
         // Indexes stay reserved until the commit has made them permanent (or failed), so no other issuer can draw them.
         for (const outcome of outcomes) if (outcome.kind === 'signed') this.deps.issueDeps.statusLists.release(outcome.signed.reservations);
       }
     }
+    // Other instances may still be issuing rows they leased; the last one to finish closes the batch.
+    if (!this.stopping && !(await batches.hasPendingRows(batch.id))) await batches.markCompleted(batch.id, this.now());
+  }
+
+  /** Leases the next pending rows nobody holds to this instance; none once it is stopping. */
+  private async leaseRows(batch: BatchRecord): Promise<BatchRowRecord[]> {
+    if (this.stopping) return [];
+    const now = this.deps.now();
+    const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
+    const rows = await this.deps.batches.claimRows(batch.id, this.owner, ROWS_PER_LEASE, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString());
+    if (rows.length > 0) this.hasLeased = true;
+    return rows;
   }
 
   private async signRows(batch: BatchRecord, organisation: Organisation, achievement: Achievement, rows: BatchRowRecord[]): Promise<RowOutcome[]> {
@@ -160,7 +161,8 @@ export class BatchRunner {
           const signed = await signIssuance(issueDeps, {
             organisation, credential, options: { credentialId: row.credentialId, format: batch.credentialFormat as CredentialFormat },
           });
-          outcomes.push({ kind: 'signed', row, signed });
+          // Serialised here rather than in the transaction, which holds SQLite's one write lock.
+          outcomes.push({ kind: 'signed', row, signed, document: JSON.stringify(signed.issued.verifiableCredential) });
         } catch (error) {
           if (!(error instanceof AppError)) this.deps.onError?.(error, { batchId: batch.id, line: row.line });
           outcomes.push({ kind: 'failed', row, problem: problemOf(error) });
@@ -176,10 +178,10 @@ export class BatchRunner {
   /**
    * Writes the rows' outcomes in one transaction: each signed credential with its status entries, audit entry, claim
    * offer and the row's "issued" mark (with the signed document), so that an instance killed at any instant leaves each
-   * row either untouched or fully issued. Returns the signed rows whose status index another instance took meanwhile
-   * (they are left pending, to be signed again).
+   * row either untouched or fully issued; and leases the next rows, which saves the write lock a turn. Returns the signed
+   * rows whose status index another instance took meanwhile (left pending, to be signed again) and the rows leased.
    */
-  private async commit(batch: BatchRecord, outcomes: RowOutcome[]): Promise<BatchRowRecord[]> {
+  private async commit(batch: BatchRecord, outcomes: RowOutcome[]): Promise<{ indexTaken: BatchRowRecord[]; leased: BatchRowRecord[] }> {
     const { database, batches, issueDeps } = this.deps;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -193,25 +195,24 @@ export class BatchRunner {
           const isTaken = (reservations: StatusReservation[]) => reservations.some((r) => taken.some((t) => t.listId === r.listId && t.statusIndex === r.statusIndex));
           const writing = unrecorded.filter(({ signed }) => !isTaken(signed.reservations));
           await issueDeps.credentials.recordIssuedMany(writing.map(({ signed }) => signed), this.now());
-          for (const { row, signed } of writing) {
-            await batches.markIssued(batch.id, row.line, JSON.stringify(signed.issued.verifiableCredential), this.now());
-            await this.deps.onRowIssued?.(signed.issued, row.recipient as unknown as Recipient);
-          }
+          await batches.markIssued(batch.id, writing.map(({ row, document }) => ({ line: row.line, document })), this.now());
+          await this.deps.onRowsIssued?.(writing.map(({ row, signed }) => ({ issued: signed.issued, recipient: row.recipient as unknown as Recipient })));
           for (const outcome of outcomes) {
             if (outcome.kind === 'failed') await batches.markFailed(batch.id, outcome.row.line, outcome.problem, this.now());
             const alreadyIssued = outcome.kind === 'already-issued' || (outcome.kind === 'signed' && recorded.has(outcome.signed.record.id));
             if (alreadyIssued) await this.skipAlreadyIssued(batch, outcome.row);
           }
-          return unrecorded.filter(({ signed }) => isTaken(signed.reservations)).map(({ row }) => row);
+          const indexTaken = unrecorded.filter(({ signed }) => isTaken(signed.reservations)).map(({ row }) => row);
+          return { indexTaken, leased: await this.leaseRows(batch) };
         });
       } catch (error) {
         // On PostgreSQL another instance may commit the same id or index between those reads and these writes: its
         // commit is then visible, and the next attempt leaves those rows out.
         const conflict = error instanceof DuplicateCredentialIdError || error instanceof IndexTakenError;
         if (conflict && attempt < MAX_INDEX_ATTEMPTS) continue;
-        for (const { row } of outcomes) await this.deps.batches.markFailed(batch.id, row.line, problemOf(error), this.now());
+        for (const { row } of outcomes) await batches.markFailed(batch.id, row.line, problemOf(error), this.now());
         if (!conflict) this.deps.onError?.(error, { batchId: batch.id, lines: outcomes.map(({ row }) => row.line) });
-        return [];
+        return { indexTaken: [], leased: [] };
       }
     }
   }

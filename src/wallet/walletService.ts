@@ -92,23 +92,33 @@ export class WalletService {
 
   /** Called right after issuance: a one-time link the person opens to add the credential to a wallet. */
   async createClaimOffer(issued: IssuedCredential, holder: HolderInput, code: string = newSecret()): Promise<ClaimOfferCreated> {
+    const { offer, created } = this.claimOfferFor(issued, holder, code);
+    await this.deps.repo.insertClaimOffers([offer]);
+    return created;
+  }
+
+  /**
+   * Batch rows' claim offers, whose links GET /batches/<id> can show again (see batchClaimCodeFor): one statement for a
+   * lease of rows, in the transaction that marks them issued.
+   */
+  async createBatchClaimOffers(rows: Array<{ issued: IssuedCredential; holder: HolderInput }>): Promise<void> {
+    const offers = rows.map(({ issued, holder }) => this.claimOfferFor(issued, holder, batchClaimCodeFor(this.deps.batchClaimSecret, issued.id)).offer);
+    await this.deps.repo.insertClaimOffers(offers);
+  }
+
+  private claimOfferFor(issued: IssuedCredential, holder: HolderInput, code: string): { offer: ClaimOffer; created: ClaimOfferCreated } {
     const details = holderDetailsOf(holder);
     if (typeof issued.verifiableCredential === 'string') throw walletCannotHoldVc11Jwt();
     const now = this.deps.now();
     const expiresAt = new Date(now.getTime() + (holder.claimValidForDays ?? DEFAULT_CLAIM_DAYS) * DAY_MS).toISOString();
     const txCode = holder.txCode ? newTxCode() : undefined;
-    await this.deps.repo.insertClaimOffer({
+    const offer: ClaimOffer = {
       id: crypto.randomUUID(), codeHash: hashOf(code), credentialId: issued.id, format: issued.format,
       document: issued.verifiableCredential, jwt: issued.jwt ?? null, holder: details,
       createdAt: now.toISOString(), expiresAt, claimedAt: null, claimedByWalletId: null,
       txCodeHash: txCode ? txCodeHashOf(code, txCode) : null,
-    });
-    return { url: this.claimUrl(code), expiresAt, ...(txCode ? { txCode } : {}) };
-  }
-
-  /** A batch row's claim offer, whose link GET /batches/<id> can show again (see batchClaimCodeFor). */
-  createBatchClaimOffer(issued: IssuedCredential, holder: HolderInput): Promise<ClaimOfferCreated> {
-    return this.createClaimOffer(issued, holder, batchClaimCodeFor(this.deps.batchClaimSecret, issued.id));
+    };
+    return { offer, created: { url: this.claimUrl(code), expiresAt, ...(txCode ? { txCode } : {}) } };
   }
 
   batchClaimUrl(credentialId: string): string {

@@ -25,7 +25,7 @@ async function twoWorkers(t: { teardown(fn: () => unknown): void }) {
     const worker = { app: undefined as unknown as FastifyInstance, services, issuedRows: 0 };
     // Count the rows each worker marks issued.
     const markIssued = services.repos.batches.markIssued.bind(services.repos.batches);
-    services.repos.batches.markIssued = (...args: Parameters<typeof markIssued>) => { worker.issuedRows += 1; return markIssued(...args); };
+    services.repos.batches.markIssued = (...args: Parameters<typeof markIssued>) => { worker.issuedRows += args[1].length; return markIssued(...args); };
     worker.app = await buildApp({ services });
     await worker.app.ready();
     workers.push(worker);

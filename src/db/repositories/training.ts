@@ -196,8 +196,16 @@ export class BatchRepository extends Repository {
       .where(and(eq(batchRows.credentialId, credentialId), eq(batchRows.state, 'issued'))).limit(1).then(firstRow));
   }
 
-  markIssued(batchId: string, line: number, document: string, now: string): Promise<void> {
-    return this.finish(batchId, line, { state: 'issued', document, outcome: null, finishedAt: now });
+  /**
+   * Marks rows issued with their signed documents, in one statement. Only pending rows: an instance whose lease ran out
+   * while it was signing must not overwrite a row that another instance has finished meanwhile.
+   */
+  async markIssued(batchId: string, rows: Array<{ line: number; document: string }>, now: string): Promise<void> {
+    if (rows.length === 0) return;
+    const { batchRows } = this.t;
+    const document = sql`case ${batchRows.line} ${sql.join(rows.map(({ line, document }) => sql`when ${line} then ${document}`), sql` `)} end`;
+    await this.query((db) => db.update(batchRows).set({ state: 'issued', document, outcome: null, finishedAt: now, leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(batchRows.batchId, batchId), inArray(batchRows.line, rows.map(({ line }) => line)), eq(batchRows.state, 'pending'))));
   }
 
   markSkipped(batchId: string, line: number, outcome: Record<string, unknown>, now: string): Promise<void> {

@@ -18,9 +18,10 @@ export interface ShareLinkSummary extends ShareLink {
 export class WalletRepository extends Repository {
   // Claim offers
 
-  async insertClaimOffer(offer: ClaimOffer): Promise<void> {
+  async insertClaimOffers(offers: ClaimOffer[]): Promise<void> {
+    if (offers.length === 0) return;
     const { claimOffers } = this.t;
-    await this.query((db) => db.insert(claimOffers).values(offer));
+    await this.query((db) => db.insert(claimOffers).values(offers));
   }
 
   claimOfferByCodeHash(codeHash: string): Promise<ClaimOffer | undefined> {
