@@ -58,7 +58,8 @@ export const batchRows = sqliteTable('training_batch_rows', {
 }, (t) => [
   primaryKey({ columns: [t.batchId, t.line] }),
   uniqueIndex('training_batch_rows_key').on(t.batchId, t.rowKey),
-  index('training_batch_rows_state').on(t.batchId, t.state),
+  // With the line, a lease's pending rows are found in file order without reading the rows already finished.
+  index('training_batch_rows_state').on(t.batchId, t.state, t.line),
   index('training_batch_rows_credential').on(t.credentialId),
 ]);
 

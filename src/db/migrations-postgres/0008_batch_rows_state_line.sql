@@ -1,0 +1,2 @@
+DROP INDEX "training_batch_rows_state";--> statement-breakpoint
+CREATE INDEX "training_batch_rows_state" ON "training_batch_rows" USING btree ("batch_id","state","line");
