@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { mutationSlices, summariseMutationReports } from './mutationSummary.js';
+import { mutationSlices, summariseMutationReports, type SliceTiming } from './mutationSummary.js';
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
@@ -17,10 +17,6 @@ if (unknown.length > 0) {
 const slices = requested.length > 0 ? mutationSlices.filter((slice) => requested.includes(slice.name)) : mutationSlices;
 
 const reportsDir = path.resolve('docs/mutation');
-const timingsFile = path.join(reportsDir, 'timings.json');
-const timings: Record<string, { finishedAt: string; wallSeconds: number; loadAverage: number[] }> =
-  fs.existsSync(timingsFile) ? JSON.parse(fs.readFileSync(timingsFile, 'utf8')) : {};
-
 if (!reportOnly) {
   fs.mkdirSync(reportsDir, { recursive: true });
   for (const slice of slices) {
@@ -31,19 +27,20 @@ if (!reportOnly) {
       console.error(`Stryker failed on slice ${slice.name} (exit ${run.status}); its previous report is kept.`);
       process.exit(1);
     }
-    timings[slice.name] = {
+    const timing: SliceTiming = {
       finishedAt: new Date().toISOString(),
       wallSeconds: Math.round(Number(process.hrtime.bigint() - started) / 1e9),
-      loadAverage: process.platform === 'linux' ? readLoadAverage() : [],
+      loadAverage: readLoadAverage(),
     };
-    fs.writeFileSync(timingsFile, `${JSON.stringify(timings, null, 2)}\n`);
+    // One file per slice, so that slices run on different machines or branches merge without conflict.
+    fs.writeFileSync(path.join(reportsDir, `${slice.name}.timing.json`), `${JSON.stringify(timing, null, 2)}\n`);
   }
 }
 
-const summary = summariseMutationReports(reportsDir, timings);
+const summary = summariseMutationReports(reportsDir);
 fs.writeFileSync('docs/mutation-testing.md', summary.markdown);
 console.log(summary.overview);
 
 function readLoadAverage(): number[] {
-  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+  return fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number) : [];
 }

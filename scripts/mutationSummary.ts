@@ -17,7 +17,7 @@ const MINIMUM_SCORE = 80;
 export interface MutationSlice { name: string; mutate: string[]; testFiles: string[] }
 export const mutationSlices: MutationSlice[] = JSON.parse(fs.readFileSync(new URL('./mutation-slices.json', import.meta.url), 'utf8'));
 
-export function summariseMutationReports(reportsDir: string, timings: Record<string, SliceTiming>) {
+export function summariseMutationReports(reportsDir: string) {
   const equivalentsFile = path.join(reportsDir, 'equivalent-mutants.json');
   const equivalents: EquivalentMutant[] = fs.existsSync(equivalentsFile) ? JSON.parse(fs.readFileSync(equivalentsFile, 'utf8')) : [];
   const usedEquivalents = new Set<EquivalentMutant>();
@@ -61,7 +61,8 @@ export function summariseMutationReports(reportsDir: string, timings: Record<str
       add(sliceCounts, counts);
     }
     add(total, sliceCounts);
-    const timing = timings[slice.name];
+    const timingFile = path.join(reportsDir, `${slice.name}.timing.json`);
+    const timing: SliceTiming | undefined = fs.existsSync(timingFile) ? JSON.parse(fs.readFileSync(timingFile, 'utf8')) : undefined;
     const when = timing ? `${timing.finishedAt.slice(0, 16).replace('T', ' ')} UTC, ${minutes(timing.wallSeconds)}, load ${timing.loadAverage.map((value) => value.toFixed(1)).join(' ')}` : 'not recorded';
     sliceRows.push(`| ${slice.name} | ${row(sliceCounts)} | ${when} |`);
   }
