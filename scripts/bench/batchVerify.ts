@@ -47,7 +47,7 @@ function threadCpuSeconds(): { main: number; others: number } | undefined {
     return undefined;
   }
 }
-export interface BatchVerifyTarget { name: string; unit: string; measured: number; required: number; atMost?: boolean }
+export interface BatchVerifyTarget { name: string; unit: string; measured: number; required: number; atMost?: boolean; twoCores?: boolean }
 
 /** A data folder with an organisation and BATCH_SIZE credentials it issued (eddsa-rdfc-2022, the bench's sample). */
 async function prepare(dir: string): Promise<{ env: Record<string, string>; credentialsFile: string }> {
@@ -124,7 +124,7 @@ export async function benchBatchVerify(options: { durationMs: number; warmupMs: 
       rows.push({ ...result, name: `batch verify ${BATCH_SIZE.toLocaleString('en')} credentials, ${cores} core${cores > 1 ? 's' : ''} (${result.poolThreads} pool thread${result.poolThreads > 1 ? 's' : ''} and the main thread)`, cores, poolThreads: result.poolThreads });
     }
     const [one, two] = rows as [BatchVerifyRow, BatchVerifyRow];
-    return { rows, targets: [{ name: 'batch verification, 2 cores vs 1', unit: 'x', measured: two.opsPerSec / one.opsPerSec, required: 1.7 }] };
+    return { rows, targets: [{ name: 'batch verification, 2 cores vs 1', unit: 'x', measured: two.opsPerSec / one.opsPerSec, required: 1.7, twoCores: true }] };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
