@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
@@ -14,7 +14,24 @@ function heavyCredential(): Json {
   return credential;
 }
 
-t.test('/health answers within 200 ms while an expensive credential is verified', async (t) => {
+/**
+ * CPU time used so far by each thread of this process, in clock ticks (Linux: /proc/self/task/<tid>/stat, utime +
+ * stime). CPU time, unlike latency, does not grow when the machine is busy: the test judges where the work ran.
+ */
+function cpuTicksPerThread(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // After the command name, utime and stime are the 12th and 13th fields (14 and 15 of the whole line).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks.set(Number(tid), Number(fields[11]) + Number(fields[12]));
+  }
+  return ticks;
+}
+
+const VERIFICATIONS = 4;
+
+t.test('an expensive credential is checked off the event loop, and /health answers meanwhile', { skip: fs.existsSync('/proc/self/task') ? false : 'needs Linux /proc to read one thread\'s CPU time' }, async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer();
   const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: heavyCredential(), options: { issuer: 'organisation' } } });
@@ -46,18 +63,25 @@ t.test('/health answers within 200 ms while an expensive credential is verified'
   // The poller's first request (a cold fetch in a new thread) is its own warm-up, not part of the measurement.
   await new Promise((resolve) => poller.once('message', resolve));
   const measured = new Promise<number[]>((resolve) => poller.once('message', resolve));
-  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  loopDelay.enable();
+  const before = cpuTicksPerThread();
   const started = performance.now();
-  const response = await fetch(`${base}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const responses: Response[] = [];
+  for (let i = 0; i < VERIFICATIONS; i++) {
+    responses.push(await fetch(`${base}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+  }
   const ms = performance.now() - started;
-  loopDelay.disable();
+  const after = cpuTicksPerThread();
   poller.postMessage('stop');
   const latencies = await measured;
-  t.equal(response.status, 200, 'the credential verifies');
-  t.ok(latencies.length >= 5, `/health was asked ${latencies.length} times around a ${Math.round(ms)} ms verification`);
-  const worst = Math.max(...latencies);
-  t.ok(worst < 200, `slowest /health during verification: ${Math.round(worst)} ms`);
-  t.comment(`verification ${Math.round(ms)} ms; /health ${latencies.length} requests, slowest ${Math.round(worst)} ms; event loop delay max ${Math.round(loopDelay.max / 1e6)} ms`);
+  t.same(responses.map((response) => response.status), responses.map(() => 200), 'the credential verifies each time');
+  t.equal((await responses[0]!.json()).verified, true, 'and is valid');
+  // The main thread (its thread id is the process id) only parses, loads and answers; checked inline it would also
+  // expand, canonicalise and check the signature, using more CPU than any other thread (V8's helpers, the poller).
+  const used = [...after].map(([tid, ticks]) => ({ tid, ticks: ticks - (before.get(tid) ?? 0) }));
+  const mainTicks = used.find(({ tid }) => tid === process.pid)!.ticks;
+  const busiestOther = Math.max(...used.filter(({ tid }) => tid !== process.pid).map(({ ticks }) => ticks));
+  t.ok(mainTicks < busiestOther, `the main thread used less CPU than the thread that checked the proofs (${mainTicks} against ${busiestOther} clock ticks)`);
+  t.ok(latencies.length >= 1, '/health answered during the verifications');
+  // Latency depends on the machine's load, so it is reported, not judged (timings belong in npm run bench).
+  t.comment(`${VERIFICATIONS} verifications in ${Math.round(ms)} ms; /health ${latencies.length} requests, slowest ${Math.round(Math.max(...latencies))} ms`);
 });
-
