@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
 import { JSON_LD_LIMITS } from '../../src/credentials/jsonLimits.js';
+import { cpuTimer } from '../helpers/cpuTime.js';
 
 type Json = Record<string, any>;
 
@@ -13,9 +14,9 @@ const garbageProof = (did: string) => ({
 });
 
 async function verify(ctx: TestApp, verifiableCredential: Json) {
-  const started = performance.now();
+  const cpu = cpuTimer();
   const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ verifiableCredential }) });
-  return { response, ms: performance.now() - started };
+  return { response, cpuMs: cpu.elapsedMs() };
 }
 
 function assertLimit(t: Test, response: { statusCode: number; json(): any }, limit: string) {
@@ -30,9 +31,9 @@ t.test('a 780 KB credential with @context repeated 20,000 times is refused at on
   const { did } = await ctx.issuer();
   const credential = { ...openBadgeCredential({ issuer: did }), '@context': [V2, ...Array(20_000).fill(V2), OB], proof: garbageProof(did) };
   t.ok(JSON.stringify(credential).length > 780_000, 'the reported size');
-  const { response, ms } = await verify(ctx, credential);
+  const { response, cpuMs } = await verify(ctx, credential);
   assertLimit(t, response, 'contextEntries');
-  t.ok(ms < 1_000, `refused in ${Math.round(ms)} ms`);
+  t.ok(cpuMs < 1_000, `refused after ${Math.round(cpuMs)} ms of CPU`);
   const presentation = await ctx.app.inject({
     method: 'POST', url: '/presentations/verify',
     payload: { verifiablePresentation: { '@context': [V2], type: ['VerifiablePresentation'], verifiableCredential: [credential] } },
@@ -45,9 +46,9 @@ t.test('15,000 subject claims are refused; a large real credential is not', asyn
   const { did, auth } = await ctx.issuer();
   const claims: Json = { id: 'did:example:worker' };
   for (let i = 0; i < 15_000; i++) claims[`https://example.org/claim${i}`] = `value ${i}`;
-  const { response, ms } = await verify(ctx, { ...openBadgeCredential({ issuer: did }), credentialSubject: claims, proof: garbageProof(did) });
+  const { response, cpuMs } = await verify(ctx, { ...openBadgeCredential({ issuer: did }), credentialSubject: claims, proof: garbageProof(did) });
   assertLimit(t, response, 'properties');
-  t.ok(ms < 1_000, `refused in ${Math.round(ms)} ms`);
+  t.ok(cpuMs < 1_000, `refused after ${Math.round(cpuMs)} ms of CPU`);
   const large = openBadgeCredential() as Json;
   large.credentialSubject.achievement.alignment = Array.from({ length: 300 }, (_, i) => ({
     type: ['Alignment'], targetName: `Skill ${i}`, targetUrl: `https://example.org/skills/${i}`, targetFramework: 'Example skills', targetCode: String(i),
