@@ -4,7 +4,8 @@
  * against the real server (src/server.ts) on 127.0.0.1 with autocannon. Writes bench-report.json.
  *
  * Knobs (environment): BENCH_SECONDS (in-process loops, default 5), BENCH_HTTP_SECONDS (default 10),
- * BENCH_CONNECTIONS (default 16), BENCH_BATCH (default 10000), BENCH_STATUS_ENTRIES (default 1000000).
+ * BENCH_CONNECTIONS (default 16), BENCH_BATCH (default 10000: the batch memory is read in), BENCH_BATCH_THROUGHPUT
+ * (default 4000: the rows of each batch-issuance throughput run), BENCH_STATUS_ENTRIES (default 1000000).
  * BENCH_ONLY=verify-overhead measures only the raw Ed25519 loop and in-process verify of eddsa-jcs-2022 and vc+jwt
  * against it (under a minute), prints them and their targets, and leaves bench-report.json alone.
  * BENCH_ONLY=batch-memory runs one BENCH_BATCH-row batch through POST /batches with 1 and with 2 workers and prints the
@@ -19,6 +20,8 @@
  * BENCH_ONLY=batch-verify measures the machine's scaling, then batch verification pinned to 1 and to 2 cores
  * (scripts/bench/batchVerify.ts), prints both per second and per CPU second, and puts its target, with the ceiling the
  * scaling gives, in place of the one of the same name in bench-report.json (about 2 minutes).
+ * BENCH_ONLY=batch-issuance does the same for batch issuance: the machine's scaling, then BENCH_BATCH_THROUGHPUT rows
+ * (default 4,000) through POST /batches with one worker and with two (a few minutes).
  *
  * Every target comparing two of something (workers, cores, instances) with one carries `ceiling`: what the bare
  * library gains from a second process on the second core in the same run, and `ofCeiling`, the measured value as a
@@ -52,7 +55,7 @@ const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const baseUrl = `http://127.0.0.1:${port}`;
 const only = process.env.BENCH_ONLY;
-const SUBSETS = ['verify-overhead', 'batch-memory', 'http-verify', 'scaling', 'batch-verify'];
+const SUBSETS = ['verify-overhead', 'batch-memory', 'http-verify', 'scaling', 'batch-verify', 'batch-issuance'];
 if (only !== undefined && !SUBSETS.includes(only)) throw new Error(`BENCH_ONLY=${only}: the subsets are ${SUBSETS.join(', ')}`);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 const ORG = 'bench-centre';
@@ -249,8 +252,9 @@ async function runBatchOverHttp(workers: number, count: number, seed: string): P
     const idleLargestProcessRssMb = await largestProcessRssMb(serverPids(server));
     if (!achievementPosted) await post(`/orgs/${ORG}/achievements`, BENCH_ACHIEVEMENT, auth);
     achievementPosted = true;
+    // CPU of the server's processes from the upload to the completed batch (NaN should one of them be gone).
     const cpuPids = serverPids(server);
-    const cpuBefore = await cpuSecondsOfPids(cpuPids);
+    const cpuBefore = await cpuSecondsOfPids(cpuPids).catch(() => NaN);
     const started = performance.now();
     const response = await fetch(`${baseUrl}/batches?achievement=${BENCH_ACHIEVEMENT.id}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: cohortCsv(count, seed) });
     if (response.status !== 202) throw new Error(`POST /batches: ${response.status} ${await response.text()}`);
@@ -262,7 +266,7 @@ async function runBatchOverHttp(workers: number, count: number, seed: string): P
     } while (batch.state !== 'completed');
     const seconds = (performance.now() - started) / 1000;
     if (batch.counts.issued !== count) throw new Error(`batch issued ${batch.counts.issued} of ${count}: ${JSON.stringify(batch.counts)}`);
-    const cpuSeconds = await cpuSecondsOfPids(cpuPids) - cpuBefore;
+    const cpuSeconds = await cpuSecondsOfPids(cpuPids).catch(() => NaN) - cpuBefore;
     const pids = serverPids(server);
     return {
       ops: count, seconds, opsPerSec: count / seconds, opsPerCpuSec: count / cpuSeconds, idleLargestProcessRssMb,
@@ -277,6 +281,36 @@ const batchMemoryTarget = (workers: number, measured: number): Target => ({
   name: `peak RSS of the largest process during the ${batchCount.toLocaleString('en')} batch${workers === 1 ? ', PASSERELLE_WORKERS=1' : ''}`,
   unit: 'MB', measured, required: 300, atMost: true,
 });
+
+const threads = Math.max(2, Math.min(os.cpus().length, 8));
+const batchThroughputTarget = (single: BatchFigures, several: BatchFigures): Target => (
+  { name: `batch issuance with ${threads} workers vs one`, unit: 'x', measured: several.opsPerSec / single.opsPerSec, required: 1.7, twoCores: true });
+
+/**
+ * Batch issuance through POST /batches. Throughput: the same number of rows with one worker and with two
+ * (BENCH_BATCH_THROUGHPUT, 4,000: long enough that start-up, polling and the last rows' tail weigh little, short enough
+ * to keep the bench's length). Memory (`memory`): one BENCH_BATCH-row batch (10,000) with two workers, unless that is
+ * already the throughput run.
+ */
+async function batchIssuance(options: { memory: boolean; ratioToBaseline?: (opsPerSec: number) => number }) {
+  log(`\nBatch issuance end to end: POST /batches (CSV), polled until completed; ${batchThroughputCount.toLocaleString('en')} rows with one worker and with ${threads} for throughput${options.memory ? `, ${batchCount.toLocaleString('en')} for memory` : ''}`);
+  const batchRow = (result: BatchFigures, workers: number, purpose: string): Row => ({
+    ...result, name: `batch ${result.ops} rows, PASSERELLE_WORKERS=${workers}${workers === 1 ? ' (one core)' : ''}${purpose}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue',
+    ...(options.ratioToBaseline ? { baseline: 'baseline issue eddsa-rdfc-2022', ratio: options.ratioToBaseline(result.opsPerSec) } : {}),
+  });
+  const single = await runBatchOverHttp(1, batchThroughputCount, 'w1');
+  add(batchRow(single, 1, ''));
+  const several = await runBatchOverHttp(threads, batchThroughputCount, `w${threads}`);
+  add(batchRow(several, threads, ''));
+  log(`    ${threads} workers vs 1 on ${batchThroughputCount.toLocaleString('en')} rows each: ${(several.opsPerSec / single.opsPerSec).toFixed(2)}x per second; rows per CPU second of the server's processes ${single.opsPerCpuSec!.toFixed(0)} with one worker, ${several.opsPerCpuSec!.toFixed(0)} with ${threads}`);
+  let batch = several;
+  if (options.memory && batchCount !== batchThroughputCount) {
+    batch = await runBatchOverHttp(threads, batchCount, `m${threads}`);
+    add(batchRow(batch, threads, ', for memory'));
+  }
+  if (options.memory) log(`  largest single process during the ${batch.ops}-row batch: ${batch.largestProcessRssMb.toFixed(0)} MB (all ${threads} workers and the primary together: ${batch.peakRssMb!.toFixed(0)} MB)`);
+  return { single, several, batch, threads };
+}
 
 if (only === 'batch-memory') {
   log(`\nBatch issuance memory: one ${batchCount.toLocaleString('en')}-row batch through POST /batches with 1 and with 2 workers`);
@@ -321,6 +355,17 @@ if (only === 'http-verify') {
 
 if (only === 'scaling') {
   await measureScaling();
+  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+if (only === 'batch-issuance') {
+  await measureScaling();
+  const { single, several } = await batchIssuance({ memory: false });
+  const verdicts = withVerdicts([batchThroughputTarget(single, several)]);
+  logTargets(verdicts);
+  mergeTargetsIntoReport(verdicts);
   log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);
@@ -424,26 +469,7 @@ const postgres = await benchPostgresHttp({ connections, httpSeconds, log });
 if (typeof postgres === 'string') log(`\nHTTP on PostgreSQL skipped: ${postgres}`);
 else for (const row of postgres) add({ ...row, baseline: `baseline ${row.op} ${row.format}`, ratio: ratioTo(row.format, row.op, row.opsPerSec) });
 
-// Throughput: the same number of rows with one worker and with two (BENCH_BATCH_THROUGHPUT, 4,000: long enough that
-// start-up, polling and the last rows' tail weigh little, short enough to keep the bench's length). Memory: one
-// BENCH_BATCH-row batch (10,000) with two workers, unless that is already the throughput run.
-log(`\nBatch issuance end to end: POST /batches (CSV), polled until completed; ${batchThroughputCount.toLocaleString('en')} rows with one worker and with two for throughput, ${batchCount.toLocaleString('en')} for memory`);
-const threads = Math.max(2, Math.min(os.cpus().length, 8));
-const batchRow = (result: BatchFigures, workers: number, purpose: string): Row => ({
-  ...result, name: `batch ${result.ops} rows, PASSERELLE_WORKERS=${workers}${workers === 1 ? ' (one core)' : ''}${purpose}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue',
-  baseline: 'baseline issue eddsa-rdfc-2022', ratio: ratioTo('eddsa-rdfc-2022', 'issue', result.opsPerSec),
-});
-const single = await runBatchOverHttp(1, batchThroughputCount, 'w1');
-add(batchRow(single, 1, ''));
-const several = await runBatchOverHttp(threads, batchThroughputCount, `w${threads}`);
-add(batchRow(several, threads, ''));
-log(`    ${threads} workers vs 1 on ${batchThroughputCount.toLocaleString('en')} rows each: ${(several.opsPerSec / single.opsPerSec).toFixed(2)}x per second; per CPU second of the server's processes ${single.opsPerCpuSec!.toFixed(0)} and ${several.opsPerCpuSec!.toFixed(0)} rows`);
-let batch = several;
-if (batchCount !== batchThroughputCount) {
-  batch = await runBatchOverHttp(threads, batchCount, `m${threads}`);
-  add(batchRow(batch, threads, ', for memory'));
-}
-log(`  largest single process during the ${batch.ops}-row batch: ${batch.largestProcessRssMb.toFixed(0)} MB (all ${threads} workers and the primary together: ${batch.peakRssMb!.toFixed(0)} MB)`);
+const { single, several, batch } = await batchIssuance({ memory: true, ratioToBaseline: (opsPerSec) => ratioTo('eddsa-rdfc-2022', 'issue', opsPerSec) });
 
 // ---- batch verification, one core and two ----
 const batchVerify = await benchBatchVerify({ durationMs, warmupMs, log });
@@ -462,7 +488,7 @@ const inProcessVerify = find('in-process verify eddsa-rdfc-2022');
 const targets = withVerdicts([
   { name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs baseline loop', unit: 'x', measured: httpVerify1.ratio!, required: 0.9 },
   { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7 },
-  { name: `batch issuance with ${threads} workers vs one`, unit: 'x', measured: several.opsPerSec / single.opsPerSec, required: 1.7, twoCores: true },
+  batchThroughputTarget(single, several),
   { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 5 },
   { name: 'in-process verify eddsa-rdfc-2022: documents left to jsonld.js', unit: 'documents', measured: inProcessVerify.extra?.compiledRdfFallbacks ?? NaN, required: 0, atMost: true },
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },

@@ -101,7 +101,10 @@ function hasAtMostValues(document: unknown, max: number): boolean {
  * affinity), at least one, at most 8. The main thread is the other: in a batch it resolves DIDs, reads status lists
  * and builds results for every credential, about as much work per credential as its proof check, so a thread per core as
  * well left three busy threads on two cores, and the main thread, with two thirds of a core, held the threads back
- * (scripts/bench/batchVerify.ts).
+ * (scripts/bench/batchVerify.ts). Tried again once workers no longer waited on the main thread (2026-12-01, the main
+ * thread at 0.16 ms of CPU per credential, the other threads at 0.37 ms): a thread per core gave no more credentials per
+ * second on two cores and 8% fewer per CPU second (1,715 against 1,859, three runs each, load average 11 to 14), with
+ * 90 MB more RSS, so the main thread keeps a core's share of its own.
  */
 export const defaultPoolSize = (): number => Math.max(1, Math.min(8, os.availableParallelism() - 1));
 
