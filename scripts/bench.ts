@@ -487,7 +487,8 @@ const httpVerify2 = find('HTTP verify eddsa-rdfc-2022 (2 workers)');
 const inProcessVerify = find('in-process verify eddsa-rdfc-2022');
 const targets = withVerdicts([
   { name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs baseline loop', unit: 'x', measured: httpVerify1.ratio!, required: 0.9 },
-  { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7 },
+  // Against the one-core loop: as a fraction of the ceiling, the service on two cores against the bare library on two.
+  { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7, twoCores: true },
   batchThroughputTarget(single, several),
   { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 5 },
   { name: 'in-process verify eddsa-rdfc-2022: documents left to jsonld.js', unit: 'documents', measured: inProcessVerify.extra?.compiledRdfFallbacks ?? NaN, required: 0, atMost: true },
