@@ -2,6 +2,8 @@ import t from 'tap';
 import { buildTestApp, openBadgeCredential, type TestApp, sqlRows, sqlRun } from '../helpers/app.js';
 import fs from 'node:fs';
 import { entryHash } from '../../src/audit/auditLog.js';
+import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { waitForBatch } from '../helpers/batches.js';
 
 type Json = Record<string, any>;
 
@@ -25,7 +27,7 @@ async function auditOf(ctx: TestApp, slug: string, query = '') {
 
 async function verifyChain(ctx: TestApp, slug: string, query = '') {
   const response = await ctx.app.inject({ method: 'GET', url: `/orgs/${slug}/audit/verify${query}`, headers: ctx.admin });
-  return response.json() as { valid: boolean; brokenAt: number | null; reason: string | null; entries: number; head: { seq: number; hash: string } | null };
+  return response.json() as { valid: boolean; brokenAt: number | null; reason: string | null; entries: number; message: string; head: { seq: number; hash: string } | null };
 }
 
 
@@ -65,6 +67,93 @@ t.test('every issuance, status change, key rotation and token change is logged, 
   for (let i = 1; i < body.entries.length; i++) t.equal(body.entries[i].prevHash, body.entries[i - 1].hash, `entry ${i + 1} links to entry ${i}`);
   const check = await verifyChain(ctx, slug);
   t.match(check, { valid: true, entries: 8, brokenAt: null, reason: null, head: { seq: 8, hash: body.entries[7].hash } });
+  t.match(check.message, /\b8\b/, 'the answer says how many entries check out', { check });
+  const anchored = await verifyChain(ctx, slug, `?anchorSeq=5&anchorHash=${body.entries[4].hash}`);
+  t.match(anchored, { valid: true, entries: 8, head: { seq: 8 } }, 'an anchor inside the log checks out');
+  t.ok(anchored.message.startsWith(check.message) && /\b5\b/.test(anchored.message.slice(check.message.length)),
+    'with an anchor, the same answer also names the anchor\'s entry', { check, anchored });
+});
+
+t.test('an organisation that has done nothing has an empty log, which checks out with no head', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await ctx.createOrganisation('quiet-centre');
+  t.same((await auditOf(ctx, slug)).body.entries, [], 'nothing is listed');
+  const check = await verifyChain(ctx, slug);
+  t.match(check, { valid: true, entries: 0, brokenAt: null, reason: null, head: null });
+  t.match(check.message, /empty/, 'the answer says the log is empty', { check });
+});
+
+t.test('a key rotation\'s entry names the new key, its algorithm and public key, and the key it retires, if any', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, did } = await ctx.issuer();
+  // As the migration leaves an organisation created before P-256 keys: its one Ed25519 key, so P-256 gets its first.
+  await sqlRun(ctx.services, `DELETE FROM organisation_keys WHERE algorithm = 'P-256' AND verification_method LIKE ?`, `${did}#%`);
+  const rotation = await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx.admin });
+  t.equal(rotation.statusCode, 200, 'both keys rotated', { body: rotation.body });
+  const keys = rotation.json().keys as Json[];
+  const rotated = (await auditOf(ctx, slug)).body.entries.filter((e: Json) => e.action === 'key.rotated');
+  t.equal(rotated.length, 2, 'one entry per new key');
+  const ed25519 = keys.find((key) => key.algorithm === 'Ed25519')!;
+  const p256 = keys.find((key) => key.algorithm === 'P-256')!;
+  const entryFor = (key: Json) => rotated.find((e: Json) => e.subject === key.verificationMethod);
+  t.same(entryFor(ed25519)?.details, { retired: `${did}#key-1`, algorithm: 'Ed25519', publicKeyMultibase: ed25519.publicKeyMultibase }, 'the Ed25519 key retires the first key');
+  t.same(entryFor(p256)?.details, { retired: null, algorithm: 'P-256', publicKeyMultibase: p256.publicKeyMultibase }, 'the first P-256 key retires none');
+  t.equal((await verifyChain(ctx, slug)).valid, true);
+});
+
+t.test('a batch logs each credential it issues, and a batch that issues nothing logs nothing', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug, auth } = await ctx.issuer();
+  await ctx.app.inject({ method: 'POST', url: `/orgs/${slug}/achievements`, headers: auth, payload: MASONRY_ACHIEVEMENT });
+  const rows = cohort(3);
+  const submit = (payload: string) => ctx.app.inject({ method: 'POST', url: '/batches?achievement=macon-cnc3', headers: { ...auth, 'content-type': 'text/csv' }, payload });
+  const first = await submit(toCsv(rows));
+  t.equal(first.statusCode, 202, 'accepted', { body: first.body });
+  t.match((await waitForBatch(ctx.app, auth, first.json().id, { timeoutMs: 20_000 })).counts, { issued: 3, failed: 0 });
+  const issuedEntries = () => auditOf(ctx, slug).then(({ body }) => body.entries.filter((e: Json) => e.action === 'credential.issued'));
+  const issued = await issuedEntries();
+  t.equal(issued.length, 3, 'one entry per credential');
+  t.same(issued.map((e: Json) => e.seq), [2, 3, 4], 'in one run of the chain, after the token\'s entry');
+  t.match(await verifyChain(ctx, slug), { valid: true, entries: 4 });
+
+  // The same recipients in another file: every row is skipped as already issued.
+  const again = await submit(toCsv([...rows].reverse()));
+  t.equal(again.statusCode, 202, 'accepted', { body: again.body });
+  t.match((await waitForBatch(ctx.app, auth, again.json().id, { timeoutMs: 20_000 })).counts, { issued: 0, skipped: 3, failed: 0 });
+  t.equal((await issuedEntries()).length, 3, 'nothing more logged');
+  t.match(await verifyChain(ctx, slug), { valid: true, entries: 4 });
+});
+
+t.test('appends to the same two organisations\' chains at once, in opposite orders, all commit', async (t) => {
+  const ctx = await buildTestApp(t);
+  const ids = await Promise.all(['centre-a', 'centre-b'].map(async (slug) => {
+    await ctx.createOrganisation(slug);
+    return (await ctx.services.repos.organisations.bySlug(slug))!.id;
+  }));
+  const event = (organisationId: string, subject: string) => ({ organisationId, actorTokenId: null, action: 'key.rotated' as const, subject });
+  const rounds = 5;
+  for (let round = 0; round < rounds; round++) {
+    // On PostgreSQL each append locks the chains it extends: taken in two orders, these two would wait on each other.
+    await Promise.all([
+      ctx.services.audit.appendAll([event(ids[0]!, `a${round}`), event(ids[1]!, `b${round}`)]),
+      ctx.services.audit.appendAll([event(ids[1]!, `b${round}'`), event(ids[0]!, `a${round}'`)]),
+    ]);
+  }
+  for (const slug of ['centre-a', 'centre-b']) t.match(await verifyChain(ctx, slug), { valid: true, entries: 2 * rounds }, slug);
+});
+
+t.test('a log longer than one page of the check is checked to its end, links across pages included', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { slug } = await ctx.createOrganisation('busy-centre');
+  const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
+  const length = 1001;
+  await ctx.services.audit.appendAll(Array.from({ length }, (_, i) => ({ organisationId, actorTokenId: null, action: 'key.rotated' as const, subject: `key ${i + 1}` })));
+  const check = await verifyChain(ctx, slug);
+  t.match(check, { valid: true, entries: length, head: { seq: length } }, 'every entry checks out');
+  const [last] = await sqlRows<Json>(ctx.services, 'SELECT hash FROM audit_entries WHERE organisation_id = ? AND seq = ?', organisationId, length);
+  t.equal(check.head?.hash, last!.hash, 'the head is the last entry');
+  await rewriteOneEntry(ctx, organisationId, 1001, { prevHash: 'f'.repeat(64) });
+  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 1001, reason: 'broken-link', entries: 1000 }, 'a link broken across pages is found');
 });
 
 t.test('a refused change leaves no entry, and a change that changes nothing logs nothing', async (t) => {
@@ -86,6 +175,7 @@ t.test('changing a past entry directly in SQLite is detected, at that entry', as
   await sqlRun(ctx.services, `UPDATE audit_entries SET action = 'credential.suspended' WHERE organisation_id = ? AND seq = 5`, organisationId);
   const check = await verifyChain(ctx, slug);
   t.match(check, { valid: false, brokenAt: 5, reason: 'hash-mismatch' });
+  t.match(check.message, /\b5\b/, 'the answer names the changed entry', { check });
   const listed = await auditOf(ctx, slug, '?verify=true');
   t.match(listed.body.verification, { valid: false, brokenAt: 5 }, 'the listing reports it too');
 });
@@ -129,7 +219,9 @@ t.test('one entry rewritten and re-hashed on its own breaks the link from the ne
   const { slug } = await organisationWithHistory(ctx);
   const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
   await rewriteOneEntry(ctx, organisationId, 5, { action: 'credential.suspended' });
-  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 6, reason: 'broken-link', entries: 5 });
+  const check = await verifyChain(ctx, slug);
+  t.match(check, { valid: false, brokenAt: 6, reason: 'broken-link', entries: 5 });
+  t.match(check.message, /\b6\b.*\b5\b/, 'the answer names the entry and the one it no longer points to', { check });
 });
 
 t.test('an edited prev_hash is a hash mismatch, and re-hashed it is a broken link at that entry', async (t) => {
@@ -167,9 +259,12 @@ t.test('a deleted entry is a gap; a chain rewritten with fresh hashes is caught 
   t.equal((await verifyChain(ctx, slug)).valid, true, 'without an anchor, a consistent rewrite cannot be told apart');
   const anchored = await verifyChain(ctx, slug, `?anchorSeq=${anchor.seq}&anchorHash=${anchor.hash}`);
   t.match(anchored, { valid: false, brokenAt: anchor.seq, reason: 'anchor-mismatch' });
+  t.match(anchored.message, new RegExp(`\\b${anchor.seq}\\b`), 'the answer names the anchor\'s entry', { anchored });
 
   await sqlRun(ctx.services, 'DELETE FROM audit_entries WHERE organisation_id = ? AND seq = 3', organisationId);
-  t.match(await verifyChain(ctx, slug), { valid: false, brokenAt: 3, reason: 'sequence-gap' });
+  const gap = await verifyChain(ctx, slug);
+  t.match(gap, { valid: false, brokenAt: 3, reason: 'sequence-gap' });
+  t.match(gap.message, /\b3\b.*\b4\b/, 'the answer names the missing entry and the next one', { gap });
 });
 
 t.test('an anchor past the end of the log means entries were removed from its end', async (t) => {
@@ -178,7 +273,9 @@ t.test('an anchor past the end of the log means entries were removed from its en
   const head = (await verifyChain(ctx, slug)).head!;
   const organisationId = (await ctx.services.repos.organisations.bySlug(slug))!.id;
   await sqlRun(ctx.services, 'DELETE FROM audit_entries WHERE organisation_id = ? AND seq = ?', organisationId, head.seq);
-  t.match(await verifyChain(ctx, slug, `?anchorSeq=${head.seq}&anchorHash=${head.hash}`), { valid: false, reason: 'anchor-mismatch' });
+  const check = await verifyChain(ctx, slug, `?anchorSeq=${head.seq}&anchorHash=${head.hash}`);
+  t.match(check, { valid: false, brokenAt: head.seq, reason: 'anchor-mismatch', head: null });
+  t.match(check.message, new RegExp(`\\b${head.seq}\\b`), 'the answer names the anchor\'s entry', { check });
 });
 
 t.test('the log is paged and readable only with the organisation\'s admin scope', async (t) => {
