@@ -74,10 +74,10 @@ export async function authenticate(tokens: TokenRepository, authorization: strin
 export const isBootstrapAdmin = (principal: Principal) => principal.organisationId === null;
 
 /** Allows the bootstrap administrator everywhere, and an organisation's token on its own organisation with the scope. */
-export function authorise(principal: Principal, organisation: Organisation | null, scope: TokenScope): void {
+export function authorise(principal: Principal, organisation: Organisation, scope: TokenScope): void {
   if (isBootstrapAdmin(principal)) return;
-  if (!organisation || principal.organisationId !== organisation.id) {
-    throw forbidden(organisation ? `This token belongs to another organisation, not "${organisation.slug}"` : 'Only the administrator token can do this');
+  if (principal.organisationId !== organisation.id) {
+    throw forbidden(`This token belongs to another organisation, not "${organisation.slug}"`);
   }
   if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
     throw forbidden(`This token lacks the "${scope}" scope; create one with scopes ["${scope}"]`);
