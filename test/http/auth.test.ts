@@ -159,6 +159,9 @@ t.test('a did:key organisation has one key, its DID (Ed25519 unless P-256 is ask
   const issued = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: issueBody });
   t.equal(issued.statusCode, 201, 'it issues without naming a format', { body: issued.body });
   t.match(issued.json().verifiableCredential.proof, { cryptosuite: 'ecdsa-rdfc-2019', verificationMethod: p256.json().keys[0].id }, 'signed with its P-256 key');
+  const eddsa = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { ...issueBody, options: { ...issueBody.options, format: 'eddsa-rdfc-2022' } } });
+  t.same(problemOf(eddsa), { status: 400, code: 'no-key-for-algorithm' }, 'it has no Ed25519 key to sign with');
+  t.equal(eddsa.json().algorithm, 'Ed25519', 'the problem names the algorithm missing');
   const rotate = await ctx.app.inject({ method: 'POST', url: '/orgs/jury-p256/keys/rotate', headers: ctx.admin });
   t.same(problemOf(rotate), { status: 400, code: 'rotation-unsupported' });
   t.match(rotate.json().detail, /didMethod "web"/, 'says what to use instead');
