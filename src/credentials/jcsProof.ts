@@ -10,7 +10,6 @@
  */
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { base58btc } from './relatedResources.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { publicKeyObject, signatureCheckOf } from './verificationKeys.js';
 
@@ -47,31 +46,153 @@ export async function verifiedJcsProof(credential: JsonObject, documentLoader: D
 }
 
 async function checkJcsProof(credential: JsonObject, documentLoader: DocumentLoader): Promise<string | undefined> {
-  const { proof, ...unsecured } = credential;
+  const { proof } = credential;
   if (!isObject(proof) || proof.type !== 'DataIntegrityProof' || proof.proofPurpose !== 'assertionMethod') return undefined;
   const suite = typeof proof.cryptosuite === 'string' ? SUITES[proof.cryptosuite] : undefined;
   const { proofValue, verificationMethod: vmId, created, expires } = proof;
   if (!suite || typeof vmId !== 'string' || typeof proofValue !== 'string' || proofValue[0] !== 'z') return undefined;
   if ((created !== undefined && !(typeof created === 'string' && W3C_DATE.test(created))) || (expires !== undefined && !(typeof expires === 'string' && W3C_DATE.test(expires)))) return undefined;
   // Verify Proof step 4: a proof with @context signs the document under that @context, which the document's must start with.
+  let context = credential['@context'];
   if (proof['@context'] !== undefined) {
     const proofContext = Array.isArray(proof['@context']) ? proof['@context'] : [proof['@context']];
-    const documentContext = Array.isArray(credential['@context']) ? credential['@context'] : [credential['@context']];
-    if (proofContext.some((context, i) => context !== documentContext[i])) return undefined;
-    unsecured['@context'] = proof['@context'];
+    const documentContext = Array.isArray(context) ? context : [context];
+    if (proofContext.some((entry, i) => entry !== documentContext[i])) return undefined;
+    context = proof['@context'];
   }
   const verificationMethod = (await documentLoader(vmId)).document;
   if (!isObject(verificationMethod) || typeof verificationMethod.id !== 'string') return undefined;
   const check = signatureCheckOf(await publicKeyObject(verificationMethod));
   const hash = suite.hashOf(check.algorithm);
   if (!hash) return undefined;
-  const { proofValue: _signature, ...proofConfig } = proof;
+  // The hashes of the proof options (the proof without its value) and of the document without its proof, in the JCS
+  // of the suite's own library (jcsOrLibrary); each value is serialised once, without copying the document.
   const data = Buffer.concat([
-    crypto.createHash(hash).update(suite.canonicalize(proofConfig)).digest(),
-    crypto.createHash(hash).update(suite.canonicalize(unsecured)).digest(),
+    crypto.hash(hash, jcsOrLibrary(suite, proof, 'proofValue'), 'buffer'),
+    crypto.hash(hash, jcsOrLibrary(suite, credential, 'proof', context), 'buffer'),
   ]);
-  if (!check.verify(data, base58btc(proofValue.slice(1)))) return undefined;
+  if (!check.verify(data, base58btcBytes(proofValue, 1))) return undefined;
   return (await issuedByController(credential, verificationMethod, documentLoader)) ? vmId : undefined;
+}
+
+/** Thrown by `jcs` for anything JSON does not hold: the suite's library then serialises the whole value. */
+const NOT_JSON = Symbol('not JSON');
+
+/**
+ * `object` without its member `omitted` (and with `@context` replaced by `context` when given), in JCS (RFC 8785):
+ * what the suite's library (canonicalize 2.x) answers for every value JSON can hold, faster; for any other value
+ * (undefined in an array, a symbol, a function, a bigint, a number JSON has not, an object with toJSON, a sparse
+ * array) the library's own serialisation of the same copy, so that its answer, or its error, is the one used.
+ */
+function jcsOrLibrary(suite: { canonicalize: (value: unknown) => string }, object: JsonObject, omitted: string, context?: unknown): string {
+  const contextReplaced = context !== undefined && context !== object['@context'];
+  try {
+    // A proof's @context is signed as the document's even where the document has none (an empty array matches it).
+    if (contextReplaced && !Object.hasOwn(object, '@context')) throw NOT_JSON;
+    let out = '{';
+    for (const key of Object.keys(object).sort()) {
+      if (key === omitted) continue;
+      const value = contextReplaced && key === '@context' ? context : object[key];
+      if (value === undefined) continue;
+      out += `${out.length === 1 ? '' : ','}${jsonString(key)}:${jcs(value)}`;
+    }
+    return `${out}}`;
+  } catch (error) {
+    if (error !== NOT_JSON) throw error;
+    const { [omitted]: _omitted, ...rest } = object;
+    if (contextReplaced) rest['@context'] = context;
+    return suite.canonicalize(rest);
+  }
+}
+
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters, lone surrogates (ES2019). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const ESCAPED = /[\u0000-\u001f"\\\ud800-\udfff]/;
+/** JSON.stringify of a string, without calling it for the common string that needs no escape. */
+const jsonString = (value: string): string => (ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`);
+
+/** canonicalize 2.x's serialisation of a JSON value (same key order: UTF-16 code units; same number and string forms). */
+function jcs(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return jsonString(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_JSON;
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_JSON;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || value[i] === undefined) throw NOT_JSON;
+          out += i === 0 ? jcs(value[i]) : `,${jcs(value[i])}`;
+        }
+        return `${out}]`;
+      }
+      let out = '{';
+      for (const key of Object.keys(value).sort()) {
+        const member = (value as JsonObject)[key];
+        if (member === undefined) continue;
+        out += `${out.length === 1 ? '' : ','}${jsonString(key)}:${jcs(member)}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw NOT_JSON;
+  }
+}
+
+const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+const BASE58_DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE58_ALPHABET.length; i++) BASE58_DIGITS[BASE58_ALPHABET.charCodeAt(i)] = i;
+const LIMB = 2 ** 24;
+
+/**
+ * The bytes of base58btc `text` from index `from` on (a multibase value without its "z"): leading "1"s are zero
+ * bytes. Four digits at a time (58^4 < 2^24) into little-endian 24-bit limbs, so that every product stays exact in a
+ * double: a 64-byte signature takes a few hundred multiplications instead of BigInt arithmetic and a hex round trip.
+ */
+export function base58btcBytes(text: string, from = 0): Buffer {
+  let zeros = 0;
+  while (from + zeros < text.length && text.charCodeAt(from + zeros) === 49) zeros++;
+  const limbs = new Float64Array(Math.ceil(((text.length - from - zeros) * 0.733) / 3) + 1);
+  let length = 0;
+  for (let i = from + zeros; i < text.length;) {
+    let carry = 0;
+    let multiplier = 1;
+    for (const end = Math.min(i + 4, text.length); i < end; i++) {
+      const code = text.charCodeAt(i);
+      const digit = code < 128 ? BASE58_DIGITS[code]! : -1;
+      if (digit < 0) throw new Error(`not base58btc: ${text[i]}`);
+      carry = carry * 58 + digit;
+      multiplier *= 58;
+    }
+    for (let k = 0; k < length; k++) {
+      carry += limbs[k]! * multiplier;
+      const high = Math.floor(carry / LIMB);
+      limbs[k] = carry - high * LIMB;
+      carry = high;
+    }
+    for (; carry > 0; length++) {
+      const high = Math.floor(carry / LIMB);
+      limbs[length] = carry - high * LIMB;
+      carry = high;
+    }
+  }
+  const bytes = Buffer.alloc(zeros + length * 3);
+  for (let k = 0, at = bytes.length; k < length; k++) {
+    const limb = limbs[k]!;
+    bytes[--at] = limb & 0xff;
+    bytes[--at] = (limb >>> 8) & 0xff;
+    bytes[--at] = limb >>> 16;
+  }
+  // The top limb may have begun with zero bytes: drop them (the value's own leading zeros are the "1"s, kept).
+  let start = zeros;
+  while (start < bytes.length && bytes[start] === 0) start++;
+  return start === zeros ? bytes : Buffer.concat([bytes.subarray(0, zeros), bytes.subarray(start)]);
 }
 
 /**

@@ -54,15 +54,30 @@ const ECDSA_CURVES: Record<string, { name: string; hash: string }> = {
   secp384r1: { name: 'P-384', hash: 'sha384' },
 };
 
+type SignatureCheck = { algorithm: string; verify(data: Uint8Array, signature: Uint8Array): boolean };
+
+/** One check per kept key object: made once, like the key (a key object that is not kept is simply collected). */
+const signatureChecks = new WeakMap<crypto.KeyObject, SignatureCheck>();
+
 /**
  * How to check a signature with `key`: its algorithm (Ed25519, P-256, P-384) and a check of raw signatures (ECDSA's
  * as r‖s, IEEE P1363, as Data Integrity and JWS both encode them).
  */
-export function signatureCheckOf(key: crypto.KeyObject): { algorithm: string; verify(data: Uint8Array, signature: Uint8Array): boolean } {
+export function signatureCheckOf(key: crypto.KeyObject): SignatureCheck {
+  let check = signatureChecks.get(key);
+  if (!check) {
+    check = makeSignatureCheck(key);
+    signatureChecks.set(key, check);
+  }
+  return check;
+}
+
+function makeSignatureCheck(key: crypto.KeyObject): SignatureCheck {
   if (key.asymmetricKeyType === 'ed25519') return { algorithm: 'Ed25519', verify: (data, signature) => crypto.verify(null, data, key, signature) };
   const curve = key.asymmetricKeyType === 'ec' ? ECDSA_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
   if (!curve) throw new Error(`unsupported public key (${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''})`);
-  return { algorithm: curve.name, verify: (data, signature) => crypto.verify(curve.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature) };
+  const publicKey = { key, dsaEncoding: 'ieee-p1363' as const };
+  return { algorithm: curve.name, verify: (data, signature) => crypto.verify(curve.hash, data, publicKey, signature) };
 }
 
 /**

@@ -56,13 +56,28 @@ export class SqliteDatabase implements Database {
     return this.inTurn(async () => statements(this.db));
   }
 
-  /** One connection: the statement prepared on it serves transactions too. */
+  /**
+   * One connection: the statement prepared on it serves transactions too. A select runs at once, without waiting for
+   * its turn, when it belongs to the transaction in progress or when no transaction is open on the connection: a
+   * statement outside a transaction is its own (autocommit) read of committed rows, whatever is queued. Only while
+   * another piece of work's transaction is open does it wait, as `query` does, so that it never reads that
+   * transaction's uncommitted rows. Verification makes such reads on every call (versions of DID documents and status
+   * lists): the turn's promises cost more than the indexed read itself.
+   */
   prepareSelect<Row>(_name: string, build: (db: Db) => PreparableSelect<Row>): PreparedSelect<Row> {
     let statement: ReturnType<PreparableSelect<Row>['prepare']> | undefined;
-    return (placeholders) => this.query(async (db) => {
-      statement ??= build(db).prepare();
+    const run = (placeholders: Record<string, unknown>): Row[] => {
+      statement ??= build(this.db).prepare();
       return statement.all(placeholders);
-    });
+    };
+    return (placeholders) => {
+      if (this.sqlite.inTransaction && !this.scope.current()) return this.inTurn(async () => run(placeholders));
+      try {
+        return Promise.resolve(run(placeholders));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {

@@ -148,6 +148,16 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
       ['signed by a key of another DID', { ...await librarySigned({ ...credential, issuer: did }, other.keyPair, cryptosuite) }, false],
       ['issuer not the controller', await librarySigned({ ...credential, issuer: other.did }, keyPair, cryptosuite), false],
       ['credential issuance purpose', await librarySigned(credential, keyPair, cryptosuite, {}, new vc.CredentialIssuancePurpose()), true],
+      // JCS's corners, signed by the library's own JCS: key order by UTF-16 code units (an astral character before
+      // U+FFFF), integer-like keys, escapes, lone surrogates, the ECMAScript number forms, empty and nested containers.
+      ['unusual JSON values', await librarySigned({
+        ...credential,
+        credentialSubject: {
+          name: 'Ada "the first" \\ Lovelace\n\t\u0001\u2028', '\uffff': 1, '😀': 2, é: 3, 10: 'ten', 1: 'one', '': 'empty',
+          lone: '\ud800x\udc00', numbers: [0, -0, 1e21, 1e-7, 0.1, -1.5, 123456789012345680000, 5e-324, 1.7976931348623157e308],
+          flags: [true, false, null], nested: [[], {}, [{ b: [1, { a: 'z' }] }]],
+        },
+      }, keyPair, cryptosuite), true],
     ];
     for (const [name, signed, expected] of cases) await compare(t, `${cryptosuite} ${name}`, signed, bundled, expected);
   }

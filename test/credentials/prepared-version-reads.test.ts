@@ -23,6 +23,29 @@ t.test('keys_version read inside a transaction sees its update, and the old valu
   t.equal(await organisations.keysVersionOf('did:web:nobody.example'), undefined, 'undefined for a DID not hosted here');
 });
 
+t.test('a read made elsewhere while a transaction is open never sees its uncommitted update', async (t) => {
+  const { services, issuer } = await buildTestApp(t);
+  const { did } = await issuer();
+  const { organisations } = services.repos;
+  const before = await organisations.keysVersionOf(did);
+  let updated!: () => void;
+  let release!: () => void;
+  const didUpdate = new Promise<void>((resolve) => { updated = resolve; });
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const rotation = services.database.transaction(async () => {
+    await sqlRun(services, 'update organisations set keys_version = keys_version + 1 where did = ?', did);
+    updated();
+    await gate;
+    throw new Error('roll back');
+  });
+  await didUpdate;
+  // A verification of another request, while the rotation's transaction holds the connection (SQLite) or its row.
+  const elsewhere = organisations.keysVersionOf(did);
+  release();
+  await t.rejects(rotation, /roll back/, 'rolled back');
+  t.equal(await elsewhere, before, 'the other read sees the committed version');
+});
+
 t.test('a status list version read inside a transaction sees its update, and the old value after a rollback', async (t) => {
   const { app, services, issuer } = await buildTestApp(t);
   const { auth } = await issuer();
