@@ -1,20 +1,8 @@
 /** The key store keeps P-256 keys beside Ed25519 ones, sealed the same way; keys kept before P-256 load unchanged. */
 import crypto from 'node:crypto';
 import t from 'tap';
-import { KeyStore, type KeyVault, type SealedKey } from '../../src/keys/keyStore.js';
-
-class MemoryVault implements KeyVault {
-  readonly kept = new Map<string, SealedKey>();
-  async create(id: string, sealed: SealedKey) {
-    if (this.kept.has(id)) throw new Error('taken');
-    this.kept.set(id, sealed);
-  }
-  async createOrGet(id: string, sealed: SealedKey) {
-    if (!this.kept.has(id)) this.kept.set(id, sealed);
-    return this.kept.get(id)!;
-  }
-  async get(id: string) { return this.kept.get(id); }
-}
+import { KeyStore } from '../../src/keys/keyStore.js';
+import { MemoryVault } from '../helpers/memoryVault.js';
 
 const data = Buffer.from('signed by the key store');
 

@@ -6,24 +6,12 @@
 import crypto from 'node:crypto';
 import t from 'tap';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { KeyStore, type KeyVault, type SealedKey } from '../../src/keys/keyStore.js';
+import { KeyStore } from '../../src/keys/keyStore.js';
+import { MemoryVault } from '../helpers/memoryVault.js';
 import { publicKeyObject } from '../../src/credentials/verificationKeys.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 
 type Json = Record<string, any>;
-
-class MemoryVault implements KeyVault {
-  readonly kept = new Map<string, SealedKey>();
-  async create(id: string, sealed: SealedKey) {
-    if (this.kept.has(id)) throw new Error('taken');
-    this.kept.set(id, sealed);
-  }
-  async createOrGet(id: string, sealed: SealedKey) {
-    if (!this.kept.has(id)) this.kept.set(id, sealed);
-    return this.kept.get(id)!;
-  }
-  async get(id: string) { return this.kept.get(id); }
-}
 
 const multikey = (publicKeyMultibase: string) => ({ '@context': 'https://w3id.org/security/multikey/v1', type: 'Multikey', publicKeyMultibase });
 
