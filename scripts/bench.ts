@@ -325,6 +325,13 @@ async function batchIssuance(options: { memory: boolean; ratioToBaseline?: (opsP
   return { single, several, batch, threads };
 }
 
+/** The end of a BENCH_ONLY subset: the load it ran under, its data removed, and no full run after it. */
+function endSubset(): never {
+  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
 if (only === 'batch-memory') {
   log(`\nBatch issuance memory: one ${batchCount.toLocaleString('en')}-row batch through POST /batches with 1 and with 2 workers`);
   const targets: Target[] = [];
@@ -337,9 +344,7 @@ if (only === 'batch-memory') {
   const verdicts = withVerdicts(targets);
   logTargets(verdicts);
   mergeTargetsIntoReport(verdicts);
-  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  endSubset();
 }
 
 if (only === 'http-verify') {
@@ -361,16 +366,12 @@ if (only === 'http-verify') {
   const verdicts = withVerdicts(httpVsInProcessTargets());
   logTargets(verdicts);
   mergeTargetsIntoReport(verdicts);
-  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  endSubset();
 }
 
 if (only === 'scaling') {
   await measureScaling();
-  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  endSubset();
 }
 
 if (only === 'batch-issuance') {
@@ -379,9 +380,7 @@ if (only === 'batch-issuance') {
   const verdicts = withVerdicts([batchThroughputTarget(single, several)]);
   logTargets(verdicts);
   mergeTargetsIntoReport(verdicts);
-  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  endSubset();
 }
 
 if (only === 'batch-verify') {
@@ -394,9 +393,7 @@ if (only === 'batch-verify') {
   const verdicts = withVerdicts(batchVerify.targets);
   logTargets(verdicts);
   mergeTargetsIntoReport(verdicts);
-  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  endSubset();
 }
 
 // ---- the physical limit: one Ed25519 signature check, nothing else ----
@@ -420,9 +417,7 @@ if (only === 'verify-overhead') {
     log(`    per CPU second: ${result.opsPerCpuSec!.toFixed(0)} against ${raw.opsPerCpuSec!.toFixed(0)} raw (${(result.opsPerCpuSec! / raw.opsPerCpuSec!).toFixed(2)}x)`);
   }
   logTargets(withVerdicts(rawTargets()));
-  log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  endSubset();
 }
 
 // ---- baseline and service, in-process ----

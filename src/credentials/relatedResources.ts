@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
+import { base58btcBytes } from './base58.js';
 import { bundledContexts } from './contexts/index.js';
 import { DIGEST_SRI } from './dataModelRules.js';
 import { isObject } from './jsonLimits.js';
@@ -106,28 +107,13 @@ function digestSriMismatch(value: unknown, bytes: Buffer): string | undefined {
   return actual === match[2] ? undefined : `digestSRI says ${value}, the resource has ${match[1]}-${actual}`;
 }
 
-const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-
-/** base58btc (the "z" multibase), decoded: a digest or a key is a few dozen bytes, so BigInt arithmetic is plenty fast. */
-export function base58btc(text: string): Buffer {
-  let value = 0n;
-  for (const char of text) {
-    const digit = BASE58_ALPHABET.indexOf(char);
-    if (digit < 0) throw new Error(`not base58btc: ${char}`);
-    value = value * 58n + BigInt(digit);
-  }
-  const hex = value === 0n ? '' : value.toString(16);
-  const leadingZeros = /^1*/.exec(text)![0].length;
-  return Buffer.concat([Buffer.alloc(leadingZeros), Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex')]);
-}
-
 function digestMultibaseMismatch(value: unknown, bytes: Buffer): string | undefined {
   if (value === undefined) return undefined;
   let multihash: Buffer;
   try {
     if (typeof value !== 'string') throw new Error('not a string');
     multihash = value.startsWith('u') ? Buffer.from(value.slice(1), 'base64url')
-      : value.startsWith('z') ? base58btc(value.slice(1)) : (() => { throw new Error('unknown multibase'); })();
+      : value.startsWith('z') ? base58btcBytes(value, 1) : (() => { throw new Error('unknown multibase'); })();
   } catch {
     return 'digestMultibase is not a base64url ("u") or base58btc ("z") multibase value';
   }

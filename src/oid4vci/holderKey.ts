@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { calculateJwkThumbprint, compactVerify, importJWK, type JWK } from 'jose';
-import { base58btc } from '../credentials/relatedResources.js';
+import { base58btcBytes } from '../credentials/base58.js';
 
 export const PROOF_ALGORITHMS = ['ES256', 'EdDSA'] as const;
 export const BINDING_METHODS = ['did:key', 'did:jwk', 'jwk'] as const;
@@ -38,7 +38,7 @@ function jwkOfDidKey(did: string): JWK {
   if (!identifier.startsWith('z')) throw new HolderKeyError(`${did} is not a base58btc did:key`);
   let bytes: Buffer;
   try {
-    bytes = base58btc(identifier.slice(1));
+    bytes = base58btcBytes(identifier, 1);
   } catch {
     throw new HolderKeyError(`${did} is not a base58btc did:key`);
   }
