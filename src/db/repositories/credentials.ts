@@ -117,10 +117,11 @@ export class StatusListRepository extends Repository {
     return this.versionById({ id }).then((rows) => rows[0]?.version);
   }
 
-  // Read by every status check (statusCheck.ts): prepared once.
+  // Read by every status check (statusCheck.ts): prepared once, without a bound LIMIT on the primary key (see
+  // OrganisationRepository.keysVersionByDid).
   private readonly versionById = this.database.prepareSelect('status_lists_version_by_id', (db) => {
     const { statusLists } = this.t;
-    return db.select({ version: statusLists.version }).from(statusLists).where(eq(statusLists.id, sql.placeholder('id'))).limit(1);
+    return db.select({ version: statusLists.version }).from(statusLists).where(eq(statusLists.id, sql.placeholder('id')));
   });
 
   /** Lists of an organisation and purpose that still have free indexes. */

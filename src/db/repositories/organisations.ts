@@ -38,10 +38,11 @@ export class OrganisationRepository extends Repository {
     return this.keysVersionByDid({ did }).then((rows) => rows[0]?.keysVersion);
   }
 
-  // Read by every verification of a credential this service issued (didResolver.ts): prepared once.
+  // Read by every verification of a credential this service issued (didResolver.ts): prepared once. No LIMIT: `did`
+  // is unique, and SQLite spends several microseconds per run on a bound LIMIT (drizzle binds `.limit(1)`).
   private readonly keysVersionByDid = this.database.prepareSelect('organisations_keys_version_by_did', (db) => {
     const { organisations } = this.t;
-    return db.select({ keysVersion: organisations.keysVersion }).from(organisations).where(eq(organisations.did, sql.placeholder('did'))).limit(1);
+    return db.select({ keysVersion: organisations.keysVersion }).from(organisations).where(eq(organisations.did, sql.placeholder('did')));
   });
 
   list(): Promise<Organisation[]> {
