@@ -48,6 +48,7 @@ t.test('a scope reads as a short label, in the reader\'s language where the cata
   t.equal(describeScope({ type: 'occupation', value: '7112' }, 'fr'), 'ISCO-08 7112 (Maçons)');
   t.equal(describeScope({ type: 'occupation', value: '7112' }, 'es'), 'ISCO-08 7112 (Albañiles)');
   t.equal(describeScope({ type: 'occupation', value: '7112' }, 'ar'), 'ISCO-08 7112 (Bricklayers and related workers)', 'no Arabic ISCO labels: English');
+  t.equal(describeScope({ type: 'occupation', value: '7112' }, 'constructor'), 'ISCO-08 7112 (Bricklayers and related workers)', 'a language that names an object property: English');
   t.equal(describeScope({ type: 'occupation', value: BRICKLAYER }), 'the occupation "bricklayer"');
   t.equal(describeScope({ type: 'occupation', value: '99999' }), 'occupation 99999', 'an occupation no longer in the catalogue keeps its code');
 });
