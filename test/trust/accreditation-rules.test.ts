@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import t from 'tap';
 import type { Accreditation } from '../../src/db/repositories/accreditations.js';
-import { AppError } from '../../src/errors.js';
 import { grantAccreditation, withdrawAccreditation, type AccreditationDeps } from '../../src/trust/accreditations.js';
 import { entryOf, exportList, importList, type TrustedIssuerEntry, type TrustedIssuerList } from '../../src/trust/trustedIssuerList.js';
 import { buildTestApp } from '../helpers/app.js';
+import { problemThrownBy } from '../helpers/problems.js';
 
 // The rules of granting, withdrawing, exporting and importing accreditations, through the domain functions on a real
 // database: the problems a recognition authority's administrator reads, and what is stored.
@@ -23,37 +23,26 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
   return { ctx, deps, centre, incual: await organisation('incual'), anapec: await organisation('anapec'), organisation };
 }
 
-/** The problem a call throws, as a client reads it. */
-async function problem(work: Promise<unknown>) {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code, detail: error.detail, ...error.extra };
-    throw error;
-  }
-  return undefined;
-}
-
 t.test('granting: who may, which issuer, which period, with each refusal saying what to fix', async (t) => {
   const { ctx, deps, centre, incual, organisation } = await setUp(t);
   const grant = (request: Json) => grantAccreditation(deps, { authority: incual, actorTokenId: null, issuer: centre.did, scope: { level: 'eqf:3' }, validUntil: '2030-01-01', ...request });
   const badDate = (field: string) => ({
     status: 400, code: 'invalid-period', detail: `${field} must be an ISO 8601 date or date-time, e.g. 2027-12-31 or 2027-12-31T23:59:59Z`,
   });
-  t.same(await problem(grantAccreditation(deps, { authority: await organisation('ofppt-casa'), actorTokenId: null, issuer: incual.did, scope: { level: 'eqf:3' }, validUntil: '2030-01-01' })), {
+  t.same(await problemThrownBy(async () => grantAccreditation(deps, { authority: await organisation('ofppt-casa'), actorTokenId: null, issuer: incual.did, scope: { level: 'eqf:3' }, validUntil: '2030-01-01' })), {
     status: 403, code: 'not-a-recognition-authority', detail: '"ofppt-casa" is a training-centre; only organisations of kind recognition-authority accredit issuers',
   });
-  t.same(await problem(grant({ issuer: 'nobody-here' })), {
+  t.same(await problemThrownBy(() => grant({ issuer: 'nobody-here' })), {
     status: 404, code: 'unknown-organisation', detail: 'issuer "nobody-here" is neither a DID nor the slug of an organisation here; give the issuer\'s DID',
   });
-  t.same(await problem(grant({ issuer: incual.did })), { status: 400, code: 'self-accreditation', detail: 'An authority cannot accredit itself' });
-  t.same(await problem(grant({ issuer: 'incual' })), { status: 400, code: 'self-accreditation', detail: 'An authority cannot accredit itself' }, 'itself by slug');
-  t.same(await problem(grant({ validUntil: 'December 31, 2030' })), badDate('validUntil'), 'a date JavaScript reads but ISO 8601 does not write');
-  t.same(await problem(grant({ validUntil: ' 2030-12-31' })), badDate('validUntil'), 'the date must begin the value');
-  t.same(await problem(grant({ validUntil: '2030-12-3' })), badDate('validUntil'), 'two-digit days');
-  t.same(await problem(grant({ validUntil: '2030-13-45' })), badDate('validUntil'), 'a date that does not exist');
-  t.same(await problem(grant({ validFrom: 'soon' })), badDate('validFrom'));
-  t.same(await problem(grant({ validFrom: '2029-01-01', validUntil: '2029-01-01' })), { status: 400, code: 'invalid-period', detail: 'validUntil must be after validFrom' }, 'an empty period');
+  t.same(await problemThrownBy(() => grant({ issuer: incual.did })), { status: 400, code: 'self-accreditation', detail: 'An authority cannot accredit itself' });
+  t.same(await problemThrownBy(() => grant({ issuer: 'incual' })), { status: 400, code: 'self-accreditation', detail: 'An authority cannot accredit itself' }, 'itself by slug');
+  t.same(await problemThrownBy(() => grant({ validUntil: 'December 31, 2030' })), badDate('validUntil'), 'a date JavaScript reads but ISO 8601 does not write');
+  t.same(await problemThrownBy(() => grant({ validUntil: ' 2030-12-31' })), badDate('validUntil'), 'the date must begin the value');
+  t.same(await problemThrownBy(() => grant({ validUntil: '2030-12-3' })), badDate('validUntil'), 'two-digit days');
+  t.same(await problemThrownBy(() => grant({ validUntil: '2030-13-45' })), badDate('validUntil'), 'a date that does not exist');
+  t.same(await problemThrownBy(() => grant({ validFrom: 'soon' })), badDate('validFrom'));
+  t.same(await problemThrownBy(() => grant({ validFrom: '2029-01-01', validUntil: '2029-01-01' })), { status: 400, code: 'invalid-period', detail: 'validUntil must be after validFrom' }, 'an empty period');
 
   ctx.clock.current = new Date('2026-11-30T10:00:00.750Z');
   const byDid = await grant({});
@@ -70,11 +59,11 @@ t.test('one accreditation per authority, issuer and scope at a time; periods tha
     authority, actorTokenId: null, issuer: centre.did, scope: { level: 'eqf:3' }, validFrom: '2027-01-01', validUntil: '2028-01-01', ...request,
   });
   const first = await grant({});
-  t.same(await problem(grant({ validFrom: '2027-06-01', validUntil: '2029-01-01' })), {
+  t.same(await problemThrownBy(() => grant({ validFrom: '2027-06-01', validUntil: '2029-01-01' })), {
     status: 409, code: 'accreditation-exists', accreditation: first.id,
     detail: `${centre.did} is already accredited by this authority for this scope from 2027-01-01T00:00:00.000Z until 2028-01-01T00:00:00.000Z (${first.id}); withdraw it first to change the period`,
   });
-  t.ok(await problem(grant({ validFrom: '2026-06-01', validUntil: '2027-06-01' })), 'overlapping its start');
+  t.ok(await problemThrownBy(() => grant({ validFrom: '2026-06-01', validUntil: '2027-06-01' })), 'overlapping its start');
   t.ok(await grant({ validFrom: '2028-01-01', validUntil: '2029-01-01' }), 'the next period, starting when the first ends');
   t.ok(await grant({ validFrom: '2026-01-01', validUntil: '2027-01-01' }), 'the previous period, ending when the first starts');
   t.ok(await grant({ scope: { level: 'eqf:4' } }), 'another scope over the same period');
@@ -86,12 +75,12 @@ t.test('withdrawing: only the authority that granted it, once, and the audit say
   const { ctx, deps, centre, incual, anapec } = await setUp(t);
   const granted = await grantAccreditation(deps, { authority: incual, actorTokenId: null, issuer: centre.did, scope: { level: 'eqf:3' }, validUntil: '2030-01-01' });
   const withdraw = (authority = incual, id = granted.id) => withdrawAccreditation(deps, { authority, actorTokenId: null, id, reason: 'Assessment centre closed' });
-  t.same(await problem(withdraw(anapec)), { status: 404, code: 'unknown-accreditation', detail: `"anapec" granted no accreditation ${granted.id}` }, 'another authority\'s');
-  t.same(await problem(withdraw(incual, 'urn:uuid:none')), { status: 404, code: 'unknown-accreditation', detail: '"incual" granted no accreditation urn:uuid:none' });
+  t.same(await problemThrownBy(() => withdraw(anapec)), { status: 404, code: 'unknown-accreditation', detail: `"anapec" granted no accreditation ${granted.id}` }, 'another authority\'s');
+  t.same(await problemThrownBy(() => withdraw(incual, 'urn:uuid:none')), { status: 404, code: 'unknown-accreditation', detail: '"incual" granted no accreditation urn:uuid:none' });
   ctx.clock.current = new Date('2027-02-03T04:05:06.000Z');
   const withdrawn = await withdraw();
   t.same({ withdrawnAt: withdrawn.withdrawnAt, withdrawalReason: withdrawn.withdrawalReason }, { withdrawnAt: '2027-02-03T04:05:06.000Z', withdrawalReason: 'Assessment centre closed' });
-  t.same(await problem(withdraw()), { status: 409, code: 'already-withdrawn', detail: `Accreditation ${granted.id} was withdrawn on 2027-02-03T04:05:06.000Z` });
+  t.same(await problemThrownBy(() => withdraw()), { status: 409, code: 'already-withdrawn', detail: `Accreditation ${granted.id} was withdrawn on 2027-02-03T04:05:06.000Z` });
   const entries = await ctx.services.audit.page(incual.id, 0, 10);
   t.same(entries.at(-1)?.details, { issuer: centre.did, reason: 'Assessment centre closed' });
 });
@@ -127,7 +116,7 @@ t.test('an accreditation exports as a list entry: the issuer\'s name and a withd
 t.test('importing a list: every problem at once with its place, or every entry stored as the list said it', async (t) => {
   const { ctx } = await setUp(t);
   const deps = { accreditations: ctx.services.repos.accreditations, now: ctx.clock.now };
-  const refusal = (...entries: TrustedIssuerEntry[]) => problem(importList(deps, list(...entries)));
+  const refusal = (...entries: TrustedIssuerEntry[]) => problemThrownBy(() => importList(deps, list(...entries)));
   t.same(await refusal(entry(), entry({ id: 'urn:example:entry-2', scope: { level: 'eqf:9' }, validFrom: '2026', validUntil: '2025-01-01', withdrawn: { at: 'later', reason: null } })), {
     status: 400, code: 'invalid-trusted-issuer-list',
     detail: 'The list has 3 problem(s); nothing was imported. First: accreditations[1].scope.level "eqf:9" is not a known level; use a ref such as "ma-cnc:3" or a level URI (GET /frameworks/<id>)',

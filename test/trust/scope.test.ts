@@ -1,19 +1,11 @@
 import t from 'tap';
-import { AppError } from '../../src/errors.js';
 import { describeScope, parseScope, scopeCovers, type CredentialClaims } from '../../src/trust/scope.js';
+import { problemThrownBy } from '../helpers/problems.js';
 
 const BRICKLAYER = 'http://data.europa.eu/esco/occupation/05f321f8-055b-407d-bf19-e0ddabda56b7';
 
 /** The problem parseScope throws, as a client reads it. */
-function refusal(input: Record<string, unknown>, where?: string) {
-  try {
-    parseScope(input, where);
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code, detail: error.detail };
-    throw error;
-  }
-  return undefined;
-}
+const refusal = (input: Record<string, unknown>, where?: string) => problemThrownBy(() => parseScope(input, where));
 
 t.test('a scope is exactly one of framework, level or occupation, checked against the reference data', async (t) => {
   t.same(parseScope({ framework: 'eqf' }), { type: 'framework', value: 'eqf' });
@@ -23,20 +15,20 @@ t.test('a scope is exactly one of framework, level or occupation, checked agains
   t.same(parseScope({ occupation: BRICKLAYER }), { type: 'occupation', value: BRICKLAYER });
 
   const oneOf = 'must have exactly one of framework (e.g. "ma-cnc"), level (e.g. "ma-cnc:3" or a level URI) or occupation (an ISCO-08 code such as "7112", or an ESCO occupation URI)';
-  t.same(refusal({}), { status: 400, code: 'invalid-scope', detail: `scope ${oneOf}` });
-  t.same(refusal({ framework: 'eqf', level: 'eqf:3' }, 'accreditations[2].scope'), { status: 400, code: 'invalid-scope', detail: `accreditations[2].scope ${oneOf}` });
-  t.same(refusal({ framework: 'xx-nqf' }), {
+  t.same(await refusal({}), { status: 400, code: 'invalid-scope', detail: `scope ${oneOf}` });
+  t.same(await refusal({ framework: 'eqf', level: 'eqf:3' }, 'accreditations[2].scope'), { status: 400, code: 'invalid-scope', detail: `accreditations[2].scope ${oneOf}` });
+  t.same(await refusal({ framework: 'xx-nqf' }), {
     status: 400, code: 'unknown-framework', detail: 'scope.framework "xx-nqf" is not a framework this service holds; GET /frameworks lists them',
   });
-  t.same(refusal({ level: 'eqf:9' }), {
+  t.same(await refusal({ level: 'eqf:9' }), {
     status: 400, code: 'unknown-framework-level', detail: 'scope.level "eqf:9" is not a known level; use a ref such as "ma-cnc:3" or a level URI (GET /frameworks/<id>)',
   });
   const unknownOccupation = (value: string) => ({
     status: 400, code: 'unknown-occupation',
     detail: `scope.occupation "${value}" is neither an ISCO-08 group code (1 to 4 digits, e.g. 7112) nor an ESCO occupation URI this service knows`,
   });
-  t.same(refusal({ occupation: '99999' }), unknownOccupation('99999'));
-  t.same(refusal({ occupation: 'http://data.europa.eu/esco/occupation/not-in-the-catalogue' }), unknownOccupation('http://data.europa.eu/esco/occupation/not-in-the-catalogue'));
+  t.same(await refusal({ occupation: '99999' }), unknownOccupation('99999'));
+  t.same(await refusal({ occupation: 'http://data.europa.eu/esco/occupation/not-in-the-catalogue' }), unknownOccupation('http://data.europa.eu/esco/occupation/not-in-the-catalogue'));
 });
 
 t.test('a scope reads as a short label, in the reader\'s language where the catalogue has it', async (t) => {
