@@ -1,0 +1,195 @@
+import t from 'tap';
+import { recognise } from '../../src/frameworks/recognition.js';
+import { buildRegistry, readRawData, type RawData } from '../../src/frameworks/registry.js';
+
+// How the recognition engine chooses among paths of stored edges, and what its answer says about them, on the real
+// data with test edges added. Test edges cite a test source: only the rule under test decides the answer.
+
+const RAW = readRawData();
+
+const TEST_SOURCE = {
+  title: 'Test comparison report', titleOriginal: 'Rapport de comparaison de test',
+  titleTranslated: { fr: 'Rapport de comparaison (test)', es: 'Test comparison report' },
+  url: 'https://example.org/comparison', reference: 'Test decree 1/2030', date: '2030-01-01', dateKind: 'published',
+  verified: true, statesRelation: true, checked: 're-checked',
+};
+
+type TestEdge = { from: string; to: string; relation?: string; basis?: string; verified?: boolean };
+
+/** The real registry with `edges` added (an adopted official comparison, exact, verified, unless said otherwise). */
+function registryWith(edges: TestEdge[], change: (data: RawData) => void = () => {}) {
+  const data = structuredClone(RAW);
+  const relations = data.relations.data as { sources: Record<string, unknown>; edges: unknown[] };
+  relations.sources['test-source'] = TEST_SOURCE;
+  relations.edges.push(...edges.map((edge) => ({ relation: 'exact', basis: 'official-comparison', source: 'test-source', date: '2030', verified: true, ...edge })));
+  change(data);
+  return buildRegistry(data);
+}
+
+t.test('a chain of stored edges is followed up to four steps, never five', async (t) => {
+  const chain = ['ng-nsqf:3', 'ke-knqf:3', 'gh-ntvetqf:3', 'ma-cnc:3', 'am-anqf:3', 'sn-cnc:cap'];
+  const reg = registryWith(chain.slice(1).map((to, i) => ({ from: chain[i]!, to })));
+  const fourSteps = recognise({ from: 'ng-nsqf:3', to: 'am-anqf' }, reg);
+  t.same(fourSteps.levels.map((l) => l.ref), ['am-anqf:3']);
+  t.same(fourSteps.paths[0]!.steps.map((s) => s.to), chain.slice(1, 5));
+  t.equal(recognise({ from: 'ke-knqf:3', to: 'sn-cnc' }, reg).outcome, 'official', 'four steps from the second link');
+  const fiveSteps = recognise({ from: 'ng-nsqf:3', to: 'sn-cnc' }, reg);
+  t.equal(fiveSteps.outcome, 'none', 'five steps only add doubt');
+  t.same(fiveSteps.paths, []);
+});
+
+t.test('both official kinds rank equally: the shorter path wins, and its basis is the one stated', async (t) => {
+  const reg = registryWith([{ from: 'de-dqr:4', to: 'es-mecu:4' }]);
+  const r = recognise({ from: 'de-dqr:4', to: 'es-mecu', lang: 'en' }, reg);
+  t.equal(r.paths.length, 1, 'the two-step path through the EQF is not kept beside it');
+  t.same(r.paths[0]!.steps.map((s) => [s.to, s.basis]), [['es-mecu:4', 'official-comparison']]);
+  t.equal(r.basis, 'official-comparison');
+  t.equal(r.outcome, 'official');
+  t.equal(r.basisText, 'official comparison: an adopted comparison or self-certification report');
+  t.match(r.explanation, /^Official: DQR level 4 is at the same level as MECU level 4 \(/);
+  t.match(r.explanation, /On whose word: DQR level 4 to MECU level 4: an adopted official comparison\./);
+});
+
+t.test('a weaker basis loses to a stronger one even over a longer path', async (t) => {
+  const reg = registryWith([{ from: 'de-dqr:4', to: 'es-mecu:5', basis: 'indicative', relation: 'close' }]);
+  const r = recognise({ from: 'de-dqr:4', to: 'es-mecu' }, reg);
+  t.same(r.levels.map((l) => l.ref), ['es-mecu:4']);
+  t.equal(r.basis, 'official-referencing');
+});
+
+t.test('an edge followed backwards inverts broader and narrower, and keeps exact and close', async (t) => {
+  const reg = registryWith([
+    { from: 'ng-nsqf:2', to: 'ke-knqf:2', relation: 'close' },
+    { from: 'ng-nsqf:4', to: 'ke-knqf:5', relation: 'broader' },
+  ]);
+  const close = recognise({ from: 'ke-knqf:2', to: 'ng-nsqf', lang: 'en' }, reg);
+  t.same(close.paths[0]!.steps.map((s) => [s.relation, s.inverse]), [['close', true]]);
+  t.equal(close.relation, 'close');
+  t.equal(close.relationText, 'is close to');
+  const narrower = recognise({ from: 'ke-knqf:5', to: 'ng-nsqf' }, reg);
+  t.same(narrower.paths[0]!.steps.map((s) => [s.relation, s.inverse]), [['narrower', true]]);
+  const forwards = recognise({ from: 'ng-nsqf:4', to: 'ke-knqf' }, reg);
+  t.same(forwards.paths[0]!.steps.map((s) => [s.relation, s.inverse]), [['broader', false]]);
+});
+
+t.test('several target levels: listed in the framework\'s order, with their paths; disagreeing relations give none', async (t) => {
+  // Stored in reverse order, so that only sorting puts level 6 first.
+  const reg = registryWith([
+    { from: 'ng-nsqf:6', to: 'eqf:7', relation: 'broader' },
+    { from: 'ng-nsqf:6', to: 'eqf:6', relation: 'exact' },
+  ]);
+  const r = recognise({ from: 'ng-nsqf:6', to: 'eqf', lang: 'en' }, reg);
+  t.same(r.levels.map((l) => l.ref), ['eqf:6', 'eqf:7']);
+  t.same(r.paths.map((p) => [p.steps.at(-1)!.to, p.relation]), [['eqf:6', 'exact'], ['eqf:7', 'broader']]);
+  t.equal(r.relation, null, 'exact on one path, broader on the other');
+  t.equal(r.relationText, null);
+  t.match(r.explanation, /^Official: NSQF level 6: Professional and senior management \(a national level, not an EQF level\) is close to EQF level 6 or EQF level 7 \(/);
+  t.match(r.explanation, /Several levels: which one depends on the programme or the grades\./);
+  t.match(r.explanation, /On whose word: NSQF level 6: Professional and senior management to EQF level 6 or EQF level 7: an adopted official comparison\./, 'one sentence for both alternatives');
+});
+
+t.test('the answer\'s sources: each once, with the fields the data gives, the title translated where it differs', async (t) => {
+  const reg = registryWith([{ from: 'ng-nsqf:6', to: 'eqf:7' }, { from: 'ng-nsqf:5', to: 'eqf:6' }]);
+  const fr = recognise({ from: 'ng-nsqf:6', to: 'eqf', lang: 'fr' }, reg);
+  const testSources = fr.sources.filter((s) => s.url === TEST_SOURCE.url);
+  t.same(testSources, [{
+    title: 'Test comparison report', titleOriginal: 'Rapport de comparaison de test',
+    titleTranslated: TEST_SOURCE.titleTranslated, translatedTitle: 'Rapport de comparaison (test)',
+    url: 'https://example.org/comparison', reference: 'Test decree 1/2030', date: '2030-01-01', dateKind: 'published',
+    verified: true, checked: 're-checked',
+  }]);
+  t.same(fr.paths[0]!.steps[0]!.source, testSources[0], 'the step cites the same source');
+  const es = recognise({ from: 'ng-nsqf:6', to: 'eqf', lang: 'es' }, reg);
+  t.notOk('translatedTitle' in es.sources[0]!, 'a translation equal to the title is not repeated');
+  const en = recognise({ from: 'ng-nsqf:6', to: 'eqf', lang: 'en' }, reg);
+  t.notOk('translatedTitle' in en.sources[0]!, 'no translation in English');
+  const bare = registryWith([{ from: 'ng-nsqf:6', to: 'eqf:7' }], (data) => {
+    (data.relations.data as { sources: Record<string, unknown> }).sources['test-source'] = { title: 'Bare source', url: 'https://example.org/bare', verified: false };
+  });
+  t.same(recognise({ from: 'ng-nsqf:6', to: 'eqf' }, bare).sources, [{ title: 'Bare source', url: 'https://example.org/bare', verified: false }], 'no empty fields');
+});
+
+t.test('a bilateral agreement binds its parties only: not a framework without a country', async (t) => {
+  const reg = registryWith([], (data) => {
+    (data.agreements.data as { agreements: unknown[] }).agreements.push({
+      id: 'test-equivalence', title: { en: 'Test agreement', fr: 'Accord de test' }, kind: 'test', origin: ['MA'], destination: 'ES',
+      status: 'in-force', date: '2030', verified: true, establishesLevelEquivalence: true, summary: { en: 'x', fr: 'x' },
+      levelEdges: [{ from: 'ma-cnc:4', to: 'es-mecu:4', relation: 'exact', basis: 'bilateral-agreement', source: { title: 'Test source', url: 'https://example.org', verified: true }, date: '2030', verified: true }],
+      occupations: [], sources: [{ title: 'Test source', url: 'https://example.org', verified: true }],
+    });
+  });
+  const spain = recognise({ from: 'ma-cnc:4', to: 'es-mecu' }, reg);
+  t.same(spain.paths[0]!.steps[0]!.parties, ['MA', 'ES']);
+  t.same(spain.qualificationTypesAtLevel, [], 'a level with an answer needs no qualification types instead');
+  t.same(spain.agreements.find((a) => a.id === 'test-equivalence'), { id: 'test-equivalence', title: 'Test agreement', establishesLevelEquivalence: true, occupations: [] });
+  const eqf = recognise({ from: 'ma-cnc:4', to: 'eqf' }, reg);
+  t.equal(eqf.outcome, 'none', 'Morocco and Spain agreed nothing about the EQF');
+  const back = recognise({ from: 'es-mecu:4', to: 'ma-cnc' }, reg);
+  t.same(back.levels.map((l) => l.ref), ['ma-cnc:4'], 'both parties, either direction');
+});
+
+t.test('agreements concerning the two countries are named, either direction, and none for a framework without a country', async (t) => {
+  const toSpain = recognise({ from: 'ma-cnc:4', to: 'es-mecu', lang: 'en' });
+  t.ok(toSpain.agreements.some((a) => a.id === 'es-ma-gecco'), 'Morocco to Spain');
+  t.match(toSpain.explanation, /Spain: collective management of hiring in countries of origin \(GECCO\), Morocco seasonal agricultural scheme: concerns these countries but does not establish level equivalence\./);
+  t.ok(recognise({ from: 'es-mecu:4', to: 'ma-cnc' }).agreements.some((a) => a.id === 'es-ma-gecco'), 'Spain to Morocco');
+  t.notOk(recognise({ from: 'ke-knqf:4', to: 'es-mecu' }).agreements.some((a) => a.id === 'es-ma-gecco'), 'not Kenya to Spain');
+  t.same(recognise({ from: 'ma-cnc:4', to: 'eqf' }).agreements, [], 'the EQF has no country');
+  const anyOrigin = RAW.agreements.data as { agreements: Array<{ id: string; origin: unknown; destination: string }> };
+  const open = anyOrigin.agreements.find((a) => a.origin === 'any')!;
+  const destination = open.destination === 'DE' ? 'de-dqr' : open.destination;
+  t.ok(recognise({ from: 'ke-knqf:4', to: destination }).agreements.some((a) => a.id === open.id), `${open.id} is open to any origin`);
+});
+
+t.test('where to apply: a national destination without a recorded procedure says so; the EQF needs none', async (t) => {
+  const noProcedure = registryWith([], (data) => {
+    const procedures = data.procedures.data as { jurisdictions: Array<{ id: string }> };
+    procedures.jurisdictions = procedures.jurisdictions.filter((j) => j.id !== 'LT');
+  });
+  const r = recognise({ from: 'ke-knqf:6', to: 'lt-ltks', lang: 'en' }, noProcedure);
+  t.same(r.nextSteps, []);
+  t.equal(r.nextStepsNote, null);
+  t.match(r.explanation, /No recognition procedure is recorded here for this destination\.$/);
+  const eqf = recognise({ from: 'ke-knqf:6', to: 'eqf', lang: 'en' });
+  t.same(eqf.nextSteps, []);
+  t.notMatch(eqf.explanation, /No recognition procedure/);
+  const lithuania = recognise({ from: 'ke-knqf:6', to: 'lt-ltks', lang: 'en' });
+  t.equal(lithuania.nextStepsNote, 'For a regulated profession the competent authority of that profession decides; no list was checked.');
+  t.same(lithuania.nextSteps.map((n) => [n.id, n.reason]), [['lt-skvc', 'general route'], ['lt-vet-institutions', 'general route']], 'no kind known: every general route');
+  t.same(lithuania.sources.map((s) => s.url), lithuania.nextSteps.flatMap((n) => n.sources.map((s) => s.url)), 'the sources are the procedures\'');
+});
+
+t.test('the issuer\'s claims: a language level among them is left out, the credential is the origin, and no source is listed for it', async (t) => {
+  const r = recognise({ claims: [{ level: 'cefr:B1' }, { level: 'eqf:3' }], credentialLabel: 'Maçon qualifié', to: 'es-mecu', lang: 'en' });
+  t.equal(r.from, 'credential');
+  t.same(r.origin, { level: null, qualificationType: null });
+  t.same(r.paths.map((p) => p.steps.map((s) => s.from)), [['credential', 'eqf:3']]);
+  t.match(r.explanation, /^Only the issuer's word: Maçon qualifié is at the same level as MECU level 3 \(/);
+  t.notOk(r.sources.some((s) => s.title === 'The credential itself, signed by its issuer'), 'the credential is not a published source');
+  t.same(r.paths[0]!.steps[0]!.source, { title: 'The credential itself, signed by its issuer', url: null, verified: false });
+  t.equal(r.verified, false, 'the claim step is never verified');
+  const onlyLanguage = recognise({ claims: [{ level: 'cefr:B1' }], to: 'es-mecu' });
+  t.equal(onlyLanguage.outcome, 'not-comparable');
+  t.equal(recognise({ claims: [{ level: 'eqf:3' }], to: 'es-mecu', lang: 'en' }).explanation.startsWith('Only the issuer\'s word: this credential '), true, 'unnamed: "this credential"');
+});
+
+t.test('no answer: verified and basis are null, not false', async (t) => {
+  const r = recognise({ from: 'ke-knqf:4', to: 'eqf' });
+  t.equal(r.verified, null);
+  t.equal(r.basisText, null);
+  t.equal(r.outcomeText, 'no published relation');
+});
+
+t.test('an answer for a qualification type names the type, its kind and its placements as the data states them', async (t) => {
+  const r = recognise({ qualificationType: 'ma-technicien', to: 'eqf', lang: 'en' });
+  const placements = (RAW.placements.data as { placements: Array<{ id: string; qualificationType: string; to: string[]; relation: string }> }).placements
+    .filter((p) => p.qualificationType === 'ma-technicien');
+  t.equal(r.from, 'qualification-type:ma-technicien');
+  t.match(r.origin.qualificationType, { id: 'ma-technicien', originalName: 'Diplôme de Technicien', kind: 'vocational', kindText: 'vocational qualification' });
+  t.same(r.placements.map((p) => [p.id, p.levels.map((l) => l.ref), p.relation]), placements.map((p) => [p.id, p.to, p.relation]));
+  t.equal(r.placements[0]!.derived, false);
+  t.equal(r.placements[0]!.relationText, 'is close to');
+  t.equal(r.placements[0]!.text, 'Nuffic, the Dutch ENIC-NARIC centre (Netherlands) places Diplôme de Technicien (Morocco) at EQF level 3 or EQF level 4: comparable to an MBO diploma, qualification level 3 or 4, depending on the programme.');
+  t.same(r.paths.map((p) => p.steps[0]!.from), ['qualification-type:ma-technicien', 'qualification-type:ma-technicien']);
+  t.ok(r.sources.some((s) => s.url === r.paths[0]!.steps[0]!.source.url), 'the placement\'s source is listed');
+});
