@@ -193,3 +193,34 @@ t.test('an answer for a qualification type names the type, its kind and its plac
   t.same(r.paths.map((p) => p.steps[0]!.from), ['qualification-type:ma-technicien', 'qualification-type:ma-technicien']);
   t.ok(r.sources.some((s) => s.url === r.paths[0]!.steps[0]!.source.url), 'the placement\'s source is listed');
 });
+
+t.test('where to apply: the regulated route for a regulated occupation, then the routes for each kind, each once', async (t) => {
+  const NURSE = 'http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50';
+  const steps = (input: Parameters<typeof recognise>[0]) => recognise({ lang: 'en', ...input }).nextSteps.map((n) => [n.id, n.reason]);
+  t.same(steps({ qualificationType: 'gh-hnd', to: 'es-mecu', occupations: [NURSE] }), [
+    ['es-university-homologacion', 'regulated occupation: nurse responsible for general care'],
+    ['es-university-equivalencia', 'higher-education qualification'],
+    ['es-fp-homologacion', 'vocational qualification'],
+  ], 'higher education and vocational, main kind first');
+  t.same(steps({ qualificationType: 'ma-technicien', to: 'es-mecu', occupations: [NURSE] }), [['es-fp-homologacion', 'vocational qualification']],
+    'the regulated route in Spain is for higher-education qualifications only');
+  t.same(steps({ from: 'ke-knqf:6', to: 'de-dqr', occupations: [NURSE] }), [
+    ['de-regulated', 'regulated occupation: nurse responsible for general care'],
+    ['de-ihk-fosa', 'general route'], ['de-hwk', 'general route'], ['de-zab', 'general route'],
+  ], 'no kind known: every general route after the regulated one');
+  t.same(steps({ qualificationType: 'ma-betp', to: 'lt-ltks' }), [['lt-skvc', 'school qualification'], ['lt-vet-institutions', 'vocational qualification']],
+    'a route serving two kinds is given once');
+  t.same(steps({ qualificationType: 'sn-bts', to: 'be-fr', occupations: ['http://data.europa.eu/esco/occupation/not-regulated'] }), [['be-fr-equisup-level', 'higher-education qualification']]);
+  const ke = recognise({ qualificationType: 'ke-tvet-diploma', to: 'eqf', lang: 'en' });
+  t.equal(ke.placements[0]!.originLevel, null, 'a type with no national level');
+});
+
+t.test('values put into a sentence are isolated when they carry direction controls, and in Arabic when they are Latin', async (t) => {
+  const override = 'Centre \u202Eevil\u202C \u2066x\u2069';
+  const en = recognise({ claims: [{ level: 'eqf:3' }], credentialLabel: override, to: 'es-mecu', lang: 'en' }).explanation;
+  t.ok(en.startsWith('Only the issuer\'s word: \u2068Centre \u202Eevil\u202C x\u2069 is at the same level as MECU level 3'), 'isolated, its own isolates removed');
+  const ar = recognise({ claims: [{ level: 'eqf:3' }], credentialLabel: 'Maçon', to: 'es-mecu', lang: 'ar' }).explanation;
+  t.ok(ar.includes('\u2068Maçon\u2069'), 'a Latin label isolated in Arabic');
+  t.notOk(ar.includes('\u2068\u2068'), 'the composed steps sentence is not isolated again');
+  t.notOk(recognise({ claims: [{ level: 'eqf:3' }], credentialLabel: 'Maçon', to: 'es-mecu', lang: 'fr' }).explanation.includes('\u2068'), 'nothing isolated in French');
+});
