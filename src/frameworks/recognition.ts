@@ -172,11 +172,15 @@ function fill(template: string, values: Record<string, string>, lang: string, co
   });
 }
 
+/**
+ * Agreements concerning a move from `a`'s country to `b`'s. One that names its origin countries concerns both ways
+ * (workers go and come back); a country's own law open to any origin concerns only arrivals in that country.
+ */
 function relevantAgreements(reg: Registry, a: Framework, b: Framework): Agreement[] {
   if (!a.country || !b.country) return [];
-  const covers = (ag: Agreement, origin: string, destination: string) =>
-    ag.destination === destination && (ag.origin === 'any' || ag.origin.includes(origin));
-  return reg.agreements.filter((ag) => covers(ag, a.country!, b.country!) || covers(ag, b.country!, a.country!));
+  const names = (ag: Agreement, country: string) => ag.origin !== 'any' && ag.origin.includes(country);
+  return reg.agreements.filter((ag) => (ag.destination === b.country && (ag.origin === 'any' || names(ag, a.country!)))
+    || (ag.destination === a.country && names(ag, b.country!)));
 }
 
 /** A source as published, with its title translated into the answer's language where the data translates it. */

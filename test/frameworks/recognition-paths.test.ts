@@ -224,3 +224,73 @@ t.test('values put into a sentence are isolated when they carry direction contro
   t.notOk(ar.includes('\u2068\u2068'), 'the composed steps sentence is not isolated again');
   t.notOk(recognise({ claims: [{ level: 'eqf:3' }], credentialLabel: 'Maçon', to: 'es-mecu', lang: 'fr' }).explanation.includes('\u2068'), 'nothing isolated in French');
 });
+
+t.test('a country\'s own law open to any origin concerns arrivals there, not departures', async (t) => {
+  const ids = (from: string, to: string) => recognise({ from, to }).agreements.map((a) => a.id);
+  t.ok(ids('am-anqf:7', 'de-dqr').includes('de-bqfg-anerkennung'), 'Armenia to Germany: the German recognition law');
+  t.notOk(ids('de-dqr:4', 'es-mecu').includes('de-bqfg-anerkennung'), 'Germany to Spain: not the German law');
+  t.ok(ids('es-mecu:4', 'ma-cnc').includes('es-ma-gecco'), 'an agreement naming Morocco concerns the way back too');
+});
+
+t.test('the explanation, word for word: the answer, on whose word, what is not verified, agreements, where to apply', async (t) => {
+  const explanation = (input: Parameters<typeof recognise>[0]) => recognise({ lang: 'en', ...input }).explanation;
+  const ZAB = 'Where to apply: Statement of comparability (Zeugnisbewertung) of a completed foreign higher-education degree, the Central Office for Foreign Education (ZAB) of the Standing Conference of Education Ministers.';
+  const SPAIN_VET = 'Where to apply: Homologation of a foreign vocational qualification to a Spanish vocational title, Spanish Ministry of Education, Vocational Training and Sports.';
+  const SAME_LEVEL = 'The same level does not mean the same qualification or the same content.';
+  t.equal(explanation({ qualificationType: 'gh-hnd', to: 'de-dqr' }), [
+    'Indicative, not official: Higher National Diploma (HND) (Ghana) is close to DQR level 5 (German Qualifications Framework for Lifelong Learning (DQR)).',
+    'On whose word: Higher National Diploma (HND) (Ghana) to EQF level 5: placed by Nuffic, the Dutch ENIC-NARIC centre (Netherlands), binding only that body.',
+    'EQF level 5 to DQR level 5: the country\'s official EQF referencing.', SAME_LEVEL, ZAB,
+  ].join(' '), 'a placement, then the official referencing');
+  t.equal(explanation({ from: 'ma-cnc:4', to: 'eqf' }), [
+    'No published relation links CNC level 4 (a national level, not an EQF level) to the European Qualifications Framework.',
+    'A national level is not a qualification; published placements exist for these qualification types at this level: Attestation du Baccalauréat, Baccalauréat d\'Enseignement Technologique et Professionnel (BETP), Diplôme de Technicien. Ask again naming one.',
+  ].join(' '), 'none, and the types to ask about; the EQF has no procedure to name');
+  t.equal(explanation({ from: 'am-anqf:7', to: 'de-dqr' }), [
+    'Indicative, not official: ANQF level 7 (a national level, not an EQF level) is close to DQR level 7 (German Qualifications Framework for Lifelong Learning (DQR)).',
+    'On whose word: ANQF level 7 to EQF level 7: indicative, from a document no authority adopted. EQF level 7 to DQR level 7: the country\'s official EQF referencing.',
+    'Some facts on this path are not yet verified against a source.', SAME_LEVEL,
+    'Germany: recognition of foreign vocational qualifications (BQFG Anerkennung): concerns these countries but does not establish level equivalence.',
+    'Where to apply: Equivalence assessment against a German reference occupation (industry, trade, hospitality, services), IHK FOSA, the chambers of industry and commerce\'s recognition centre (Nuremberg).',
+  ].join(' '), 'indicative and unverified, with the German law');
+  t.equal(explanation({ qualificationType: 'sn-bts', to: 'es-mecu' }), [
+    'No published relation links Brevet de Technicien Supérieur (BTS) (Senegal) to the Spanish Qualifications Framework for Lifelong Learning (MECU).',
+    'No credential evaluation body has published a placement of Brevet de Technicien Supérieur (BTS) (Senegal).',
+    'Where to apply: Declaration of equivalence of a foreign degree to the level of Grado or Máster, Spanish Ministry of Science, Innovation and Universities.',
+  ].join(' '), 'a type nobody placed');
+  t.equal(explanation({ claims: [{ level: 'eqf:3', accreditedBy: { id: 'did:web:incual.example', name: 'INCUAL' } }], to: 'es-mecu' }), [
+    'Only the issuer\'s word: this credential is at the same level as MECU level 3 (Spanish Qualifications Framework for Lifelong Learning (MECU)).',
+    'On whose word: this credential to EQF level 3: stated by the issuer, which INCUAL accredits for this level. EQF level 3 to MECU level 3: the country\'s official EQF referencing.',
+    'Some facts on this path are not yet verified against a source.', SAME_LEVEL, SPAIN_VET,
+  ].join(' '), 'an accredited claim');
+  t.equal(explanation({ from: 'de-dqr:4', to: 'es-mecu', lang: 'de' }), [
+    'Language \'de\' is not supported; answering in English.',
+    'Official: DQR level 4 is at the same level as MECU level 4 (Spanish Qualifications Framework for Lifelong Learning (MECU)).',
+    'On whose word: DQR level 4 to EQF level 4: the country\'s official EQF referencing. EQF level 4 to MECU level 4: the country\'s official EQF referencing.',
+    SAME_LEVEL, SPAIN_VET,
+  ].join(' '), 'a referenced framework\'s level is not called a national level');
+  t.equal(explanation({ qualificationType: 'ma-technicien', to: 'es-mecu' }), [
+    'Indicative, not official: Diplôme de Technicien (Morocco) is close to MECU level 3 or MECU level 4 (Spanish Qualifications Framework for Lifelong Learning (MECU)).',
+    'Several levels: which one depends on the programme or the grades.',
+    'On whose word: Diplôme de Technicien (Morocco) to EQF level 3 or EQF level 4: placed by Nuffic, the Dutch ENIC-NARIC centre (Netherlands), binding only that body.',
+    'EQF level 3 or EQF level 4 to MECU level 3 or MECU level 4: the country\'s official EQF referencing.', SAME_LEVEL, SPAIN_VET,
+  ].join(' '), 'two levels: each position of the paths said once');
+});
+
+t.test('the answer\'s origin and steps name what they rest on', async (t) => {
+  const level = recognise({ from: 'am-anqf:7', to: 'de-dqr', lang: 'en' });
+  t.same(level.origin, { level: { ref: 'am-anqf:7', title: 'ANQF level 7', national: true }, qualificationType: null });
+  t.same(level.agreements, [{ id: 'de-bqfg-anerkennung', title: 'Germany: recognition of foreign vocational qualifications (BQFG Anerkennung)', establishesLevelEquivalence: false, occupations: ['7112', '5120', '5141'] }]);
+  t.same(level.paths[0]!.steps.map((s) => s.verified), [false, true]);
+  t.equal(level.paths[0]!.verified, false);
+  t.equal(level.verified, false);
+  t.same(recognise({ from: 'eqf:4', to: 'de-dqr' }).origin.level, { ref: 'eqf:4', title: 'EQF level 4', national: false }, 'the EQF is not national');
+  const type = recognise({ qualificationType: 'gh-hnd', to: 'de-dqr', lang: 'en' });
+  t.same(type.origin.qualificationType, {
+    id: 'gh-hnd', originalName: 'Higher National Diploma (HND)', title: 'Ghanaian Higher National Diploma (three years, technical universities and polytechnics)',
+    kind: 'higher-education', kindText: 'higher-education qualification',
+  });
+  t.same(type.paths[0]!.steps.map((s) => s.placement ?? null), ['nuffic-gh-hnd', null], 'the placement a step rests on');
+  t.equal(type.verified, true);
+  t.match(type.placements[0], { qualificationType: { id: 'gh-hnd', originalName: 'Higher National Diploma (HND)', country: 'GH' }, levels: [{ ref: 'eqf:5', title: 'EQF level 5' }] });
+});
