@@ -50,7 +50,6 @@ export interface Step {
   relation: Relation;
   basis: Basis;
   source: Source;
-  date: string;
   verified: boolean;
   /** true when a stored edge was followed backwards (relation inverted). */
   inverse: boolean;
@@ -93,7 +92,8 @@ export function composeRelation(relations: Relation[]): Relation {
   return 'close';
 }
 
-const frameworkOf = (ref: string) => splitRef(ref)?.[0] ?? ref;
+/** The graph's nodes are level refs, checked when the registry was built. */
+const frameworkOf = (ref: string) => splitRef(ref)![0];
 
 const graphs = new WeakMap<Registry, Map<string, Step[]>>();
 
@@ -118,7 +118,6 @@ function stepOf(e: Edge, inverse: boolean): Step {
     relation: inverse ? INVERSE[e.relation] : e.relation,
     basis: e.basis,
     source: e.source,
-    date: e.date,
     verified: e.verified,
     inverse,
     ...(e.parties ? { parties: e.parties } : {}),
@@ -274,7 +273,7 @@ export function recognise(input: RecogniseInput, reg: Registry = registry()): Re
       for (const level of p.to) {
         const first: Step = {
           from: typeNode(type!.id), to: level, relation: p.relation, basis: 'credential-evaluation-body',
-          source: p.source, date: p.date, verified: p.verified, inverse: false, placement: p,
+          source: p.source, verified: p.verified, inverse: false, placement: p,
         };
         for (const rest of findPaths(graph, level, target.id, countries)) candidates.push([first, ...rest]);
       }
@@ -285,7 +284,7 @@ export function recognise(input: RecogniseInput, reg: Registry = registry()): Re
       const first: Step = {
         from: CREDENTIAL_NODE, to: level.ref, relation: 'exact', basis: claim.accreditedBy ? 'accredited-claim' : 'issuer-claimed',
         source: { title: m.claimSource, url: null, verified: false },
-        date: '', verified: false, inverse: false, ...(claim.accreditedBy ? { accreditedBy: claim.accreditedBy } : {}),
+        verified: false, inverse: false, ...(claim.accreditedBy ? { accreditedBy: claim.accreditedBy } : {}),
       };
       for (const rest of findPaths(graph, level.ref, target.id, countries)) candidates.push([first, ...rest]);
     });

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { recognise } from '../../src/frameworks/recognition.js';
 import { buildRegistry, readRawData, type RawData } from '../../src/frameworks/registry.js';
+import { problemThrownBy } from '../helpers/problems.js';
 
 // How the recognition engine chooses among paths of stored edges, and what its answer says about them, on the real
 // data with test edges added. Test edges cite a test source: only the rule under test decides the answer.
@@ -293,4 +294,59 @@ t.test('the answer\'s origin and steps name what they rest on', async (t) => {
   t.same(type.paths[0]!.steps.map((s) => s.placement ?? null), ['nuffic-gh-hnd', null], 'the placement a step rests on');
   t.equal(type.verified, true);
   t.match(type.placements[0], { qualificationType: { id: 'gh-hnd', originalName: 'Higher National Diploma (HND)', country: 'GH' }, levels: [{ ref: 'eqf:5', title: 'EQF level 5' }] });
+});
+
+t.test('a path visits each framework once: no way back through the start or a framework passed', async (t) => {
+  // An official way round through Kenya back into Nigeria would beat the direct indicative edge, were it allowed.
+  const reg = registryWith([
+    { from: 'ng-nsqf:3', to: 'gh-ntvetqf:3', basis: 'indicative', relation: 'close' },
+    { from: 'ng-nsqf:3', to: 'ke-knqf:3' },
+    { from: 'ke-knqf:3', to: 'ng-nsqf:4' },
+    { from: 'ng-nsqf:4', to: 'gh-ntvetqf:4' },
+  ]);
+  const r = recognise({ from: 'ng-nsqf:3', to: 'gh-ntvetqf' }, reg);
+  t.same(r.levels.map((l) => l.ref), ['gh-ntvetqf:3']);
+  t.equal(r.basis, 'indicative');
+});
+
+t.test('details of the answer a reader sees', async (t) => {
+  t.same(await problemThrownBy(() => recognise({ to: 'eqf' })), { status: 400, code: 'missing-recognition-origin', detail: 'Name what to recognise: a level (from, e.g. ma-cnc:5) or a qualification type (qualificationType, e.g. ma-technicien-specialise; GET /qualification-types lists them)' });
+  t.same(await problemThrownBy(() => recognise({ from: 'eqf:4', to: 'eqf' })), { status: 400, code: 'same-framework', detail: 'eqf:4 is already in eqf; ask for another framework.' });
+  const unnamed = recognise({ from: 'eqf:4', to: 'de-dqr' });
+  t.equal(unnamed.lang, 'en');
+  t.equal(unnamed.requestedLang, 'en', 'no language asked: English, without a fallback notice');
+  t.equal(unnamed.explanation, [
+    'Official: EQF level 4 is at the same level as DQR level 4 (German Qualifications Framework for Lifelong Learning (DQR)).',
+    'On whose word: EQF level 4 to DQR level 4: the country\'s official EQF referencing.',
+    'The same level does not mean the same qualification or the same content.',
+    'Where to apply: Equivalence assessment against a German reference occupation (industry, trade, hospitality, services), IHK FOSA, the chambers of industry and commerce\'s recognition centre (Nuremberg).',
+  ].join(' '), 'an EQF level is not called a national level');
+  const ar = recognise({ from: 'eqf:4', to: 'de-dqr', lang: 'ar' }).explanation;
+  t.ok(ar.startsWith('رسمي: المستوى 4 من الإطار الأوروبي للمؤهلات في المستوى نفسه'), 'Arabic titles are not isolated');
+  t.ok(ar.includes('\u2068IHK FOSA'), 'a Latin name is');
+});
+
+t.test('each step\'s own sentence, and which steps are followed backwards', async (t) => {
+  const hnd = recognise({ qualificationType: 'gh-hnd', to: 'de-dqr', lang: 'en' });
+  t.same(hnd.paths[0]!.steps.map((s) => [s.text, s.inverse]), [
+    ['Higher National Diploma (HND) (Ghana) to EQF level 5: placed by Nuffic, the Dutch ENIC-NARIC centre (Netherlands), binding only that body.', false],
+    ['EQF level 5 to DQR level 5: the country\'s official EQF referencing.', true],
+  ]);
+  const accredited = recognise({ claims: [{ level: 'eqf:3', accreditedBy: { id: 'did:web:incual.example', name: 'INCUAL' } }], to: 'es-mecu', lang: 'en' });
+  t.equal(accredited.paths[0]!.steps[0]!.text, 'this credential to EQF level 3: stated by the issuer, which INCUAL accredits for this level.');
+  t.notOk(accredited.sources.some((s) => s.url === null), 'an accredited claim rests on the credential, which is not a published source');
+});
+
+t.test('placements: derived ones say so; types at a level are named only when someone placed them', async (t) => {
+  t.same(recognise({ qualificationType: 'ng-hnd', to: 'eqf' }).placements.map((p) => [p.id, p.derived]), [['nuffic-ng-hnd', true]]);
+  const cnc3 = recognise({ from: 'ma-cnc:3', to: 'eqf', lang: 'en' });
+  t.same(cnc3.qualificationTypesAtLevel, [], 'the Moroccan qualification at CNC 3 has no published placement');
+  t.equal(cnc3.explanation, 'No published relation links CNC level 3 (a national level, not an EQF level) to the European Qualifications Framework.');
+});
+
+t.test('where to apply: several regulated occupations are named together; without one, no regulated route', async (t) => {
+  const [advancedNurse, nurse] = ['http://data.europa.eu/esco/occupation/36494988-69d2-4420-9db4-eb56605ac983', 'http://data.europa.eu/esco/occupation/8d3e8aaa-791b-4c75-a465-f3f827028f50'];
+  const both = recognise({ from: 'ke-knqf:6', to: 'de-dqr', occupations: [nurse, advancedNurse], lang: 'en' });
+  t.equal(both.nextSteps[0]!.reason, 'regulated occupation: advanced nurse practitioner, nurse responsible for general care');
+  t.same(recognise({ from: 'ke-knqf:6', to: 'de-dqr' }).nextSteps.map((n) => n.id), ['de-ihk-fosa', 'de-hwk', 'de-zab']);
 });
