@@ -24,7 +24,8 @@
  */
 import { AsyncResource } from 'node:async_hooks';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
 import { AppError } from '../errors.js';
 import type { DocumentLoader } from './documentLoader.js';
 import { verifyCompactJws, verifyCredentialProof, verifyPresentationProof, type JsonObject, type ProofResult } from './vcLibrary.js';
@@ -109,14 +110,6 @@ function hasAtMostValues(document: unknown, max: number): boolean {
 export const defaultPoolSize = (): number => Math.max(1, Math.min(8, os.availableParallelism() - 1));
 
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './verifyWorker.ts' : './verifyWorker.js', import.meta.url);
-
-/** Under tsx (how the service runs), a worker must register tsx itself before it can import the TypeScript entry. */
-function startThread(entry: URL): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
-}
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -237,7 +230,7 @@ export class VerifyPool implements ProofVerifier {
   }
 
   private spawn(): PoolWorker {
-    const worker: PoolWorker = { thread: startThread(this.entry), inFlight: 0, outbox: [] };
+    const worker: PoolWorker = { thread: startWorker(this.entry), inFlight: 0, outbox: [] };
     worker.thread.unref();
     worker.thread.on('message', (message: FromWorker) => this.onMessage(worker, message));
     const fail = (error: Error) => {

@@ -266,6 +266,17 @@ function parseAgreements({ file, data }: DataFile, levels: Map<string, Level>, f
   return { agreements, edges };
 }
 
+/** Each text of a language's messages (by dotted key) with its placeholders, sorted: "{by}, {level}". */
+function placeholdersByKey(messages: LanguageMessages): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (value: unknown, key: string) => {
+    if (typeof value === 'string') found.set(key, [...new Set(value.match(/\{\w+\}/g))].sort().join(', '));
+    else for (const [k, v] of Object.entries(value as Obj)) walk(v, key ? `${key}.${k}` : k);
+  };
+  walk(messages, '');
+  return found;
+}
+
 function parseMessages({ file, data }: DataFile): Messages {
   const c = new Check(file, 'messages');
   const o = c.obj(data, 'file content');
@@ -286,6 +297,14 @@ function parseMessages({ file, data }: DataFile): Messages {
       for (const v of values) lc.str(record[v], `${key}.${v}`);
     }
     byLang[lang] = m as unknown as LanguageMessages;
+  }
+  // The engine fills the English text's placeholders: a translation naming another one would show it as typed.
+  const english = placeholdersByKey(byLang.en!);
+  for (const lang of languages) {
+    for (const [key, names] of placeholdersByKey(byLang[lang]!)) {
+      const expected = english.get(key)!;
+      if (names !== expected) c.at(`messages.${lang}`).fail(`${key} must have the English text's placeholders (${expected || 'none'}), not ${names || 'none'}`);
+    }
   }
   return { languages, byLang };
 }

@@ -7,10 +7,10 @@
  * 10,000). Any difference fails.
  */
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import t from 'tap';
 import { buildTestApp, openBadgeCredential, plainCredential, BASE_URL, type TestApp } from '../helpers/app.js';
+import { PlainLibrary } from '../helpers/plainLibrary.js';
 import { credentialVariant } from '../helpers/rdfcVariants.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { waitForBatch } from '../helpers/batches.js';
@@ -30,35 +30,9 @@ const VARIANTS = Number(process.env.RDFC_VARIANTS ?? 1_000);
  */
 const SEED = process.env.RDFC_SEED === 'random' ? undefined : Number(process.env.RDFC_SEED ?? 20_261_201);
 
-class PlainLibrary {
-  private next = 0;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly worker: Worker;
-
-  constructor(workerData: Json) {
-    this.worker = new Worker(new URL('../../scripts/bench/plainWorker.ts', import.meta.url), { workerData });
-    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const p = this.pending.get(m.id)!;
-      this.pending.delete(m.id);
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.result);
-    });
-  }
-
-  canonize(document: Json): Promise<string> {
-    const id = this.next++;
-    return new Promise<string>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op: 'canonize', document });
-    });
-  }
-
-  close() { return this.worker.terminate(); }
-}
-
 /** Same outcome from both: identical N-Quads, or both refuse with the same message. Returns a difference, if any. */
 async function difference(plain: PlainLibrary, document: Json, documentLoader: DocumentLoader): Promise<string | undefined> {
-  const [fast, reference] = await Promise.allSettled([canonicalNQuads(document, documentLoader), plain.canonize(document)]);
+  const [fast, reference] = await Promise.allSettled([canonicalNQuads(document, documentLoader), plain.call<string>('canonize', document)]);
   if (reference.status === 'rejected') {
     if (fast.status === 'fulfilled') return `jsonld.js refuses (${reference.reason.message}) but the compiled path gives N-Quads`;
     // The service words rdf-canonize's work-factor refusal as its own 400 (vcLibrary.ts), with or without compiled contexts.

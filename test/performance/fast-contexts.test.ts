@@ -3,40 +3,14 @@
  * computes. Reference results come from a worker thread with its own, unmodified jsonld.js (scripts/bench/plainWorker.ts).
  */
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { buildTestApp, openBadgeCredential, plainCredential, type TestApp } from '../helpers/app.js';
+import { PlainLibrary } from '../helpers/plainLibrary.js';
 import { canonize } from '../../scripts/bench/bareLibrary.js';
 import { sampleCredential } from '../../scripts/bench/fixture.js';
 import { fastContextsInstalled } from '../../src/credentials/fastContexts.js';
 
 type Json = Record<string, any>;
-
-class PlainLibrary {
-  private next = 0;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly worker: Worker;
-
-  constructor(workerData: Json) {
-    this.worker = new Worker(new URL('../../scripts/bench/plainWorker.ts', import.meta.url), { workerData });
-    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const p = this.pending.get(m.id)!;
-      this.pending.delete(m.id);
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.result);
-    });
-  }
-
-  call<T>(op: string, document?: Json): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, document });
-    });
-  }
-
-  close() { return this.worker.terminate(); }
-}
 
 async function issue(ctx: TestApp, auth: Json, credential: Json, format = 'eddsa-rdfc-2022') {
   const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential, options: { format, issuer: 'organisation' } } });
