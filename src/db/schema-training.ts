@@ -28,6 +28,8 @@ export const batches = sqliteTable('training_batches', {
   /** queued, running or completed; a batch not completed is resumed when the service starts. */
   state: text('state').notNull(),
   totalRows: integer('total_rows').notNull(),
+  /** The token that sent the file: the audit log names it as the issuer of every row (none for batches sent before). */
+  createdByTokenId: text('created_by_token_id'),
   createdAt: text('created_at').notNull(),
   startedAt: text('started_at'),
   finishedAt: text('finished_at'),

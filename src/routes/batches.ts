@@ -87,7 +87,7 @@ const batchParams = { type: 'object', required: ['id'], properties: { id: { type
 export default async function batchRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const runner = new BatchRunner({
     database: services.database, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
-    issueDeps: issueDepsActingAs(services, null), baseUrl: services.config.baseUrl, now: services.now,
+    issueDepsFor: (actorTokenId) => issueDepsActingAs(services, actorTokenId), baseUrl: services.config.baseUrl, now: services.now,
     leaseMs: services.config.batchLeaseMs,
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
     // Each recipient gets a claim offer; its link is shown again in the row (GET /batches/<id>).
@@ -173,7 +173,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
     const { batch, created } = await createBatch({
       batches: services.repos.batches, achievements: services.repos.achievements, credentials: services.repos.credentials,
       baseUrl: services.config.baseUrl, now: services.now,
-    }, { organisation, ...upload, lang: acceptedLanguage(request.headers['accept-language']) ?? 'en' });
+    }, { organisation, ...upload, lang: acceptedLanguage(request.headers['accept-language']) ?? 'en', createdByTokenId: principalOf(request).tokenId });
     if (created) runner.wake();
     const view = await batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 });
     // The same file again is the same batch: 200 and its current state instead of 202 and a new one.

@@ -13,7 +13,8 @@ export interface BatchRunnerDeps {
   batches: BatchRepository;
   achievements: AchievementRepository;
   organisations: OrganisationRepository;
-  issueDeps: IssueDeps;
+  /** Issuance acting as a batch's sender (the token the audit log names), or as nobody for batches sent before it was kept. */
+  issueDepsFor: (actorTokenId: string | null) => IssueDeps;
   baseUrl: string;
   now: () => Date;
   /** Rows signed at once: signing is mostly CPU, so a few overlap I/O without starving HTTP requests. */
@@ -107,14 +108,15 @@ export class BatchRunner {
     await batches.markRunning(batch.id, this.now());
     const organisation = (await organisations.byId(batch.organisationId))!;
     const achievement = await requireAchievement(achievements, organisation, batch.achievementId, batch.achievementVersion);
+    const issueDeps = this.deps.issueDepsFor(batch.createdByTokenId);
     // Rows are signed outside any transaction (CPU only: instances sharing a database sign in parallel), then written
     // in one, which also leases the next rows. Rows whose status index another instance took meanwhile are signed again.
     const indexAttempts = new Map<number, number>();
     let rows = await this.leaseRows(batch);
     while (rows.length > 0 && !this.stopping) {
-      const outcomes = await this.signRows(batch, organisation, achievement, rows);
+      const outcomes = await this.signRows(issueDeps, batch, organisation, achievement, rows);
       try {
-        const { indexTaken, leased } = await this.commit(batch, outcomes);
+        const { indexTaken, leased } = await this.commit(issueDeps, batch, outcomes);
         const again: BatchRowRecord[] = [];
         for (const row of indexTaken) {
           const attempts = (indexAttempts.get(row.line) ?? 1) + 1;
@@ -125,7 +127,7 @@ export class BatchRunner {
         rows = [...again, ...leased];
       } finally {
         // Indexes stay reserved until the commit has made them permanent (or failed), so no other issuer can draw them.
-        for (const outcome of outcomes) if (outcome.kind === 'signed') this.deps.issueDeps.statusLists.release(outcome.signed.reservations);
+        for (const outcome of outcomes) if (outcome.kind === 'signed') issueDeps.statusLists.release(outcome.signed.reservations);
       }
     }
     // Other instances may still be issuing rows they leased; the last one to finish closes the batch.
@@ -142,8 +144,8 @@ export class BatchRunner {
     return rows;
   }
 
-  private async signRows(batch: BatchRecord, organisation: Organisation, achievement: Achievement, rows: BatchRowRecord[]): Promise<RowOutcome[]> {
-    const { issueDeps, baseUrl } = this.deps;
+  private async signRows(issueDeps: IssueDeps, batch: BatchRecord, organisation: Organisation, achievement: Achievement, rows: BatchRowRecord[]): Promise<RowOutcome[]> {
+    const { baseUrl } = this.deps;
     const recorded = await issueDeps.credentials.recordedAmong(rows.map((row) => row.credentialId));
     const outcomes: RowOutcome[] = [];
     const concurrency = Math.max(1, this.deps.concurrency ?? 2);
@@ -181,8 +183,8 @@ export class BatchRunner {
    * row either untouched or fully issued; and leases the next rows, which saves the write lock a turn. Returns the signed
    * rows whose status index another instance took meanwhile (left pending, to be signed again) and the rows leased.
    */
-  private async commit(batch: BatchRecord, outcomes: RowOutcome[]): Promise<{ indexTaken: BatchRowRecord[]; leased: BatchRowRecord[] }> {
-    const { database, batches, issueDeps } = this.deps;
+  private async commit(issueDeps: IssueDeps, batch: BatchRecord, outcomes: RowOutcome[]): Promise<{ indexTaken: BatchRowRecord[]; leased: BatchRowRecord[] }> {
+    const { database, batches } = this.deps;
     for (let attempt = 1; ; attempt++) {
       try {
         return await database.transaction(async () => {

@@ -29,6 +29,8 @@ export interface NewBatch {
   lang?: PageLang;
   /** Each recipient's name in the credential: in clear (default) or hashed with a salt. */
   nameInCredential?: NameForm;
+  /** The token sending the file, named in the audit log as the issuer of its rows. */
+  createdByTokenId: string | null;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function createBatch(deps: BatchDeps, input: NewBatch): Promise<{ b
   const batch: BatchRecord = {
     id: crypto.randomUUID(), organisationId: organisation.id, achievementId: achievement.id, achievementVersion: achievement.version,
     fileSha256, fileFormat: input.fileFormat, credentialFormat, state: 'queued', totalRows: rows.length,
-    createdAt: now.toISOString(), startedAt: null, finishedAt: null,
+    createdByTokenId: input.createdByTokenId, createdAt: now.toISOString(), startedAt: null, finishedAt: null,
   };
   const rowRecords: BatchRowRecord[] = rows.map((row) => ({
     batchId: batch.id, line: row.line, rowKey: row.key, credentialId: batchCredentialId(organisation.id, achievement.id, row.key),

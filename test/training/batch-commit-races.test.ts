@@ -36,7 +36,7 @@ t.test('rows another instance writes over while they are being signed: issued on
   await createAchievement({ achievements: repos.achievements, now }, organisation, MASONRY_ACHIEVEMENT);
   const ROWS = 40;
   const { batch } = await createBatch({ batches: repos.batches, achievements: repos.achievements, credentials: repos.credentials, baseUrl: BASE_URL, now },
-    { organisation, achievementId: MASONRY_ACHIEVEMENT.id, content: Buffer.from(toCsv(cohort(ROWS))), fileFormat: 'csv' });
+    { organisation, achievementId: MASONRY_ACHIEVEMENT.id, content: Buffer.from(toCsv(cohort(ROWS))), fileFormat: 'csv', createdByTokenId: null });
   const rows = await repos.batches.rows(batch.id, { offset: 0, limit: ROWS });
 
   const otherInstance = new StatusListService({ ...services.issueDeps, statusLists: repos.statusLists, credentials: repos.credentials, organisations: repos.organisations });
@@ -69,7 +69,7 @@ t.test('rows another instance writes over while they are being signed: issued on
   const errors: unknown[] = [];
   const runner = new BatchRunner({
     database: services.database, batches: repos.batches, achievements: repos.achievements, organisations: repos.organisations,
-    issueDeps: { ...audited, statusLists, credentials }, baseUrl: BASE_URL, now,
+    issueDepsFor: () => ({ ...audited, statusLists, credentials }), baseUrl: BASE_URL, now,
     onError: (error) => errors.push(error),
   });
   runner.start();

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, type TestApp, sqlCount } from '../helpers/app.js';
+import { buildTestApp, type TestApp, sqlCount, sqlRows } from '../helpers/app.js';
 import { verifyCredential } from '../../src/credentials/verify.js';
 import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
 import { waitForBatch } from '../helpers/batches.js';
@@ -80,4 +80,8 @@ t.test('a valid 1,000-row batch completes, every credential verifies, and sendin
 
   const audit = await count(ctx, 'select count(*) as n from audit_entries where action = \'credential.issued\'');
   t.equal(audit, 1001, 'every batch credential is in the audit log');
+  const organisation = (await ctx.services.repos.organisations.bySlug('ofppt-casa'))!;
+  const [sender] = await ctx.services.repos.tokens.listFor(organisation.id);
+  const actors = await sqlRows<{ actor: string | null }>(ctx.services, 'select distinct actor_token_id as actor from audit_entries where action = \'credential.issued\'');
+  t.same(actors.map((row) => row.actor), [sender!.id], 'the token that sent the files is named as their issuer');
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `training_batches` ADD `created_by_token_id` text;
