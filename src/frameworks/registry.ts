@@ -271,7 +271,7 @@ function placeholdersByKey(messages: LanguageMessages): Map<string, string> {
   const found = new Map<string, string>();
   const walk = (value: unknown, key: string) => {
     if (typeof value === 'string') found.set(key, [...new Set(value.match(/\{\w+\}/g))].sort().join(', '));
-    else for (const [k, v] of Object.entries(value as Obj)) walk(v, key ? `${key}.${k}` : k);
+    else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, key ? `${key}.${k}` : k);
   };
   walk(messages, '');
   return found;
@@ -302,7 +302,8 @@ function parseMessages({ file, data }: DataFile): Messages {
   const english = placeholdersByKey(byLang.en!);
   for (const lang of languages) {
     for (const [key, names] of placeholdersByKey(byLang[lang]!)) {
-      const expected = english.get(key)!;
+      const expected = english.get(key);
+      if (expected === undefined) c.at(`messages.${lang}`).fail(`${key} is not in the English messages (a misspelt key?)`);
       if (names !== expected) c.at(`messages.${lang}`).fail(`${key} must have the English text's placeholders (${expected || 'none'}), not ${names || 'none'}`);
     }
   }

@@ -151,6 +151,8 @@ t.test('bad data fails loudly, naming the file and the entry', async (t) => {
       /^messages\.json: messages\.fr: step\.credential-evaluation-body must have the English text's placeholders \(\{by\}, \{from\}, \{to\}\), not \{from\}, \{organisme\}, \{to\}$/],
     ['placeholder left out of a translation', (d) => ((d.messages.data as any).es.onWhoseWord = 'Según quién.'),
       /^messages\.json: messages\.es: onWhoseWord must have the English text's placeholders \(\{steps\}\), not none$/],
+    ['translated text the English messages lack', (d) => ((d.messages.data as any).fr.leadd = { none: 'Aucune relation publiée.' }),
+      /^messages\.json: messages\.fr: leadd\.none is not in the English messages \(a misspelt key\?\)$/],
     ['placeholder added to a text that has none', (d) => ((d.messages.data as any).ar.or = ' {or} '),
       /^messages\.json: messages\.ar: or must have the English text's placeholders \(none\), not \{or\}$/],
     ['placement on the CEFR', (d) => ((d.placements.data as any).placements[0].to = ['cefr:B1']),
