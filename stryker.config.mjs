@@ -26,7 +26,9 @@ export default {
     forceBail: true,
   },
   mutate: slice.mutate,
-  coverageAnalysis: 'perTest',
+  // Per test file, a mutant runs only the files that reached it. Code that runs in worker threads reports no coverage
+  // (StrykerJS collects it on the main thread), so its slice says "off": every mutant runs all the slice's files.
+  coverageAnalysis: slice.coverageAnalysis ?? 'perTest',
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   // A mutant is called a timeout (and counted as detected) when its tests take 3 times as long as without mutants,
   // plus 15 s. Generous, because tests slow down when the machine is busy, and a slow test is not a caught mutant.
