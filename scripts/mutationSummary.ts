@@ -8,7 +8,8 @@ type Status = 'Killed' | 'Survived' | 'NoCoverage' | 'Timeout' | 'CompileError' 
 interface Position { line: number; column: number }
 interface MutantResult { id: string; mutatorName: string; replacement?: string; status: Status; location: { start: Position; end: Position } }
 interface Report { files: Record<string, { source: string; mutants: MutantResult[] }> }
-interface EquivalentMutant { file: string; line: number; mutator: string; replacement: string; why: string }
+/** `original`, the mutated code, tells apart mutants of one kind on the same line (an operand and the whole condition). */
+interface EquivalentMutant { file: string; line: number; mutator: string; replacement: string; original?: string; why: string }
 interface Counts { detected: number; timeouts: number; undetected: number; equivalent: number; invalid: number }
 export interface SliceTiming { finishedAt: string; wallSeconds: number; loadAverage: number[] }
 
@@ -47,7 +48,8 @@ export function summariseMutationReports(reportsDir: string) {
         }
         else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
           const equivalent = equivalents.find((candidate) => candidate.file === file && candidate.line === mutant.location.start.line
-            && candidate.mutator === mutant.mutatorName && candidate.replacement === (mutant.replacement ?? ''));
+            && candidate.mutator === mutant.mutatorName && candidate.replacement === (mutant.replacement ?? '')
+            && (candidate.original === undefined || candidate.original === original(lines, mutant)));
           if (equivalent) {
             counts.equivalent++;
             usedEquivalents.add(equivalent);

@@ -1,0 +1,142 @@
+import os from 'node:os';
+import t from 'tap';
+import { AppError } from '../../src/errors.js';
+import { INLINE_JWS_MAX_CHARS, VerifyPool, defaultPoolSize } from '../../src/credentials/verifyPool.js';
+import type { DocumentLoader } from '../../src/credentials/documentLoader.js';
+import { plainCredential } from '../helpers/app.js';
+
+const ISSUER = 'did:example:issuer';
+const proof = (verificationMethod = `${ISSUER}#key-1`) => ({
+  type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod',
+  verificationMethod, created: '2026-01-01T00:00:00Z', proofValue: 'zGarbage',
+});
+const method = (id: string) => ({
+  '@context': 'https://w3id.org/security/multikey/v1', id, type: 'Multikey', controller: ISSUER,
+  publicKeyMultibase: 'z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+});
+const controllerDocument = {
+  '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: ISSUER,
+  verificationMethod: [method(`${ISSUER}#key-1`), method(`${ISSUER}#key-2`)], assertionMethod: [`${ISSUER}#key-1`, `${ISSUER}#key-2`],
+};
+
+/** A loader that answers the issuer's methods and DID document and records what it was asked. */
+function issuerLoader(asked: string[] = []): DocumentLoader {
+  return async (url: string) => {
+    asked.push(url);
+    if (url === ISSUER) return { contextUrl: null, documentUrl: url, document: controllerDocument };
+    if (url.startsWith(`${ISSUER}#`)) return { contextUrl: null, documentUrl: url, document: method(url) };
+    throw new Error(`no document ${url} here`);
+  };
+}
+
+/** Property values as the pool counts them: object members and array items, at every depth. */
+function valuesIn(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.length + children.reduce((sum: number, child) => sum + valuesIn(child), 0);
+}
+
+const within = <T>(promise: Promise<T>, ms = 20_000) => Promise.race([
+  promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+]);
+
+t.test('the pool has one thread fewer than the cores, at least one and at most eight', async (t) => {
+  t.equal(defaultPoolSize(), Math.max(1, Math.min(8, os.availableParallelism() - 1)));
+  t.ok(defaultPoolSize() >= 1 && defaultPoolSize() <= 8, 'between 1 and 8');
+});
+
+t.test('a document of exactly the inline limit is checked inline; one more value goes to a worker', async (t) => {
+  const credential = { ...plainCredential({ issuer: ISSUER }), proof: proof() };
+  const limit = valuesIn(credential);
+  // A worker that cannot start: whatever reaches it fails, whatever is checked inline is answered.
+  const pool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), limit);
+  t.teardown(() => pool.close());
+  const inline = await pool.credentialProof(credential, issuerLoader());
+  t.equal(inline.verified, false, `${limit} values: answered inline`);
+  await t.rejects(pool.credentialProof({ ...credential, name: 'one more' }, issuerLoader()), `${limit + 1} values: sent to the worker`);
+});
+
+t.test('a JWS of exactly INLINE_JWS_MAX_CHARS is checked inline, one character more in a worker', async (t) => {
+  const pool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), 40);
+  t.teardown(() => pool.close());
+  const vm = { id: `${ISSUER}#key-1`, type: 'Multikey', publicKeyMultibase: 'zNotAKey' };
+  const atLimit = `a.${'b'.repeat(INLINE_JWS_MAX_CHARS - 4)}.c`;
+  t.equal(atLimit.length, INLINE_JWS_MAX_CHARS);
+  const inline = await pool.jws(atLimit, vm).then(() => undefined, (error: Error) => error);
+  t.notMatch(inline?.message, /worker/, 'at the limit: refused on the calling thread');
+  const pooled = await pool.jws(`${atLimit}c`, vm).then(() => undefined, (error: Error) => error);
+  t.match(pooled?.message, /worker/, 'past it: sent to the worker');
+});
+
+t.test('presentations are checked in a worker, or inline when small', async (t) => {
+  const presentation = {
+    '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: ISSUER,
+    proof: { ...proof(), proofPurpose: 'authentication', challenge: 'c-1' },
+  };
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const asked: string[] = [];
+  const pooled = await within(pool.presentationProof(presentation, { challenge: 'c-1' }, issuerLoader(asked)));
+  t.equal(pooled.verified, false, 'a forged holder proof is refused by the worker');
+  t.ok(asked.includes(`${ISSUER}#key-1`), 'its method loaded through the task\'s loader');
+  const offThread = await within(pool.offThread.presentationProof(presentation, { challenge: 'c-1' }, issuerLoader()));
+  t.equal(offThread.verified, false, 'the batch path refuses it too');
+  const inlinePool = new VerifyPool(1, new URL('../fixtures/no-such-worker.ts', import.meta.url), 500);
+  t.teardown(() => inlinePool.close());
+  const inline = await inlinePool.presentationProof(presentation, { challenge: 'c-1' }, issuerLoader());
+  t.equal(inline.verified, false, 'a small presentation is refused on the calling thread');
+  t.ok(inline.errors.length > 0, 'saying why');
+});
+
+t.test('what the worker refuses as a bad request comes back as that problem, with its code', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  // Within the property limit (one value per item), past the RDF statement limit (two statements per list item).
+  const credential = {
+    ...plainCredential({ issuer: ISSUER }), proof: proof(),
+    credentialSubject: { id: 'did:example:worker-42', skill: { '@list': Array.from({ length: 5_001 }, (_, i) => `skill ${i}`) } },
+  };
+  const error = await within(pool.credentialProof(credential, issuerLoader())).then(() => undefined, (e: unknown) => e);
+  t.type(error, AppError, 'an AppError');
+  t.match(error, { code: 'json-ld-limit-exceeded', status: 400, extra: { limit: 'quads' } });
+});
+
+t.test('what a proof check loads is loaded once per URL, and only for proofs that name a method', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const asked: string[] = [];
+  const { verificationMethod: _none, ...unnamed } = proof();
+  const credential = { ...plainCredential({ issuer: ISSUER }), proof: [null, unnamed, proof(`${ISSUER}#key-1`), proof(`${ISSUER}#key-2`)] };
+  const result = await within(pool.credentialProof(credential, issuerLoader(asked)));
+  t.equal(result.verified, false, 'answered: forged proofs are refused');
+  t.same(asked.slice(0, 3).sort(), [ISSUER, `${ISSUER}#key-1`, `${ISSUER}#key-2`], 'both methods and their shared controller, loaded ahead');
+  t.equal(new Set(asked.slice(0, 3)).size, 3, 'the controller once');
+});
+
+t.test('a method the loader answers with null is a failed proof, not a task that never ends', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const loader: DocumentLoader = async (url) => ({ contextUrl: null, documentUrl: url, document: null });
+  const result = await within(pool.credentialProof({ ...plainCredential({ issuer: ISSUER }), proof: proof() }, loader));
+  t.equal(result.verified, false);
+});
+
+t.test('a context the worker does not bundle is asked of the task\'s loader; its failure is the proof\'s error', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  const unbundled = 'https://example.org/contexts/not-bundled';
+  const credential = plainCredential({ issuer: ISSUER });
+  const document = { ...credential, '@context': [...credential['@context'] as string[], unbundled], proof: proof() };
+  const refused = await within(pool.credentialProof(document, async (url) => {
+    if (url === unbundled) throw new Error('that context is not served here');
+    return issuerLoader()(url);
+  }));
+  t.equal(refused.verified, false, 'not verified');
+  t.match(refused.errors.join('; '), unbundled, 'naming the context');
+  const served = await within(pool.credentialProof(document, async (url) => {
+    if (url === unbundled) return { contextUrl: null, documentUrl: url, document: { '@context': { extra: 'https://example.org/extra' } } };
+    return issuerLoader()(url);
+  }));
+  t.equal(served.verified, false, 'with the context served, the forged signature is what fails');
+  t.notMatch(served.errors.join('; '), /not-bundled|cannot be loaded/, 'not the context');
+});
