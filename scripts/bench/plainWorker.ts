@@ -6,7 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { bareDocumentLoader, canonize, createBareLibrary, type BareKey, type DidDocuments } from './bareLibrary.js';
 
-type Request = { id: number; op: 'canonize' | 'verifyProof' | 'fastContexts'; document?: Record<string, any> };
+/** What the worker is asked: test/helpers/plainLibrary.ts sends these. */
+export type PlainOperation = 'canonize' | 'verifyProof' | 'fastContexts';
+type Request = { id: number; op: PlainOperation; document?: Record<string, any> };
 
 const { key, didDocuments } = workerData as { key?: BareKey; didDocuments: DidDocuments };
 const documentLoader = bareDocumentLoader(didDocuments);

@@ -4,7 +4,7 @@
  * computed from level numbers: they are stored edges (adopted referencings) and published placements of named types.
  */
 import { badRequest } from '../errors.js';
-import { registry, requireFramework, requireLevel, requireQualificationType, splitRef } from './registry.js';
+import { TEMPLATE_PLACEHOLDER, registry, requireFramework, requireLevel, requireQualificationType, splitRef } from './registry.js';
 import type {
   Agreement, Basis, Edge, Framework, Jurisdiction, LanguageMessages, Level, NextStep, Outcome, Placement, PlacementView,
   QualificationKind, QualificationType, Recognition, RecognitionPath, Registry, Relation, Source, SourceView, StepView, Text,
@@ -161,7 +161,7 @@ const LATIN = /[A-Za-z]/;
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 /** Fills a template; in Arabic, a value with Latin letters is wrapped in first-strong isolates so it keeps its order. */
 function fill(template: string, values: Record<string, string>, lang: string, composed: string[] = []): string {
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+  return template.replace(TEMPLATE_PLACEHOLDER, (_, key: string) => {
     const value = values[key] ?? `{${key}}`;
     // An issuer named with a right-to-left override would reverse the sentence after it: isolated in every language,
     // without its own isolate marks, so that none of them closes the isolate early.

@@ -266,11 +266,14 @@ function parseAgreements({ file, data }: DataFile, levels: Map<string, Level>, f
   return { agreements, edges };
 }
 
+/** A placeholder in a message template, `{level}`: what recognition.ts fills and the load check compares across languages. */
+export const TEMPLATE_PLACEHOLDER = /\{(\w+)\}/g;
+
 /** Each text of a language's messages (by dotted key) with its placeholders, sorted: "{by}, {level}". */
 function placeholdersByKey(messages: LanguageMessages): Map<string, string> {
   const found = new Map<string, string>();
   const walk = (value: unknown, key: string) => {
-    if (typeof value === 'string') found.set(key, [...new Set(value.match(/\{\w+\}/g))].sort().join(', '));
+    if (typeof value === 'string') found.set(key, [...new Set(value.match(TEMPLATE_PLACEHOLDER))].sort().join(', '));
     else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, key ? `${key}.${k}` : k);
   };
   walk(messages, '');

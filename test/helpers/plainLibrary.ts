@@ -4,9 +4,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../src/threads.js';
+import type { PlainOperation } from '../../scripts/bench/plainWorker.js';
 
 type Json = Record<string, any>;
-type Operation = 'canonize' | 'verifyProof' | 'fastContexts';
 
 export class PlainLibrary {
   private next = 0;
@@ -24,7 +24,7 @@ export class PlainLibrary {
     });
   }
 
-  call<T>(op: Operation, document?: Json): Promise<T> {
+  call<T>(op: PlainOperation, document?: Json): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
