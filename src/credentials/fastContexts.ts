@@ -70,13 +70,8 @@ function sharedRevert(this: ActiveContext): ActiveContext {
 /** jsonld.js caches one initial context per processing mode (its only cache key); these are all it uses. */
 const PROCESSING_MODES = [undefined, 'json-ld-1.0', 'json-ld-1.1'];
 
-let original: { clone: ActiveContext['clone']; revert: ActiveContext['revertToPreviousContext'] } | undefined;
-
 /** Installs the copy-free context handling in this process's jsonld.js (idempotent). */
 export function installFastContexts(): void {
-  if (original) return;
-  const first = contextApi.getInitialContext({ processingMode: undefined });
-  original = { clone: first.clone, revert: first.revertToPreviousContext };
   for (const processingMode of PROCESSING_MODES) {
     const initial = contextApi.getInitialContext({ processingMode });
     initial.clone = shallowClone;
@@ -84,18 +79,8 @@ export function installFastContexts(): void {
   }
 }
 
-/**
- * Puts jsonld.js's own cloning back, for tests that compare against the unpatched library. Contexts created while
- * the patch was installed and still cached by jsonld.js keep the patched methods (they compute the same results).
- */
-export function uninstallFastContexts(): void {
-  if (!original) return;
-  for (const processingMode of PROCESSING_MODES) {
-    const initial = contextApi.getInitialContext({ processingMode });
-    initial.clone = original.clone;
-    initial.revertToPreviousContext = original.revert;
-  }
-  original = undefined;
-}
-
-export const fastContextsInstalled = (): boolean => original !== undefined;
+/** Whether every initial context of this process's jsonld.js uses the copy-free handling. */
+export const fastContextsInstalled = (): boolean => PROCESSING_MODES.every((processingMode) => {
+  const initial = contextApi.getInitialContext({ processingMode });
+  return initial.clone === shallowClone && initial.revertToPreviousContext === sharedRevert;
+});
