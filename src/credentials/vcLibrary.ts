@@ -324,12 +324,12 @@ export function checkCredentialShape(credential: JsonObject): string | undefined
   }
 }
 
-/** Expands in JSON-LD safe mode: throws on any term that the contexts do not define. */
 /** Canonical N-Quads of a document exactly as eddsa-rdfc-2022 signs and verifies them (for tests and tools). */
 export function canonicalNQuads(document: JsonObject, documentLoader: DocumentLoader): Promise<string> {
   return boundedCanonize(document, { documentLoader });
 }
 
+/** Expands in JSON-LD safe mode: throws on any term that the contexts do not define. */
 export async function expandSafely(document: JsonObject, documentLoader: DocumentLoader): Promise<void> {
   await jsonld.expand(document, { documentLoader, safe: true });
 }
