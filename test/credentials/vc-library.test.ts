@@ -1,7 +1,7 @@
 /**
- * The typed wrapper around the Digital Bazaar libraries (src/credentials/vcLibrary.ts), called on this thread: through
- * the service, documents of more than a few hundred values have their proofs checked in worker threads, where
- * mutation testing's switches do not reach. Issuers here are example DIDs whose documents a local loader serves.
+ * The typed wrapper around the Digital Bazaar libraries (src/credentials/vcLibrary.ts), called directly: each refusal
+ * word for word, which the service's answers fold into one check message. Issuers here are example DIDs whose documents
+ * a local loader serves; keys come from a key store in memory.
  */
 import { CompactSign } from 'jose';
 import t from 'tap';
