@@ -132,6 +132,13 @@ t.test('canonicalisation takes up to the statement limit and refuses one more, s
   });
 });
 
+t.test('blank nodes too alike to canonicalise within the work factor are refused, saying so', async (t) => {
+  const ring = Array.from({ length: 10 }, (_, i) => ({ '@id': `_:r${i}`, 'https://example.org/next': { '@id': `_:r${(i + 1) % 10}` } }));
+  await t.rejects(canonicalNQuads({ '@graph': ring }, documentLoader), {
+    code: 'json-ld-limit-exceeded', detail: 'The document has blank nodes too alike to canonicalise within the work factor', extra: { limit: 'rdfcWorkFactor' },
+  });
+});
+
 const base64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const jws = (key: SigningKey, header: JsonObject = {}) =>
   new CompactSign(Buffer.from('{"sub":"did:example:worker-42"}')).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
