@@ -1,5 +1,7 @@
+import jsonld from 'jsonld';
 import t from 'tap';
 import { createDocumentLoader } from '../../src/credentials/documentLoader.js';
+import { jsonLdProblem } from '../../src/credentials/jsonLdErrors.js';
 import type { DidDocument } from '../../src/credentials/didResolver.js';
 import { buildTestApp, plainCredential } from '../helpers/app.js';
 
@@ -52,4 +54,31 @@ t.test('the document loader answers bundled contexts and DIDs, and refuses anyth
   await t.rejects(loader('https://example.org/anything'), {
     message: 'Document https://example.org/anything is not bundled with this service and is never fetched over the network; only the contexts listed in GET /contexts can be used',
   });
+});
+
+t.test('a jsonld.js error is found among the causes of another, five errors deep at most', async (t) => {
+  const loader = createDocumentLoader(async (did) => { throw new Error(`cannot resolve ${did}`); });
+  const expansionError = (document: Json) => jsonld.expand(document, { documentLoader: loader, safe: true } as never).then(
+    () => { throw new Error('expanded without an error'); }, (error: unknown) => error);
+  const undefinedTerm = await expansionError({ '@context': [V2], favouriteTool: 'trowel' });
+  const expected = { code: 'undefined-term', extra: { term: 'favouriteTool' } };
+  t.match(jsonLdProblem(undefinedTerm), expected, 'thrown as such');
+  t.match(jsonLdProblem(new Error('signing failed', { cause: undefinedTerm })), expected, 'as the cause of another error');
+  t.match(jsonLdProblem({ name: 'SignatureError', details: { cause: undefinedTerm } }), expected, 'as the cause in details');
+  const wrapped = (error: unknown, times: number): unknown => (times === 0 ? error : wrapped(new Error(`wrapper ${times}`, { cause: error }), times - 1));
+  t.match(jsonLdProblem(wrapped(undefinedTerm, 4)), expected, 'under four wrappers');
+  t.equal(jsonLdProblem(wrapped(undefinedTerm, 5)), undefined, 'not under five');
+  const unknownContext = await expansionError({ '@context': [V2, 'https://example.org/unknown.jsonld'] });
+  t.match(jsonLdProblem(unknownContext), { code: 'unknown-context', extra: { context: 'https://example.org/unknown.jsonld' } }, 'an unknown context, its loader error beneath');
+});
+
+t.test('anything else is not a JSON-LD problem', async (t) => {
+  const cycle = new Error('cycle');
+  cycle.cause = cycle;
+  const notJsonLd: Array<[string, unknown]> = [
+    ['undefined', undefined], ['null', null], ['a string', 'jsonld.SyntaxError'], ['an error without a cause', new TypeError('x is undefined')],
+    ['a name that is not a string', { name: ['jsonld.SyntaxError'] }], ['a name that only resembles', { name: 'jsonldSyntaxError' }],
+    ['an error that causes itself', cycle],
+  ];
+  for (const [what, error] of notJsonLd) t.equal(jsonLdProblem(error), undefined, what);
 });
