@@ -1,51 +1,32 @@
 /**
  * The typed wrapper around the Digital Bazaar libraries (src/credentials/vcLibrary.ts), called directly: each refusal
- * word for word, which the service's answers fold into one check message. Issuers here are example DIDs whose documents
- * a local loader serves; keys come from a key store in memory.
+ * word for word, which the service's answers fold into one check message. Issuers here are example DIDs
+ * (test/helpers/exampleDids.ts).
  */
 import { CompactSign } from 'jose';
 import t from 'tap';
-import { createDocumentLoader } from '../../src/credentials/documentLoader.js';
-import type { DidDocument } from '../../src/credentials/didResolver.js';
 import { JSON_LD_LIMITS } from '../../src/credentials/jsonLimits.js';
 import {
   DEFAULT_FORMATS, addProof, canonicalNQuads, isVerifiedJwsAlg, signCredential, verifyCompactJws, verifyCredentialProof, verifyCredentialProofByLibrary,
   type JsonObject,
 } from '../../src/credentials/vcLibrary.js';
-import { KeyStore, type KeyAlgorithm, type SigningKey } from '../../src/keys/keyStore.js';
+import type { SigningKey } from '../../src/keys/keyStore.js';
 import { plainCredential } from '../helpers/app.js';
-import { MemoryVault } from '../helpers/memoryVault.js';
+import { exampleDidDocument, exampleKey, exampleMethod, exampleResolution } from '../helpers/exampleDids.js';
 
 const CENTRE = 'did:example:centre';
 const ACCREDITOR = 'did:example:accreditor';
 const NOW = new Date('2026-01-01T00:00:00Z');
 
-const store = new KeyStore(new MemoryVault(), undefined);
-async function keyOf(did: string, fragment: string, algorithm: KeyAlgorithm = 'Ed25519', controller = did): Promise<SigningKey> {
-  const keyId = `${did.split(':').at(-1)}-${fragment}`;
-  await store.create(keyId, algorithm);
-  return store.load(keyId, `${did}#${fragment}`, controller);
-}
-
-const centreKey = await keyOf(CENTRE, 'key-1');
-const centreP256 = await keyOf(CENTRE, 'key-2', 'P-256');
+const centreKey = await exampleKey(CENTRE, 'key-1');
+const centreP256 = await exampleKey(CENTRE, 'key-2', 'P-256');
 // A key listed in the centre's DID document but controlled by the accreditor (who lists it under assertionMethod).
-const lentKey = await keyOf(CENTRE, 'lent', 'Ed25519', ACCREDITOR);
-const accreditorKey = await keyOf(ACCREDITOR, 'key-1');
+const lentKey = await exampleKey(CENTRE, 'lent', 'Ed25519', ACCREDITOR);
+const accreditorKey = await exampleKey(ACCREDITOR, 'key-1');
 
-const methodOf = (key: SigningKey) => ({ id: key.kid, type: 'Multikey', controller: key.keyPair.controller, publicKeyMultibase: key.keyPair.publicKeyMultibase });
-const didDocument = (did: string, keys: SigningKey[], assertionMethod: string[]): DidDocument => ({
-  '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did,
-  verificationMethod: keys.map(methodOf), assertionMethod,
-}) as DidDocument;
-const documents: Record<string, DidDocument> = {
-  [CENTRE]: didDocument(CENTRE, [centreKey, centreP256, lentKey], [centreKey.kid, centreP256.kid]),
-  [ACCREDITOR]: didDocument(ACCREDITOR, [accreditorKey], [accreditorKey.kid, lentKey.kid]),
-};
-const documentLoader = createDocumentLoader(async (did) => {
-  const document = documents[did];
-  if (!document) throw new Error(`cannot resolve ${did}`);
-  return document;
+const { documentLoader } = exampleResolution({
+  [CENTRE]: exampleDidDocument(CENTRE, [centreKey, centreP256, lentKey], [centreKey.kid, centreP256.kid]),
+  [ACCREDITOR]: exampleDidDocument(ACCREDITOR, [accreditorKey], [accreditorKey.kid, lentKey.kid]),
 });
 
 const sign = (key: SigningKey, credential: JsonObject = plainCredential({ issuer: CENTRE })) =>
@@ -142,7 +123,7 @@ t.test('blank nodes too alike to canonicalise within the work factor are refused
 const base64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const jws = (key: SigningKey, header: JsonObject = {}) =>
   new CompactSign(Buffer.from('{"sub":"did:example:worker-42"}')).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header }).sign(key.privateKey);
-const refusalOf = (jwt: string, key: SigningKey) => verifyCompactJws(jwt, methodOf(key)).then(() => 'verified', (error: Error) => error.message);
+const refusalOf = (jwt: string, key: SigningKey) => verifyCompactJws(jwt, exampleMethod(key)).then(() => 'verified', (error: Error) => error.message);
 
 t.test('a compact JWS signed with EdDSA or ES256 by the method\'s key verifies; a changed payload does not', async (t) => {
   for (const key of [centreKey, centreP256]) {
