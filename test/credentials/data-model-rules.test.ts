@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import t, { type Test } from 'tap';
+import { dataModelProblem } from '../../src/credentials/dataModelRules.js';
 import { buildTestApp, openBadgeCredential, plainCredential } from '../helpers/app.js';
 
 type Json = Record<string, any>;
@@ -23,6 +24,51 @@ function refusedWith(t: Test, response: { statusCode: number; json(): any; heade
   t.equal(response.json().code, code, `${what}: ${code}`);
   t.match(response.headers['content-type'], /^application\/problem\+json/, `${what}: problem+json`);
 }
+
+t.test('each rule called directly: the problem\'s code, detail and members', async (t) => {
+  const problemOf = (credential: Json) => {
+    const problem = dataModelProblem({ credentialSubject: { id: 'did:example:a' }, ...credential });
+    return problem && { code: problem.code, detail: problem.detail, ...problem.extra };
+  };
+  const subject = { code: 'invalid-credential-subject', detail: 'credentialSubject must be an object or a non-empty array of objects (VC Data Model 2.0 §4.8)' };
+  const related = { code: 'invalid-related-resource', detail: 'relatedResource must be a non-empty array of objects, each {"id": <URL>, "digestSRI" or "digestMultibase"} (VC Data Model 2.0 §5.3)' };
+  const id = 'https://example.org/a.json';
+  const cases: Array<[string, Json, Json | undefined]> = [
+    ['everything in order', {
+      credentialSchema: [{ type: 'JsonSchema' }, { type: ['JsonSchema', 'Other'] }], refreshService: { type: 'Refresh' },
+      relatedResource: [{ id, digestSRI: SRI }, { id: 'https://example.org/b.json', digestMultibase: 'zQm' }, { id: 'https://example.org/c.json', digestMultibase: 'uEi' }],
+      credentialStatus: [{ type: 'BitstringStatusListEntry', id: 'https://example.org/status/1#4' }, { type: ['A'] }],
+    }, undefined],
+    ['no subject (the shape check says so)', { credentialSubject: undefined }, undefined],
+    ['subjects: an array of two objects', { credentialSubject: [{ id: 'did:example:a' }, {}] }, undefined],
+    ['subject: []', { credentialSubject: [] }, subject],
+    ['subject: null', { credentialSubject: null }, subject],
+    ['subject: an array', { credentialSubject: [[{}]] }, subject],
+    ['schema: no type', { credentialSchema: { id } }, { code: 'credential-schema-without-type', detail: 'Every credentialSchema entry must be an object with a "type" (VC Data Model 2.0); entry 0 has none', property: 'credentialSchema' }],
+    ['schema: the second untyped', { credentialSchema: [{ type: 'JsonSchema' }, { type: '' }] }, { code: 'credential-schema-without-type', detail: 'Every credentialSchema entry must be an object with a "type" (VC Data Model 2.0); entry 1 has none', property: 'credentialSchema' }],
+    ['schema: a type list with a number', { credentialSchema: { type: ['JsonSchema', 5] } }, { code: 'credential-schema-without-type', detail: 'Every credentialSchema entry must be an object with a "type" (VC Data Model 2.0); entry 0 has none', property: 'credentialSchema' }],
+    ['schema: an empty type list', { credentialSchema: { type: [] } }, { code: 'credential-schema-without-type', detail: 'Every credentialSchema entry must be an object with a "type" (VC Data Model 2.0); entry 0 has none', property: 'credentialSchema' }],
+    ['refresh: []', { refreshService: [] }, { code: 'refresh-service-without-type', detail: 'Every refreshService entry must be an object with a "type" (VC Data Model 2.0)', property: 'refreshService' }],
+    ['refresh: a string', { refreshService: 'https://example.org/refresh' }, { code: 'refresh-service-without-type', detail: 'Every refreshService entry must be an object with a "type" (VC Data Model 2.0); entry 0 has none', property: 'refreshService' }],
+    ['related: []', { relatedResource: [] }, related],
+    ['related: an object', { relatedResource: { id, digestSRI: SRI } }, related],
+    ['related: null in the list', { relatedResource: [{ id, digestSRI: SRI }, null] }, related],
+    ['related: an empty id', { relatedResource: [{ id: '', digestSRI: SRI }] }, { code: 'invalid-related-resource', detail: 'relatedResource entry 0 has no "id": each related resource names the URL it protects', index: 0 }],
+    ['related: an id that is no string', { relatedResource: [{ id, digestSRI: SRI }, { id: 5, digestSRI: SRI }] }, { code: 'invalid-related-resource', detail: 'relatedResource entry 1 has no "id": each related resource names the URL it protects', index: 1 }],
+    ['related: the same id twice', { relatedResource: [{ id, digestSRI: SRI }, { id, digestSRI: SRI }] }, { code: 'duplicate-related-resource-id', detail: `relatedResource names ${id} twice; each id may appear once (VC Data Model 2.0 §5.3)`, index: 1, id }],
+    ['related: no digest', { relatedResource: [{ id }] }, { code: 'related-resource-without-digest', detail: `relatedResource ${id} has neither digestSRI nor digestMultibase; give the digest of the resource`, index: 0, id }],
+    ...['md5-AAAA', 'sha256-AAAA sha384-AAAA', 'sha256-', 'sha256-AAA===', 5].map((digestSRI): [string, Json, Json] => [`related: digestSRI ${String(digestSRI)}`, { relatedResource: [{ id, digestSRI }] },
+      { code: 'invalid-related-resource', detail: `relatedResource ${id}: digestSRI must be "sha256-", "sha384-" or "sha512-" followed by the base64 digest`, index: 0, id }]),
+    ...['12345', 'muEi', 7].map((digestMultibase): [string, Json, Json] => [`related: digestMultibase ${String(digestMultibase)}`, { relatedResource: [{ id, digestMultibase }] },
+      { code: 'invalid-related-resource', detail: `relatedResource ${id}: digestMultibase must be a multibase string (base64url "u…" or base58btc "z…")`, index: 0, id }]),
+    ['status: untyped', { credentialStatus: [{ type: 'A' }, { id: 'https://example.org/s' }] }, { code: 'invalid-credential-status', detail: 'credentialStatus entry 1 must be an object with a "type" (VC Data Model 2.0 §4.10)', index: 1 }],
+    ['status: a string', { credentialStatus: 'https://example.org/s' }, { code: 'invalid-credential-status', detail: 'credentialStatus entry 0 must be an object with a "type" (VC Data Model 2.0 §4.10)', index: 0 }],
+    ['status: an id that is no URL', { credentialStatus: { type: 'A', id: 'status-1' } }, { code: 'invalid-credential-status', detail: 'credentialStatus entry 0: "id" must be a URL', index: 0 }],
+    ['status: an id that is no string', { credentialStatus: { type: 'A', id: 1 } }, { code: 'invalid-credential-status', detail: 'credentialStatus entry 0: "id" must be a URL', index: 0 }],
+    ['the first rule broken is the one named', { credentialSubject: [], credentialStatus: 'x' }, subject],
+  ];
+  for (const [what, credential, expected] of cases) t.same(problemOf(credential), expected, what);
+});
 
 t.test('credentialSubject must be an object or a non-empty array of objects, in VC 2.0 and 1.1', async (t) => {
   const { issue } = await setUp(t);
