@@ -26,6 +26,36 @@ t.test('the holder\'s name goes into Open Badges credentials only, and never rep
   t.equal(withHolderName(plainVc, 'Kofi Mensah', 'plain'), plainVc, 'no Open Badges context: left as it is');
 });
 
+t.test('whose name a credential gives: the first name identity of the first subject, hashed only with a salt that is text', async (t) => {
+  const named = (identifier: unknown, subject: unknown = { identifier }) => holderNamedIn({ credentialSubject: subject });
+  const name = { identityType: 'name', hashed: false, identityHash: 'Kofi Mensah' };
+  t.same(named([{ identityType: 'name', identityHash: 5 }, 'Kofi', name]), { kind: 'name', name: 'Kofi Mensah' }, 'entries without a name skipped');
+  t.same(named(name), { kind: 'name', name: 'Kofi Mensah' }, 'one identity, not in a list');
+  t.same(named(undefined, ['did:example:1', { identifier: [name] }]), { kind: 'name', name: 'Kofi Mensah' }, 'the first subject that is an object');
+  t.same(named([{ ...name, hashed: true, identityHash: 'sha256$ab', salt: 's1' }]), { kind: 'hashed-name', identityHash: 'sha256$ab', salt: 's1' }, 'hashed, salted');
+  t.same(named([{ ...name, hashed: true, identityHash: 'sha256$ab' }]), { kind: 'hashed-name', identityHash: 'sha256$ab', salt: '' }, 'hashed without a salt');
+  t.same(named([{ ...name, hashed: true, identityHash: 'sha256$ab', salt: 12 }]), { kind: 'nobody' }, 'a salt that is no text');
+  t.same(named([{ ...name, hashed: 'true' }]), { kind: 'name', name: 'Kofi Mensah' }, 'hashed only when true');
+  t.same(named(null), { kind: 'nobody' }, 'no identifier');
+  t.same(holderNamedIn({}), { kind: 'nobody' }, 'no subject');
+  const hashed = { kind: 'hashed-name' as const, identityHash: `SHA256$${crypto.createHash('sha256').update('Kofi Mensahpepper').digest('hex').toUpperCase()}`, salt: 'pepper' };
+  t.ok(nameMatches(hashed, 'Kofi Mensah'), 'an upper-case digest matches');
+  t.notOk(nameMatches({ ...hashed, identityHash: hashed.identityHash.slice(0, -1) }, 'Kofi Mensah'), 'a digest one digit short does not');
+});
+
+t.test('the holder\'s name is added only to one Open Badges subject that names nobody yet, before its other identifiers', async (t) => {
+  const badge = openBadgeCredential() as any;
+  const email = badge.credentialSubject.identifier;
+  const withName = (credential: unknown, name: string | undefined) => withHolderName(credential, name, 'plain') as any;
+  t.same(withName(badge, 'Kofi  Mensah').credentialSubject.identifier, [{ type: 'IdentityObject', identityType: 'name', hashed: false, identityHash: 'Kofi Mensah' }, ...email], 'first, normalised');
+  t.same(withName({ ...badge, credentialSubject: { ...badge.credentialSubject, identifier: email[0] } }, 'Kofi').credentialSubject.identifier.length, 2, 'one identifier, not in a list, kept');
+  t.same(withName({ ...badge, '@context': badge['@context'].at(-1) }, 'Kofi').credentialSubject.identifier.length, email.length + 1, 'the Open Badges context alone');
+  for (const [what, credential, name] of [
+    ['no name', badge, ''], ['no name given', badge, undefined], ['not an object', 'credential', 'Kofi'], ['several subjects', { ...badge, credentialSubject: [badge.credentialSubject] }, 'Kofi'],
+    ['no context', { ...badge, '@context': undefined }, 'Kofi'],
+  ] as const) t.equal(withName(credential, name), credential, `${what}: left as it is`);
+});
+
 t.test('POST /credentials/issue with options.holder puts the name in the signed credential, which still verifies', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth } = await ctx.issuer('ofppt-casa');
