@@ -1,0 +1,103 @@
+/**
+ * The status checker called directly (src/credentials/statusCheck.ts), over the service's own lists: each answer word
+ * for word with its Bitstring Status List error type, for W3C status entries and for SD-JWT VC Token Status List claims.
+ * Verification folds these answers into its `status` check; here each one is told apart.
+ */
+import t from 'tap';
+import { BASE_URL, buildTestApp, plainCredential, type TestApp } from '../helpers/app.js';
+
+type Json = Record<string, any>;
+const ELSEWHERE = 'https://status.example.org/lists/3';
+
+async function setUp(t: Parameters<typeof buildTestApp>[0]) {
+  const ctx = await buildTestApp(t);
+  const { auth, did } = await ctx.issuer();
+  const { did: otherDid } = await ctx.issuer('other-centre');
+  const issue = async (options: Json) => {
+    const response = await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation', ...options } } });
+    if (response.statusCode !== 201) throw new Error(`issuance failed: ${response.statusCode}`);
+    return response.json() as Json;
+  };
+  const setStatus = async (credentialId: string, statusPurpose: string) => {
+    const response = await ctx.app.inject({
+      method: 'POST', url: '/credentials/status', headers: auth,
+      payload: { credentialId, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose }, status: true },
+    });
+    if (response.statusCode !== 200) throw new Error(`status change failed: ${response.statusCode}`);
+  };
+  return { ctx, did, otherDid, issue, setStatus };
+}
+
+const checker = (ctx: TestApp) => ctx.services.statusChecker;
+
+t.test('a Bitstring status entry: in force, revoked or suspended, and each reason it cannot be read', async (t) => {
+  const { ctx, did, otherDid, issue, setStatus } = await setUp(t);
+  const check = (entry: unknown, issuer = did) => checker(ctx).check(entry, issuer);
+  const { verifiableCredential: vc } = await issue({ credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'suspension' } });
+  const [revocation, suspension] = vc.credentialStatus as Json[];
+  const url = revocation!.statusListCredential as string;
+  t.same(await check(revocation), { valid: true, message: 'Not revoked' }, 'not revoked');
+  t.same(await check(suspension), { valid: true, message: 'Not suspended' }, 'not suspended');
+  await setStatus(vc.id, 'revocation');
+  await setStatus(vc.id, 'suspension');
+  t.same(await check(revocation), { valid: false, message: 'Revoked by its issuer' }, 'revoked');
+  t.same(await check(suspension), { valid: false, message: 'Suspended by its issuer' }, 'suspended');
+  t.same(await check({ ...revocation, statusListIndex: '131071' }), { valid: true, message: 'Not revoked' }, 'the last index of the list');
+
+  const malformed = 'credentialStatus needs statusListCredential (a URL) and statusListIndex (a non-negative integer as a string)';
+  const cases: Array<[string, unknown, string, string, string?]> = [
+    ['another issuer', revocation, `Status list ${url} was issued by ${did}, not by the credential's issuer`, 'STATUS_VERIFICATION_ERROR', otherDid],
+    ['another purpose', { ...revocation, statusPurpose: 'suspension' }, `Status list ${url} is for revocation, but the entry says suspension`, 'STATUS_VERIFICATION_ERROR'],
+    ['no purpose', { ...revocation, statusPurpose: undefined }, `Status list ${url} is for revocation, but the entry says undefined`, 'STATUS_VERIFICATION_ERROR'],
+    ['an index past the list', { ...revocation, statusListIndex: '131072' }, `Index 131072 is outside status list ${url}`, 'STATUS_LIST_LENGTH_ERROR'],
+    ['a list that does not exist', { ...revocation, statusListCredential: `${BASE_URL}/status/no-such-list` }, `Status list ${BASE_URL}/status/no-such-list does not exist`, 'STATUS_RETRIEVAL_ERROR'],
+    ['a list elsewhere', { ...revocation, statusListCredential: ELSEWHERE }, `Status list ${ELSEWHERE} is hosted elsewhere and is not fetched (verification runs offline)`, 'STATUS_RETRIEVAL_ERROR'],
+    ['another type', { ...revocation, type: 'StatusList2021Entry' }, 'Unsupported credentialStatus type StatusList2021Entry; only BitstringStatusListEntry is checked', 'STATUS_VERIFICATION_ERROR'],
+    ['not an object', 'https://status.example.org/lists/3#1', 'Unsupported credentialStatus type ; only BitstringStatusListEntry is checked', 'STATUS_VERIFICATION_ERROR'],
+    ['an index as a number', { ...revocation, statusListIndex: 7 }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['a negative index', { ...revocation, statusListIndex: '-1' }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['a fractional index', { ...revocation, statusListIndex: '1.5' }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['an index that is no number', { ...revocation, statusListIndex: 'seven' }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['no list', { ...revocation, statusListCredential: undefined }, malformed, 'STATUS_VERIFICATION_ERROR'],
+  ];
+  for (const [what, entry, message, errorType, issuer] of cases) t.same(await check(entry, issuer), { valid: false, message, errorType }, what);
+});
+
+t.test('an SD-JWT VC\'s Token Status List claim: VALID, INVALID or SUSPENDED, and each reason it cannot be read', async (t) => {
+  const { ctx, did, otherDid, issue, setStatus } = await setUp(t);
+  const check = (status: unknown, issuer = did) => checker(ctx).checkToken(status, issuer);
+  const statusOf = (sdJwt: string) => JSON.parse(Buffer.from(sdJwt.split('.')[1]!, 'base64url').toString('utf8')) as Json;
+  const tokens = await Promise.all([1, 2, 3].map(async () => statusOf((await issue({ format: 'dc+sd-jwt' })).verifiableCredential)));
+  const [revoked, suspended, both] = tokens.map((claims) => claims.status as Json);
+  const uri = revoked!.status_list.uri as string;
+  t.same(await check(revoked), { valid: true, message: 'Not revoked or suspended (Token Status List: VALID)' }, 'valid');
+  await setStatus(tokens[0]!.jti, 'revocation');
+  await setStatus(tokens[1]!.jti, 'suspension');
+  await setStatus(tokens[2]!.jti, 'suspension');
+  await setStatus(tokens[2]!.jti, 'revocation');
+  t.same(await check(revoked), { valid: false, message: 'Revoked by its issuer (Token Status List: INVALID)' }, 'revoked');
+  t.same(await check(suspended), { valid: false, message: 'Suspended by its issuer (Token Status List: SUSPENDED)' }, 'suspended');
+  t.same(await check(both), { valid: false, message: 'Revoked by its issuer (Token Status List: INVALID)' }, 'suspended, then revoked');
+  t.same(await check({ status_list: { uri, idx: 131_071 } }), { valid: true, message: 'Not revoked or suspended (Token Status List: VALID)' }, 'the last index');
+
+  const { verifiableCredential: bitstringVc } = await issue({});
+  const bitstringUrl = bitstringVc.credentialStatus.statusListCredential as string;
+  const malformed = 'status.status_list needs uri (a URL) and idx (a non-negative integer)';
+  const unsupported = 'Unsupported status: only status.status_list (Token Status List) is checked';
+  const cases: Array<[string, unknown, string, string, string?]> = [
+    ['another issuer', revoked, `Status list ${uri} was issued by ${did}, not by the credential's issuer`, 'STATUS_VERIFICATION_ERROR', otherDid],
+    ['an index past the list', { status_list: { uri, idx: 131_072 } }, `Index 131072 is outside status list ${uri}`, 'STATUS_LIST_LENGTH_ERROR'],
+    ['a list that does not exist', { status_list: { uri: `${BASE_URL}/status/no-such-list`, idx: 1 } }, `Token Status List ${BASE_URL}/status/no-such-list does not exist`, 'STATUS_RETRIEVAL_ERROR'],
+    ['a Bitstring list', { status_list: { uri: bitstringUrl, idx: 1 } }, `Token Status List ${bitstringUrl} does not exist`, 'STATUS_RETRIEVAL_ERROR'],
+    ['a list elsewhere', { status_list: { uri: ELSEWHERE, idx: 1 } }, `Status list ${ELSEWHERE} is hosted elsewhere and is not fetched (verification runs offline)`, 'STATUS_RETRIEVAL_ERROR'],
+    ['no status_list', { status_list: `${uri}#1` }, unsupported, 'STATUS_VERIFICATION_ERROR'],
+    ['not an object', 'valid', unsupported, 'STATUS_VERIFICATION_ERROR'],
+    ['a negative index', { status_list: { uri, idx: -1 } }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['a fractional index', { status_list: { uri, idx: 1.5 } }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['an index as text', { status_list: { uri, idx: '1' } }, malformed, 'STATUS_VERIFICATION_ERROR'],
+    ['no uri', { status_list: { idx: 1 } }, malformed, 'STATUS_VERIFICATION_ERROR'],
+  ];
+  for (const [what, status, message, errorType, issuer] of cases) t.same(await check(status, issuer), { valid: false, message, errorType }, what);
+  t.same(await checker(ctx).check({ ...bitstringVc.credentialStatus, statusListCredential: uri }, did),
+    { valid: false, message: `Status list ${uri} does not exist`, errorType: 'STATUS_RETRIEVAL_ERROR' }, 'a Token Status List read as a Bitstring list');
+});
