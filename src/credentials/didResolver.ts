@@ -124,7 +124,9 @@ export function createDidResolver(options: DidResolverOptions) {
         return await resolveRemoteWeb(did);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        throw unresolvableDid(did, (error as Error).message);
+        // fetch says only "fetch failed"; its cause says why (a redirect, a refused connection, a certificate).
+        const { message, cause } = error as Error;
+        throw unresolvableDid(did, cause instanceof Error ? `${message} (${cause.message})` : message);
       }
     }
     throw unresolvableDid(did, 'only did:key and did:web are supported');
