@@ -239,7 +239,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
   app.post<{ Body: { verifiablePresentation: unknown; options?: { challenge?: string; domain?: string } } }>('/presentations/verify', {
     schema: {
       tags: ['credentials'], summary: 'Verify a presentation: the holder\'s proof (challenge, domain) and every credential in it',
-      description: 'An envelope with another @context or type fails the `envelope` check; an envelope whose id is not a data:application/vp+jwt URL is 400 invalid-envelope.',
+      description: 'An envelope whose @context does not start with the VC 2.0 context fails the `envelope` check; an envelope whose id is not a data:application/vp+jwt URL is 400 invalid-envelope.',
       body: {
         type: 'object', required: ['verifiablePresentation'], additionalProperties: false,
         properties: {
