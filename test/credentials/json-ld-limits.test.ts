@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { buildTestApp, openBadgeCredential, type TestApp } from '../helpers/app.js';
-import { JSON_LD_LIMITS } from '../../src/credentials/jsonLimits.js';
+import { assertProcessable, JSON_LD_LIMITS } from '../../src/credentials/jsonLimits.js';
 import { cpuTimer } from '../helpers/cpuTime.js';
 
 type Json = Record<string, any>;
@@ -25,6 +25,50 @@ function assertLimit(t: Test, response: { statusCode: number; json(): any }, lim
   t.equal(response.json().limit, limit, `${limit}: names the limit`);
   t.equal(response.json().max, JSON_LD_LIMITS[limit as keyof typeof JSON_LD_LIMITS], `${limit}: gives its value`);
 }
+
+t.test('each limit called directly: at the limit accepted, one past it refused word for word', async (t) => {
+  const refusal = (document: unknown) => {
+    try {
+      assertProcessable(document, 'credential');
+      return 'accepted';
+    } catch (error) {
+      const { code, detail, extra } = error as { code: string; detail: string; extra: Json };
+      return { code, detail, ...extra };
+    }
+  };
+  const nested = (levels: number): Json => (levels === 1 ? {} : { a: nested(levels - 1) });
+  const nestedArrays = (levels: number): unknown[] => (levels === 1 ? [] : [nestedArrays(levels - 1)]);
+  const limit = (name: keyof typeof JSON_LD_LIMITS, detail: string) => ({ code: 'json-ld-limit-exceeded', detail: `credential ${detail} (limit "${name}": ${JSON_LD_LIMITS[name]}); send a smaller document`, limit: name, max: JSON_LD_LIMITS[name] });
+  const deep = { code: 'too-deeply-nested', detail: 'credential is nested more than 32 levels deep; flatten it', limit: 'depth', max: 32 };
+  const contexts = (count: number) => Array.from({ length: count }, (_, i) => `https://example.org/context/${i % 16}`);
+  const scoped = (levels: number): Json => (levels === 0 ? {} : { term: { '@context': scoped(levels - 1) } });
+  const cases: Array<[string, unknown, unknown]> = [
+    ['not an object', 'credential', 'accepted'],
+    ['32 levels of objects', nested(32), 'accepted'],
+    ['33 levels of objects', nested(33), deep],
+    ['33 levels of arrays', nestedArrays(33), deep],
+    ['2,000 objects', { list: Array.from({ length: 1999 }, () => ({})) }, 'accepted'],
+    ['2,001 objects', { list: Array.from({ length: 2000 }, () => ({})) }, limit('nodes', 'has more than 2000 objects')],
+    ['10,000 values', { list: Array.from({ length: 9999 }, () => 1) }, 'accepted'],
+    ['10,001 values in an array', { list: Array.from({ length: 10_000 }, () => 1) }, limit('properties', 'has more than 10000 property values')],
+    ['10,001 members', Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`p${i}`, 1])), limit('properties', 'has more than 10000 property values')],
+    ['64 @context entries', { '@context': contexts(64) }, 'accepted'],
+    ['65 @context entries', { '@context': contexts(60), a: { '@context': contexts(5) } }, limit('contextEntries', 'has more than 64 @context entries')],
+    ['16 different contexts', { '@context': contexts(16), a: { '@context': 'https://example.org/context/0' } }, 'accepted'],
+    ['17 different contexts', { '@context': contexts(16), a: { '@context': { b: 'https://example.org/b' } } }, limit('distinctContexts', 'uses more than 16 different contexts')],
+    ['@context nested 4 deep', { '@context': scoped(3) }, 'accepted'],
+    ['@context nested 5 deep', { '@context': scoped(4) }, limit('contextNesting', 'nests @context more than 4 levels deep (at /@context/term/@context/term/@context/term/@context/term/@context)')],
+    ['a reserved key', { credentialSubject: [{ 'a/b~c': { constructor: 1 } }] }, {
+      code: 'reserved-key', pointer: '/credentialSubject/0/a~1b~0c/constructor',
+      detail: 'credential has the key "constructor" (at /credentialSubject/0/a~1b~0c/constructor); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property',
+    }],
+    ['a reserved key at the top', JSON.parse('{"__proto__": {}}'), {
+      code: 'reserved-key', pointer: '/__proto__',
+      detail: 'credential has the key "__proto__" (at /__proto__); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property',
+    }],
+  ];
+  for (const [what, document, expected] of cases) t.same(refusal(document), expected, what);
+});
 
 t.test('a 780 KB credential with @context repeated 20,000 times is refused at once (it took 26 s before)', async (t) => {
   const ctx = await buildTestApp(t);
