@@ -1,5 +1,7 @@
 import t from 'tap';
 import { generateKeyPair, SignJWT } from 'jose';
+import { readDateTime, readNumericDate } from '../../src/credentials/dates.js';
+import { validityOf } from '../../src/credentials/verify.js';
 import { buildTestApp, plainCredential, type TestApp } from '../helpers/app.js';
 import { FORM } from '../helpers/wallet.js';
 
@@ -15,6 +17,56 @@ async function verify(ctx: TestApp, verifiableCredential: unknown) {
   const validity = (response.json().checks as Array<{ id: string; valid: boolean; message: string }> | undefined)?.find((c) => c.id === 'validity');
   return { response, validity };
 }
+
+t.test('each date reader called directly: a date, nothing, or why not', async (t) => {
+  const outside = (name: string, value: unknown) => `${name} (${String(value)}) is outside the dates this service can represent (years -271821 to 275760)`;
+  const dateTimes: Array<[unknown, unknown]> = [
+    [undefined, {}],
+    ['2026-03-01T08:30:00Z', { date: new Date('2026-03-01T08:30:00Z') }],
+    ['2026-03-01t08:30:00.250+01:00', { date: new Date('2026-03-01T07:30:00.250Z') }],
+    ['-000100-01-01T00:00:00Z', { date: new Date('-000100-01-01T00:00:00Z') }],
+    ['+275761-01-01T00:00:00Z', { problem: 'validFrom is not an XML Schema date-time (got "+275761-01-01T00:00:00Z")' }],
+    ['275761-01-01T00:00:00Z', { problem: outside('validFrom', '275761-01-01T00:00:00Z') }],
+    ['2026-03-01', { problem: 'validFrom is not an XML Schema date-time (got "2026-03-01")' }],
+    ['2026-03-01T08:30:00', { problem: 'validFrom is not an XML Schema date-time (got "2026-03-01T08:30:00")' }],
+    ['2026-13-01T08:30:00Z', { problem: 'validFrom is not an XML Schema date-time (got "2026-13-01T08:30:00Z")' }],
+    ['2026-03-01T24:00:00Z', { problem: 'validFrom is not an XML Schema date-time (got "2026-03-01T24:00:00Z")' }],
+    [` 2026-03-01T08:30:00Z${'x'.repeat(50)}`, { problem: `validFrom is not an XML Schema date-time (got " 2026-03-01T08:30:00Z${'x'.repeat(18)})` }],
+    [1767225600, { problem: 'validFrom is not an XML Schema date-time (got 1767225600)' }],
+    [null, { problem: 'validFrom is not an XML Schema date-time (got null)' }],
+  ];
+  for (const [value, reading] of dateTimes) t.same(readDateTime(value, 'validFrom'), reading, `validFrom ${JSON.stringify(value) ?? 'absent'}`);
+  const numericDates: Array<[unknown, unknown]> = [
+    [undefined, {}],
+    [1767225600.5, { date: new Date(1767225600500) }],
+    [-8.64e12, { date: new Date(-8.64e15) }],
+    [8.64e12 + 1, { problem: outside('JWT claim exp', 8.64e12 + 1) }],
+    [-8.64e12 - 1, { problem: outside('JWT claim exp', -8.64e12 - 1) }],
+    [Number.POSITIVE_INFINITY, { problem: 'JWT claim exp is not a NumericDate (seconds since 1970)' }],
+    ['1767225600', { problem: 'JWT claim exp is not a NumericDate (seconds since 1970)' }],
+  ];
+  for (const [value, reading] of numericDates) t.same(readNumericDate(value, 'exp'), reading, `exp ${String(value)}`);
+});
+
+t.test('validity from a credential\'s dates and a JWT\'s claims: the latest start, the earliest end', async (t) => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const cases: Array<[string, Json, Json | undefined, [boolean, string]]> = [
+    ['no dates', {}, undefined, [true, 'Valid (no expiry date)']],
+    ['within its dates', { validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z' }, undefined, [true, 'Valid until 2027-01-01T00:00:00.000Z']],
+    ['VC 1.1 dates', { issuanceDate: '2026-07-01T00:00:00Z', expirationDate: '2027-01-01T00:00:00Z' }, undefined, [false, 'Not valid yet: valid from 2026-07-01T00:00:00.000Z']],
+    ['validFrom over issuanceDate', { validFrom: '2026-01-01T00:00:00Z', issuanceDate: '2026-07-01T00:00:00Z' }, undefined, [true, 'Valid (no expiry date)']],
+    ['validUntil over expirationDate', { validUntil: '2027-01-01T00:00:00Z', expirationDate: '2026-01-01T00:00:00Z' }, undefined, [true, 'Valid until 2027-01-01T00:00:00.000Z']],
+    ['expired', { validUntil: '2026-05-31T23:59:59Z' }, undefined, [false, 'Expired on 2026-05-31T23:59:59.000Z']],
+    ['ending now', { validUntil: '2026-06-01T00:00:00Z' }, undefined, [true, 'Valid until 2026-06-01T00:00:00.000Z']],
+    ['starting now', { validFrom: '2026-06-01T00:00:00Z' }, undefined, [true, 'Valid (no expiry date)']],
+    ['nbf later than validFrom', { validFrom: '2026-01-01T00:00:00Z' }, { nbf: Date.parse('2026-07-01T00:00:00Z') / 1000 }, [false, 'Not valid yet: valid from 2026-07-01T00:00:00.000Z']],
+    ['validFrom later than nbf', { validFrom: '2026-07-01T00:00:00Z' }, { nbf: Date.parse('2026-01-01T00:00:00Z') / 1000 }, [false, 'Not valid yet: valid from 2026-07-01T00:00:00.000Z']],
+    ['exp earlier than validUntil', { validUntil: '2027-01-01T00:00:00Z' }, { exp: Date.parse('2026-12-01T00:00:00Z') / 1000 }, [true, 'Valid until 2026-12-01T00:00:00.000Z']],
+    ['validUntil earlier than exp', { validUntil: '2026-12-01T00:00:00Z' }, { exp: Date.parse('2027-01-01T00:00:00Z') / 1000 }, [true, 'Valid until 2026-12-01T00:00:00.000Z']],
+    ['two unreadable dates', { validFrom: 'soon', validUntil: 5 }, { exp: 'later' }, [false, 'validFrom is not an XML Schema date-time (got "soon"); validUntil is not an XML Schema date-time (got 5); JWT claim exp is not a NumericDate (seconds since 1970)']],
+  ];
+  for (const [what, credential, claims, expected] of cases) t.same(validityOf(credential, now, claims), expected, what);
+});
 
 t.test('out-of-range JWT dates are a failed validity check, not a 500', async (t) => {
   const ctx = await buildTestApp(t);

@@ -1,7 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
+import { SchemaValidator } from '../../src/credentials/schemaCheck.js';
 import { BASE_URL, buildTestApp, openBadgeCredential } from '../helpers/app.js';
 
 const SCHEMA = `${BASE_URL}/schemas/open-badge-achievement-credential.json`;
+
+t.test('the schema check called directly: published schemas only, each entry in turn, every error named', async (t) => {
+  const schemasDir = fs.mkdtempSync(path.join(os.tmpdir(), 'schemas-'));
+  t.teardown(() => fs.rmSync(schemasDir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(schemasDir, 'named.json'), JSON.stringify({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }));
+  fs.writeFileSync(path.join(schemasDir, 'dated.json'), JSON.stringify({ type: 'object', required: ['validFrom'] }));
+  const validator = new SchemaValidator({ baseUrl: BASE_URL, schemasDir });
+  const named = `${BASE_URL}/schemas/named.json`;
+  const dated = `${BASE_URL}/schemas/dated.json`;
+  const check = (credentialSchema: unknown, credential: Record<string, unknown> = { name: 'Maçon', validFrom: '2026-01-01T00:00:00Z' }) =>
+    validator.check({ ...credential, credentialSchema });
+  t.same(await check({ id: named, type: 'JsonSchema' }), { valid: true, message: `Matches schema ${named}` }, 'one schema');
+  t.same(await check([{ id: named, type: 'JsonSchema' }, { id: dated, type: 'JsonSchema' }]), { valid: true, message: `Matches schema ${named}; Matches schema ${dated}` }, 'two schemas');
+  t.same(await check({ id: named, type: 'JsonSchema' }, { name: 5 }), { valid: false, message: `Does not match schema ${named}: /name must be string` }, 'a wrong value');
+  t.same(await check([{ id: named, type: 'JsonSchema' }, { id: dated, type: 'JsonSchema' }], {}), { valid: false, message: `Does not match schema ${named}: / must have required property 'name'` },
+    'the first schema not matched');
+  t.same(await check({ id: dated, type: 'JsonSchema' }, { validFrom: 1, name: 5 }), { valid: true, message: `Matches schema ${dated}` }, 'only what the schema asks');
+  const notFetched = (id: string) => ({ valid: false, message: `Schema ${id} is not published by this service and is not fetched` });
+  for (const id of [`${BASE_URL}/schemas/missing.json`, `${BASE_URL}/schemas/../named.json`, `${BASE_URL}/schemas/Named.json`, 'https://schemas.example.org/named.json']) {
+    t.same(await check({ id, type: 'JsonSchema' }), notFetched(id), id.replace(BASE_URL, '$BASE'));
+  }
+  const malformed = { valid: false, message: 'credentialSchema entries must be {"id": <URL>, "type": "JsonSchema"}' };
+  for (const [what, entry] of [['another type', { id: named, type: '1EdTechJsonSchemaValidator2019' }], ['no id', { type: 'JsonSchema' }], ['a string', named]] as const) {
+    t.same(await check(entry), malformed, what);
+  }
+  fs.rmSync(path.join(schemasDir, 'named.json'));
+  t.same(await check({ id: named, type: 'JsonSchema' }), { valid: true, message: `Matches schema ${named}` }, 'compiled once, kept');
+});
 
 t.test('credentialSchema of type JsonSchema is checked with the published schema', async (t) => {
   const ctx = await buildTestApp(t);
