@@ -38,9 +38,17 @@ t.test('a source over its budget is refused until its window ends, on the servic
   for (let i = 0; i < 3; i++) t.equal(await budget.recordFailure('192.0.2.1'), undefined, `failure ${i + 1} is within budget`);
   const refused = await budget.recordFailure('192.0.2.1');
   t.match(refused, { code: 'too-many-attempts', status: 429, extra: { retryAfterSeconds: 600 } }, 'until 10:15');
+  t.equal(refused?.detail, 'Too many failed attempts; try again in 10 minute(s)', 'the wait in minutes');
   t.equal(await budget.recordFailure('192.0.2.2'), undefined, 'another source has its own budget');
-  clock.advance(10 * 60_000);
-  t.equal(await budget.recordFailure('192.0.2.1'), undefined, 'the next window starts afresh');
+  const waitAt = async (time: string) => {
+    clock.advance(Date.parse(`2026-01-01T${time}Z`) - clock.now().getTime());
+    return (await budget.recordFailure('192.0.2.1'))?.detail;
+  };
+  t.equal(await waitAt('10:13:00'), 'Too many failed attempts; try again in 2 minute(s)', 'two minutes left');
+  t.equal(await waitAt('10:13:00.500'), 'Too many failed attempts; try again in 2 minute(s)', '119.5 s left: two minutes');
+  t.equal(await waitAt('10:13:01'), 'Too many failed attempts; try again in 119 second(s)', 'under two minutes: in seconds');
+  t.equal(await waitAt('10:14:59.999'), 'Too many failed attempts; try again in 1 second(s)', 'a moment left: one second');
+  t.equal(await waitAt('10:15:00'), undefined, 'the next window starts afresh');
 });
 
 t.test('passphrase waits double from the sixth failure, stop at the maximum and end with a success', async (t) => {
