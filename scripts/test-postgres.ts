@@ -11,6 +11,13 @@ import { postgresSkipReason } from '../test/helpers/postgres.js';
 const WITHOUT_DATABASE = [
   'test/config-and-keys.test.ts', 'test/credentials/verify-pool.test.ts', 'test/credentials/w3c-vector.test.ts',
   'test/training/csv.test.ts', 'test/web/catalogs.test.ts',
+  // The credential code called directly, with example DIDs and did:key parties, keys in memory.
+  'test/credentials/vc-library.test.ts', 'test/credentials/jsonld-patches.test.ts', 'test/credentials/w3c-ecdsa-vectors.test.ts',
+  'test/credentials/sd-jwt-rules.test.ts', 'test/credentials/status-encodings.test.ts', 'test/credentials/verification-keys.test.ts',
+  'test/credentials/did-resolver.test.ts', 'test/keys/key-store-algorithms.test.ts',
+  // Pure functions over their arguments.
+  'test/trust/credential-claims.test.ts', 'test/trust/scope.test.ts', 'test/statistics/facts.test.ts', 'test/statistics/tables.test.ts',
+  'test/training/batch-rows-conventions.test.ts',
   // A SQLite deployment killed and restarted; its PostgreSQL counterpart is test/multi-instance.
   'test/training/batch-resume.test.ts',
   // SQLite deployments stopped by signals (npm start as an operator runs it); the leases given back are the runner's,
