@@ -25,7 +25,7 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
     });
     if (response.statusCode !== 200) throw new Error(`status change failed: ${response.statusCode}`);
   };
-  return { ctx, did, otherDid, issue, setStatus };
+  return { ctx, auth, did, otherDid, issue, setStatus };
 }
 
 const checker = (ctx: TestApp) => ctx.services.statusChecker;
@@ -100,4 +100,31 @@ t.test('an SD-JWT VC\'s Token Status List claim: VALID, INVALID or SUSPENDED, an
   for (const [what, status, message, errorType, issuer] of cases) t.same(await check(status, issuer), { valid: false, message, errorType }, what);
   t.same(await checker(ctx).check({ ...bitstringVc.credentialStatus, statusListCredential: uri }, did),
     { valid: false, message: `Status list ${uri} does not exist`, errorType: 'STATUS_RETRIEVAL_ERROR' }, 'a Token Status List read as a Bitstring list');
+});
+
+t.test('status changes that cannot be made are refused, saying why', async (t) => {
+  const { ctx, auth, issue, setStatus } = await setUp(t);
+  const change = async (credentialId: string, statusPurpose: string, status: boolean) => {
+    const response = await ctx.app.inject({
+      method: 'POST', url: '/credentials/status', headers: auth,
+      payload: { credentialId, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose }, status },
+    });
+    const { code, detail } = response.json() as Json;
+    return { status: response.statusCode, code, detail };
+  };
+  const { verifiableCredential: vc } = await issue({});
+  t.same(await change('urn:uuid:00000000-0000-4000-8000-000000000000', 'revocation', true), {
+    status: 404, code: 'unknown-credential', detail: 'No credential with id urn:uuid:00000000-0000-4000-8000-000000000000 was issued by this service',
+  }, 'a credential the service did not issue');
+  t.same(await change(vc.id, 'suspension', true), {
+    status: 400, code: 'no-status-entry',
+    detail: `Credential ${vc.id} was issued without a suspension status entry, so its suspension status cannot change. Issue with options.credentialStatus to enable it`,
+  }, 'no suspension entry');
+  await setStatus(vc.id, 'revocation');
+  t.same(await change(vc.id, 'revocation', false), {
+    status: 400, code: 'revocation-is-final', detail: 'A revoked credential cannot be reinstated; issue a new credential instead (or use suspension for temporary holds)',
+  }, 'reinstating a revoked credential');
+  t.equal((await change(vc.id, 'revocation', true)).status, 200, 'revoking it again: no change, no refusal');
+  const missing = await ctx.app.inject({ method: 'GET', url: '/status/no-such-list' });
+  t.same([missing.statusCode, missing.json().code, missing.json().detail], [404, 'unknown-status-list', 'No status list no-such-list'], 'a list that does not exist');
 });
