@@ -165,8 +165,8 @@ function term(ctx: ActiveContext, key: string): TermInfo {
     if (definition === null) throw new Unsupported('null term definition');
     if (definition?.reverse) throw new Unsupported('reverse property');
     const container = definition?.['@container'] ?? [];
+    // (jsonld.js's context processing refuses @list beside any other container.)
     for (const c of container) if (c !== '@set' && c !== '@list' && c !== '@graph') throw new Unsupported(`${c} container`);
-    if (container.includes('@list') && container.includes('@graph')) throw new Unsupported('@list with @graph container');
     info = {
       scoped: definition && Object.hasOwn(definition, '@context') ? definition['@context'] : undefined,
       type: contextApi.getContextValue(ctx, key, '@type'),
@@ -250,7 +250,10 @@ async function processContext(activeCtx: ActiveContext, localCtx: unknown, flags
   try {
     return await contextApi.process({ activeCtx, localCtx, ...flags, options: { ...options, eventHandler: events.setupEventHandler({ options }) } });
   } catch (error) {
-    throw error instanceof Unsupported ? error : new Unsupported(`context processing: ${(error as Error).message}`);
+    if (error instanceof Unsupported) throw error;
+    // A context that is not bundled reaches here inside jsonld.js's "loading remote context failed", as its cause.
+    const cause = (error as { details?: { cause?: unknown } }).details?.cause;
+    throw cause instanceof Unsupported ? cause : new Unsupported(`context processing: ${(error as Error).message}`);
   }
 }
 
