@@ -43,8 +43,9 @@ async function sdJwt(payload: Json, disclosures: string[] = [], header: Json = {
 async function bound(presented: string, claims: Json = {}, header: Json = { typ: 'kb+jwt', alg: 'ES256' }, key: crypto.KeyObject = holder.privateKey) {
   return `${presented}${await signedJwt({ iat: NOW_SECONDS, sd_hash: digestOf(presented), ...claims }, header, key)}`;
 }
+/** The checks of a verification, by id: their messages, a failed one starting with ✗. */
 const checksOf = async (compact: string, options?: SdJwtVcVerifyOptions) =>
-  Object.fromEntries((await verifySdJwtVc(deps, compact, options)).checks.map((check) => [check.id, check.message]));
+  Object.fromEntries((await verifySdJwtVc(deps, compact, options)).checks.map((check) => [check.id, `${check.valid ? '' : '✗ '}${check.message}`]));
 const disclosuresCheck = async (payload: Json, disclosures: string[]) => {
   const check = (await verifySdJwtVc(deps, await sdJwt(payload, disclosures))).checks.find(({ id }) => id === 'disclosures')!;
   return check.valid ? 'valid' : check.message;
@@ -147,11 +148,11 @@ t.test('the issuer-signed JWT: its typ, alg and kid, its signature, the key it n
   }, 'a kid relative to iss');
   const [jwt] = (await sdJwt({})).split('.', 2);
   const forged = `${jwt}.${base64url({ iss: CENTRE, vct: VCT, name: 'forged' })}.${(await sdJwt({})).split('.')[2]}`;
-  t.equal((await checksOf(forged)).proof, 'Signature invalid: signature verification failed', 'a changed payload');
+  t.equal((await checksOf(forged)).proof, '✗ Signature invalid: signature verification failed', 'a changed payload');
   t.equal((await checksOf(await sdJwt({}, [], { ...header, kid: `${CENTRE}#key-9` }))).proof,
-    `Signature invalid: verification method ${CENTRE}#key-9 is not in the DID document of ${CENTRE}`, 'a key the issuer does not have');
+    `✗ Signature invalid: verification method ${CENTRE}#key-9 is not in the DID document of ${CENTRE}`, 'a key the issuer does not have');
   t.equal((await checksOf(await sdJwt({ iss: 'https://centre.example' }, [], { ...header, kid: centreKey.kid }))).issuer,
-    'Issuer https://centre.example is not a DID, so its key cannot be checked', 'an issuer that is not a DID');
+    '✗ Issuer https://centre.example is not a DID, so its key cannot be checked', 'an issuer that is not a DID');
 });
 
 t.test('disclosures: each referenced once by a digest, in the payload or in another disclosure, and nothing replaced', async (t) => {
@@ -197,24 +198,24 @@ t.test('the key binding: signed by the key in cnf over this presentation, recent
   t.equal(await keyBinding({}, {}), 'Key binding valid (signed by the holder\'s key)', 'present, nothing asked');
   t.equal(await keyBinding({ iat: NOW_SECONDS + 60 }), 'Key binding valid (signed by the holder\'s key; nonce and aud match)', 'a minute ahead');
   t.equal(await keyBinding({ iat: NOW_SECONDS - 300 }), 'Key binding valid (signed by the holder\'s key; nonce and aud match)', 'five minutes old');
-  t.equal(await keyBinding({ iat: NOW_SECONDS + 61 }), `The key binding JWT was issued in the future (iat ${NOW_SECONDS + 61})`, 'further ahead');
+  t.equal(await keyBinding({ iat: NOW_SECONDS + 61 }), `✗ The key binding JWT was issued in the future (iat ${NOW_SECONDS + 61})`, 'further ahead');
   t.equal(await keyBinding({ iat: NOW_SECONDS - 301 }),
-    `The key binding JWT is older than 5 minutes (iat ${NOW_SECONDS - 301}): it was made for an earlier presentation`, 'older');
-  t.equal(await keyBinding({ iat: String(NOW_SECONDS) }), 'The key binding JWT has no iat', 'an iat that is no number');
-  t.equal(await keyBinding({ sd_hash: digestOf(`${presented}x`) }), 'The key binding JWT\'s sd_hash does not match this SD-JWT and its disclosures', 'another sd_hash');
-  t.equal(await keyBinding({ nonce: 'n-0' }), 'The key binding JWT\'s nonce "n-0" is not the nonce asked for (n-1)', 'another nonce');
-  t.equal(await keyBinding({ nonce: undefined }), 'The key binding JWT\'s nonce (none) is not the nonce asked for (n-1)', 'no nonce');
-  t.equal(await keyBinding({ aud: 'https://other.example' }), 'The key binding JWT\'s audience (aud) "https://other.example" is not https://employer.example', 'another audience');
-  t.equal(await keyBinding({ aud: undefined }), 'The key binding JWT\'s audience (aud) (none) is not https://employer.example', 'no audience');
-  t.equal(await keyBinding({}, undefined, { typ: 'JWT', alg: 'ES256' }), 'The key binding JWT must have typ kb+jwt (got JWT)', 'another typ');
+    `✗ The key binding JWT is older than 5 minutes (iat ${NOW_SECONDS - 301}): it was made for an earlier presentation`, 'older');
+  t.equal(await keyBinding({ iat: String(NOW_SECONDS) }), '✗ The key binding JWT has no iat', 'an iat that is no number');
+  t.equal(await keyBinding({ sd_hash: digestOf(`${presented}x`) }), '✗ The key binding JWT\'s sd_hash does not match this SD-JWT and its disclosures', 'another sd_hash');
+  t.equal(await keyBinding({ nonce: 'n-0' }), '✗ The key binding JWT\'s nonce "n-0" is not the nonce asked for (n-1)', 'another nonce');
+  t.equal(await keyBinding({ nonce: undefined }), '✗ The key binding JWT\'s nonce (none) is not the nonce asked for (n-1)', 'no nonce');
+  t.equal(await keyBinding({ aud: 'https://other.example' }), '✗ The key binding JWT\'s audience (aud) "https://other.example" is not https://employer.example', 'another audience');
+  t.equal(await keyBinding({ aud: undefined }), '✗ The key binding JWT\'s audience (aud) (none) is not https://employer.example', 'no audience');
+  t.equal(await keyBinding({}, undefined, { typ: 'JWT', alg: 'ES256' }), '✗ The key binding JWT must have typ kb+jwt (got JWT)', 'another typ');
   const stranger = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  t.equal(await keyBinding({}, undefined, undefined, stranger), 'The key binding JWT is not signed by the holder\'s key (cnf): signature verification failed', 'another key');
+  t.equal(await keyBinding({}, undefined, undefined, stranger), '✗ The key binding JWT is not signed by the holder\'s key (cnf): signature verification failed', 'another key');
   const arrayPayload = `${presented}${await new CompactSign(new TextEncoder().encode('[1]')).setProtectedHeader({ typ: 'kb+jwt', alg: 'ES256' }).sign(holder.privateKey)}`;
-  t.equal((await checksOf(arrayPayload)).keyBinding, 'The key binding JWT is not signed by the holder\'s key (cnf): its payload is not an object', 'a payload that is no object');
+  t.equal((await checksOf(arrayPayload)).keyBinding, '✗ The key binding JWT is not signed by the holder\'s key (cnf): its payload is not an object', 'a payload that is no object');
 
   const unbound = await sdJwt({});
-  t.equal((await checksOf(await bound(unbound))).keyBinding, 'The credential is bound to no key (no cnf.jwk), so its key binding JWT cannot be checked', 'no cnf');
-  const missing = 'No key binding JWT: the holder must present the credential with a KB-JWT signed by the key in cnf';
+  t.equal((await checksOf(await bound(unbound))).keyBinding, '✗ The credential is bound to no key (no cnf.jwk), so its key binding JWT cannot be checked', 'no cnf');
+  const missing = '✗ No key binding JWT: the holder must present the credential with a KB-JWT signed by the key in cnf';
   t.equal((await checksOf(presented, { nonce: 'n-1' })).keyBinding, missing, 'required by a nonce');
   t.equal((await checksOf(presented, { audience: 'https://employer.example' })).keyBinding, missing, 'required by an audience');
   t.equal((await checksOf(presented, { requireKeyBinding: true })).keyBinding, missing, 'required as such');
@@ -233,6 +234,9 @@ t.test('as a presentation: the key binding is the holder\'s proof, checked again
     'no challenge');
   t.equal(unchallenged.credentialResults[0]?.checks.find(({ id }) => id === 'keyBinding')?.message,
     'The key binding JWT\'s audience (aud) "https://employer.example" is not https://other.example', 'no challenge: the domain still checked');
+  const unbound = await verifySdJwtVcPresentation(deps, presented, {});
+  t.equal(unbound.credentialResults[0]?.checks.find(({ id }) => id === 'keyBinding')?.message,
+    'No key binding JWT: the holder must present the credential with a KB-JWT signed by the key in cnf', 'no challenge and no key binding: the credential still needs one');
   const invalidCredential = await verifySdJwtVcPresentation(deps, await bound(await sdJwt({ cnf: { jwk: holderJwk }, exp: NOW_SECONDS - 1 }), { nonce: 'c-1' }), { challenge: 'c-1' });
   t.same([invalidCredential.verified, invalidCredential.checks[0]?.valid], [false, true], 'a holder\'s valid proof of an expired credential is not verified');
 });
