@@ -89,6 +89,9 @@ t.test('the claims of a credential: registered claims for the VC properties, eac
   t.equal(bare.payload.nbf, Date.parse('2025-01-01T00:00:00Z') / 1000, 'issuanceDate as nbf');
   t.strictSame(bare.disclosureFrame, { _sd: [], credentialSubject: { _sd: [], achievement: { alignment: { _sd: [0, 1] } } } }, 'only the alignments to disclose');
 
+  const { alignment: _alignment, ...unaligned } = credentialSubject.achievement;
+  t.strictSame(sdJwtVcClaimsOf({ ...plain, credentialSubject: { achievement: unaligned, result: 'A' } }, { vct: VCT, issuedAt: NOW }).disclosureFrame,
+    { _sd: [], credentialSubject: { _sd: [] } }, 'no alignments, a result that is no list: nothing to disclose one by one');
   t.throws(() => sdJwtVcClaimsOf({ ...plain, credentialSubject: [credentialSubject] }, { vct: VCT, issuedAt: NOW }), {
     code: 'unsupported-credential-for-sd-jwt', message: 'An SD-JWT VC is about one subject: credentialSubject must be one object',
   }, 'several subjects refused');
