@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A problem answer: its status, code and detail, and its other members. */
-const problem = (response: { statusCode: number; json(): any }) => {
+const problem = (response: { statusCode: number; json(): any }): Json => {
   const { code, detail, type: _type, title: _title, status: _status, instance: _instance, ...members } = response.json() as Json;
   return { status: response.statusCode, code, detail, ...members };
 };
@@ -55,7 +55,7 @@ t.test('a wallet: its link, its passphrase, its credentials', async (t) => {
   t.same(await post(`${walletPath}/credentials/no-such-credential/delete`),
     { status: 404, code: 'unknown-wallet-credential', detail: 'This wallet holds no such credential' }, 'an unknown credential deleted');
   const { body } = await walletJson(ctx, walletPath);
-  t.same(await get(`${walletPath}/credentials/${body.credentials[0].id}/credential.jwt`),
+  t.same(await get(`${walletPath}/credentials/${body.credentials[0]!.id}/credential.jwt`),
     { status: 400, code: 'not-a-jwt-credential', detail: 'This credential was not issued as vc+jwt; download it as JSON' }, 'a Data Integrity credential as a JWT');
 
   t.equal((await passphrase('olive-harvest-2026')).statusCode, 200, 'a passphrase set');
@@ -67,7 +67,7 @@ t.test('share links: what to share, for how long, with which label; withdrawn an
   const { ctx, auth, get, post } = await setUp(t);
   const walletPath = await claimIntoNewWallet(ctx, (await issueFor(ctx, auth)).claimOffer.url);
   const { body } = await walletJson(ctx, walletPath);
-  const credentialId = body.credentials[0].id as string;
+  const credentialId = body.credentials[0]!.id as string;
   const share = async (payload: Json) => problem((await createShare(ctx, walletPath, payload)).response);
   t.same(await share({ credentials: [] }), { status: 400, code: 'no-credentials-chosen', detail: 'Choose at least one credential to share' }, 'nothing chosen');
   t.same(await share({ credentials: [credentialId, 'c-1', 'c-2'] }), { status: 400, code: 'unknown-wallet-credential', detail: 'This wallet holds no credential c-1, c-2' }, 'credentials it does not hold');
