@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { BASE_URL, buildTestApp, plainCredential, type TestApp } from '../helpers/app.js';
+import { setStatus as setStatusThrough } from '../helpers/wallet.js';
 
 type Json = Record<string, any>;
 const ELSEWHERE = 'https://status.example.org/lists/3';
@@ -18,13 +19,8 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
     if (response.statusCode !== 201) throw new Error(`issuance failed: ${response.statusCode}`);
     return response.json() as Json;
   };
-  const setStatus = async (credentialId: string, statusPurpose: string) => {
-    const response = await ctx.app.inject({
-      method: 'POST', url: '/credentials/status', headers: auth,
-      payload: { credentialId, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose }, status: true },
-    });
-    if (response.statusCode !== 200) throw new Error(`status change failed: ${response.statusCode}`);
-  };
+  // Set (revoked or suspended) through POST /credentials/status, with the helper the wallet tests use.
+  const setStatus = (credentialId: string, statusPurpose: string) => setStatusThrough(ctx, auth, credentialId, statusPurpose, true);
   return { ctx, auth, did, otherDid, issue, setStatus };
 }
 
