@@ -66,6 +66,11 @@ t.test('each limit called directly: at the limit accepted, one past it refused w
       code: 'reserved-key', pointer: '/__proto__',
       detail: 'credential has the key "__proto__" (at /__proto__); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property',
     }],
+    // A random differential run found that jsonld.js drops such a member from a JSON literal's canonical form.
+    ['a reserved key in a JSON literal', JSON.parse('{"name": {"@value": {"__proto__": null}, "@type": "@json"}}'), {
+      code: 'reserved-key', pointer: '/name/@value/__proto__',
+      detail: 'credential has the key "__proto__" (at /name/@value/__proto__); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property',
+    }],
   ];
   for (const [what, document, expected] of cases) t.same(refusal(document), expected, what);
 });

@@ -5,6 +5,7 @@
  * terms, relative IRIs, invalid value objects): the compiled walk must then leave them to jsonld.js.
  */
 import fc from 'fast-check';
+import { isReservedKey } from '../../src/credentials/jsonLimits.js';
 
 type Json = Record<string, unknown>;
 
@@ -50,6 +51,16 @@ const number = fc.oneof(
   fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1.5, 1e21, 2 ** 53 + 2, -1e-7, 123456789012, 0.1 + 0.2),
 );
 const iri = fc.constantFrom(...IRIS);
+/**
+ * A JSON literal's value. fast-check draws keys such as `__proto__`, which the service refuses before any JSON-LD
+ * processing (jsonLimits.ts) and jsonld.js mishandles (it drops the member), so there is nothing to compare there.
+ */
+const jsonLiteralValue = (maxDepth: number) => fc.jsonValue({ maxDepth }).filter((value) => !hasReservedKey(value));
+function hasReservedKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(hasReservedKey);
+  return Object.entries(value).some(([key, child]) => isReservedKey(key) || hasReservedKey(child));
+}
 const language = fc.constantFrom(...LANGUAGES);
 
 /** A literal as a document may write it: plain, language-tagged, directed, typed, or as a JSON literal. */
@@ -58,7 +69,7 @@ const valueObject = fc.oneof(
   fc.record({ '@value': text, '@language': language, '@direction': fc.constantFrom('ltr', 'rtl') }),
   fc.record({ '@value': text, '@direction': fc.constantFrom('ltr', 'rtl') }),
   fc.record({ '@value': fc.oneof(text, number, fc.boolean()), '@type': fc.constantFrom(`${XSD}string`, `${XSD}integer`, `${XSD}double`, `${XSD}boolean`, `${XSD}dateTime`) }),
-  fc.record({ '@value': fc.jsonValue({ maxDepth: 2 }), '@type': fc.constant('@json') }),
+  fc.record({ '@value': jsonLiteralValue(2), '@type': fc.constant('@json') }),
   fc.record({ '@value': fc.oneof(text, number, fc.boolean()) }),
 );
 const literal = fc.oneof({ weight: 4, arbitrary: text }, number, fc.boolean(), { weight: 2, arbitrary: valueObject });
@@ -115,7 +126,7 @@ const INLINE_TERMS: Pool = {
   tagged: () => oneOrMany(fc.oneof(text, number)),
   untagged: () => text,
   rtl: () => oneOrMany(text),
-  json: () => fc.jsonValue({ maxDepth: 3 }),
+  json: () => jsonLiteralValue(3),
   listed: (node) => fc.array(fc.oneof(literal, node, iri), { maxLength: 4 }),
   bag: (node) => fc.array(fc.oneof(literal, node), { maxLength: 3 }),
   ref: () => oneOrMany(fc.oneof(iri, number)),
