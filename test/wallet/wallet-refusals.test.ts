@@ -36,10 +36,12 @@ t.test('claim links: unknown, used, expired', async (t) => {
   const again = await ctx.app.inject({ method: 'POST', url: pathOf(claimOffer.url), headers: { ...FORM, accept: 'application/json' }, payload: 'action=new' });
   t.equal(problem(again).code, 'claim-used', 'claimed again: refused');
   const { claimOffer: late } = await issueFor(ctx, auth);
-  ctx.clock.advance(Date.parse(late.expiresAt) - ctx.clock.now().getTime() + 1000);
+  ctx.clock.advance(Date.parse(late.expiresAt) - ctx.clock.now().getTime() - 1);
+  t.equal((await ctx.app.inject({ method: 'GET', url: pathOf(late.url), headers: JSON_ACCEPT })).statusCode, 200, 'a millisecond before its expiry: open');
+  ctx.clock.advance(1);
   t.same(await get(pathOf(late.url)), {
     status: 410, code: 'claim-expired', detail: `This claim link expired on ${late.expiresAt}; ask the issuer for a new one`, expiresAt: late.expiresAt,
-  }, 'expired');
+  }, 'expired at its expiry instant');
 });
 
 t.test('a wallet: its link, its passphrase, its credentials', async (t) => {
@@ -47,7 +49,7 @@ t.test('a wallet: its link, its passphrase, its credentials', async (t) => {
   t.same(await get('/w/no-such-wallet'), { status: 404, code: 'unknown-wallet', detail: 'No wallet has this link; check that it was copied in full' }, 'an unknown wallet link');
   const walletPath = await claimIntoNewWallet(ctx, (await issueFor(ctx, auth)).claimOffer.url);
   const passphrase = (value: string) => ctx.app.inject({ method: 'POST', url: `${walletPath}/passphrase`, headers: JSON_ACCEPT, payload: { passphrase: value } });
-  for (const value of ['short', 'x'.repeat(201)]) {
+  for (const value of ['x'.repeat(7), 'x'.repeat(201)]) {
     t.same(problem(await passphrase(value)), { status: 400, code: 'invalid-passphrase', detail: 'The passphrase must be 8 to 200 characters long' }, `${value.length} characters`);
   }
   t.same(await get(`${walletPath}/credentials/no-such-credential/credential.json`),
@@ -58,9 +60,12 @@ t.test('a wallet: its link, its passphrase, its credentials', async (t) => {
   t.same(await get(`${walletPath}/credentials/${body.credentials[0]!.id}/credential.jwt`),
     { status: 400, code: 'not-a-jwt-credential', detail: 'This credential was not issued as vc+jwt; download it as JSON' }, 'a Data Integrity credential as a JWT');
 
-  t.equal((await passphrase('olive-harvest-2026')).statusCode, 200, 'a passphrase set');
+  t.equal((await passphrase('olives26')).statusCode, 200, '8 characters: set');
   const unlock = (value: string) => ctx.app.inject({ method: 'POST', url: `${walletPath}/unlock`, headers: JSON_ACCEPT, payload: { passphrase: value } });
-  t.same(problem(await unlock('olive-harvest-2025')), { status: 401, code: 'wrong-passphrase', detail: 'The passphrase does not match' }, 'a wrong passphrase');
+  t.same(problem(await unlock('olives25')), { status: 401, code: 'wrong-passphrase', detail: 'The passphrase does not match' }, 'a wrong passphrase');
+  const otherWallet = await claimIntoNewWallet(ctx, (await issueFor(ctx, auth)).claimOffer.url);
+  const longest = await ctx.app.inject({ method: 'POST', url: `${otherWallet}/passphrase`, headers: JSON_ACCEPT, payload: { passphrase: 'x'.repeat(200) } });
+  t.equal(longest.statusCode, 200, '200 characters: set');
 });
 
 t.test('share links: what to share, for how long, with which label; withdrawn and expired links', async (t) => {
@@ -86,10 +91,14 @@ t.test('share links: what to share, for how long, with which label; withdrawn an
   t.same({ ...revoked, detail: revoked.detail.replace(revoked.revokedAt, '<revokedAt>') },
     { status: 410, code: 'share-link-revoked', detail: 'The holder withdrew this link on <revokedAt>', revokedAt: revoked.revokedAt }, 'withdrawn');
   const shortLived = (await createShare(ctx, walletPath, { credentials: [credentialId], expiresInDays: 1 })).body;
-  ctx.clock.advance(DAY);
+  const stateOfShortLived = async () => (await walletJson(ctx, walletPath)).body.shareLinks.find((link) => link.id === shortLived.id)?.state;
+  ctx.clock.advance(DAY - 1);
+  t.equal(await stateOfShortLived(), 'active', 'a millisecond before its expiry: active in the wallet');
+  ctx.clock.advance(1);
   t.same(await get(pathOf(shortLived.url)), {
     status: 410, code: 'share-link-expired', detail: `This link expired on ${shortLived.expiresAt}; ask the holder for a new one`, expiresAt: shortLived.expiresAt,
-  }, 'expired');
+  }, 'expired at its expiry instant');
+  t.equal(await stateOfShortLived(), 'expired', 'expired in the wallet at that instant');
 });
 
 t.test('the holder named at issuance: a name with a way to reach them, or a DID', async (t) => {
