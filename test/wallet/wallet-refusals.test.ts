@@ -82,11 +82,14 @@ t.test('share links: what to share, for how long, with which label; withdrawn an
   }
   t.same(await share({ credentials: [credentialId], label: 'x'.repeat(101) }), { status: 400, code: 'invalid-share-label', detail: 'The label is at most 100 characters' }, 'a label too long');
   t.equal((await createShare(ctx, walletPath, { credentials: [credentialId], label: 'x'.repeat(100), expiresInDays: 365 })).response.statusCode, 201, '100 characters, 365 days: created');
+  t.equal((await createShare(ctx, walletPath, { credentials: [credentialId], label: '   ' })).body.label, null, 'a label of spaces: no label');
   t.same(await post(`${walletPath}/shares/no-such-link/revoke`), { status: 404, code: 'unknown-share-link', detail: 'This wallet has no such share link' }, 'withdrawing a link it does not have');
 
   t.same(await get('/s/no-such-link'), { status: 404, code: 'unknown-share-link', detail: 'No share link has this address; check that it was copied in full' }, 'an unknown share link');
   const withdrawn = (await createShare(ctx, walletPath, { credentials: [credentialId] })).body;
   await post(`${walletPath}/shares/${withdrawn.id}/revoke`);
+  const again = await ctx.app.inject({ method: 'POST', url: `${walletPath}/shares/${withdrawn.id}/revoke`, headers: JSON_ACCEPT });
+  t.same({ status: again.statusCode, body: again.json() }, { status: 200, body: { revoked: true } }, 'withdrawn twice: still withdrawn, no error');
   const revoked = await get(pathOf(withdrawn.url));
   t.same({ ...revoked, detail: revoked.detail.replace(revoked.revokedAt, '<revokedAt>') },
     { status: 410, code: 'share-link-revoked', detail: 'The holder withdrew this link on <revokedAt>', revokedAt: revoked.revokedAt }, 'withdrawn');
