@@ -15,7 +15,7 @@ const WITHOUT_DATABASE = [
   'test/credentials/vc-library.test.ts', 'test/credentials/jsonld-patches.test.ts', 'test/credentials/w3c-ecdsa-vectors.test.ts',
   'test/credentials/sd-jwt-rules.test.ts', 'test/credentials/status-encodings.test.ts', 'test/credentials/verification-keys.test.ts',
   'test/credentials/did-resolver.test.ts', 'test/credentials/base58.test.ts', 'test/credentials/compiled-rdf-fallbacks.test.ts',
-  'test/wallet/secrets.test.ts', 'test/wallet/credential-text.test.ts', 'test/wallet/holder.test.ts', 'test/keys/key-store-algorithms.test.ts',
+  'test/wallet/secrets.test.ts', 'test/wallet/credential-text.test.ts', 'test/wallet/holder.test.ts', 'test/wallet/held-skills.test.ts', 'test/keys/key-store-algorithms.test.ts',
   // Pure functions over their arguments.
   'test/trust/credential-claims.test.ts', 'test/trust/scope.test.ts', 'test/statistics/facts.test.ts', 'test/statistics/tables.test.ts',
   'test/training/batch-rows-conventions.test.ts',

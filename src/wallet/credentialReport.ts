@@ -72,14 +72,12 @@ function findingOf(check: Check, issuerKnown: boolean): Finding {
   const { id, valid, message } = check;
   const date = message.match(ISO_DATE)?.[0];
   const base = { check: id, message, ...(date ? { date } : {}) };
-  switch (id as string) {
+  switch (id) {
     case 'proof':
       return { ...base, outcome: valid ? 'pass' : 'fail', reason: valid ? 'signature-intact' : 'signature-broken' };
     case 'issuer':
       if (!valid) return { ...base, outcome: 'fail', reason: 'issuer-unconfirmed' };
       return { ...base, outcome: issuerKnown ? 'pass' : 'warning', reason: issuerKnown ? 'issuer-known' : 'issuer-unknown' };
-    case 'trust':
-      return { ...base, outcome: valid ? 'pass' : 'warning', reason: valid ? 'accredited' : 'not-accredited' };
     case 'validity':
       if (valid) return { ...base, outcome: 'pass', reason: date ? 'within-dates' : 'no-end-date' };
       return { ...base, outcome: 'fail', reason: /^Expired/.test(message) ? 'expired' : /^Not valid yet/.test(message) ? 'not-yet-valid' : 'dates-malformed' };
