@@ -59,8 +59,6 @@ export function limitExceeded(limit: JsonLdLimit, what: string, detail: string):
  */
 const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-export const isReservedKey = (key: string): boolean => RESERVED_KEYS.has(key);
-
 /** An object or array still to walk; its JSON pointer is spelled out only for an error message (pointerOf). */
 interface Pending { value: object; depth: number; contextNesting: number; parent: Pending | undefined; key: string }
 
@@ -100,7 +98,7 @@ export function assertProcessable(value: unknown, what: string): void {
     properties += keys.length;
     if (properties > JSON_LD_LIMITS.properties) throw limitExceeded('properties', what, `has more than ${JSON_LD_LIMITS.properties} property values`);
     for (const key of keys) {
-      if (isReservedKey(key)) {
+      if (RESERVED_KEYS.has(key)) {
         const at = pointerOf(pending, key);
         throw badRequest('reserved-key', `${what} has the key "${key}" (at ${at}); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property`, { pointer: at });
       }
