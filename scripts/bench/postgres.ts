@@ -34,7 +34,8 @@ interface Settings { connections: number; httpSeconds: number; log: (message: st
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')], {
-    cwd: projectRoot, env: { ...process.env, ...env, PORT: String(port), PASSERELLE_WORKERS: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+    // As deployed, and as scripts/bench.ts starts the SQLite server it is compared with.
+    cwd: projectRoot, env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(port), PASSERELLE_WORKERS: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
