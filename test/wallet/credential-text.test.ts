@@ -22,6 +22,7 @@ t.test('the text for a reader: their language, else text without a language, els
     ['several texts in one language', { fr: ['Maçon', 'Maçonne'] }, 'fr', { text: 'Maçon', lang: 'fr' }],
     ['values without text skipped', [{ '@value': 5 }, { fr: 7 }, null, 'Maçon'], 'fr', { text: 'Maçon' }],
     ['an object that is no language map', { name: 'Maçon' }, 'fr', undefined],
+    ['language tags mixed with other keys: no language map', { fr: 'Maçon', name: 'Maçon' }, 'fr', undefined],
     ['an empty object', {}, 'fr', undefined],
     ['nothing', undefined, 'fr', undefined],
   ];
@@ -56,7 +57,9 @@ t.test('a credential summarised: its names, its achievement, its issuer and date
     id: undefined, types: [], name: undefined, description: undefined, achievement: undefined,
     issuer: { id: 'did:example:issuer', name: undefined }, validFrom: '2026-01-01T00:00:00Z', validUntil: undefined,
   }, 'a bare credential: validFrom over issuanceDate, no achievement, an issuer as a string');
-  t.same(summariseCredential({ issuer: { name: 'Centre' }, credentialSubject: { achievement: { criteria: 'not an object' } } }, 'fr').achievement?.criteria, undefined, 'criteria without narrative');
+  for (const criteria of ['not an object', null, [{ narrative: 'in a list' }]]) {
+    t.same(summariseCredential({ issuer: { name: 'Centre' }, credentialSubject: { achievement: { criteria } } }, 'fr').achievement?.criteria, undefined, `criteria ${JSON.stringify(criteria)}: no narrative`);
+  }
   t.equal(summariseCredential({ issuer: { name: 'Centre' } }, 'fr').issuer.id, '', 'an issuer without id');
 });
 
