@@ -28,8 +28,9 @@ t.test('the published status list is a signed BitstringStatusListCredential of 1
   const url = new URL(vc.credentialStatus.statusListCredential);
   const list = await ctx.app.inject({ method: 'GET', url: url.pathname });
   t.equal(list.statusCode, 200);
-  t.match(list.headers['cache-control'], /max-age=/);
+  t.equal(list.headers['cache-control'], 'public, max-age=300');
   const body = list.json();
+  t.equal(body.credentialSubject.ttl, 300_000, 'verifiers may keep it five minutes (ttl in milliseconds)');
   t.same(body.type, ['VerifiableCredential', 'BitstringStatusListCredential']);
   t.equal(body.credentialSubject.statusPurpose, 'revocation');
   const bits = decodeBitstring(body.credentialSubject.encodedList);
@@ -54,4 +55,39 @@ t.test('a full list is never reused: the next credential opens a new list', asyn
   await sqlRun(ctx.services, 'update status_lists set allocated = size');
   const second = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
   t.not(second.credentialStatus.statusListCredential, first.credentialStatus.statusListCredential);
+});
+
+t.test('an index reserved by an issuance in progress counts as taken until it is released', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth, slug } = await ctx.issuer();
+  await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } });
+  const organisation = (await ctx.services.repos.organisations.bySlug(slug))!;
+  // One index left, as 131,071 issuances would leave it.
+  await sqlRun(ctx.services, 'update status_lists set allocated = size - 1');
+  const reserve = async () => (await ctx.services.statusLists.reserve(organisation, ['revocation']))[0]!;
+  const last = await reserve();
+  const meanwhile = await reserve();
+  t.not(meanwhile.listId, last.listId, 'while the last index is reserved, the next issuance opens a new list');
+  ctx.services.statusLists.release([last, meanwhile]);
+  t.equal((await reserve()).listId, last.listId, 'released, the last index is free again');
+});
+
+t.test('a Token Status List token lives a day and is signed again when less than its ttl is left', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const sdJwt = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation', format: 'dc+sd-jwt' } } })).json().verifiableCredential as string;
+  const { uri } = JSON.parse(Buffer.from(sdJwt.split('.')[1]!, 'base64url').toString('utf8')).status.status_list;
+  const fetchToken = async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: new URL(uri).pathname });
+    return { token: response.body, claims: JSON.parse(Buffer.from(response.body.split('.')[1]!, 'base64url').toString('utf8')) };
+  };
+  const signedAt = Math.floor(ctx.clock.current.getTime() / 1000);
+  const first = await fetchToken();
+  t.same([first.claims.iat, first.claims.exp, first.claims.ttl], [signedAt, signedAt + 86_400, 300], 'iat, exp a day later, ttl five minutes (seconds)');
+  const refreshFrom = 86_400_000 - 300_000;
+  ctx.clock.advance(refreshFrom - 1000);
+  t.equal((await fetchToken()).token, first.token, 'more than a ttl left: the same token');
+  ctx.clock.advance(2000);
+  const second = await fetchToken();
+  t.same([second.claims.iat, second.claims.exp], [signedAt + (refreshFrom + 1000) / 1000, signedAt + (refreshFrom + 1000) / 1000 + 86_400], 'less than a ttl left: signed again');
 });

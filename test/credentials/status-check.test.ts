@@ -39,6 +39,7 @@ t.test('a Bitstring status entry: in force, revoked or suspended, and each reaso
   t.same(await check(revocation), { valid: false, message: 'Revoked by its issuer' }, 'revoked');
   t.same(await check(suspension), { valid: false, message: 'Suspended by its issuer' }, 'suspended');
   t.same(await check({ ...revocation, statusListIndex: '131071' }), { valid: true, message: 'Not revoked' }, 'the last index of the list');
+  t.same(await check({ ...revocation, statusListIndex: '0' }), { valid: true, message: 'Not revoked' }, 'the first index of the list');
 
   const malformed = 'credentialStatus needs statusListCredential (a URL) and statusListIndex (a non-negative integer as a string)';
   const cases: Array<[string, unknown, string, string, string?]> = [
@@ -75,6 +76,7 @@ t.test('an SD-JWT VC\'s Token Status List claim: VALID, INVALID or SUSPENDED, an
   t.same(await check(suspended), { valid: false, message: 'Suspended by its issuer (Token Status List: SUSPENDED)' }, 'suspended');
   t.same(await check(both), { valid: false, message: 'Revoked by its issuer (Token Status List: INVALID)' }, 'suspended, then revoked');
   t.same(await check({ status_list: { uri, idx: 131_071 } }), { valid: true, message: 'Not revoked or suspended (Token Status List: VALID)' }, 'the last index');
+  t.same(await check({ status_list: { uri, idx: 0 } }), { valid: true, message: 'Not revoked or suspended (Token Status List: VALID)' }, 'the first index');
 
   const { verifiableCredential: bitstringVc } = await issue({});
   const bitstringUrl = bitstringVc.credentialStatus.statusListCredential as string;
@@ -120,7 +122,21 @@ t.test('status changes that cannot be made are refused, saying why', async (t) =
   t.same(await change(vc.id, 'revocation', false), {
     status: 400, code: 'revocation-is-final', detail: 'A revoked credential cannot be reinstated; issue a new credential instead (or use suspension for temporary holds)',
   }, 'reinstating a revoked credential');
-  t.equal((await change(vc.id, 'revocation', true)).status, 200, 'revoking it again: no change, no refusal');
+  const again = await ctx.app.inject({
+    method: 'POST', url: '/credentials/status', headers: auth,
+    payload: { credentialId: vc.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+  });
+  t.same([again.statusCode, again.json().changed], [200, false], 'revoking it again: no change, no refusal');
+
+  // The service refuses what the route already turns away, for any other caller.
+  const other = (await ctx.services.repos.organisations.bySlug('other-centre'))!;
+  const owner = (await ctx.services.repos.organisations.bySlug('ofppt-casa'))!;
+  const { verifiableCredential: second } = await issue({});
+  await t.rejects(ctx.services.statusLists.updateStatus(other, second.id, 'revocation', true),
+    { code: 'unknown-credential', status: 404, detail: `Organisation "other-centre" issued no credential with id ${second.id}` }, 'another organisation\'s credential');
+  await t.rejects(ctx.services.statusLists.updateStatus(owner, second.id, 'expiry', true),
+    { code: 'unknown-status-purpose', status: 400, detail: 'credentialStatus.statusPurpose must be one of revocation, suspension' }, 'a purpose the service does not know');
+  t.same(await ctx.services.statusLists.updateStatus(owner, second.id, 'revocation', true), { changed: true }, 'revoked: changed');
   const missing = await ctx.app.inject({ method: 'GET', url: '/status/no-such-list' });
   t.same([missing.statusCode, missing.json().code, missing.json().detail], [404, 'unknown-status-list', 'No status list no-such-list'], 'a list that does not exist');
 });
