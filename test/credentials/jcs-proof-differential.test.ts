@@ -32,11 +32,12 @@ const exampleMethods = [
   { id: `${EXAMPLE_ISSUER}#${ED25519_KEY}`, type: 'Multikey', controller: EXAMPLE_ISSUER, publicKeyMultibase: ED25519_KEY },
   { id: `did:key:${P256_KEY}#${P256_KEY}`, type: 'Multikey', controller: EXAMPLE_ISSUER, publicKeyMultibase: P256_KEY },
 ];
-function exampleLoader(controllerContext: unknown = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1']): DocumentLoader {
+const DID_V1 = 'https://www.w3.org/ns/did/v1';
+function exampleLoader(controllerContext: unknown = [DID_V1, 'https://w3id.org/security/multikey/v1'], controller: Json = {}, methodChanges: Json = {}): DocumentLoader {
   return async (url: string) => {
     const method = exampleMethods.find((m) => m.id === url);
-    if (method) return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...method } };
-    if (url === EXAMPLE_ISSUER) return { contextUrl: null, documentUrl: url, document: { '@context': controllerContext, id: EXAMPLE_ISSUER, assertionMethod: exampleMethods } };
+    if (method) return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...method, ...methodChanges } };
+    if (url === EXAMPLE_ISSUER) return { contextUrl: null, documentUrl: url, document: { '@context': controllerContext, id: EXAMPLE_ISSUER, assertionMethod: exampleMethods, ...controller } };
     return bundled(url);
   };
 }
@@ -115,6 +116,18 @@ t.test('the W3C eddsa-jcs-2022 and ecdsa-jcs-2019 vectors and their mutations', 
     await compare(t, `${vector.proof.cryptosuite} framed controller`, vector, exampleLoader('https://w3id.org/security/multikey/v1'));
     // Resolved as the did:key itself, the controller is not the vector's issuer.
     await compare(t, `${vector.proof.cryptosuite} did:key controller`, vector, bundled, false);
+    const method = exampleMethods.find((m) => m.id === vector.proof.verificationMethod)!;
+    const controllers: Array<[string, DocumentLoader, boolean]> = [
+      ['the DID v1 context alone', exampleLoader(DID_V1), true],
+      ['the method listed by its id', exampleLoader(undefined, { assertionMethod: [method.id] }), true],
+      ['one method, not in a list', exampleLoader(undefined, { assertionMethod: method }), true],
+      ['the method not listed', exampleLoader(undefined, { assertionMethod: exampleMethods.filter((m) => m !== method) }), false],
+      ['no assertion methods', exampleLoader(undefined, { assertionMethod: undefined }), false],
+      ['the method under authentication only', exampleLoader(undefined, { assertionMethod: undefined, authentication: [method] }), false],
+      ['a controller document of another id', exampleLoader(undefined, { id: 'https://vc.example/issuers/0000' }), false],
+      ['the method\'s controller as an object', exampleLoader(undefined, {}, { controller: { id: EXAMPLE_ISSUER } }), true],
+    ];
+    for (const [name, loader, expected] of controllers) await compare(t, `${vector.proof.cryptosuite} controller: ${name}`, vector, loader, expected);
   }
 });
 
@@ -159,6 +172,15 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
         },
       }, keyPair, cryptosuite), true],
     ];
+    // Signed under its @context, the document's @context extended afterwards: the proof's @context is a prefix of it.
+    const extended = structuredClone(cases[0]![1]);
+    extended['@context'] = [...extended['@context'], 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'];
+    cases.push(['document @context extended after signing', extended, true]);
+    // What only an in-process caller can hand over (JSON.parse never makes them): the library's JCS serialises them.
+    cases.push(['values JSON does not hold', await librarySigned({
+      ...credential,
+      credentialSubject: { name: 'Ada', when: new Date('2026-01-01T00:00:00Z'), skipped: undefined, list: ['a', undefined, 'b'] },
+    }, keyPair, cryptosuite), undefined]);
     for (const [name, signed, expected] of cases) await compare(t, `${cryptosuite} ${name}`, signed, bundled, expected);
   }
 });
