@@ -1,8 +1,8 @@
 /**
  * Batch verification throughput: POST /credentials/verify with 1,000 credentials (app.inject, no network), in a
  * process pinned to one core and in one pinned to two (taskset). The verification pool sizes itself from the cores
- * the process may use (os.availableParallelism follows the affinity: one thread on one core, and on two cores one
- * thread beside the main thread): the ratio is what the second core adds. Each row also gives the CPU time per
+ * the process may use (os.availableParallelism follows the affinity: one thread on one core, two on two cores,
+ * beside the main thread): the ratio is what the second core adds. Each row also gives the CPU time per
  * credential of the main thread and of the other threads (/proc/self/task, Linux), which says which one limits the
  * batch. Called by scripts/bench.ts; alone:
  * `npx tsx scripts/bench/batchVerify.ts` (BENCH_SECONDS, BENCH_WARMUP_SECONDS as for npm run bench).

@@ -98,16 +98,16 @@ function hasAtMostValues(document: unknown, max: number): boolean {
 }
 
 /**
- * Threads for verification: one fewer than the cores this process may use (os.availableParallelism follows the CPU
- * affinity), at least one, at most 8. The main thread is the other: in a batch it resolves DIDs, reads status lists
- * and builds results for every credential, about as much work per credential as its proof check, so a thread per core as
- * well left three busy threads on two cores, and the main thread, with two thirds of a core, held the threads back
- * (scripts/bench/batchVerify.ts). Tried again once workers no longer waited on the main thread (2026-12-01, the main
- * thread at 0.16 ms of CPU per credential, the other threads at 0.37 ms): a thread per core gave no more credentials per
- * second on two cores and 8% fewer per CPU second (1,715 against 1,859, three runs each, load average 11 to 14), with
- * 90 MB more RSS, so the main thread keeps a core's share of its own.
+ * Threads for verification: one per core this process may use (os.availableParallelism follows the CPU affinity), at
+ * most 8. In a batch the main thread also resolves DIDs, reads status lists and builds results, but at 0.10 ms of CPU
+ * per credential against the threads' 0.27 ms it no longer needs a core of its own: on a quiet machine (2026-12-02,
+ * load average 1.4, scripts/bench/batchVerify.ts) two threads on two cores verified 3,921 credentials/s against 2,898
+ * with one thread (1.47x one core instead of 1.12x; a second run 1.38x), at the same or up to 6% less work per CPU
+ * second, with about 80 MB more RSS. An
+ * earlier measurement that found no gain was made at load average 11 to 14. Single verifications of small documents
+ * are checked inline (INLINE_PROOF_MAX_VALUES), so a server starts these threads only for batches and large documents.
  */
-export const defaultPoolSize = (): number => Math.max(1, Math.min(8, os.availableParallelism() - 1));
+export const defaultPoolSize = (): number => Math.max(1, Math.min(8, os.availableParallelism()));
 
 const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './verifyWorker.ts' : './verifyWorker.js', import.meta.url);
 

@@ -50,8 +50,8 @@ const within = <T>(promise: Promise<T>, ms = 20_000) => Promise.race([
 
 const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error);
 
-t.test('the pool has one thread fewer than the cores, at least one and at most eight', async (t) => {
-  t.equal(defaultPoolSize(), Math.max(1, Math.min(8, os.availableParallelism() - 1)));
+t.test('the pool has a thread per core, at least one and at most eight', async (t) => {
+  t.equal(defaultPoolSize(), Math.max(1, Math.min(8, os.availableParallelism())));
   t.ok(defaultPoolSize() >= 1 && defaultPoolSize() <= 8, 'between 1 and 8');
 });
 
