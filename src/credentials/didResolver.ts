@@ -33,9 +33,11 @@ export interface DidResolverOptions {
 }
 
 const didKeyDriver = didKey.driver();
-// did:key of Ed25519 (multicodec ed25519-pub, z6Mk...) and P-256 keys (p256-pub 0x1200, compressed point: zDna...).
+// did:key of Ed25519 (multicodec ed25519-pub, z6Mk...), P-256 (p256-pub 0x1200, compressed point: zDna...) and P-384
+// keys (p384-pub 0x1201: z82L...), the curves ecdsa-jcs-2019 and ecdsa-rdfc-2019 sign with.
 didKeyDriver.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
 didKeyDriver.use({ multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from });
+didKeyDriver.use({ multibaseMultikeyHeader: 'z82L', fromMultibase: EcdsaMultikey.from });
 
 export const unresolvableDid = (did: string, why: string) => new AppError('did-unresolvable', 400, `Cannot resolve ${did}: ${why}`);
 

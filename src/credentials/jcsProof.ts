@@ -27,8 +27,12 @@ const SUITES: Record<string, { canonicalize: (value: unknown) => string; hashOf(
   },
 };
 
-/** jsonld-signatures' own test for `created` and `expires` (an XSD dateTimeStamp, as util.isW3cDate). */
-const W3C_DATE = /^(\d{4})-(0[1-9]|1[0-2])-([12]\d|0[1-9]|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d+)?(Z|[+-]([01]\d|2[0-3]):([0-5]\d))$/i;
+/**
+ * @digitalbazaar/data-integrity's own test of `created` and `expires` (util.isW3cDate, not exported), reduced to what
+ * decides: its pattern is unanchored and everything after the time is optional, so the library takes any text holding
+ * a date and a time of day (or 24:00:00), and the fast path must take what it takes.
+ */
+const XSD_DATE_TIME = /\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(([01]\d|2[0-3]):[0-5]\d:[0-5]\d|24:00:00)/;
 const DID_CONTEXT_V1 = 'https://www.w3.org/ns/did/v1';
 
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -52,7 +56,7 @@ async function checkJcsProof(credential: JsonObject, documentLoader: DocumentLoa
   const suite = typeof proof.cryptosuite === 'string' ? SUITES[proof.cryptosuite] : undefined;
   const { proofValue, verificationMethod: vmId, created, expires } = proof;
   if (!suite || typeof vmId !== 'string' || typeof proofValue !== 'string' || proofValue[0] !== 'z') return undefined;
-  if ((created !== undefined && !(typeof created === 'string' && W3C_DATE.test(created))) || (expires !== undefined && !(typeof expires === 'string' && W3C_DATE.test(expires)))) return undefined;
+  if ((created !== undefined && !(typeof created === 'string' && XSD_DATE_TIME.test(created))) || (expires !== undefined && !(typeof expires === 'string' && XSD_DATE_TIME.test(expires)))) return undefined;
   // Verify Proof step 4: a proof with @context signs the document under that @context, which the document's must start with.
   let context = credential['@context'];
   if (proof['@context'] !== undefined) {

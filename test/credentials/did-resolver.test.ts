@@ -11,6 +11,7 @@ import { createDidResolver, findVerificationMethod, isAuthorisedFor, withDidSnap
 
 const ED25519_DID_KEY = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 const P256_DID_KEY = 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169';
+const P384_DID_KEY = 'did:key:z82Lkrogud14LqQWb3jQWT6pzQ8pRmWvBYVN91w3gGGXtjrxQ4yWQQZqPF8guEskYfH8Z1E';
 const HOSTED = 'did:web:passerelle.test:orgs:ofppt-casa';
 
 const documentOf = (did: string, fragment = 'key-1'): DidDocument => ({
@@ -39,6 +40,7 @@ t.test('did:key: computed here, kept, and frozen', async (t) => {
   t.equal(await resolveDid(ED25519_DID_KEY), ed25519, 'kept');
   t.ok(Object.isFrozen(ed25519) && Object.isFrozen(ed25519.verificationMethod![0]), 'frozen, to the methods inside');
   t.equal((await resolveDid(P256_DID_KEY)).verificationMethod?.[0]?.type, 'Multikey', 'P-256');
+  t.equal((await resolveDid(P384_DID_KEY)).verificationMethod?.[0]?.publicKeyMultibase, P384_DID_KEY.slice(8), 'P-384');
   await t.rejects(resolveDid('did:key:z6MkNotAKey'), { code: 'did-unresolvable', status: 400, message: /^Cannot resolve did:key:z6MkNotAKey: .+/ }, 'a malformed did:key');
   await t.rejects(resolveDid('did:example:centre'), { code: 'did-unresolvable', message: 'Cannot resolve did:example:centre: only did:key and did:web are supported' }, 'another method');
 });

@@ -5,7 +5,9 @@
  * signatures over odd fields, so that only the checks besides the signature decide), and on mutated variants: the
  * fast path says verified exactly when the library does, and verifyCredentialProof answers what the library answers.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import t, { type Test } from 'tap';
 import jsigs from 'jsonld-signatures';
 import * as vc from '@digitalbazaar/vc';
@@ -50,12 +52,33 @@ async function librarySigned(credential: Json, keyPair: any, cryptosuite: 'eddsa
   return jsigs.sign(structuredClone(credential), { suite, purpose, documentLoader: bundled });
 }
 
-async function didKeyPair(algorithm: 'Ed25519' | 'P-256') {
-  const keyPair: any = algorithm === 'Ed25519' ? await Ed25519Multikey.generate() : await EcdsaMultikey.generate({ curve: 'P-256' });
+async function didKeyPair(algorithm: 'Ed25519' | 'P-256' | 'P-384') {
+  const keyPair: any = algorithm === 'Ed25519' ? await Ed25519Multikey.generate() : await EcdsaMultikey.generate({ curve: algorithm });
   const did = `did:key:${keyPair.publicKeyMultibase}`;
   keyPair.controller = did;
   keyPair.id = `${did}#${keyPair.publicKeyMultibase}`;
   return { keyPair, did };
+}
+
+// The suites' own JCS (canonicalize 2.x), for proofs made by hand.
+const require = createRequire(import.meta.url);
+const canonicalize = createRequire(require.resolve('@digitalbazaar/eddsa-jcs-2022-cryptosuite'))('canonicalize') as (value: unknown) => string;
+const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+function base58btc(bytes: Uint8Array): string {
+  let out = '';
+  for (let n = BigInt(`0x${Buffer.from(bytes).toString('hex')}`); n > 0n; n /= 58n) out = BASE58_ALPHABET[Number(n % 58n)] + out;
+  for (let i = 0; i < bytes.length && bytes[i] === 0; i++) out = `1${out}`;
+  return out;
+}
+
+/**
+ * A proof made by hand, following the suites' Create Proof steps (hash the proof options and the document under the
+ * proof's @context, sign both hashes), for proof fields the library would not write: a valid signature over them.
+ */
+async function handSigned(credential: Json, keyPair: any, proof: Json, hash: 'sha256' | 'sha384' = 'sha256'): Promise<Json> {
+  const document = proof['@context'] === undefined ? credential : { ...credential, '@context': proof['@context'] };
+  const data = Buffer.concat([crypto.hash(hash, canonicalize(proof), 'buffer'), crypto.hash(hash, canonicalize(document), 'buffer')]);
+  return { ...credential, proof: { ...proof, proofValue: `z${base58btc(await keyPair.signer().sign({ data }))}` } };
 }
 
 const changeOneCharacter = (value: string) => `${value.slice(0, 10)}${value[10] === 'A' ? 'B' : 'A'}${value.slice(11)}`;
@@ -145,7 +168,7 @@ t.test('credentials the service issues as eddsa-jcs-2022 and ecdsa-jcs-2019, and
 });
 
 t.test('library-signed proofs with unusual fields: valid signatures, so only the other checks decide', async (t) => {
-  for (const [algorithm, cryptosuite] of [['Ed25519', 'eddsa-jcs-2022'], ['P-256', 'ecdsa-jcs-2019']] as const) {
+  for (const [algorithm, cryptosuite] of [['Ed25519', 'eddsa-jcs-2022'], ['P-256', 'ecdsa-jcs-2019'], ['P-384', 'ecdsa-jcs-2019']] as const) {
     const { keyPair, did } = await didKeyPair(algorithm);
     const other = await didKeyPair(algorithm);
     const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: did, credentialSubject: { name: 'Ada' } };
@@ -155,6 +178,18 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
       ['created not a date', await librarySigned(credential, keyPair, cryptosuite, { created: 'yesterday' }), false],
       ['expires not a date', await librarySigned(credential, keyPair, cryptosuite, { expires: '2020-01-01' }), false],
       ['created with an offset', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T01:00:00+01:00' }), true],
+      ['created on the 31st', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-31T00:00:00Z' }), true],
+      ['created with milliseconds', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T00:00:00.123Z' }), true],
+      ['created with a +21:00 offset', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T21:00:00+21:00' }), true],
+      // The library's date test is unanchored and ends at the time of day: it takes these.
+      ['created after other text', await librarySigned(credential, keyPair, cryptosuite, { created: 'on 2026-01-01T00:00:00Z' }), true],
+      ['created before other text', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T23:59:59 or so' }), true],
+      ['created at 24:00:00', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T24:00:00Z' }), true],
+      ['created in month 13', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-13-01T00:00:00Z' }), false],
+      ['created on the 32nd', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-32T00:00:00Z' }), false],
+      ['created at 24:00:01', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T24:00:01Z' }), false],
+      ['created at minute 60', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T00:60:00Z' }), false],
+      ['issuer as an object', await librarySigned({ ...credential, issuer: { id: did, name: 'Centre' } }, keyPair, cryptosuite), true],
       ['extra signed field', await librarySigned(credential, keyPair, cryptosuite, { nonce: 'abc' }), true],
       ['signed id', await librarySigned(credential, keyPair, cryptosuite, { id: 'urn:uuid:4b5e1c2a-0000-4000-8000-000000000001' }), true],
       ['signed for authentication', await librarySigned(credential, keyPair, cryptosuite, {}, new jsigs.purposes.AuthenticationProofPurpose({ challenge: 'c' })), false],
@@ -166,7 +201,7 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
       ['unusual JSON values', await librarySigned({
         ...credential,
         credentialSubject: {
-          name: 'Ada "the first" \\ Lovelace\n\t\u0001\u2028', '\uffff': 1, '😀': 2, é: 3, 10: 'ten', 1: 'one', '': 'empty',
+          name: 'Ada "the first" \\ Lovelace\n\t\u0001\u2028', onlyEscapes: '"\n', '\uffff': 1, '😀': 2, é: 3, 10: 'ten', 1: 'one', '': 'empty',
           lone: '\ud800x\udc00', numbers: [0, -0, 1e21, 1e-7, 0.1, -1.5, 123456789012345680000, 5e-324, 1.7976931348623157e308],
           flags: [true, false, null], nested: [[], {}, [{ b: [1, { a: 'z' }] }]],
         },
@@ -177,10 +212,28 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
     extended['@context'] = [...extended['@context'], 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'];
     cases.push(['document @context extended after signing', extended, true]);
     // What only an in-process caller can hand over (JSON.parse never makes them): the library's JCS serialises them.
-    cases.push(['values JSON does not hold', await librarySigned({
-      ...credential,
-      credentialSubject: { name: 'Ada', when: new Date('2026-01-01T00:00:00Z'), skipped: undefined, list: ['a', undefined, 'b'] },
-    }, keyPair, cryptosuite), undefined]);
+    const valuesJsonDoesNotHold: Json = { 'a date': new Date('2026-01-01T00:00:00Z'), 'an undefined member': undefined, 'undefined in a list': ['a', undefined, 'b'] };
+    for (const [name, value] of Object.entries(valuesJsonDoesNotHold)) {
+      cases.push([name, await librarySigned({ ...credential, credentialSubject: { name: 'Ada', value } }, keyPair, cryptosuite), undefined]);
+    }
+    // Proofs the library would not write, signed by hand.
+    const proof = { '@context': credential['@context'], type: 'DataIntegrityProof', cryptosuite, created: '2026-01-01T00:00:00Z', verificationMethod: keyPair.id, proofPurpose: 'assertionMethod' };
+    const hash = algorithm === 'P-384' ? 'sha384' : 'sha256';
+    const { '@context': _proofContext, ...proofWithoutContext } = proof;
+    const { created: _created, ...proofWithoutCreated } = proof;
+    const byHand = await handSigned(credential, keyPair, proof, hash);
+    cases.push(
+      ['made by hand', byHand, true],
+      ['proof without @context', await handSigned(credential, keyPair, proofWithoutContext, hash), true],
+      ['proof without created', await handSigned(credential, keyPair, proofWithoutCreated, hash), true],
+      ['document @context a string', await handSigned({ ...credential, '@context': credential['@context'][0] }, keyPair, proof, hash), undefined],
+      ['proof @context another string', await handSigned(credential, keyPair, { ...proof, '@context': 'https://w3id.org/security/data-integrity/v2' }, hash), false],
+      ['proof @context longer than the document\'s', await handSigned(credential, keyPair, { ...proof, '@context': [...credential['@context'], 'https://w3id.org/security/data-integrity/v2'] }, hash), false],
+      ['another proof type', await handSigned(credential, keyPair, { ...proof, type: 'Ed25519Signature2020' }, hash), false],
+      ['cryptosuite in a list', await handSigned(credential, keyPair, { ...proof, cryptosuite: [cryptosuite] }, hash), false],
+      ['the other curve\'s cryptosuite', await handSigned(credential, keyPair, { ...proof, cryptosuite: cryptosuite === 'eddsa-jcs-2022' ? 'ecdsa-jcs-2019' : 'eddsa-jcs-2022' }, hash), false],
+      ['signature without its multibase prefix', withProof(byHand, (p) => { p.proofValue = `x${p.proofValue.slice(1)}`; }), false],
+    );
     for (const [name, signed, expected] of cases) await compare(t, `${cryptosuite} ${name}`, signed, bundled, expected);
   }
 });
