@@ -329,8 +329,13 @@ export function canonicalNQuads(document: JsonObject, documentLoader: DocumentLo
   return boundedCanonize(document, { documentLoader });
 }
 
-/** Expands in JSON-LD safe mode: throws on any term that the contexts do not define. */
+/**
+ * Expands in JSON-LD safe mode: throws on any term that the contexts do not define. A document the compiled contexts
+ * convert has nothing safe mode refuses (compiledRdf.ts gives up on undefined terms, relative IRIs and invalid values,
+ * and the differential test holds its errors to jsonld.js's), so only the others are expanded: a fifth of the time.
+ */
 export async function expandSafely(document: JsonObject, documentLoader: DocumentLoader): Promise<void> {
+  if (await compiledToRdf(document)) return;
   await jsonld.expand(document, { documentLoader, safe: true });
 }
 
