@@ -29,7 +29,7 @@
  * fraction of it; so does HTTP verify against in-process verify, with the bare fastify route's ratio. The required
  * values stay as issue 14 states them.
  */
-import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,7 @@ import { cpuSecondsOfPids, peakRssOfPids, type Figures } from './bench/measure.j
 import { benchPostgresHttp, postgresTargets } from './bench/postgres.js';
 import { benchBatchVerify } from './bench/batchVerify.js';
 import { benchScaling, ceilingText, withCeiling, type Scaling } from './bench/scaling.js';
+import { startServer, stopServer } from './bench/server.js';
 import type { Job, JobResult } from './bench/runner.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -126,27 +127,11 @@ async function measureScaling() {
 }
 
 // ---- the running server (src/server.ts) ----
-/**
- * As deployed: NODE_ENV=production, which needs a key secret (the setup's keys, kept in plain text so that the bare
- * library can sign with the same seed, are still read) and leaves out the development guard against prototype
- * pollution (src/http/prototypeGuard.ts: a comparison of the built-ins after every response).
- */
-const serverEnv = { NODE_ENV: 'production', PASSERELLE_KEY_SECRET: 'a bench deployment key secret, not for any other use' };
-async function startServer(workers: number, script = 'src/server.ts'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...process.execArgv, path.join(projectRoot, script)], {
-    env: { ...process.env, ...env, ...serverEnv, PASSERELLE_WORKERS: String(workers) }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('is listening')) { clearTimeout(timer); resolve(); }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
+/** The service's key secret in the bench deployment (the setup's keys are kept in plain text, so that the bare library can
+ * sign with the same seed, and are still read). */
+const KEY_SECRET = 'a bench deployment key secret, not for any other use';
+const startBenchServer = (workers: number, script?: string) =>
+  startServer({ ...env, PASSERELLE_KEY_SECRET: KEY_SECRET, PASSERELLE_WORKERS: String(workers) }, script);
 
 function serverPids(child: ChildProcess): number[] {
   let children: number[] = [];
@@ -154,12 +139,6 @@ function serverPids(child: ChildProcess): number[] {
     children = execFileSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
   } catch { /* no children */ }
   return [child.pid!, ...children];
-}
-
-async function stopServer(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -212,7 +191,7 @@ const bareHttpVerifyName = (format: Format) => `bare fastify verify ${format} (1
  */
 async function bareHttpVerify(requests: Map<Format, HttpRequest>) {
   log(`\nThe floor of HTTP here: the same requests to verifyCredential behind a bare fastify route (${connections} connections, ${httpSeconds} s)`);
-  const server = await startServer(1, 'scripts/bench/bareHttpServer.ts');
+  const server = await startBenchServer(1, 'scripts/bench/bareHttpServer.ts');
   try {
     for (const [format, request] of requests) {
       const figures = await httpFigures(server, request);
@@ -301,7 +280,7 @@ async function issueBatch(count: number, seed: string, auth: Record<string, stri
 const WARM_UP_ROWS = 500;
 
 async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<BatchFigures> {
-  const server = await startServer(workers);
+  const server = await startBenchServer(workers);
   try {
     const auth = { authorization: `Bearer ${issueToken}` };
     const idleLargestProcessRssMb = await largestProcessRssMb(serverPids(server));
@@ -389,7 +368,7 @@ if (only === 'http-verify') {
     add({ ...result, name: `in-process verify ${format}`, group: 'in-process', format, op: 'verify' });
   }
   log(`\nHTTP verify with autocannon (${connections} connections, ${httpSeconds} s), PASSERELLE_WORKERS=1`);
-  const server = await startServer(1);
+  const server = await startBenchServer(1);
   let requests: Map<Format, HttpRequest>;
   try {
     requests = await verifyRequests();
@@ -490,7 +469,7 @@ for (const format of ['eddsa-rdfc-2022', 'eddsa-jcs-2022'] as const) {
 let oneWorkerVerifyRequests: Map<Format, HttpRequest> | undefined;
 for (const workers of [1, 2]) {
   log(`\nHTTP with autocannon (${connections} connections, ${httpSeconds} s), PASSERELLE_WORKERS=${workers}`);
-  const server = await startServer(workers);
+  const server = await startBenchServer(workers);
   try {
     const verify = await verifyRequests();
     if (workers === 1) oneWorkerVerifyRequests = verify;

@@ -7,7 +7,7 @@
  * Knobs: BENCH_POSTGRES_URL (a database to connect to for CREATE DATABASE, default the local server's `postgres`),
  * BENCH_HTTP_SECONDS, BENCH_CONNECTIONS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,12 +15,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { loadConfig, projectRoot } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { createOrganisation } from '../../src/orgs/organisations.js';
 import { createToken } from '../../src/orgs/tokens.js';
 import { createServices } from '../../src/services.js';
 import { sampleCredential } from './fixture.js';
 import { peakRssOfPids, type Figures } from './measure.js';
+import { startServer, stopServer } from './server.js';
 import { freePort } from '../../test/helpers/ports.js';
 
 const FORMAT = 'eddsa-rdfc-2022';
@@ -31,30 +32,6 @@ const KEY_SECRET = 'bench-key-secret-0123456789abcdef';
 export interface HttpRow extends Figures { name: string; group: string; format: typeof FORMAT; op: 'issue' | 'verify'; instances: number; engine: 'postgres' | 'sqlite' }
 
 interface Settings { connections: number; httpSeconds: number; log: (message: string) => void }
-
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')], {
-    // As deployed, and as scripts/bench.ts starts the SQLite server it is compared with.
-    cwd: projectRoot, env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(port), PASSERELLE_WORKERS: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('is listening')) { clearTimeout(timer); resolve(); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}`)); });
-  });
-  return child;
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** An organisation with its key and an issuing token, created directly in the deployment's database. */
 async function setUp(env: Record<string, string>): Promise<string> {
@@ -79,7 +56,7 @@ async function setUp(env: Record<string, string>): Promise<string> {
 async function measureDeployment(env: Record<string, string>, ports: number[], token: string, settings: Settings, label: { engine: HttpRow['engine']; text: string }): Promise<HttpRow[]> {
   const servers: ChildProcess[] = [];
   try {
-    for (const port of ports) servers.push(await startServer(env, port));
+    for (const port of ports) servers.push(await startServer({ ...env, PORT: String(port), PASSERELLE_WORKERS: '1' }));
     const urls = ports.map((port) => `http://127.0.0.1:${port}`);
     const auth = { authorization: `Bearer ${token}` };
     const issueBody = JSON.stringify({ credential: sampleCredential(), options: { format: FORMAT, issuer: 'organisation' } });
@@ -170,7 +147,7 @@ async function benchSqliteHttp(settings: Settings): Promise<HttpRow[]> {
     const port = await freePort();
     const env: Record<string, string> = {
       HOST: '127.0.0.1', PASSERELLE_BASE_URL: `http://127.0.0.1:${port}`, PASSERELLE_DATA_DIR: path.join(dir, 'data'),
-      PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PASSERELLE_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn',
+      PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PASSERELLE_ADMIN_TOKEN: ADMIN, PASSERELLE_KEY_SECRET: KEY_SECRET, LOG_LEVEL: 'warn',
     };
     const token = await setUp(env);
     settings.log(`\nHTTP on SQLite with autocannon (${settings.connections} connections, ${settings.httpSeconds} s)`);
