@@ -77,11 +77,13 @@ async function service(job: Extract<Job, { kind: 'service' }>): Promise<JobResul
     const result = await verifyCredential(services.verifyDeps, input);
     if (!result.verified) throw new Error(`service verification failed: ${JSON.stringify(result.checks)}`);
   }, { warmupMs: job.warmupMs });
-  // Documents canonicalised from compiled contexts, and those left to jsonld.js, on this thread (small credentials
-  // are checked here; the pool's workers count their own).
+  // Documents canonicalised from compiled contexts, and those left to jsonld.js; JCS proofs the fast path verified,
+  // and those left to the library: on this thread (small credentials are checked here; the pool's workers count their own).
   const { compiledRdfStats } = await import('../../src/credentials/compiledRdf.js');
+  const { jcsFastPathStats } = await import('../../src/credentials/jcsProof.js');
   const stats = compiledRdfStats();
-  return { ...figures, extra: { compiledRdf: stats.compiled, compiledRdfFallbacks: stats.fallbacks } };
+  const jcs = jcsFastPathStats();
+  return { ...figures, extra: { compiledRdf: stats.compiled, compiledRdfFallbacks: stats.fallbacks, jcsFastPath: jcs.verified, jcsLeftToLibrary: jcs.leftToLibrary } };
 }
 
 /**

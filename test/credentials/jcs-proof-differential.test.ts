@@ -18,7 +18,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import { createDocumentLoader, type DocumentLoader } from '../../src/credentials/documentLoader.js';
 import { createDidResolver } from '../../src/credentials/didResolver.js';
-import { verifiedJcsProof } from '../../src/credentials/jcsProof.js';
+import { jcsFastPathStats, verifiedJcsProof } from '../../src/credentials/jcsProof.js';
 import { verifyCredentialProof, verifyCredentialProofByLibrary } from '../../src/credentials/vcLibrary.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
 
@@ -119,13 +119,24 @@ function mutationsOf(signed: Json): Array<[string, Json]> {
   ];
 }
 
-async function compare(t: Test, name: string, credential: Json, documentLoader: DocumentLoader, expected?: boolean): Promise<void> {
+/**
+ * The library's verdict and the fast path's agree, and the fast path counts what it did. `librarySerialisations`: how
+ * many values the fast path hands to the suite's own JCS (none JSON.parse makes).
+ */
+async function compare(t: Test, name: string, credential: Json, documentLoader: DocumentLoader, expected?: boolean, librarySerialisations = 0): Promise<void> {
   const library = await verifyCredentialProofByLibrary(structuredClone(credential), documentLoader);
+  const before = jcsFastPathStats();
   const fast = await verifiedJcsProof(structuredClone(credential), documentLoader);
+  const after = jcsFastPathStats();
   if (expected !== undefined) t.equal(library.verified, expected, `${name}: library verdict`);
   // A proof array of one is the library's to check (the fast path takes a single proof object only).
   const fastExpected = library.verified && !Array.isArray(credential.proof);
   t.equal(fast !== undefined, fastExpected, `${name}: fast path agrees`, { libraryErrors: library.errors });
+  t.same(
+    [after.verified - before.verified, after.leftToLibrary - before.leftToLibrary, after.librarySerialisations - before.librarySerialisations],
+    [fast === undefined ? 0 : 1, fast === undefined ? 1 : 0, librarySerialisations],
+    `${name}: counted (verified, left to the library, serialised by the library)`,
+  );
   if (fast !== undefined) t.same([fast], library.verificationMethods, `${name}: same method`);
   t.same(await verifyCredentialProof(structuredClone(credential), documentLoader), library, `${name}: same result`);
 }
@@ -172,7 +183,7 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
     const { keyPair, did } = await didKeyPair(algorithm);
     const other = await didKeyPair(algorithm);
     const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: did, credentialSubject: { name: 'Ada' } };
-    const cases: Array<[string, Json, boolean | undefined]> = [
+    const cases: Array<[string, Json, boolean | undefined, number?]> = [
       ['plain', await librarySigned(credential, keyPair, cryptosuite), true],
       ['with expires', await librarySigned(credential, keyPair, cryptosuite, { expires: '2020-01-01T00:00:00Z' }), true],
       ['created not a date', await librarySigned(credential, keyPair, cryptosuite, { created: 'yesterday' }), false],
@@ -212,9 +223,10 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
     extended['@context'] = [...extended['@context'], 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'];
     cases.push(['document @context extended after signing', extended, true]);
     // What only an in-process caller can hand over (JSON.parse never makes them): the library's JCS serialises them.
-    const valuesJsonDoesNotHold: Json = { 'a date': new Date('2026-01-01T00:00:00Z'), 'an undefined member': undefined, 'undefined in a list': ['a', undefined, 'b'] };
-    for (const [name, value] of Object.entries(valuesJsonDoesNotHold)) {
-      cases.push([name, await librarySigned({ ...credential, credentialSubject: { name: 'Ada', value } }, keyPair, cryptosuite), undefined]);
+    // An undefined member is left out, as JCS does; a date (toJSON) or a list holding undefined is the library's to write.
+    const valuesJsonDoesNotHold: Array<[string, unknown, number]> = [['a date', new Date('2026-01-01T00:00:00Z'), 1], ['an undefined member', undefined, 0], ['undefined in a list', ['a', undefined, 'b'], 1]];
+    for (const [name, value, serialisations] of valuesJsonDoesNotHold) {
+      cases.push([name, await librarySigned({ ...credential, credentialSubject: { name: 'Ada', value } }, keyPair, cryptosuite), undefined, serialisations]);
     }
     // Proofs the library would not write, signed by hand.
     const proof = { '@context': credential['@context'], type: 'DataIntegrityProof', cryptosuite, created: '2026-01-01T00:00:00Z', verificationMethod: keyPair.id, proofPurpose: 'assertionMethod' };
@@ -234,6 +246,6 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
       ['the other curve\'s cryptosuite', await handSigned(credential, keyPair, { ...proof, cryptosuite: cryptosuite === 'eddsa-jcs-2022' ? 'ecdsa-jcs-2019' : 'eddsa-jcs-2022' }, hash), false],
       ['signature without its multibase prefix', withProof(byHand, (p) => { p.proofValue = `x${p.proofValue.slice(1)}`; }), false],
     );
-    for (const [name, signed, expected] of cases) await compare(t, `${cryptosuite} ${name}`, signed, bundled, expected);
+    for (const [name, signed, expected, serialisations] of cases) await compare(t, `${cryptosuite} ${name}`, signed, bundled, expected, serialisations);
   }
 });
