@@ -224,9 +224,15 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
     cases.push(['document @context extended after signing', extended, true]);
     // What only an in-process caller can hand over (JSON.parse never makes them): the library's JCS serialises them.
     // An undefined member is left out, as JCS does; a date (toJSON) or a list holding undefined is the library's to write.
-    const valuesJsonDoesNotHold: Array<[string, unknown, number]> = [['a date', new Date('2026-01-01T00:00:00Z'), 1], ['an undefined member', undefined, 0], ['undefined in a list', ['a', undefined, 'b'], 1]];
+    const valuesJsonDoesNotHold: Array<[string, unknown, number]> = [
+      ['a date', new Date('2026-01-01T00:00:00Z'), 1], ['an undefined member', undefined, 0], ['undefined in a list', ['a', undefined, 'b'], 1],
+    ];
     for (const [name, value, serialisations] of valuesJsonDoesNotHold) {
       cases.push([name, await librarySigned({ ...credential, credentialSubject: { name: 'Ada', value } }, keyPair, cryptosuite), undefined, serialisations]);
+    }
+    // Numbers JCS has no form for (the library refuses to sign or verify them): added after signing.
+    for (const [name, value] of [['infinity', Infinity], ['NaN in a list', [NaN]]] as const) {
+      cases.push([name, { ...cases[0]![1], credentialSubject: { name: 'Ada', value } }, false, 1]);
     }
     // Proofs the library would not write, signed by hand.
     const proof = { '@context': credential['@context'], type: 'DataIntegrityProof', cryptosuite, created: '2026-01-01T00:00:00Z', verificationMethod: keyPair.id, proofPurpose: 'assertionMethod' };
@@ -234,11 +240,13 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
     const { '@context': _proofContext, ...proofWithoutContext } = proof;
     const { created: _created, ...proofWithoutCreated } = proof;
     const byHand = await handSigned(credential, keyPair, proof, hash);
+    const { '@context': _documentContext, ...withoutContext } = credential;
     cases.push(
       ['made by hand', byHand, true],
       ['proof without @context', await handSigned(credential, keyPair, proofWithoutContext, hash), true],
       ['proof without created', await handSigned(credential, keyPair, proofWithoutCreated, hash), true],
       ['document @context a string', await handSigned({ ...credential, '@context': credential['@context'][0] }, keyPair, proof, hash), undefined],
+      ['no document @context, an empty proof @context', await handSigned(withoutContext, keyPair, { ...proof, '@context': [] }, hash), undefined, 1],
       ['proof @context another string', await handSigned(credential, keyPair, { ...proof, '@context': 'https://w3id.org/security/data-integrity/v2' }, hash), false],
       ['proof @context longer than the document\'s', await handSigned(credential, keyPair, { ...proof, '@context': [...credential['@context'], 'https://w3id.org/security/data-integrity/v2'] }, hash), false],
       ['another proof type', await handSigned(credential, keyPair, { ...proof, type: 'Ed25519Signature2020' }, hash), false],
