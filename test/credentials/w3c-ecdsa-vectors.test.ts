@@ -66,8 +66,8 @@ for (const { format, vector } of VECTORS) {
     t.same(result.errors, ['Credential issuer must match the verification method controller.']);
   });
 
-  t.test(`${format}: the vector's credential re-signed by a P-256 did:key issuer verifies through the service's resolver alone`, async (t) => {
-    const keyPair = await EcdsaMultikey.generate({ curve: 'P-256' });
+  for (const curve of ['P-256', 'P-384'] as const) t.test(`${format}: the vector's credential re-signed by a ${curve} did:key issuer verifies through the service's resolver alone`, async (t) => {
+    const keyPair = await EcdsaMultikey.generate({ curve });
     const did = `did:key:${keyPair.publicKeyMultibase}`;
     keyPair.controller = did;
     keyPair.id = `${did}#${keyPair.publicKeyMultibase}`;
@@ -81,7 +81,7 @@ for (const { format, vector } of VECTORS) {
     const changed = structuredClone(signed);
     changed.credentialSubject.alumniOf = 'The School of Examplez';
     t.equal((await verifyCredentialProof(changed, bundled)).verified, false, 'a changed claim fails');
-    const otherKey = await EcdsaMultikey.generate({ curve: 'P-256' });
+    const otherKey = await EcdsaMultikey.generate({ curve });
     const otherDid = `did:key:${otherKey.publicKeyMultibase}`;
     const impostor = { ...structuredClone(signed), issuer: otherDid, proof: { ...signed.proof, verificationMethod: `${otherDid}#${otherKey.publicKeyMultibase}` } };
     t.equal((await verifyCredentialProof(impostor, bundled)).verified, false, 'the same signature under another did:key fails');
