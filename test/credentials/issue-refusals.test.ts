@@ -1,9 +1,11 @@
 /**
  * Each refusal of POST /credentials/issue word for word: its status, code and detail (and members where it has them),
  * so that a training centre's developer reads what to fix. Refusals that the request schema already makes (an unknown
- * format or alg, a credential that is not an object) answer invalid-request before the domain sees them.
+ * format or alg, a credential that is not an object) answer invalid-request before the domain sees them; the domain's
+ * own refusals of them, for in-process callers, are checked at the end.
  */
 import t from 'tap';
+import { issueCredential, type IssueOptions } from '../../src/credentials/issue.js';
 import { buildTestApp, openBadgeCredential, plainCredential } from '../helpers/app.js';
 
 type Json = Record<string, any>;
@@ -91,4 +93,28 @@ t.test('co-signing', async (t) => {
   t.same(await answerOf({ ...signed, name: 'Chef de chantier' }, { addProof: true }), {
     status: 400, code: 'existing-proof-invalid', detail: 'The credential\'s proof does not verify, so it is not co-signed: Invalid signature.',
   }, 'a changed credential');
+});
+
+t.test('in-process callers (batches, assessments): what the request schema refuses first, the domain refuses too', async (t) => {
+  const organisation = (await ctx.services.repos.organisations.byDid(did))!;
+  const refusalOf = async (credential: unknown, options: Json) => {
+    try {
+      await issueCredential(ctx.services.issueDeps, { organisation, credential, options: { issuer: 'organisation', ...options } as IssueOptions });
+      return 'issued';
+    } catch (error) {
+      const { code, detail } = error as { code: string; detail: string };
+      return { code, detail };
+    }
+  };
+  t.same(await refusalOf(plainCredential(), { format: 'eddsa-2099' }), {
+    code: 'unknown-format', detail: 'options.format "eddsa-2099" is not supported; use one of eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019, vc+jwt, dc+sd-jwt',
+  }, 'an unknown format');
+  t.same(await refusalOf(plainCredential(), { format: 'vc+jwt', alg: 'RS256' }), { code: 'unknown-alg', detail: 'options.alg "RS256" is not supported; use one of EdDSA, ES256' }, 'an unknown alg');
+  t.same(await refusalOf('a credential', {}), { code: 'invalid-credential', detail: 'credential must be a JSON object' }, 'not an object');
+  t.same(await refusalOf(['a credential'], { addProof: true }), { code: 'invalid-credential', detail: 'credential must be a JSON object' }, 'not an object, to co-sign');
+  t.same(await refusalOf(plainCredential(), { format: 'dc+sd-jwt', holderJwk: 'a key' }), { code: 'invalid-holder-key', detail: 'options.holderJwk must be a public JWK' }, 'a holder key that is not a JWK');
+  const statusRefused = { code: 'invalid-credential-status-option', detail: 'options.credentialStatus entries must be {"type": "BitstringStatusListEntry", "statusPurpose": "revocation" | "suspension"}' };
+  t.same(await refusalOf(plainCredential(), { credentialStatus: { type: 'StatusList2021Entry', statusPurpose: 'revocation' } }), statusRefused, 'another status type');
+  t.same(await refusalOf(plainCredential(), { credentialStatus: [{ type: 'BitstringStatusListEntry', statusPurpose: 'message' }] }), statusRefused, 'another purpose');
+  t.same(await refusalOf(plainCredential(), { credentialStatus: ['revocation'] }), statusRefused, 'not an object');
 });

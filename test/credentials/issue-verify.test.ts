@@ -170,9 +170,12 @@ t.test('VC 1.1 input is accepted and the Data Integrity context is added', async
   };
   const { response, vc } = await issue(ctx, auth, credential);
   t.equal(response.statusCode, 201, 'response status', { body: response.body });
-  t.ok(vc!['@context'].includes('https://w3id.org/security/data-integrity/v2'));
-  t.ok(vc!.issuanceDate);
+  t.same(vc!['@context'], [...credential['@context'], 'https://w3id.org/security/data-integrity/v2', 'https://www.w3.org/ns/credentials/status/v1'], 'the Data Integrity and status contexts added');
+  t.same([typeof vc!.issuanceDate, vc!.validFrom], ['string', undefined], 'issuanceDate filled in, not VC 2.0\'s validFrom');
   t.equal((await verify(ctx, vc)).body.verified, true);
+  t.equal((await ctx.services.repos.credentials.byId(vc!.id))!.subjectId, 'did:example:worker-7', 'recorded with its subject');
+  const { vc: dated } = await issue(ctx, auth, { ...credential, issuanceDate: '2026-01-05T08:00:00Z' });
+  t.equal(dated!.issuanceDate, '2026-01-05T08:00:00Z', 'an issuanceDate given is kept');
 });
 
 t.test('a did:key organisation issues credentials that verify without any DID hosting', async (t) => {
@@ -222,6 +225,10 @@ t.test('each issued credential is recorded with its hash, types and status entri
   const { vc } = await issue(ctx, auth, openBadgeCredential());
   const record = (await ctx.services.repos.credentials.byId(vc!.id))!;
   t.same(record.types, ['VerifiableCredential', 'OpenBadgeCredential']);
+  t.equal(record.subjectId, null, 'a subject without id');
+  t.equal(typeof vc!.validFrom, 'string', 'validFrom filled in');
+  const { vc: dated } = await issue(ctx, auth, openBadgeCredential({ validFrom: '2026-01-05T08:00:00Z' }));
+  t.equal(dated!.validFrom, '2026-01-05T08:00:00Z', 'a validFrom given is kept');
   t.equal(record.format, 'eddsa-rdfc-2022');
   t.match(record.sha256, /^[0-9a-f]{64}$/);
   const entries = await ctx.services.repos.credentials.statusEntriesOf(vc!.id);
