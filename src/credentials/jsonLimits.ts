@@ -62,9 +62,9 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Ob
 /** An object or array still to walk; its JSON pointer is spelled out only for an error message (pointerOf). */
 interface Pending { value: object; depth: number; contextNesting: number; parent: Pending | undefined; key: string }
 
-const pointerOf = (pending: Pending | undefined, key?: string): string => {
-  const segments = key === undefined ? [] : [key];
-  for (let p = pending; p?.parent; p = p.parent) segments.push(p.key);
+const pointerOf = (pending: Pending, key: string): string => {
+  const segments = [key];
+  for (let p = pending; p.parent; p = p.parent) segments.push(p.key);
   return segments.reverse().map((segment) => `/${segment.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 };
 

@@ -32,10 +32,15 @@ t.test('each date reader called directly: a date, nothing, or why not', async (t
     ['2026-13-01T08:30:00Z', { problem: 'validFrom is not an XML Schema date-time (got "2026-13-01T08:30:00Z")' }],
     ['2026-03-01T24:00:00Z', { problem: 'validFrom is not an XML Schema date-time (got "2026-03-01T24:00:00Z")' }],
     [` 2026-03-01T08:30:00Z${'x'.repeat(50)}`, { problem: `validFrom is not an XML Schema date-time (got " 2026-03-01T08:30:00Z${'x'.repeat(18)})` }],
+    ['2026-03-15T08:30:00Z', { date: new Date('2026-03-15T08:30:00Z') }],
+    ['2026-03-01T08:30:00+23:00', { date: new Date('2026-02-28T09:30:00Z') }],
+    ['2026-03-01T08:30:00Z and more', { problem: 'validFrom is not an XML Schema date-time (got "2026-03-01T08:30:00Z and more")' }],
+    [['2026-03-01T08:30:00Z'], { problem: 'validFrom is not an XML Schema date-time (got ["2026-03-01T08:30:00Z"])' }],
+    [() => '2026-03-01T08:30:00Z', { problem: 'validFrom is not an XML Schema date-time (got undefined)' }],
     [1767225600, { problem: 'validFrom is not an XML Schema date-time (got 1767225600)' }],
     [null, { problem: 'validFrom is not an XML Schema date-time (got null)' }],
   ];
-  for (const [value, reading] of dateTimes) t.same(readDateTime(value, 'validFrom'), reading, `validFrom ${JSON.stringify(value) ?? 'absent'}`);
+  for (const [value, reading] of dateTimes) t.same(readDateTime(value, 'validFrom'), reading, `validFrom ${JSON.stringify(value) ?? String(value)}`);
   const numericDates: Array<[unknown, unknown]> = [
     [undefined, {}],
     [1767225600.5, { date: new Date(1767225600500) }],

@@ -44,6 +44,8 @@ t.test('each limit called directly: at the limit accepted, one past it refused w
   const scoped = (levels: number): Json => (levels === 0 ? {} : { term: { '@context': scoped(levels - 1) } });
   const cases: Array<[string, unknown, unknown]> = [
     ['not an object', 'credential', 'accepted'],
+    ['null', null, 'accepted'],
+    ['null values', { a: null, b: [null, 1] }, 'accepted'],
     ['32 levels of objects', nested(32), 'accepted'],
     ['33 levels of objects', nested(33), deep],
     ['33 levels of arrays', nestedArrays(33), deep],
@@ -51,6 +53,7 @@ t.test('each limit called directly: at the limit accepted, one past it refused w
     ['2,001 objects', { list: Array.from({ length: 2000 }, () => ({})) }, limit('nodes', 'has more than 2000 objects')],
     ['10,000 values', { list: Array.from({ length: 9999 }, () => 1) }, 'accepted'],
     ['10,001 values in an array', { list: Array.from({ length: 10_000 }, () => 1) }, limit('properties', 'has more than 10000 property values')],
+    ['10,000 members', Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`p${i}`, 1])), 'accepted'],
     ['10,001 members', Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`p${i}`, 1])), limit('properties', 'has more than 10000 property values')],
     ['64 @context entries', { '@context': contexts(64) }, 'accepted'],
     ['65 @context entries', { '@context': contexts(60), a: { '@context': contexts(5) } }, limit('contextEntries', 'has more than 64 @context entries')],

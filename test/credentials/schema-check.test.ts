@@ -23,8 +23,15 @@ t.test('the schema check called directly: published schemas only, each entry in 
   t.same(await check([{ id: named, type: 'JsonSchema' }, { id: dated, type: 'JsonSchema' }], {}), { valid: false, message: `Does not match schema ${named}: / must have required property 'name'` },
     'the first schema not matched');
   t.same(await check({ id: dated, type: 'JsonSchema' }, { validFrom: 1, name: 5 }), { valid: true, message: `Matches schema ${dated}` }, 'only what the schema asks');
+  fs.writeFileSync(path.join(schemasDir, 'both.json'), JSON.stringify({ type: 'object', required: ['name', 'validFrom'] }));
+  const both = `${BASE_URL}/schemas/both.json`;
+  t.same(await check({ id: both, type: 'JsonSchema' }, {}), { valid: false, message: `Does not match schema ${both}: / must have required property 'name'; / must have required property 'validFrom'` }, 'every error');
   const notFetched = (id: string) => ({ valid: false, message: `Schema ${id} is not published by this service and is not fetched` });
-  for (const id of [`${BASE_URL}/schemas/missing.json`, `${BASE_URL}/schemas/../named.json`, `${BASE_URL}/schemas/Named.json`, 'https://schemas.example.org/named.json']) {
+  // Elsewhere, though as long as this service's schema prefix, so that only the prefix tells it apart.
+  const elsewhere = `https://schemas.example.org/${'x'.repeat(`${BASE_URL}/schemas/`.length - 'https://schemas.example.org/'.length)}named.json`;
+  fs.writeFileSync(path.join(schemasDir, 'named.json.txt'), JSON.stringify({ type: 'object' }));
+  for (const id of [`${BASE_URL}/schemas/missing.json`, `${BASE_URL}/schemas/../named.json`, `${BASE_URL}/schemas/Named.json`, 'https://schemas.example.org/named.json', elsewhere,
+    `${BASE_URL}/schemas/.//named.json`, `${BASE_URL}/schemas/named.json.txt`]) {
     t.same(await check({ id, type: 'JsonSchema' }), notFetched(id), id.replace(BASE_URL, '$BASE'));
   }
   const malformed = { valid: false, message: 'credentialSchema entries must be {"id": <URL>, "type": "JsonSchema"}' };
