@@ -51,6 +51,10 @@ t.test('what the credential must be', async (t) => {
   t.same(await answerOf(plainCredential({ issuer: { id: 'did:web:elsewhere.example' } })), {
     status: 400, code: 'issuer-mismatch', detail: `credential.issuer must be this organisation's DID ${did} (a string, or an object whose id is it)`,
   }, 'another issuer');
+  t.same(await answerOf(plainCredential({ '@context': 'https://www.w3.org/ns/credentials/v2' })), {
+    status: 400, code: 'invalid-credential',
+    detail: 'The credential does not follow the VC data model: "https://www.w3.org/2018/credentials/v1" or "https://www.w3.org/ns/credentials/v2" needs to be first in the list of contexts.',
+  }, 'a lone @context, not a list');
   t.same(await answerOf(plainCredential({ type: ['ExampleSkillCredential'] })), {
     status: 400, code: 'invalid-credential', detail: 'The credential does not follow the VC data model: "type" must include `VerifiableCredential`.',
   }, 'not a VerifiableCredential');
@@ -87,6 +91,12 @@ t.test('co-signing', async (t) => {
   t.same(await answerOf(signed, { addProof: true, format: 'vc+jwt' }), {
     status: 400, code: 'add-proof-needs-data-integrity', detail: 'options.addProof adds a Data Integrity proof; use one of eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019',
   }, 'as a JWT');
+  t.same(await answerOf(signed, { addProof: true, format: 'dc+sd-jwt' }), {
+    status: 400, code: 'add-proof-needs-data-integrity', detail: 'options.addProof adds a Data Integrity proof; use one of eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019',
+  }, 'as an SD-JWT VC');
+  const reserved = (where: string) => `credential has the key "constructor" (at ${where}); keys named like built-in JavaScript object members (__proto__, constructor, hasOwnProperty, toString, ...) are refused because JSON-LD processors treat them as object internals: rename the property`;
+  t.same(await answerOf({ ...signed, constructor: 'x' }, { addProof: true }), { status: 400, code: 'reserved-key', pointer: '/constructor', detail: reserved('/constructor') }, 'a reserved key, to co-sign');
+  t.same(await answerOf(openBadgeCredential({ constructor: 'x' })), { status: 400, code: 'reserved-key', pointer: '/constructor', detail: reserved('/constructor') }, 'a reserved key, to sign');
   t.same(await answerOf(openBadgeCredential({ issuer: did }), { addProof: true }), {
     status: 400, code: 'nothing-to-co-sign', detail: 'options.addProof adds a proof to a signed credential, and this one has no proof; issue it without options.addProof',
   }, 'nothing signed yet');

@@ -235,3 +235,16 @@ t.test('each issued credential is recorded with its hash, types and status entri
   t.equal(entries.length, 1);
   t.equal(String(entries[0]!.statusIndex), vc!.credentialStatus.statusListIndex);
 });
+
+t.test('what issuance keeps as sent: VC 2.0 contexts, no status when none is asked for; who can be offered the credential', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const { vc } = await issue(ctx, auth, openBadgeCredential());
+  t.same(vc!['@context'], openBadgeCredential()['@context'], 'VC 2.0 contexts unchanged');
+  const { vc: withoutStatus } = await issue(ctx, auth, openBadgeCredential(), { credentialStatus: false });
+  t.notOk('credentialStatus' in withoutStatus!, 'credentialStatus false: no credentialStatus member at all');
+  const holder = { name: 'Kofi Mensah', phone: '+233 20 123 4567' };
+  const v11 = { '@context': ['https://www.w3.org/2018/credentials/v1', 'https://www.w3.org/ns/credentials/examples/v2'], type: ['VerifiableCredential'], credentialSubject: { skill: 'Pruning' } };
+  t.equal((await issue(ctx, auth, v11, { holder })).response.statusCode, 201, 'a VC 1.1 credential with a Data Integrity proof can be offered');
+  t.equal((await issue(ctx, auth, openBadgeCredential(), { format: 'vc+jwt', holder })).response.statusCode, 201, 'a VC 2.0 credential as vc+jwt can be offered');
+});
