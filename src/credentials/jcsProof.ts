@@ -33,6 +33,8 @@ const SUITES: Record<string, { canonicalize: (value: unknown) => string; hashOf(
  * a date and a time of day (or 24:00:00), and the fast path must take what it takes.
  */
 const XSD_DATE_TIME = /\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(([01]\d|2[0-3]):[0-5]\d:[0-5]\d|24:00:00)/;
+/** As the library tests a value: absent, or its text (RegExp.test reads any value as a string) holding a date-time. */
+const absentOrDateTime = (value: unknown): boolean => value === undefined || XSD_DATE_TIME.test(String(value));
 const DID_CONTEXT_V1 = 'https://www.w3.org/ns/did/v1';
 
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -70,7 +72,7 @@ async function checkJcsProof(credential: JsonObject, documentLoader: DocumentLoa
   const suite = typeof proof.cryptosuite === 'string' ? SUITES[proof.cryptosuite] : undefined;
   const { proofValue, verificationMethod: vmId, created, expires } = proof;
   if (!suite || typeof vmId !== 'string' || typeof proofValue !== 'string' || proofValue[0] !== 'z') return undefined;
-  if ((created !== undefined && !(typeof created === 'string' && XSD_DATE_TIME.test(created))) || (expires !== undefined && !(typeof expires === 'string' && XSD_DATE_TIME.test(expires)))) return undefined;
+  if (!absentOrDateTime(created) || !absentOrDateTime(expires)) return undefined;
   // Verify Proof step 4: a proof with @context signs the document under that @context, which the document's must start with.
   let context = credential['@context'];
   if (proof['@context'] !== undefined) {

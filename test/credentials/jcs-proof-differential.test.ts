@@ -160,6 +160,8 @@ t.test('the W3C eddsa-jcs-2022 and ecdsa-jcs-2019 vectors and their mutations', 
       ['the method under authentication only', exampleLoader(undefined, { assertionMethod: undefined, authentication: [method] }), false],
       ['a controller document of another id', exampleLoader(undefined, { id: 'https://vc.example/issuers/0000' }), false],
       ['the method\'s controller as an object', exampleLoader(undefined, {}, { controller: { id: EXAMPLE_ISSUER } }), true],
+      ['the method without a controller', exampleLoader(undefined, {}, { controller: undefined }), false],
+      ['a controller document that is not an object', async (url: string) => (url === EXAMPLE_ISSUER ? { contextUrl: null, documentUrl: url, document: 'an issuer' } : exampleLoader()(url)), false],
     ];
     for (const [name, loader, expected] of controllers) await compare(t, `${vector.proof.cryptosuite} controller: ${name}`, vector, loader, expected);
   }
@@ -200,6 +202,10 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
       ['created on the 32nd', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-32T00:00:00Z' }), false],
       ['created at 24:00:01', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T24:00:01Z' }), false],
       ['created at minute 60', await librarySigned(credential, keyPair, cryptosuite, { created: '2026-01-01T00:60:00Z' }), false],
+      ['created with a two-digit year', await librarySigned(credential, keyPair, cryptosuite, { created: '26-01-01T00:00:00Z' }), false],
+      ['created in a list', await librarySigned(credential, keyPair, cryptosuite, { created: ['2026-01-01T00:00:00Z'] }), true],
+      ['a date in the proof', await librarySigned(credential, keyPair, cryptosuite, { nonce: new Date('2026-01-01T00:00:00Z') }), true, 1],
+      ['an undefined member at the top', await librarySigned({ ...credential, name: undefined }, keyPair, cryptosuite), true],
       ['issuer as an object', await librarySigned({ ...credential, issuer: { id: did, name: 'Centre' } }, keyPair, cryptosuite), true],
       ['extra signed field', await librarySigned(credential, keyPair, cryptosuite, { nonce: 'abc' }), true],
       ['signed id', await librarySigned(credential, keyPair, cryptosuite, { id: 'urn:uuid:4b5e1c2a-0000-4000-8000-000000000001' }), true],
@@ -247,6 +253,7 @@ t.test('library-signed proofs with unusual fields: valid signatures, so only the
       ['proof without created', await handSigned(credential, keyPair, proofWithoutCreated, hash), true],
       ['document @context a string', await handSigned({ ...credential, '@context': credential['@context'][0] }, keyPair, proof, hash), undefined],
       ['no document @context, an empty proof @context', await handSigned(withoutContext, keyPair, { ...proof, '@context': [] }, hash), undefined, 1],
+      ['proof @context a string, the document\'s first', await handSigned(credential, keyPair, { ...proof, '@context': credential['@context'][0] }, hash), true],
       ['proof @context another string', await handSigned(credential, keyPair, { ...proof, '@context': 'https://w3id.org/security/data-integrity/v2' }, hash), false],
       ['proof @context longer than the document\'s', await handSigned(credential, keyPair, { ...proof, '@context': [...credential['@context'], 'https://w3id.org/security/data-integrity/v2'] }, hash), false],
       ['another proof type', await handSigned(credential, keyPair, { ...proof, type: 'Ed25519Signature2020' }, hash), false],
