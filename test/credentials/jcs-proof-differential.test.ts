@@ -21,6 +21,7 @@ import { createDidResolver } from '../../src/credentials/didResolver.js';
 import { jcsFastPathStats, verifiedJcsProof } from '../../src/credentials/jcsProof.js';
 import { verifyCredentialProof, verifyCredentialProofByLibrary } from '../../src/credentials/vcLibrary.js';
 import { buildTestApp, openBadgeCredential } from '../helpers/app.js';
+import { base58btc } from '../helpers/base58.js';
 
 type Json = Record<string, any>;
 const fixture = (name: string): Json => JSON.parse(fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
@@ -63,13 +64,6 @@ async function didKeyPair(algorithm: 'Ed25519' | 'P-256' | 'P-384') {
 // The suites' own JCS (canonicalize 2.x), for proofs made by hand.
 const require = createRequire(import.meta.url);
 const canonicalize = createRequire(require.resolve('@digitalbazaar/eddsa-jcs-2022-cryptosuite'))('canonicalize') as (value: unknown) => string;
-const BASE58_ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-function base58btc(bytes: Uint8Array): string {
-  let out = '';
-  for (let n = BigInt(`0x${Buffer.from(bytes).toString('hex')}`); n > 0n; n /= 58n) out = BASE58_ALPHABET[Number(n % 58n)] + out;
-  for (let i = 0; i < bytes.length && bytes[i] === 0; i++) out = `1${out}`;
-  return out;
-}
 
 /**
  * A proof made by hand, following the suites' Create Proof steps (hash the proof options and the document under the
