@@ -248,3 +248,34 @@ t.test('what issuance keeps as sent: VC 2.0 contexts, no status when none is ask
   t.equal((await issue(ctx, auth, v11, { holder })).response.statusCode, 201, 'a VC 1.1 credential with a Data Integrity proof can be offered');
   t.equal((await issue(ctx, auth, openBadgeCredential(), { format: 'vc+jwt', holder })).response.statusCode, 201, 'a VC 2.0 credential as vc+jwt can be offered');
 });
+
+t.test('each failed check is one problem detail, typed as the VC Data Model names the error', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const validUntil = new Date(ctx.clock.current.getTime() + 365 * 86400_000).toISOString().slice(0, 19) + 'Z';
+  const { vc } = await issue(ctx, auth, openBadgeCredential({ validUntil }));
+  const problemOf = (result: Awaited<ReturnType<typeof verify>>, id: string, type: string) =>
+    ({ type, title: `${id} check failed`, detail: result.check(id)?.message });
+
+  t.same((await verify(ctx, vc)).body.problemDetails, [], 'none when verified');
+
+  const tampered = structuredClone(vc!);
+  tampered.name = 'Maçonnerie avancée';
+  const forged = await verify(ctx, tampered);
+  t.same(forged.body.problemDetails, [problemOf(forged, 'proof', 'https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR')], 'forged');
+
+  const revoke = await ctx.app.inject({
+    method: 'POST', url: '/credentials/status', headers: auth,
+    payload: { credentialId: vc!.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, status: true },
+  });
+  t.equal(revoke.statusCode, 200, 'revoke status', { body: revoke.body });
+  const revoked = await verify(ctx, vc);
+  t.same(revoked.body.problemDetails, [problemOf(revoked, 'status', 'https://www.w3.org/TR/vc-bitstring-status-list#STATUS_VERIFICATION_ERROR')], 'revoked');
+
+  ctx.clock.advance(366 * 86400_000);
+  const expired = await verify(ctx, vc);
+  t.same(expired.body.problemDetails, [
+    problemOf(expired, 'validity', 'https://www.w3.org/TR/vc-data-model#RANGE_ERROR'),
+    problemOf(expired, 'status', 'https://www.w3.org/TR/vc-bitstring-status-list#STATUS_VERIFICATION_ERROR'),
+  ], 'expired and revoked, in check order');
+});
