@@ -20,6 +20,7 @@ import type { IssueDeps } from './credentials/issue.js';
 import { WalletService } from './wallet/walletService.js';
 import { SharePresenter } from './wallet/presenter.js';
 import { AuditLog } from './audit/auditLog.js';
+import { IssuanceRecorder } from './audit/issuanceRecorder.js';
 import { Oid4vciIssuerService } from './oid4vci/issuer.js';
 
 /** Everything the routes hand to the domain, wired once: the composition root. */
@@ -46,6 +47,8 @@ export interface Services {
   oid4vci: Oid4vciIssuerService;
   /** Hash-chained log of each organisation's issuances, status changes, keys, tokens, accreditations, assessments. */
   audit: AuditLog;
+  /** Writes issued credentials with their audit entries, concurrent issuances in one transaction. */
+  issuanceRecorder: IssuanceRecorder;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,7 @@ export async function createServices(config: Config, now: () => Date = () => new
     failureCounter: (name, limit) => databaseAttemptCounter(database, name, limit.windowMs),
   });
   const stopSweepingAttemptCounters = sweepExpiredAttemptCounters(database);
+  const audit = new AuditLog({ database, entries: repos.audit, now });
   return {
     config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps,
@@ -104,7 +108,8 @@ export async function createServices(config: Config, now: () => Date = () => new
       repo: repos.oid4vci, wallets: wallet, organisations: repos.organisations, credentials: repos.credentials, issueDeps, baseUrl: config.baseUrl, now,
     }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
-    audit: new AuditLog({ database, entries: repos.audit, now }),
+    audit,
+    issuanceRecorder: new IssuanceRecorder({ database, credentials: repos.credentials, audit }),
     close: () => {
       stopSweepingAttemptCounters();
       return database.close();

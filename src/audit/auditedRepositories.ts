@@ -1,7 +1,8 @@
 import type { Database } from '../db/database.js';
-import { CredentialRepository, type CredentialRecord, type IssuedRecord } from '../db/repositories/credentials.js';
+import { CredentialRepository, type CredentialRecord, type IssuedRecord, type StatusReservation } from '../db/repositories/credentials.js';
 import { OrganisationRepository, type OrganisationKey, type RotatedKey } from '../db/repositories/organisations.js';
 import type { AuditLog } from './auditLog.js';
+import type { IssuanceRecorder } from './issuanceRecorder.js';
 
 /**
  * Issuance and key rotation write their rows deep inside domain code, after signing or creating a key, which must not
@@ -9,22 +10,19 @@ import type { AuditLog } from './auditLog.js';
  * the row and its entry commit together.
  */
 export class AuditedCredentialRepository extends CredentialRepository {
-  constructor(database: Database, private readonly audit: AuditLog, private readonly actorTokenId: string | null,
+  constructor(database: Database, private readonly recorder: IssuanceRecorder, private readonly actorTokenId: string | null,
     /** Further writes that belong to the same issuance (e.g. marking an assessment case certified). */
     private readonly alsoOnIssue?: (record: CredentialRecord) => Promise<void>) {
     super(database);
   }
 
-  override async recordIssuedMany(issued: IssuedRecord[], now: string): Promise<void> {
-    await this.audit.record(async () => {
-      await super.recordIssuedMany(issued, now);
-      // The issuance is logged before whatever it completes (an assessment case certified by it).
-      await this.audit.appendAll(issued.map(({ record }) => ({
-        organisationId: record.organisationId, actorTokenId: this.actorTokenId, action: 'credential.issued' as const, subject: record.id,
-        details: { types: record.types, format: record.format, subjectId: record.subjectId, sha256: record.sha256 },
-      })));
-      for (const { record } of issued) await this.alsoOnIssue?.(record);
-    }, () => undefined);
+  /** One issuance: written with the others arriving meanwhile (IssuanceRecorder). */
+  override recordIssued(record: CredentialRecord, reservations: StatusReservation[], now: string): Promise<void> {
+    return this.recorder.record({ record, reservations, actorTokenId: this.actorTokenId, alsoOnIssue: this.alsoOnIssue }, now);
+  }
+
+  override recordIssuedMany(issued: IssuedRecord[], now: string): Promise<void> {
+    return this.recorder.recordTogether(issued.map((i) => ({ ...i, actorTokenId: this.actorTokenId, alsoOnIssue: this.alsoOnIssue })), now);
   }
 }
 
