@@ -63,6 +63,11 @@ t.test('a failing issuance in a group fails alone: the others are recorded', asy
   t.same((await issuedEntries(ctx, orgId)).map((e) => e.subject), [1, 2, 3, 4].map(id), 'one entry per recorded credential');
   t.equal(transactions(), 1 + 1 + 4, 'the group failed, then each of its four was written alone');
   t.equal((await ctx.services.audit.verify(orgId)).valid, true, 'the chain verifies');
+
+  const before = transactions();
+  const alone = await recorder.record(issuance(orgId, id(4), null), '2026-12-04T00:00:00Z').then(() => undefined, (error: unknown) => error);
+  t.ok(alone instanceof DuplicateCredentialIdError, 'alone, a reused id is refused');
+  t.equal(transactions() - before, 1, 'an issuance that failed alone is not written again');
 });
 
 t.test('concurrent issuance requests: each answered with its own credential, one audit entry each', async (t) => {
