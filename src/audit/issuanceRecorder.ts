@@ -11,7 +11,7 @@ export interface AuditedIssuance extends IssuedRecord {
 
 interface Waiting { issuance: AuditedIssuance; now: string; resolve: () => void; reject: (error: unknown) => void }
 
-/** Issuances written in one transaction at most: as many as a batch lease, bounding what one failure sends back. */
+/** Issuances written in one transaction at most: bounds how many one failure sends back to be written one by one. */
 const MAX_GROUP = 32;
 
 /**
@@ -30,7 +30,11 @@ export class IssuanceRecorder {
 
   constructor(private readonly deps: { database: Pick<Database, 'transaction'>; credentials: CredentialRepository; audit: AuditLog }) {}
 
-  /** Records one issuance, in the same transaction as any others waiting. */
+  /**
+   * Records one issuance, in the same transaction as any others waiting. Only from outside a transaction (as
+   * issueCredential, which signs first): the writing loop runs in the asynchronous context of the call that started
+   * it, so a caller's transaction would take in the others' issuances. Inside one, recordTogether joins it.
+   */
   record(issuance: AuditedIssuance, now: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ issuance, now, resolve, reject });
