@@ -11,10 +11,12 @@ export const BATCH_LIMITS = {
   /** A JSON body of 1,000 credentials of up to 16 KB each. */
   bodyBytes: 16 * 1024 * 1024,
   /**
-   * Credentials being verified at once per request: enough to keep every thread of the pool busy while the main
-   * thread resolves DIDs and reads status lists for the next ones; results waiting for an earlier one stay few.
+   * Credentials being verified at once per request: enough to keep every thread of the pool busy (several groups of
+   * verifyWorker.ts's TASKS_PER_GROUP queued on each of two threads) while the main thread resolves DIDs, reads status
+   * lists and finishes the answers already back; results waiting for an earlier one stay bounded (about 2.5 KB each).
+   * 32 left the threads waiting for work between groups (see verifyWorker.ts for the measurement).
    */
-  inFlight: 32,
+  inFlight: 128,
   /** One credential, sent alone or as a JSON Lines line: the 1 MB of every JSON body (BODY_LIMIT_BYTES in app.ts). */
   credentialBytes: 1024 * 1024,
   /** Credentials (non-blank lines) in one JSON Lines body. */

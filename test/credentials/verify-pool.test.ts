@@ -106,6 +106,17 @@ t.test('tasks answered in the same turn as one that changed the built-ins fail w
   t.match(answers, [/built-ins were changed/, /built-ins were changed/]);
 });
 
+t.test('a worker answers the first tasks of a long message before it has run the last', async (t) => {
+  const pool = new VerifyPool(1);
+  t.teardown(() => pool.close());
+  // Sent in the same turn: one message of 48 tasks to the one thread.
+  const tasks = Array.from({ length: 48 }, () => errorOf(pool.jws('a.b.c', badKey)));
+  const pending = Symbol('pending');
+  await tasks[0];
+  t.equal(await Promise.race([tasks[47], Promise.resolve(pending)]), pending, 'the last task is still running when the first is answered');
+  t.ok((await Promise.all(tasks)).every((error) => error instanceof Error), 'every task is answered');
+});
+
 t.test('a document of exactly the inline limit is checked inline; one more value goes to a worker', async (t) => {
   const credential = { ...plainCredential({ issuer: ISSUER }), proof: proof() };
   const limit = valuesIn(credential);
