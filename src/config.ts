@@ -34,6 +34,8 @@ export interface Config {
   uploads: UploadLimits;
   /** How long batch rows taken by an instance stay its own before another instance may take them over. */
   batchLeaseMs: number;
+  /** How often an idle batch runner looks for work it was not told about. */
+  batchPollMs: number;
 }
 
 /** false: the socket's address is the client's; true: every proxy; a number: that many hops; a list: those addresses/CIDRs. */
@@ -84,6 +86,7 @@ export const configDocs = [
   ['PASSERELLE_MAX_CONNECTIONS', '1000', 'open connections per process; beyond it new ones are refused (under the usual 1024 file-descriptor limit)'],
   ['PASSERELLE_UPLOAD_MAX_BYTES', '16777216', 'largest batch file (16 MB: 10,000 wide rows fit in about 3 MB); larger uploads get 413 file-too-large'],
   ['PASSERELLE_UPLOADS_PER_ORGANISATION', '2', 'batch uploads one organisation may have in flight at once; more get 429 too-many-uploads'],
+  ['PASSERELLE_BATCH_POLL_MS', '1000', 'an idle instance looks for batches queued through another server (sharing a PostgreSQL database) and for rows a stopped instance left this often; the workers of one server (PASSERELLE_WORKERS) tell each other at once'],
   ['PASSERELLE_BATCH_LEASE_MS', '30000', 'batch rows an instance takes (16 at a time) stay its own this long: rows left by an instance that died are taken over by the others after it; keep it well above the time to sign 16 rows'],
 ] as const;
 
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const shutdownTimeoutMs = integer('PASSERELLE_SHUTDOWN_TIMEOUT_MS', 30_000, 1, 3_600_000);
   const batchLeaseMs = integer('PASSERELLE_BATCH_LEASE_MS', 30_000, 1000, 3_600_000);
+  const batchPollMs = integer('PASSERELLE_BATCH_POLL_MS', 1000, 50, 3_600_000);
   const database = databaseUrl ? { url: databaseUrl, poolSize: integer('PASSERELLE_DATABASE_POOL_SIZE', 10, 1, 1000) } : undefined;
   const trustProxy = parseTrustProxy(env.PASSERELLE_TRUST_PROXY, problems);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
@@ -175,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http,
     uploads,
     batchLeaseMs,
+    batchPollMs,
   };
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServices } from './services.js';
 import { ensureAdminToken } from './orgs/tokens.js';
+import { isSiblingMessage } from './clusterSiblings.js';
 
 /** The primary's message asking a cluster worker to shut down gracefully (see primary()). */
 const SHUTDOWN_MESSAGE = 'passerelle:shutdown';
@@ -88,7 +89,7 @@ async function serve(config: Config, onListening: (generatedAdminToken: string |
 /**
  * PASSERELLE_WORKERS > 1: the primary migrates the database and creates the admin token once, then forks that many
  * workers that share the port (node:cluster) and the database. Any worker takes any batch's rows (leases in the
- * database), and status indexes stay unique across processes: the (list, index) primary key makes a colliding issuer
+ * database; a batch queued through one worker is passed on to the others at once), and status indexes stay unique across processes: the (list, index) primary key makes a colliding issuer
  * pick again. On SIGTERM or SIGINT the primary asks every worker to close gracefully and exits when they have; a
  * second signal, or the shutdown timeout, kills them.
  */
@@ -113,6 +114,11 @@ async function primary(config: Config) {
     fork();
   });
   const running = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+  // What one worker tells the others (clusterSiblings.ts) passes through here.
+  cluster.on('message', (from, message) => {
+    if (!isSiblingMessage(message)) return;
+    for (const worker of running()) if (worker !== from && worker.isConnected()) worker.send(message);
+  });
   const killAll = (why: string) => {
     console.error(`${why}: killing the workers`);
     for (const worker of running()) worker.process.kill('SIGKILL');

@@ -15,6 +15,7 @@ import { MultipartError, multipartPlugin, readParts } from '../http/multipartFor
 import { InFlightLimit } from '../http/inFlight.js';
 import { acceptedLanguage } from '../web/i18n.js';
 import { NAME_FORMS, type NameForm } from '../credentials/holderIdentity.js';
+import { BATCH_QUEUED, onSiblingMessage, tellSiblings } from '../clusterSiblings.js';
 
 const CSV_TYPES = ['text/csv', 'application/csv'];
 const JSON_LINES_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/jsonlines', 'application/x-jsonlines'];
@@ -88,7 +89,8 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
   const runner = new BatchRunner({
     database: services.database, batches: services.repos.batches, achievements: services.repos.achievements, organisations: services.repos.organisations,
     issueDepsFor: (actorTokenId) => issueDepsActingAs(services, actorTokenId), baseUrl: services.config.baseUrl, now: services.now,
-    leaseMs: services.config.batchLeaseMs,
+    leaseMs: services.config.batchLeaseMs, pollMs: services.config.batchPollMs,
+    onBatchJoined: (batchId) => app.log.info({ batchId }, 'batch issuance: this process is issuing rows of the batch'),
     onError: (error, context) => app.log.error({ err: error, ...context }, 'batch issuance error'),
     // Each recipient gets a claim offer; its link is shown again in the row (GET /batches/<id>).
     onRowsIssued: (rows) => services.wallet.createBatchClaimOffers(rows.map(({ issued, recipient }) => ({
@@ -99,9 +101,21 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
     batches: services.repos.batches, now: services.now, baseUrl: services.config.baseUrl,
     claimUrlOf: (credentialId: string) => services.wallet.batchClaimUrl(credentialId),
   };
-  app.addHook('onReady', async () => runner.start());
+  /** A batch was queued or retried here: this process's runner and, in a cluster, the other workers' take its rows. */
+  const queued = () => {
+    runner.wake();
+    tellSiblings(BATCH_QUEUED);
+  };
+  let stopListening: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    runner.start();
+    stopListening = onSiblingMessage(BATCH_QUEUED, () => runner.wake());
+  });
   // preClose: before the database closes (onClose), the rows being signed finish and the leases are given back.
-  app.addHook('preClose', async () => runner.stop());
+  app.addHook('preClose', async () => {
+    stopListening?.();
+    await runner.stop();
+  });
 
   // PASSERELLE_UPLOAD_MAX_BYTES: each upload is held in memory while its rows are checked.
   const maxBytes = services.config.uploads.maxBytes;
@@ -174,7 +188,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
       batches: services.repos.batches, achievements: services.repos.achievements, credentials: services.repos.credentials,
       baseUrl: services.config.baseUrl, now: services.now,
     }, { organisation, ...upload, lang: acceptedLanguage(request.headers['accept-language']) ?? 'en', createdByTokenId: principalOf(request).tokenId });
-    if (created) runner.wake();
+    if (created) queued();
     const view = await batchView(viewDeps, batch, organisation, { offset: 0, limit: 0 });
     // The same file again is the same batch: 200 and its current state instead of 202 and a new one.
     return reply.status(created ? 202 : 200).header('location', `/batches/${batch.id}`).send({ ...view, resubmitted: !created });
@@ -233,7 +247,7 @@ export default async function batchRoutes(app: FastifyInstance, { services }: { 
   }, async (request) => {
     const { batch } = await requireBatch(request);
     const retried = await services.repos.batches.retryFailed(batch.id);
-    if (retried > 0) runner.wake();
+    if (retried > 0) queued();
     return { id: batch.id, retried };
   });
 }

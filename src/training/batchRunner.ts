@@ -21,6 +21,10 @@ export interface BatchRunnerDeps {
   concurrency?: number;
   /** How long rows taken by this instance stay its own; after that, another instance takes over what is left. */
   leaseMs?: number;
+  /** How often an idle runner looks for batches queued elsewhere and rows a stopped instance left (default 1 s). */
+  pollMs?: number;
+  /** Called when this instance starts issuing rows of a batch (which instance issued what, for the log). */
+  onBatchJoined?: (batchId: string) => void;
   onError?: (error: unknown, context: Record<string, unknown>) => void;
   /** Runs inside the transaction that marks rows issued (the claim offers for their recipients). */
   onRowsIssued?: (rows: Array<{ issued: IssuedCredential; recipient: Recipient }>) => Promise<void>;
@@ -31,7 +35,7 @@ const ROWS_PER_LEASE = 16;
 /** Signing 16 rows takes well under a second; a lease outlives a slow machine by far and a dead instance by little. */
 const DEFAULT_LEASE_MS = 30_000;
 /** Batches queued through another instance, and rows a stopped instance left leased, are looked for this often. */
-const IDLE_POLL_MS = 1000;
+const DEFAULT_POLL_MS = 1000;
 
 /** What became of a leased row once it was looked at and signed; commit() writes it. */
 type RowOutcome =
@@ -71,7 +75,7 @@ export class BatchRunner {
     // next poll, rather than rejecting where nothing awaits it (which would end the process).
     this.loop = this.run().catch((error: unknown) => this.deps.onError?.(error, {})).finally(() => {
       this.loop = undefined;
-      if (!this.stopping) this.poll = setTimeout(() => this.wake(), IDLE_POLL_MS).unref();
+      if (!this.stopping) this.poll = setTimeout(() => this.wake(), this.deps.pollMs ?? DEFAULT_POLL_MS).unref();
     });
   }
 
@@ -106,6 +110,7 @@ export class BatchRunner {
   private async runBatch(batch: BatchRecord): Promise<void> {
     const { batches, organisations, achievements } = this.deps;
     await batches.markRunning(batch.id, this.now());
+    this.deps.onBatchJoined?.(batch.id);
     const organisation = (await organisations.byId(batch.organisationId))!;
     const achievement = await requireAchievement(achievements, organisation, batch.achievementId, batch.achievementVersion);
     const issueDeps = this.deps.issueDepsFor(batch.createdByTokenId);

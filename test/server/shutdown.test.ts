@@ -130,3 +130,20 @@ t.test('cluster mode (PASSERELLE_WORKERS=2): a batch is issued by the workers; S
   t.equal(await server.exited, 0, 'exit code 0');
   t.equal(server.output().match(/asked by the primary process: closing/g)?.length, 2, 'both workers closed gracefully');
 });
+
+t.test('cluster mode: a batch queued through one worker is taken up by the other at once, not at its next poll', async (t) => {
+  // A poll longer than the test: only being told can bring the second worker in.
+  const server = await startServer(t, { PASSERELLE_WORKERS: '2', PASSERELLE_BATCH_POLL_MS: '600000' });
+  const token = await issuer(server.base);
+  const ROWS = 400;
+  const accepted = await call(server.base, 'POST', '/batches?achievement=macon-cnc3', token, toCsv(cohort(ROWS)), 'text/csv');
+  await waitUntil('the batch to complete', async () => {
+    const { json } = await call(server.base, 'GET', `/batches/${accepted.json.id}?limit=0`, token);
+    return json.state === 'completed' ? json : undefined;
+  }, 120_000);
+  const issuers = new Set(server.output().split('\n').filter((line) => line.includes(accepted.json.id as string) && line.includes('is issuing rows of the batch'))
+    .map((line) => (JSON.parse(line) as { pid: number }).pid));
+  t.equal(issuers.size, 2, 'both workers issued rows of the batch');
+  server.child.kill('SIGTERM');
+  t.equal(await server.exited, 0, 'exit code 0');
+});
