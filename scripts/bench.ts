@@ -204,6 +204,7 @@ async function bareHttpVerify(requests: Map<Format, HttpRequest>) {
 
 function httpVsInProcessTargets(): Target[] {
   log('\nHTTP verify with 1 worker against in-process verify: per second (as the target), and per CPU second of the server process');
+  log('  (in-process: one verification at a time on one thread, small credentials inline; the server with one worker checks every proof on its pool\'s threads, src/services.ts requestVerifyDeps)');
   for (const format of FORMATS) {
     const inProcess = find(`in-process verify ${format}`);
     for (const [what, name] of [['service', httpVerifyName(format)], ['bare fastify', bareHttpVerifyName(format)]]) {

@@ -36,7 +36,19 @@ export interface Services {
   schemaValidator: SchemaValidator;
   now: () => Date;
   issueDeps: IssueDeps;
+  /** Verification for callers in this process (tools, tests): small documents are checked on the calling thread. */
   verifyDeps: VerifyDeps;
+  /**
+   * The same for verifications a request asks for. With one worker process, every proof is checked on the pool's
+   * threads: the event loop reads and answers the other requests meanwhile, and the threads use the other cores.
+   * Measured with BENCH_ONLY=http-verify (2 cores, 16 connections, 2026-12-04): eddsa-rdfc-2022 2,720 verifications/s
+   * against 1,632 with small credentials checked inline, eddsa-jcs-2022 3,837 against 2,548, vc+jwt 4,849 against
+   * 2,969; the price is the round trip to a thread, about 0.35 ms more for a request alone (one connection: 778/s
+   * against 1,079/s). With several worker processes (PASSERELLE_WORKERS), each checks inline as verifyDeps does: the
+   * processes use the cores already, and the threads added hundreds of MB for nothing (two workers: 2,521 rdfc
+   * verifications/s with them against 2,763 without, 925 MB against 633 MB).
+   */
+  requestVerifyDeps: VerifyDeps;
   /** The same, with every proof checked on the pool's threads (batch verification: see verifyPool.ts, offThread). */
   batchVerifyDeps: VerifyDeps;
   /** Holders' wallets, claim offers and share links. */
@@ -91,6 +103,7 @@ export async function createServices(config: Config, now: () => Date = () => new
     resolveDid, documentLoader, statusChecker, schemaValidator, proofs: sharedVerifyPool(), now,
     localResources: createLocalResources({ baseUrl: config.baseUrl, schemasDir }),
   };
+  const batchVerifyDeps: VerifyDeps = { ...verifyDeps, proofs: sharedVerifyPool().offThread };
   const issueDeps: IssueDeps = { organisations: repos.organisations, credentials: repos.credentials, keyStore, statusLists, documentLoader, baseUrl: config.baseUrl, now };
   const wallet = new WalletService({
     repo: repos.wallet, baseUrl: config.baseUrl, now, batchClaimSecret: await keyStore.namedSecret('batch-claim-codes'),
@@ -102,7 +115,8 @@ export async function createServices(config: Config, now: () => Date = () => new
     config, database, repos, keyStore, resolveDid, documentLoader, statusLists, statusChecker, schemaValidator, now,
     issueDeps,
     verifyDeps,
-    batchVerifyDeps: { ...verifyDeps, proofs: sharedVerifyPool().offThread },
+    requestVerifyDeps: config.workers > 1 ? verifyDeps : batchVerifyDeps,
+    batchVerifyDeps,
     wallet,
     oid4vci: new Oid4vciIssuerService({
       repo: repos.oid4vci, wallets: wallet, organisations: repos.organisations, credentials: repos.credentials, issueDeps, baseUrl: config.baseUrl, now,

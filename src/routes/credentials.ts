@@ -231,7 +231,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       if ((jsonBodyBytes.get(request) ?? 0) > BATCH_LIMITS.credentialBytes) {
         throw new AppError('body-too-large', 413, 'One credential may take at most 1 MB; several go in verifiableCredentials (up to 16 MB) or JSON Lines');
       }
-      const result = await verifyCredential(services.verifyDeps, body.verifiableCredential);
+      const result = await verifyCredential(services.requestVerifyDeps, body.verifiableCredential);
       return reply.status(verificationStatus(result.verified)).send(await answerOf(result, options));
     });
   });
@@ -249,7 +249,7 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       },
     },
   }, async (request, reply) => {
-    const result = await verifyPresentation(services.verifyDeps, request.body.verifiablePresentation, request.body.options ?? {});
+    const result = await verifyPresentation(services.requestVerifyDeps, request.body.verifiablePresentation, request.body.options ?? {});
     const credentialResults = await Promise.all(result.credentialResults.map(async (r) => ({ ...r, trust: await trustOfVerification(trustDeps, r) })));
     return reply.status(verificationStatus(result.verified)).send({ ...result, credentialResults });
   });

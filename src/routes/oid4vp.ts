@@ -53,12 +53,12 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
   await registerPageSupport(app);
   const { oid4vpX509, baseUrl } = services.config;
   const requests = new PresentationRequestService({
-    repo: services.repos.presentationRequests, presenter: services.sharePresenter, verifyDeps: services.verifyDeps,
+    repo: services.repos.presentationRequests, presenter: services.sharePresenter, verifyDeps: services.requestVerifyDeps,
     documentLoader: services.documentLoader, baseUrl, now: services.now,
     ...(oid4vpX509 ? { x509: loadX509Signer(oid4vpX509, baseUrl) } : {}),
   });
   const reportDeps: ReportDeps = {
-    verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
+    verifyDeps: services.requestVerifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
   };
   // Counted in the database like failed guesses, so that every instance counts the same creations.
   const creations = new SourceBudget(databaseAttemptCounter(services.database, 'presentation-request-creations', CREATIONS_PER_ADDRESS.windowMs),

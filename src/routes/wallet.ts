@@ -59,7 +59,7 @@ export default async function walletRoutes(app: FastifyInstance, { services }: {
   await registerPageSupport(app);
   const wallets = services.wallet;
   const reportDeps: ReportDeps = {
-    verifyDeps: services.verifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
+    verifyDeps: services.requestVerifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
   };
   const secureCookie = services.config.baseUrl.startsWith('https:');
 
