@@ -2,9 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import os from 'node:os';
 import t from 'tap';
 import { AppError } from '../../src/errors.js';
-import { INLINE_JWS_MAX_CHARS, VerifyPool, defaultPoolSize } from '../../src/credentials/verifyPool.js';
+import { INLINE_JWS_MAX_CHARS, VerifyPool, defaultPoolSize, sharedVerifyPool } from '../../src/credentials/verifyPool.js';
 import type { DocumentLoader } from '../../src/credentials/documentLoader.js';
-import { plainCredential } from '../helpers/app.js';
+import { buildTestApp, plainCredential } from '../helpers/app.js';
 
 const ISSUER = 'did:example:issuer';
 /** A forged proof: whatever checks it refuses it. */
@@ -234,4 +234,12 @@ t.test('each load runs in the async context of its task, not in that of the task
   await verification.run('first', () => pool.credentialProof(credential, loader));
   await verification.run('second', () => pool.credentialProof(credential, loader));
   t.same(seen, ['first', 'second']);
+});
+
+t.test('a server with one worker process checks the proofs of requests on the pool\'s threads; with several, inline', async (t) => {
+  const one = await buildTestApp(t);
+  t.equal(one.services.requestVerifyDeps.proofs, sharedVerifyPool().offThread, 'one worker: the pool\'s threads');
+  t.equal(one.services.verifyDeps.proofs, sharedVerifyPool(), 'in-process callers: small documents inline');
+  const several = await buildTestApp(t, { PASSERELLE_WORKERS: '2' });
+  t.equal(several.services.requestVerifyDeps, several.services.verifyDeps, 'two workers: inline, as in-process');
 });
