@@ -55,7 +55,9 @@ const batchThroughputCount = Math.min(batchCount, Number(process.env.BENCH_BATCH
 const statusEntries = Number(process.env.BENCH_STATUS_ENTRIES ?? 1_000_000);
 const durationMs = seconds * 1000;
 const warmupMs = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
-const port = 39_000 + Math.floor(Math.random() * 1000);
+// One port for every server of the run (the organisations' did:web names it). Below Linux's ephemeral range (32768 and
+// up): a port in it was once taken, between two servers, as the local end of one of this process's own connections.
+const port = 21_000 + Math.floor(Math.random() * 1000);
 const baseUrl = `http://127.0.0.1:${port}`;
 const only = process.env.BENCH_ONLY;
 const SUBSETS = ['verify-overhead', 'batch-memory', 'http-verify', 'scaling', 'batch-verify', 'batch-issuance'];
