@@ -87,9 +87,14 @@ export class CredentialRepository extends Repository {
   }
 
   byId(id: string): Promise<CredentialRecord | undefined> {
-    const { credentials } = this.t;
-    return this.query((db) => db.select().from(credentials).where(eq(credentials.id, id)).limit(1).then(firstRow));
+    return this.recordById({ id }).then(firstRow);
   }
+
+  // Read by every issuance (the duplicate check) and status change: prepared once, no LIMIT on the primary key.
+  private readonly recordById = this.database.prepareSelect('credentials_by_id', (db) => {
+    const { credentials } = this.t;
+    return db.select().from(credentials).where(eq(credentials.id, sql.placeholder('id')));
+  });
 
   statusEntriesOf(credentialId: string): Promise<StatusEntry[]> {
     const { statusEntries } = this.t;
@@ -126,12 +131,17 @@ export class StatusListRepository extends Repository {
 
   /** Lists of an organisation and purpose that still have free indexes. */
   openLists(organisationId: string, purpose: string): Promise<StatusList[]> {
-    const { statusLists } = this.t;
-    return this.query((db) => db.select().from(statusLists)
-      .where(and(eq(statusLists.organisationId, organisationId), eq(statusLists.purpose, purpose),
-        sql`${statusLists.allocated} < ${statusLists.size}`))
-      .orderBy(statusLists.createdAt));
+    return this.openListsOf({ organisationId, purpose });
   }
+
+  // Read by every issuance, as isIndexTaken below: prepared once (building and preparing the select cost more than running it).
+  private readonly openListsOf = this.database.prepareSelect('status_lists_open', (db) => {
+    const { statusLists } = this.t;
+    return db.select().from(statusLists)
+      .where(and(eq(statusLists.organisationId, sql.placeholder('organisationId')), eq(statusLists.purpose, sql.placeholder('purpose')),
+        sql`${statusLists.allocated} < ${statusLists.size}`))
+      .orderBy(statusLists.createdAt);
+  });
 
   async insert(list: StatusList): Promise<void> {
     const { statusLists } = this.t;
@@ -139,11 +149,15 @@ export class StatusListRepository extends Repository {
   }
 
   isIndexTaken(listId: string, statusIndex: number): Promise<boolean> {
-    const { statusEntries } = this.t;
-    return this.query((db) => db.select({ i: statusEntries.statusIndex }).from(statusEntries)
-      .where(and(eq(statusEntries.listId, listId), eq(statusEntries.statusIndex, statusIndex))).limit(1)
-      .then((rows) => rows.length > 0));
+    return this.entryAt({ listId, statusIndex }).then((rows) => rows.length > 0);
   }
+
+  // No LIMIT: (list, index) is the primary key.
+  private readonly entryAt = this.database.prepareSelect('status_entries_at', (db) => {
+    const { statusEntries } = this.t;
+    return db.select({ i: statusEntries.statusIndex }).from(statusEntries)
+      .where(and(eq(statusEntries.listId, sql.placeholder('listId')), eq(statusEntries.statusIndex, sql.placeholder('statusIndex'))));
+  });
 
   /** Indexes whose bit is set: the only ones that need to be written into the bitstring. */
   setIndexes(listId: string): Promise<number[]> {

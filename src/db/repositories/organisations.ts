@@ -59,11 +59,16 @@ export class OrganisationRepository extends Repository {
 
   /** The current key of the given algorithm (an organisation has at most one of each). */
   currentKey(organisationId: string, algorithm: KeyAlgorithm): Promise<OrganisationKey | undefined> {
-    const { organisationKeys } = this.t;
-    return this.query((db) => db.select().from(organisationKeys)
-      .where(and(eq(organisationKeys.organisationId, organisationId), eq(organisationKeys.algorithm, algorithm), isNull(organisationKeys.retiredAt)))
-      .limit(1).then(firstRow));
+    return this.currentKeyOf({ organisationId, algorithm }).then(firstRow);
   }
+
+  // Read by every issuance (the signing key): prepared once; no LIMIT, there is at most one current key per algorithm.
+  private readonly currentKeyOf = this.database.prepareSelect('organisation_keys_current', (db) => {
+    const { organisationKeys } = this.t;
+    return db.select().from(organisationKeys)
+      .where(and(eq(organisationKeys.organisationId, sql.placeholder('organisationId')), eq(organisationKeys.algorithm, sql.placeholder('algorithm')),
+        isNull(organisationKeys.retiredAt)));
+  });
 
   /**
    * Retires the current key of each successor's algorithm and adds the successors in one transaction, so there is
