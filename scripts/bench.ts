@@ -5,7 +5,9 @@
  *
  * Knobs (environment): BENCH_SECONDS (in-process loops, default 5), BENCH_HTTP_SECONDS (default 10),
  * BENCH_CONNECTIONS (default 16), BENCH_BATCH (default 10000: the batch memory is read in), BENCH_BATCH_THROUGHPUT
- * (default 4000: the rows of each batch-issuance throughput run), BENCH_STATUS_ENTRIES (default 1000000).
+ * (default 4000: the rows of each batch-issuance throughput run), BENCH_BATCH_ROUNDS (default 3: rounds of that comparison,
+ * one worker and two in each), BENCH_STATUS_ENTRIES (default 1000000), BENCH_NODE_ARGS (Node flags for the server
+ * processes, cluster workers included: `--cpu-prof --cpu-prof-dir=/tmp/profiles` profiles each of them).
  * BENCH_ONLY=verify-overhead measures only the raw Ed25519 loop and in-process verify of eddsa-jcs-2022 and vc+jwt
  * against it (under a minute), prints them and their targets, and leaves bench-report.json alone.
  * BENCH_ONLY=batch-memory runs one BENCH_BATCH-row batch through POST /batches with 1 and with 2 workers and prints the
@@ -22,7 +24,7 @@
  * (scripts/bench/batchVerify.ts), prints both per second and per CPU second, and puts its target, with the ceiling the
  * scaling gives, in place of the one of the same name in bench-report.json (about 2 minutes).
  * BENCH_ONLY=batch-issuance does the same for batch issuance: the machine's scaling, then BENCH_BATCH_THROUGHPUT rows
- * (default 4,000) through POST /batches with one worker and with two (a few minutes).
+ * (default 4,000) through POST /batches with one worker and with two, in BENCH_BATCH_ROUNDS rounds (about 3 minutes).
  *
  * Every target comparing two of something (workers, cores, instances) with one carries `ceiling`: what the bare
  * library gains from a second process on the second core in the same run, and `ofCeiling`, the measured value as a
@@ -39,7 +41,7 @@ import { createServices } from '../src/services.js';
 import { createOrganisation, didDocumentOf } from '../src/orgs/organisations.js';
 import { createToken } from '../src/orgs/tokens.js';
 import { FORMATS, sampleCredential, type Format } from './bench/fixture.js';
-import { cpuSecondsOfPids, peakRssOfPids, type Figures } from './bench/measure.js';
+import { cpuSecondsOfPids, machineCpuShares, machineCpuTicks, peakRssOfPids, threadCpuSecondsOfPids, type Figures } from './bench/measure.js';
 import { benchPostgresHttp, postgresTargets } from './bench/postgres.js';
 import { benchBatchVerify } from './bench/batchVerify.js';
 import { benchScaling, ceilingText, withCeiling, type Scaling } from './bench/scaling.js';
@@ -262,25 +264,35 @@ interface BatchFigures extends Figures {
 
 let achievementPosted = false;
 
-/** Uploads a CSV of `count` rows and polls until the batch is completed with every row issued. */
-async function issueBatch(count: number, seed: string, auth: Record<string, string>): Promise<void> {
+/**
+ * Uploads a CSV of `count` rows and polls until the batch is completed with every row issued. Returns when the upload
+ * was sent and when the server marked the batch completed (its `finishedAt`, on this machine's clock): the next poll
+ * sees it up to 250 ms later, a delay that belongs to the polling, not to the issuance.
+ */
+async function issueBatch(count: number, seed: string, auth: Record<string, string>): Promise<{ sentAt: number; finishedAt: number }> {
+  const sentAt = Date.now();
   const response = await fetch(`${baseUrl}/batches?achievement=${BENCH_ACHIEVEMENT.id}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: cohortCsv(count, seed) });
   if (response.status !== 202) throw new Error(`POST /batches: ${response.status} ${await response.text()}`);
+  const acceptedAt = Date.now();
   const { id } = (await response.json()) as { id: string };
-  let batch: { state: string; counts: Record<string, number> };
+  let batch: { state: string; counts: Record<string, number>; startedAt: string; finishedAt: string };
   do {
     await new Promise((resolve) => setTimeout(resolve, 250));
     batch = (await (await fetch(`${baseUrl}/batches/${id}?limit=0`, { headers: auth })).json()) as typeof batch;
   } while (batch.state !== 'completed');
   if (batch.counts.issued !== count) throw new Error(`batch issued ${batch.counts.issued} of ${count}: ${JSON.stringify(batch.counts)}`);
+  const startedAt = Date.parse(batch.startedAt);
+  const finishedAt = Date.parse(batch.finishedAt);
+  log(`    ${count.toLocaleString('en')} rows: upload answered in ${acceptedAt - sentAt} ms, first rows taken ${startedAt - acceptedAt} ms after it, all issued ${finishedAt - startedAt} ms after that`);
+  return { sentAt, finishedAt };
 }
 
 /**
- * Rows in the batch each server issues before the measured one. Every worker process warms up on its own (V8's
- * compilation, the ESCO/ISCO catalogue loaded on first use): without a warm-up batch, two workers pay it twice inside
- * the measurement and one worker once. 500 rows last long enough for a second worker to find the batch at its poll.
+ * Rows of the batch each server issues before the measured one, per worker. Every worker process warms up on its own
+ * (V8's compilation, the ESCO/ISCO catalogue loaded on first use), so two workers get twice the rows: each then has
+ * issued about as many as one worker alone before the measurement starts.
  */
-const WARM_UP_ROWS = 500;
+const WARM_UP_ROWS_PER_WORKER = 500;
 
 async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<BatchFigures> {
   const server = await startBenchServer(workers);
@@ -289,14 +301,18 @@ async function runBatchOverHttp(workers: number, count: number, seed: string): P
     const idleLargestProcessRssMb = await largestProcessRssMb(serverPids(server));
     if (!achievementPosted) await post(`/orgs/${ORG}/achievements`, BENCH_ACHIEVEMENT, auth);
     achievementPosted = true;
-    await issueBatch(WARM_UP_ROWS, `${seed}-warm-up`, auth);
+    await issueBatch(WARM_UP_ROWS_PER_WORKER * workers, `${seed}-warm-up`, auth);
     // CPU of the server's processes from the upload to the completed batch (NaN should one of them be gone).
     const cpuPids = serverPids(server);
     const cpuBefore = await cpuSecondsOfPids(cpuPids).catch(() => NaN);
-    const started = performance.now();
-    await issueBatch(count, seed, auth);
-    const seconds = (performance.now() - started) / 1000;
+    const threadsBefore = await threadCpuSecondsOfPids(cpuPids).catch(() => ({ main: NaN, other: NaN }));
+    const machineBefore = machineCpuTicks();
+    const { sentAt, finishedAt } = await issueBatch(count, seed, auth);
+    const machine = machineCpuShares(machineBefore);
+    const seconds = (finishedAt - sentAt) / 1000;
     const cpuSeconds = await cpuSecondsOfPids(cpuPids).catch(() => NaN) - cpuBefore;
+    const threadsAfter = await threadCpuSecondsOfPids(cpuPids).catch(() => ({ main: NaN, other: NaN }));
+    log(`      CPU of the server's processes: ${(threadsAfter.main - threadsBefore.main).toFixed(2)} s on main threads, ${(threadsAfter.other - threadsBefore.other).toFixed(2)} s on their other threads (garbage collection, compiler); the machine ${machine}`);
     const pids = serverPids(server);
     return {
       ops: count, seconds, opsPerSec: count / seconds, opsPerCpuSec: count / cpuSeconds, idleLargestProcessRssMb,
@@ -313,33 +329,68 @@ const batchMemoryTarget = (workers: number, measured: number): Target => ({
 });
 
 const threads = Math.max(2, Math.min(os.cpus().length, 8));
-const batchThroughputTarget = (single: BatchFigures, several: BatchFigures): Target => (
-  { name: `batch issuance with ${threads} workers vs one`, unit: 'x', measured: several.opsPerSec / single.opsPerSec, required: 1.7, twoCores: true });
+/** Rounds of the batch-issuance throughput comparison (one worker and several in each); the target is their median. */
+const batchRounds = Math.max(1, Number(process.env.BENCH_BATCH_ROUNDS ?? 3));
+
+interface BatchThroughput { single: BatchFigures; several: BatchFigures; roundRatios: number[]; ratio: number }
+
+const batchThroughputTarget = ({ ratio, roundRatios }: BatchThroughput): Target & { rounds: number[] } => (
+  { name: `batch issuance with ${threads} workers vs one`, unit: 'x', measured: ratio, required: 1.7, twoCores: true, rounds: roundRatios });
+
+/** The runs of one setting taken together: rows and seconds summed, memory the largest seen. */
+function combined(runs: BatchFigures[]): BatchFigures {
+  const sum = (pick: (run: BatchFigures) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  const ops = sum((run) => run.ops);
+  const seconds = sum((run) => run.seconds);
+  const max = (pick: (run: BatchFigures) => number) => Math.max(...runs.map(pick));
+  return {
+    ops, seconds, opsPerSec: ops / seconds, opsPerCpuSec: ops / sum((run) => run.ops / run.opsPerCpuSec!),
+    idleLargestProcessRssMb: max((run) => run.idleLargestProcessRssMb), peakRssMb: max((run) => run.peakRssMb ?? 0), largestProcessRssMb: max((run) => run.largestProcessRssMb),
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 /**
  * Batch issuance through POST /batches. Throughput: the same number of rows with one worker and with two
- * (BENCH_BATCH_THROUGHPUT, 4,000: long enough that start-up, polling and the last rows' tail weigh little, short enough
- * to keep the bench's length). Memory (`memory`): one BENCH_BATCH-row batch (10,000) with two workers, unless that is
- * already the throughput run.
+ * (BENCH_BATCH_THROUGHPUT, 4,000: long enough that start-up and the last rows' tail weigh little, short enough to keep
+ * the bench's length), in BENCH_BATCH_ROUNDS rounds (3), each a fresh server of each kind, the order alternating from
+ * round to round: this machine's speed drifts by tens of percent within minutes, and a single pair of runs measured
+ * that drift as often as the workers. The target is the median of the rounds' ratios. Memory (`memory`): one
+ * BENCH_BATCH-row batch (10,000) with two workers.
  */
 async function batchIssuance(options: { memory: boolean; ratioToBaseline?: (opsPerSec: number) => number }) {
-  log(`\nBatch issuance end to end: POST /batches (CSV), polled until completed; ${batchThroughputCount.toLocaleString('en')} rows with one worker and with ${threads} for throughput${options.memory ? `, ${batchCount.toLocaleString('en')} for memory` : ''}`);
+  log(`\nBatch issuance end to end: from sending POST /batches (CSV) to the batch's finishedAt; ${batchThroughputCount.toLocaleString('en')} rows with one worker and with ${threads}, ${batchRounds} round(s), for throughput${options.memory ? `, ${batchCount.toLocaleString('en')} for memory` : ''}`);
   const batchRow = (result: BatchFigures, workers: number, purpose: string): Row => ({
     ...result, name: `batch ${result.ops} rows, PASSERELLE_WORKERS=${workers}${workers === 1 ? ' (one core)' : ''}${purpose}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue',
     ...(options.ratioToBaseline ? { baseline: 'baseline issue eddsa-rdfc-2022', ratio: options.ratioToBaseline(result.opsPerSec) } : {}),
   });
-  const single = await runBatchOverHttp(1, batchThroughputCount, 'w1');
-  add(batchRow(single, 1, ''));
-  const several = await runBatchOverHttp(threads, batchThroughputCount, `w${threads}`);
-  add(batchRow(several, threads, ''));
-  log(`    ${threads} workers vs 1 on ${batchThroughputCount.toLocaleString('en')} rows each: ${(several.opsPerSec / single.opsPerSec).toFixed(2)}x per second; rows per CPU second of the server's processes ${single.opsPerCpuSec!.toFixed(0)} with one worker, ${several.opsPerCpuSec!.toFixed(0)} with ${threads}`);
-  let batch = several;
+  const singles: BatchFigures[] = [];
+  const severals: BatchFigures[] = [];
+  for (let round = 0; round < batchRounds; round++) {
+    log(`  round ${round + 1} of ${batchRounds}`);
+    for (const workers of round % 2 === 0 ? [1, threads] : [threads, 1]) {
+      const result = await runBatchOverHttp(workers, batchThroughputCount, `w${workers}-r${round + 1}`);
+      (workers === 1 ? singles : severals).push(result);
+      log(`    PASSERELLE_WORKERS=${workers}: ${result.opsPerSec.toFixed(1)} rows/s, ${result.opsPerCpuSec!.toFixed(0)} rows per CPU second`);
+    }
+  }
+  const roundRatios = singles.map((single, round) => severals[round]!.opsPerSec / single.opsPerSec);
+  const throughput: BatchThroughput = { single: combined(singles), several: combined(severals), roundRatios, ratio: median(roundRatios) };
+  add(batchRow(throughput.single, 1, ''));
+  add(batchRow(throughput.several, threads, ''));
+  log(`    ${threads} workers vs 1 on ${batchThroughputCount.toLocaleString('en')} rows each: ${roundRatios.map((r) => `${r.toFixed(2)}x`).join(', ')} in the rounds, median ${throughput.ratio.toFixed(2)}x; all rounds together ${(throughput.several.opsPerSec / throughput.single.opsPerSec).toFixed(2)}x per second; rows per CPU second of the server's processes ${throughput.single.opsPerCpuSec!.toFixed(0)} with one worker, ${throughput.several.opsPerCpuSec!.toFixed(0)} with ${threads}`);
+  let batch = severals.at(-1)!;
   if (options.memory && batchCount !== batchThroughputCount) {
     batch = await runBatchOverHttp(threads, batchCount, `m${threads}`);
     add(batchRow(batch, threads, ', for memory'));
   }
   if (options.memory) log(`  largest single process during the ${batch.ops}-row batch: ${batch.largestProcessRssMb.toFixed(0)} MB (all ${threads} workers and the primary together: ${batch.peakRssMb!.toFixed(0)} MB)`);
-  return { single, several, batch, threads };
+  return { throughput, batch };
 }
 
 /** The end of a BENCH_ONLY subset: the load it ran under, its data removed, and no full run after it. */
@@ -396,8 +447,8 @@ if (only === 'scaling') {
 
 if (only === 'batch-issuance') {
   await measureScaling();
-  const { single, several } = await batchIssuance({ memory: false });
-  const verdicts = withVerdicts([batchThroughputTarget(single, several)]);
+  const { throughput } = await batchIssuance({ memory: false });
+  const verdicts = withVerdicts([batchThroughputTarget(throughput)]);
   logTargets(verdicts);
   mergeTargetsIntoReport(verdicts);
   endSubset();
@@ -506,7 +557,7 @@ const postgres = await benchPostgresHttp({ connections, httpSeconds, log });
 if (typeof postgres === 'string') log(`\nHTTP on PostgreSQL skipped: ${postgres}`);
 else for (const row of postgres) add({ ...row, baseline: `baseline ${row.op} ${row.format}`, ratio: ratioTo(row.format, row.op, row.opsPerSec) });
 
-const { single, several, batch } = await batchIssuance({ memory: true, ratioToBaseline: (opsPerSec) => ratioTo('eddsa-rdfc-2022', 'issue', opsPerSec) });
+const { throughput, batch } = await batchIssuance({ memory: true, ratioToBaseline: (opsPerSec) => ratioTo('eddsa-rdfc-2022', 'issue', opsPerSec) });
 
 // ---- batch verification, one core and two ----
 const batchVerify = await benchBatchVerify({ durationMs, warmupMs, log });
@@ -526,7 +577,7 @@ const targets = withVerdicts([
   { name: 'HTTP verify eddsa-rdfc-2022, 1 worker, vs baseline loop', unit: 'x', measured: httpVerify1.ratio!, required: 0.9 },
   // Against the one-core loop: as a fraction of the ceiling, the service on two cores against the bare library on two.
   { name: 'HTTP verify eddsa-rdfc-2022, 2 workers (both cores), vs baseline loop', unit: 'x', measured: httpVerify2.ratio!, required: 1.7, twoCores: true },
-  batchThroughputTarget(single, several),
+  batchThroughputTarget(throughput),
   { name: 'in-process verify eddsa-rdfc-2022 vs baseline, one core', unit: 'x', measured: inProcessVerify.ratio!, required: 5 },
   { name: 'in-process verify eddsa-rdfc-2022: documents left to jsonld.js', unit: 'documents', measured: inProcessVerify.extra?.compiledRdfFallbacks ?? NaN, required: 0, atMost: true },
   { name: 'status list fetched and decoded at most once per version (1M-entry list)', unit: 'fetches', measured: status.extra!.listFetchesAndDecodes!, required: 1, atMost: true },
@@ -549,7 +600,7 @@ const report = {
   notes: [
     'Ratios compare each figure with the bare-library loop measured in the same run (baseline rows).',
     'The baseline verify uses a stub checkStatus; the service also checks the status list, the issuer DID and the dates.',
-    `Batch issuance goes through POST /batches and is timed from the upload to the completed batch; with several workers each issues its share of the rows. Throughput compares ${batchThroughputCount} rows with one worker and with ${threads}; memory is read in the ${batchCount}-row batch.`,
+    `Batch issuance goes through POST /batches and is timed from sending the upload to the batch's finishedAt; with several workers each issues its share of the rows. Throughput compares ${batchThroughputCount} rows with one worker and with ${threads} in ${batchRounds} rounds, the order alternating; its target is the median of the rounds' ratios; memory is read in the ${batchCount}-row batch.`,
     'Targets comparing two workers, cores or instances with one carry `ceiling`: the bare library loop (baseline eddsa-rdfc-2022 verify) in two processes at once, each pinned to its core, against one, in this run (`ceilingRawEd25519` the same for the raw Ed25519 loop); `ofCeiling` is the measured value as a fraction of it. The HTTP-vs-in-process target carries its own: verifyCredential behind a bare fastify route (scripts/bench/bareHttpServer.ts) against in-process verify.',
     'HTTP runs share the 2 cores with autocannon itself.',
     typeof postgres === 'string'

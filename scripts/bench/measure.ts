@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 /** Timing helpers: a closed loop with `concurrency` operations in flight, latency per operation, percentiles. */
 export interface Figures {
   ops: number;
@@ -54,7 +55,6 @@ let clockTicks: number | undefined;
  * a server's CPU per request, which moves less than its throughput when other work shares the cores.
  */
 export async function cpuSecondsOfPids(pids: number[]): Promise<number> {
-  const fs = await import('node:fs');
   const { execFileSync } = await import('node:child_process');
   clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
   let ticks = 0;
@@ -67,9 +67,41 @@ export async function cpuSecondsOfPids(pids: number[]): Promise<number> {
   return ticks / clockTicks;
 }
 
+/**
+ * CPU seconds of other processes split by thread: their main threads (the event loop) and the rest (V8's garbage
+ * collection and compiler threads, libuv's pool, worker threads), from /proc/<pid>/task (Linux). A process alone on two
+ * cores runs the rest beside its main thread for free; two processes share the cores with it.
+ */
+export async function threadCpuSecondsOfPids(pids: number[]): Promise<{ main: number; other: number }> {
+  const { execFileSync } = await import('node:child_process');
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const seconds = { main: 0, other: 0 };
+  for (const pid of pids) {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds[tid === String(pid) ? 'main' : 'other'] += (Number(fields[11]) + Number(fields[12])) / clockTicks;
+    }
+  }
+  return seconds;
+}
+
+/** The machine's CPU time counters so far (the first line of /proc/stat: user, nice, system, idle, iowait, ...). */
+export function machineCpuTicks(): number[] {
+  return fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+}
+
+/** How the machine's cores spent the time since `before`: busy (user and system), idle, and idle waiting for the disk. */
+export function machineCpuShares(before: number[]): string {
+  const ticks = machineCpuTicks().map((value, i) => value - (before[i] ?? 0));
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  const share = (value: number) => `${((value / total) * 100).toFixed(0)}%`;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0] = ticks;
+  return `${share(user + nice + system)} busy (${share(system)} in the kernel), ${share(idle)} idle, ${share(iowait)} waiting for the disk`;
+}
+
 /** Peak RSS (VmHWM) of other processes, e.g. a server and its cluster workers, read from /proc (Linux). */
 export async function peakRssOfPids(pids: number[]): Promise<number | undefined> {
-  const fs = await import('node:fs');
   let total = 0;
   for (const pid of pids) {
     try {

@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/config.js';
 
 /** Starts `script` (the service by default) with `env`; resolves once it says it is listening. */
 export async function startServer(env: Record<string, string | undefined>, script = 'src/server.ts'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, script)], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), '--import', 'tsx', path.join(projectRoot, script)], {
     cwd: projectRoot, env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
