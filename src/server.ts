@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createServices } from './services.js';
+import { createServices, sqliteFileOf } from './services.js';
+import { startWalCheckpoints } from './db/walCheckpoints.js';
 import { ensureAdminToken } from './orgs/tokens.js';
 import { isSiblingMessage } from './clusterSiblings.js';
 
@@ -102,6 +103,11 @@ async function primary(config: Config) {
   // Every core runs a worker's event loop, so V8's helper threads for garbage collection only take CPU from the other
   // workers, and cost more CPU in all than collecting on the worker's own thread (measured in README "Performance").
   cluster.setupPrimary({ execArgv: [...process.execArgv, '--single-threaded-gc'] });
+  // The workers' connections leave the log's checkpoints to this process (src/db/walCheckpoints.ts).
+  if (!config.database) {
+    const checkpoints = startWalCheckpoints(sqliteFileOf(config), (error) => console.error('WAL checkpoint failed:', error));
+    process.once('exit', () => checkpoints.stop());
+  }
   const fork = () => {
     const worker = cluster.fork();
     worker.on('listening', () => {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { projectRoot, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -66,10 +67,16 @@ export interface Services {
 
 export const schemasDir = path.join(projectRoot, 'schemas');
 
-/** The database the configuration names: PostgreSQL when PASSERELLE_DATABASE_URL is set, else the embedded SQLite file. */
+/** The embedded database's file. */
+export const sqliteFileOf = (config: Config) => path.join(config.dataDir, 'passerelle.db');
+
+/**
+ * The database the configuration names: PostgreSQL when PASSERELLE_DATABASE_URL is set, else the embedded SQLite file,
+ * whose log a cluster worker leaves to its primary to checkpoint (src/db/walCheckpoints.ts).
+ */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   if (config.database) return PostgresDatabase.open(config.database.url, { poolSize: config.database.poolSize });
-  return openDatabase(path.join(config.dataDir, 'passerelle.db'));
+  return openDatabase(sqliteFileOf(config), { checkpointedElsewhere: cluster.isWorker });
 }
 
 /** `database` is for tests and tools that open their own (e.g. a PostgreSQL schema per test). */

@@ -7,6 +7,7 @@ import { projectRoot } from '../config.js';
 import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from './database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
 import { sqliteTables } from './tables.js';
+import { BACKSTOP_CHECKPOINT_PAGES } from './walCheckpoints.js';
 
 /** How long a statement waits for another process's write lock before failing "database is locked". */
 const BUSY_TIMEOUT_MS = 5000;
@@ -22,14 +23,16 @@ export const sqliteMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migra
  * Opens (creating if needed) the SQLite database and applies the committed migrations.
  * WAL lets readers (verification, status lists) proceed while a writer issues; the busy timeout
  * lets several processes (PASSERELLE_WORKERS, the batch tool) share the file without SQLITE_BUSY errors.
+ * `checkpointedElsewhere`: another process checkpoints the log (a cluster worker's primary, walCheckpoints.ts).
  */
-export function openDatabase(file: string): SqliteDatabase {
+export function openDatabase(file: string, options: { checkpointedElsewhere?: boolean } = {}): SqliteDatabase {
   if (file !== ':memory:') restrictToOwner(file);
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (options.checkpointedElsewhere) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   const db = drizzle(sqlite, { schema: sqliteTables });
   migrate(db, { migrationsFolder: sqliteMigrationsFolder, migrationsTable: MIGRATIONS_TABLE });
   return new SqliteDatabase(sqlite, db);
