@@ -114,27 +114,45 @@ export class BatchRunner {
     const organisation = (await organisations.byId(batch.organisationId))!;
     const achievement = await requireAchievement(achievements, organisation, batch.achievementId, batch.achievementVersion);
     const issueDeps = this.deps.issueDepsFor(batch.createdByTokenId);
+    const sign = (rows: BatchRowRecord[]) => this.signRows(issueDeps, batch, organisation, achievement, rows);
+    const release = (outcomes: RowOutcome[]) => {
+      // Indexes stay reserved until the commit has made them permanent (or failed), so no other issuer can draw them.
+      for (const outcome of outcomes) if (outcome.kind === 'signed') issueDeps.statusLists.release(outcome.signed.reservations);
+    };
     // Rows are signed outside any transaction (CPU only: instances sharing a database sign in parallel), then written
-    // in one, which also leases the next rows. Rows whose status index another instance took meanwhile are signed again.
+    // in one, which also leases more rows. One lease is signed while the one before it is written: the write may wait
+    // for another process's write lock, and this process signs meanwhile. Rows whose status index another instance
+    // took meanwhile are signed again.
     const indexAttempts = new Map<number, number>();
-    let rows = await this.leaseRows(batch);
-    while (rows.length > 0 && !this.stopping) {
-      const outcomes = await this.signRows(issueDeps, batch, organisation, achievement, rows);
+    let signed = await sign(await this.leaseRows(batch));
+    let leased = await this.leaseRows(batch);
+    while (signed.length > 0 && !this.stopping) {
+      // signRows fails only before it reserves anything (reading which rows are already recorded).
+      const signingNext = sign(leased);
+      let written: { indexTaken: BatchRowRecord[]; leased: BatchRowRecord[] };
       try {
-        const { indexTaken, leased } = await this.commit(issueDeps, batch, outcomes);
-        const again: BatchRowRecord[] = [];
-        for (const row of indexTaken) {
-          const attempts = (indexAttempts.get(row.line) ?? 1) + 1;
-          indexAttempts.set(row.line, attempts);
-          if (attempts <= MAX_INDEX_ATTEMPTS) again.push(row);
-          else await batches.markFailed(batch.id, row.line, problemOf(new IndexTakenError('status index taken')), this.now());
-        }
-        rows = [...again, ...leased];
+        written = await this.commit(issueDeps, batch, signed);
+      } catch (error) {
+        release(await signingNext.catch(() => []));
+        throw error;
       } finally {
-        // Indexes stay reserved until the commit has made them permanent (or failed), so no other issuer can draw them.
-        for (const outcome of outcomes) if (outcome.kind === 'signed') issueDeps.statusLists.release(outcome.signed.reservations);
+        release(signed);
       }
+      const signedNext = await signingNext;
+      const again: BatchRowRecord[] = [];
+      for (const row of written.indexTaken) {
+        const attempts = (indexAttempts.get(row.line) ?? 1) + 1;
+        indexAttempts.set(row.line, attempts);
+        if (attempts <= MAX_INDEX_ATTEMPTS) again.push(row);
+        else await batches.markFailed(batch.id, row.line, problemOf(new IndexTakenError('status index taken')), this.now());
+      }
+      signed = again.length > 0 ? [...signedNext, ...await sign(again)] : signedNext;
+      leased = written.leased;
+      // Nothing was left to sign ahead, but rows came free meanwhile (another instance's lease ran out).
+      if (signed.length === 0 && leased.length > 0) [signed, leased] = [await sign(leased), await this.leaseRows(batch)];
     }
+    // Rows signed but not written when stopping: their indexes go back; stop() gives back their leases.
+    release(signed);
     // Other instances may still be issuing rows they leased; the last one to finish closes the batch.
     if (!this.stopping && !(await batches.hasPendingRows(batch.id))) await batches.markCompleted(batch.id, this.now());
   }
