@@ -1,19 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { loadConfig } from '../../src/config.js';
-import { createServices } from '../../src/services.js';
-import { createOrganisation } from '../../src/orgs/organisations.js';
-import { createAchievement } from '../../src/training/achievements.js';
-import { createBatch } from '../../src/training/batches.js';
 import { BatchRunner } from '../../src/training/batchRunner.js';
 import { issueDepsActingAs } from '../../src/audit/actingAs.js';
 import { StatusListService } from '../../src/credentials/statusLists.js';
 import { verifyCredential } from '../../src/credentials/verify.js';
 import type { CredentialRecord, CredentialRepository } from '../../src/db/repositories/credentials.js';
-import { ADMIN_TOKEN, BASE_URL, openTestDatabase, sqlCount } from '../helpers/app.js';
-import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { BASE_URL, sqlCount } from '../helpers/app.js';
+import { queuedBatch } from '../helpers/batches.js';
 
 type Json = Record<string, any>;
 
@@ -23,20 +15,9 @@ type Json = Record<string, any>;
  * with a status index the runner reserved, and credentials with the ids of rows being signed.
  */
 t.test('rows another instance writes over while they are being signed: issued once, signed again or skipped', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-races-'));
-  const config = loadConfig({ PASSERELLE_BASE_URL: BASE_URL, PASSERELLE_DATA_DIR: path.join(dir, 'data'), PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN });
-  const services = await createServices(config, undefined, await openTestDatabase(t));
-  t.teardown(async () => {
-    await services.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const { repos, keyStore, now } = services;
-  const organisation = await createOrganisation({ organisations: repos.organisations, keyStore, baseUrl: BASE_URL, now },
-    { slug: 'ofppt-casa', name: { fr: 'OFPPT Casablanca' }, country: 'MA', kind: 'training-centre' });
-  await createAchievement({ achievements: repos.achievements, now }, organisation, MASONRY_ACHIEVEMENT);
   const ROWS = 40;
-  const { batch } = await createBatch({ batches: repos.batches, achievements: repos.achievements, credentials: repos.credentials, baseUrl: BASE_URL, now },
-    { organisation, achievementId: MASONRY_ACHIEVEMENT.id, content: Buffer.from(toCsv(cohort(ROWS))), fileFormat: 'csv', createdByTokenId: null });
+  const { services, organisation, batch } = await queuedBatch(t, ROWS);
+  const { repos, now } = services;
   const rows = await repos.batches.rows(batch.id, { offset: 0, limit: ROWS });
 
   const otherInstance = new StatusListService({ ...services.issueDeps, statusLists: repos.statusLists, credentials: repos.credentials, organisations: repos.organisations });

@@ -1,41 +1,23 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import t from 'tap';
-import { loadConfig } from '../../src/config.js';
-import { createServices, sqliteFileOf } from '../../src/services.js';
-import { createOrganisation } from '../../src/orgs/organisations.js';
-import { createAchievement } from '../../src/training/achievements.js';
-import { createBatch } from '../../src/training/batches.js';
+import { sqliteFileOf } from '../../src/services.js';
 import { BatchRunner } from '../../src/training/batchRunner.js';
 import { issueDepsActingAs } from '../../src/audit/actingAs.js';
 import type { StatusListService } from '../../src/credentials/statusLists.js';
 import type { Database } from '../../src/db/database.js';
-import { ADMIN_TOKEN, BASE_URL, testDatabaseEngine } from '../helpers/app.js';
-import { MASONRY_ACHIEVEMENT, cohort, toCsv } from '../fixtures/batches/cohort.js';
+import { BASE_URL, testDatabaseEngine } from '../helpers/app.js';
+import { queuedBatch } from '../helpers/batches.js';
 
 /**
  * Another process (here: a second connection to the file) holds SQLite's write lock when the runner comes to write its
  * first lease of 16 rows. While that write waits, the runner signs its next lease.
  */
 t.test('a batch runner signs its next rows while its write waits for another process\'s lock', { skip: testDatabaseEngine === 'postgres' ? 'SQLite\'s write lock' : false }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-overlap-'));
-  const config = loadConfig({ PASSERELLE_BASE_URL: BASE_URL, PASSERELLE_DATA_DIR: path.join(dir, 'data'), PASSERELLE_KEYS_DIR: path.join(dir, 'keys'), PASSERELLE_ADMIN_TOKEN: ADMIN_TOKEN });
-  const services = await createServices(config);
-  const otherProcess = new BetterSqlite3(sqliteFileOf(config));
-  t.teardown(async () => {
-    otherProcess.close();
-    await services.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const { repos, keyStore, now } = services;
-  const organisation = await createOrganisation({ organisations: repos.organisations, keyStore, baseUrl: BASE_URL, now },
-    { slug: 'ofppt-casa', name: { fr: 'OFPPT Casablanca' }, country: 'MA', kind: 'training-centre' });
-  await createAchievement({ achievements: repos.achievements, now }, organisation, MASONRY_ACHIEVEMENT);
   const ROWS = 48;
-  const { batch } = await createBatch({ batches: repos.batches, achievements: repos.achievements, credentials: repos.credentials, baseUrl: BASE_URL, now },
-    { organisation, achievementId: MASONRY_ACHIEVEMENT.id, content: Buffer.from(toCsv(cohort(ROWS))), fileFormat: 'csv', createdByTokenId: null });
+  const { config, services, batch } = await queuedBatch(t, ROWS);
+  const otherProcess = new BetterSqlite3(sqliteFileOf(config));
+  t.teardown(() => otherProcess.close());
+  const { repos, now } = services;
 
   // Every row signed reserves its status indexes once.
   let rowsSigned = 0;
