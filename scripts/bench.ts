@@ -41,7 +41,7 @@ import { createServices } from '../src/services.js';
 import { createOrganisation, didDocumentOf } from '../src/orgs/organisations.js';
 import { createToken } from '../src/orgs/tokens.js';
 import { FORMATS, sampleCredential, type Format } from './bench/fixture.js';
-import { cpuSecondsOfPids, machineCpuShares, machineCpuTicks, peakRssOfPids, threadCpuSecondsOfPids, type Figures } from './bench/measure.js';
+import { cpuSecondsOfPids, machineCpuShares, machineCpuTicks, peakRssOfPids, percentile, threadCpuSecondsOfPids, type Figures } from './bench/measure.js';
 import { benchPostgresHttp, postgresTargets } from './bench/postgres.js';
 import { benchBatchVerify } from './bench/batchVerify.js';
 import { benchScaling, ceilingText, withCeiling, type Scaling } from './bench/scaling.js';
@@ -349,12 +349,6 @@ function combined(runs: BatchFigures[]): BatchFigures {
   };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
 /**
  * Batch issuance through POST /batches. Throughput: the same number of rows with one worker and with two
  * (BENCH_BATCH_THROUGHPUT, 4,000: long enough that start-up and the last rows' tail weigh little, short enough to keep
@@ -380,7 +374,7 @@ async function batchIssuance(options: { memory: boolean; ratioToBaseline?: (opsP
     }
   }
   const roundRatios = singles.map((single, round) => severals[round]!.opsPerSec / single.opsPerSec);
-  const throughput: BatchThroughput = { single: combined(singles), several: combined(severals), roundRatios, ratio: median(roundRatios) };
+  const throughput: BatchThroughput = { single: combined(singles), several: combined(severals), roundRatios, ratio: percentile([...roundRatios].sort((a, b) => a - b), 50) };
   add(batchRow(throughput.single, 1, ''));
   add(batchRow(throughput.several, threads, ''));
   log(`    ${threads} workers vs 1 on ${batchThroughputCount.toLocaleString('en')} rows each: ${roundRatios.map((r) => `${r.toFixed(2)}x`).join(', ')} in the rounds, median ${throughput.ratio.toFixed(2)}x; all rounds together ${(throughput.several.opsPerSec / throughput.single.opsPerSec).toFixed(2)}x per second; rows per CPU second of the server's processes ${throughput.single.opsPerCpuSec!.toFixed(0)} with one worker, ${throughput.several.opsPerCpuSec!.toFixed(0)} with ${threads}`);

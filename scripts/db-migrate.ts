@@ -5,11 +5,10 @@
  * PASSERELLE_DATA_DIR. Prints the migrations it applied; exits 1 with the reason when the database cannot be reached.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { openDatabase, sqliteMigrationsFolder } from '../src/db/client.js';
+import { openDatabase, sqliteFileOf, sqliteMigrationsFolder } from '../src/db/client.js';
 import { openPostgres, postgresMigrationsFolder } from '../src/db/postgres/connect.js';
 import { committedMigrations, MIGRATIONS_TABLE } from '../src/db/migrationJournal.js';
 
@@ -81,8 +80,7 @@ function sqliteAppliedTimes(file: string): number[] {
   }
 }
 
-function migrateSqlite(dataDir: string): void {
-  const file = path.join(dataDir, 'passerelle.db');
+function migrateSqlite(file: string): void {
   const before = sqliteAppliedTimes(file);
   // Opening the database applies its migrations.
   openDatabase(file).sqlite.close();
@@ -92,7 +90,7 @@ function migrateSqlite(dataDir: string): void {
 try {
   const url = process.env.PASSERELLE_DATABASE_URL;
   if (url) await migratePostgres(url);
-  else migrateSqlite(loadConfig().dataDir);
+  else migrateSqlite(sqliteFileOf(loadConfig()));
 } catch (error) {
   console.error(`db:migrate failed: ${error instanceof ConfigError ? error.message : (error as Error).message}`);
   process.exitCode = 1;

@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createServices, sqliteFileOf } from './services.js';
+import { createServices } from './services.js';
+import { sqliteFileOf } from './db/client.js';
 import { startWalCheckpoints } from './db/walCheckpoints.js';
 import { ensureAdminToken } from './orgs/tokens.js';
 import { isSiblingMessage } from './clusterSiblings.js';
@@ -91,8 +92,9 @@ async function serve(config: Config, onListening: (generatedAdminToken: string |
  * PASSERELLE_WORKERS > 1: the primary migrates the database and creates the admin token once, then forks that many
  * workers that share the port (node:cluster) and the database. Any worker takes any batch's rows (leases in the
  * database; a batch queued through one worker is passed on to the others at once), and status indexes stay unique
- * across processes: the (list, index) primary key makes a colliding issuer pick again. On SIGTERM or SIGINT the primary asks every worker to close gracefully and exits when they have; a
- * second signal, or the shutdown timeout, kills them.
+ * across processes: the (list, index) primary key makes a colliding issuer pick again. On SIGTERM or SIGINT the
+ * primary asks every worker to close gracefully and exits when they have; a second signal, or the shutdown timeout,
+ * kills them.
  */
 async function primary(config: Config) {
   const services = await createServices(config);

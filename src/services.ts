@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import path from 'node:path';
 import { projectRoot, type Config } from './config.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, sqliteFileOf } from './db/client.js';
 import type { Database } from './db/database.js';
 import { PostgresDatabase } from './db/postgres/database.js';
 import { databaseAttemptCounter, sweepExpiredAttemptCounters } from './db/attemptCounters.js';
@@ -66,9 +66,6 @@ export interface Services {
 }
 
 export const schemasDir = path.join(projectRoot, 'schemas');
-
-/** The embedded database's file. */
-export const sqliteFileOf = (config: Config) => path.join(config.dataDir, 'passerelle.db');
 
 /**
  * The database the configuration names: PostgreSQL when PASSERELLE_DATABASE_URL is set, else the embedded SQLite file,

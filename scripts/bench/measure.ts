@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 /** Timing helpers: a closed loop with `concurrency` operations in flight, latency per operation, percentiles. */
 export interface Figures {
@@ -50,21 +51,21 @@ export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 /** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
 let clockTicks: number | undefined;
 
+/** User + system CPU seconds in a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file (Linux). */
+function cpuSecondsInStat(file: string): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  const stat = fs.readFileSync(file, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
 /**
  * CPU time (user + system, every thread) other processes have used so far, in seconds, from /proc/<pid>/stat (Linux):
  * a server's CPU per request, which moves less than its throughput when other work shares the cores.
  */
 export async function cpuSecondsOfPids(pids: number[]): Promise<number> {
-  const { execFileSync } = await import('node:child_process');
-  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks / clockTicks;
+  return pids.reduce((seconds, pid) => seconds + cpuSecondsInStat(`/proc/${pid}/stat`), 0);
 }
 
 /**
@@ -73,15 +74,9 @@ export async function cpuSecondsOfPids(pids: number[]): Promise<number> {
  * cores runs the rest beside its main thread for free; two processes share the cores with it.
  */
 export async function threadCpuSecondsOfPids(pids: number[]): Promise<{ main: number; other: number }> {
-  const { execFileSync } = await import('node:child_process');
-  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
   const seconds = { main: 0, other: 0 };
   for (const pid of pids) {
-    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      seconds[tid === String(pid) ? 'main' : 'other'] += (Number(fields[11]) + Number(fields[12])) / clockTicks;
-    }
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) seconds[tid === String(pid) ? 'main' : 'other'] += cpuSecondsInStat(`/proc/${pid}/task/${tid}/stat`);
   }
   return seconds;
 }

@@ -13,8 +13,9 @@
  * Messages: tasks sent during one turn of the event loop go to a worker as one message, and a worker runs its tasks a
  * group at a time, sending each group's answers as one message before it starts the next (verifyWorker.ts). A batch
  * of credentials thus costs a few messages per turn rather than several per credential, on a main thread that also
- * resolves DIDs, reads status lists and builds the results of the whole batch (see defaultPoolSize). A document loaded ahead is loaded even when the check fails before using it (the
- * controller of a method whose signature does not verify): the price of sparing the worker a round trip per load.
+ * resolves DIDs, reads status lists and builds the results of the whole batch (see defaultPoolSize). A document
+ * loaded ahead is loaded even when the check fails before using it (the controller of a method whose signature does
+ * not verify): the price of sparing the worker a round trip per load.
  *
  * One pool per process, started on first use and shared by every app built in it (tests build many): the threads
  * stand for the machine's cores, not for an app. Workers hold the process open only while they have work.

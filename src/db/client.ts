@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { projectRoot } from '../config.js';
+import { projectRoot, type Config } from '../config.js';
 import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from './database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
 import { sqliteTables } from './tables.js';
@@ -18,6 +18,9 @@ const BUSY_TIMEOUT_MS = 5000;
 const LOCK_POLL_MS = 1;
 
 export const sqliteMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
+
+/** The embedded database's file, in the configuration's data folder. */
+export const sqliteFileOf = (config: Pick<Config, 'dataDir'>) => path.join(config.dataDir, 'passerelle.db');
 
 /**
  * Opens (creating if needed) the SQLite database and applies the committed migrations.

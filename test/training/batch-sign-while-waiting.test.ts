@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import t from 'tap';
-import { sqliteFileOf } from '../../src/services.js';
+import { sqliteFileOf } from '../../src/db/client.js';
 import { BatchRunner } from '../../src/training/batchRunner.js';
 import { issueDepsActingAs } from '../../src/audit/actingAs.js';
 import type { StatusListService } from '../../src/credentials/statusLists.js';
