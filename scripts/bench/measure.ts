@@ -18,6 +18,36 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** The median of `values` (for an even count, the lower middle one). */
+export const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+
+/**
+ * Rounds of a comparison (BENCH_ROUNDS, default 3): this machine's speed drifts by tens of percent within minutes, so
+ * each comparison of two measurements is made this many times, the order alternating, and its target is the median
+ * of the rounds' ratios.
+ */
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+
+/** Round `round`'s order of `measurements`: as given in even rounds, reversed in odd ones (a linear drift cancels out). */
+export const orderInRound = <T>(measurements: readonly T[], round: number): T[] => (round % 2 === 0 ? [...measurements] : [...measurements].reverse());
+
+/** Runs of one measurement taken together: operations and seconds summed, latencies the runs' median, memory the largest. */
+export function combinedFigures(runs: Figures[]): Figures {
+  const sum = (pick: (run: Figures) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  const ops = sum((run) => run.ops);
+  const seconds = sum((run) => run.seconds);
+  const optional = (pick: (run: Figures) => number | undefined, combine: (values: number[]) => number) => {
+    const values = runs.map(pick);
+    return values.every((value) => value !== undefined) ? combine(values as number[]) : undefined;
+  };
+  return {
+    ops, seconds, opsPerSec: ops / seconds,
+    p50Ms: optional((run) => run.p50Ms, median), p99Ms: optional((run) => run.p99Ms, median),
+    peakRssMb: optional((run) => run.peakRssMb, (values) => Math.max(...values)),
+    opsPerCpuSec: optional((run) => run.opsPerCpuSec, () => ops / sum((run) => run.ops / run.opsPerCpuSec!)),
+  };
+}
+
 export async function runFor(durationMs: number, fn: () => Promise<unknown>, options: { warmupMs?: number; concurrency?: number } = {}): Promise<Figures> {
   const concurrency = options.concurrency ?? 1;
   if (options.warmupMs) await loop(options.warmupMs, fn, concurrency, []);
