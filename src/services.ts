@@ -88,6 +88,7 @@ export async function createServices(config: Config, now: () => Date = () => new
     resolveRemote: config.resolveRemoteDids,
     localDids: {
       version: (did) => repos.organisations.keysVersionOf(did),
+      changeStamp: () => database.changeStamp(),
       document: async (did) => {
         const organisation = await repos.organisations.byDid(did);
         return organisation?.didMethod === 'web' ? didDocumentOf(organisation, await repos.organisations.keysOf(organisation.id)) : undefined;
@@ -100,7 +101,7 @@ export async function createServices(config: Config, now: () => Date = () => new
     baseUrl: config.baseUrl, now,
   });
   const statusChecker = new StatusChecker({
-    statusLists, versionOf: (id) => repos.statusLists.version(id), documentLoader, baseUrl: config.baseUrl,
+    statusLists, versionOf: (id) => repos.statusLists.version(id), changeStamp: () => database.changeStamp(), documentLoader, baseUrl: config.baseUrl,
   });
   const schemaValidator = new SchemaValidator({ baseUrl: config.baseUrl, schemasDir });
   const verifyDeps: VerifyDeps = {

@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import { AppError } from '../errors.js';
 import { BoundedCache } from './boundedCache.js';
+import { resolvedOnce, snapshotStamp } from './verificationSnapshot.js';
 
 export type DidDocument = {
   '@context'?: unknown;
@@ -18,10 +18,13 @@ export type DidDocument = {
 export interface LocalDids {
   /**
    * The version of the DID's document, bumped in the same transaction as any change to it (organisations.keys_version),
-   * or undefined when the DID is not hosted here. Read on every resolution: one indexed lookup.
+   * or undefined when the DID is not hosted here. Read on every resolution whose snapshot's change stamp differs from
+   * the one taken before the kept document's version was last read: one indexed lookup.
    */
   version(did: string): Promise<number | undefined>;
   document(did: string): Promise<DidDocument | undefined>;
+  /** The database's change stamp (Database.changeStamp). */
+  changeStamp?: () => string | undefined;
 }
 
 export interface DidResolverOptions {
@@ -41,17 +44,6 @@ didKeyDriver.use({ multibaseMultikeyHeader: 'z82L', fromMultibase: EcdsaMultikey
 
 export const unresolvableDid = (did: string, why: string) => new AppError('did-unresolvable', 400, `Cannot resolve ${did}: ${why}`);
 
-/**
- * One verification resolves the issuer's DID several times (the issuer check, the proof's verification method, its
- * controller). Inside `withDidSnapshot`, each DID is resolved once and the same document answers the others: one
- * verification sees one state of the issuer's keys, and makes one database round trip per DID instead of three.
- */
-const snapshot = new AsyncLocalStorage<Map<string, Promise<DidDocument>>>();
-
-export function withDidSnapshot<T>(work: () => Promise<T>): Promise<T> {
-  return snapshot.getStore() ? work() : snapshot.run(new Map(), work);
-}
-
 /** Documents kept per resolver: a few KB each, so at most a few tens of MB however many DIDs requests name. */
 const CACHED_DOCUMENTS = 10_000;
 
@@ -62,8 +54,9 @@ const CACHED_DOCUMENTS = 10_000;
  * function of the DID alone and is kept as long as there is room. A hosted did:web document is kept with its version
  * and used again only while the database still holds that version: one indexed read per resolution instead of
  * loading the organisation and its keys, and no time during which another process's key rotation goes unseen (every
- * instance and worker reads the same row, on SQLite and on PostgreSQL alike). The version is read before the
- * document, so a kept document is never older than its version. Remote did:web documents are not kept.
+ * instance and worker reads the same row, on SQLite and on PostgreSQL alike). Not even that read while the database's
+ * change stamp is the one taken before it (SQLite: nothing committed since, by any connection). The version is read
+ * before the document, so a kept document is never older than its version. Remote did:web documents are not kept.
  */
 export function createDidResolver(options: DidResolverOptions) {
   const timeoutMs = options.remoteTimeoutMs ?? 5000;
@@ -84,7 +77,7 @@ export function createDidResolver(options: DidResolverOptions) {
   }
 
   const didKeyDocuments = new BoundedCache<string, DidDocument>(CACHED_DOCUMENTS);
-  const localDocuments = new BoundedCache<string, { version: number; document: DidDocument }>(CACHED_DOCUMENTS);
+  const localDocuments = new BoundedCache<string, { version: number; document: DidDocument; stamp: string | undefined }>(CACHED_DOCUMENTS);
 
   async function resolveDidKey(did: string): Promise<DidDocument> {
     let document = didKeyDocuments.get(did);
@@ -100,17 +93,23 @@ export function createDidResolver(options: DidResolverOptions) {
   }
 
   async function resolveLocal(did: string): Promise<DidDocument | undefined> {
+    // Taken before the version is read, so that a kept document is never older than its stamp says.
+    const stamp = snapshotStamp(options.localDids.changeStamp);
+    const kept = localDocuments.get(did);
+    if (kept && stamp !== undefined && kept.stamp === stamp) return kept.document;
     const version = await options.localDids.version(did);
     if (version === undefined) {
       localDocuments.delete(did);
       return undefined;
     }
-    const kept = localDocuments.get(did);
-    if (kept?.version === version) return kept.document;
+    if (kept?.version === version) {
+      kept.stamp = stamp;
+      return kept.document;
+    }
     const loaded = await options.localDids.document(did);
     if (!loaded) return undefined;
     const document = deepFreeze(loaded);
-    localDocuments.set(did, { version, document });
+    localDocuments.set(did, { version, document, stamp });
     return document;
   }
 
@@ -134,16 +133,7 @@ export function createDidResolver(options: DidResolverOptions) {
     throw unresolvableDid(did, 'only did:key and did:web are supported');
   }
 
-  return function resolveDid(did: string): Promise<DidDocument> {
-    const resolved = snapshot.getStore();
-    if (!resolved) return resolveOnce(did);
-    let document = resolved.get(did);
-    if (!document) {
-      document = resolveOnce(did);
-      resolved.set(did, document);
-    }
-    return document;
-  };
+  return (did: string): Promise<DidDocument> => resolvedOnce(did, () => resolveOnce(did));
 }
 
 export type DidResolver = ReturnType<typeof createDidResolver>;

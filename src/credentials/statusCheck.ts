@@ -6,6 +6,7 @@ import {
 import type { DocumentLoader } from './documentLoader.js';
 import { isObject } from './jsonLimits.js';
 import { STATUS_LIST_SIZE, type StatusListService } from './statusLists.js';
+import { snapshotStamp } from './verificationSnapshot.js';
 import { verifyCompactJws, verifyCredentialProof, type JsonObject } from './vcLibrary.js';
 
 export interface StatusOutcome {
@@ -15,19 +16,24 @@ export interface StatusOutcome {
   errorType?: 'STATUS_RETRIEVAL_ERROR' | 'STATUS_VERIFICATION_ERROR' | 'STATUS_LIST_LENGTH_ERROR';
 }
 
-interface DecodedList { version: number; bits: Buffer; issuer: string; purpose: string }
-interface DecodedToken { version: number; values: Buffer; bitsPerStatus: number; issuer: string }
+/** `stamp`: the database's change stamp taken before `version` was last read (see StatusChecker). */
+interface DecodedList { version: number; stamp: string | undefined; bits: Buffer; issuer: string; purpose: string }
+interface DecodedToken { version: number; stamp: string | undefined; values: Buffer; bitsPerStatus: number; issuer: string }
 
 /**
  * Checks BitstringStatusListEntry values against this service's own lists. A list is verified and decoded once per
- * version (a status change bumps the version), so repeated checks cost one indexed lookup.
+ * version (a status change bumps the version), so repeated checks cost one indexed lookup, and none while the
+ * database's change stamp (`changeStamp`, Database.changeStamp) is the one taken before the version was last read.
  * Lists hosted elsewhere are not fetched: verification stays offline.
  */
 export class StatusChecker {
   private readonly decoded = new Map<string, DecodedList>();
   private readonly decodedTokens = new Map<string, DecodedToken>();
 
-  constructor(private readonly deps: { statusLists: StatusListService; versionOf: (listId: string) => Promise<number | undefined>; documentLoader: DocumentLoader; baseUrl: string }) {}
+  constructor(private readonly deps: {
+    statusLists: StatusListService; versionOf: (listId: string) => Promise<number | undefined>; changeStamp?: () => string | undefined;
+    documentLoader: DocumentLoader; baseUrl: string;
+  }) {}
 
   async check(entry: unknown, issuer: string): Promise<StatusOutcome> {
     if (!isObject(entry) || entry.type !== 'BitstringStatusListEntry') {
@@ -84,11 +90,22 @@ export class StatusChecker {
     return { valid: false, message: `Status value ${value} has no meaning this service knows`, errorType: 'STATUS_VERIFICATION_ERROR' };
   }
 
-  private async loadToken(listId: string): Promise<DecodedToken | undefined> {
+  /** The kept list if nothing was committed since its version was read, else its current version (undefined: none). */
+  private async current<T extends { version: number; stamp: string | undefined }>(kept: T | undefined, listId: string): Promise<{ kept?: T; version?: number; stamp: string | undefined }> {
+    const stamp = snapshotStamp(this.deps.changeStamp);
+    if (kept && stamp !== undefined && kept.stamp === stamp) return { kept, stamp };
     const version = await this.deps.versionOf(listId);
+    if (kept && kept.version === version) {
+      kept.stamp = stamp;
+      return { kept, stamp };
+    }
+    return { version, stamp };
+  }
+
+  private async loadToken(listId: string): Promise<DecodedToken | undefined> {
+    const { kept, version, stamp } = await this.current(this.decodedTokens.get(listId), listId);
+    if (kept) return kept;
     if (version === undefined) return undefined;
-    const cached = this.decodedTokens.get(listId);
-    if (cached?.version === version) return cached;
     const list = await this.deps.statusLists.signedList(listId);
     if (list.kind !== 'token') return undefined;
     const header = decodeProtectedHeader(list.token);
@@ -105,16 +122,15 @@ export class StatusChecker {
       if (error instanceof TokenStatusListDecodeError) throw new Error(`status list ${listId}: ${error.message}`);
       throw error;
     }
-    const decoded = { version, values, bitsPerStatus: statusList.bits as number, issuer: String(claims.iss) };
+    const decoded = { version, stamp, values, bitsPerStatus: statusList.bits as number, issuer: String(claims.iss) };
     this.decodedTokens.set(listId, decoded);
     return decoded;
   }
 
   private async load(listId: string): Promise<DecodedList | undefined> {
-    const version = await this.deps.versionOf(listId);
+    const { kept, version, stamp } = await this.current(this.decoded.get(listId), listId);
+    if (kept) return kept;
     if (version === undefined) return undefined;
-    const cached = this.decoded.get(listId);
-    if (cached?.version === version) return cached;
     const list = await this.deps.statusLists.signedList(listId);
     if (list.kind !== 'bitstring') return undefined;
     const { credential } = list;
@@ -128,7 +144,7 @@ export class StatusChecker {
       if (error instanceof BitstringDecodeError) throw new Error(`status list ${listId}: ${error.message}`);
       throw error;
     }
-    const decoded = { version, bits, issuer: String(credential.issuer), purpose: String(subject.statusPurpose) };
+    const decoded = { version, stamp, bits, issuer: String(credential.issuer), purpose: String(subject.statusPurpose) };
     this.decoded.set(listId, decoded);
     return decoded;
   }

@@ -3,7 +3,7 @@ import { AppError, badRequest } from '../errors.js';
 import { CONTEXTS } from './contexts/index.js';
 import { findVerificationMethod, isAuthorisedFor, type DidResolver } from './didResolver.js';
 import type { DocumentLoader } from './documentLoader.js';
-import { withDidSnapshot } from './didResolver.js';
+import { withVerificationSnapshot } from './verificationSnapshot.js';
 import { readDateTime, readNumericDate } from './dates.js';
 import { credentialFromVc11Claims, type DecodedVc11 } from './jwtVc11.js';
 import { checkRelatedResources, type LocalResources } from './relatedResources.js';
@@ -91,7 +91,7 @@ function envelopeProblem(envelope: JsonObject, type: string): string | undefined
 
 /** A compact JWT, an EnvelopedVerifiableCredential, or a credential with a Data Integrity proof. */
 export function verifyCredential(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
-  return withDidSnapshot(() => verifyCredentialOnce(deps, input));
+  return withVerificationSnapshot(() => verifyCredentialOnce(deps, input));
 }
 
 async function verifyCredentialOnce(deps: VerifyDeps, input: unknown): Promise<VerificationResult> {
@@ -245,7 +245,7 @@ export interface PresentationResult extends VerificationResult {
 
 /** Checks the holder's proof (with challenge and domain) and every credential inside the presentation. */
 export function verifyPresentation(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {
-  return withDidSnapshot(() => verifyPresentationOnce(deps, input, options));
+  return withVerificationSnapshot(() => verifyPresentationOnce(deps, input, options));
 }
 
 async function verifyPresentationOnce(deps: VerifyDeps, input: unknown, options: { challenge?: string; domain?: string }): Promise<PresentationResult> {

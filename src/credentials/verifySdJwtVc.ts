@@ -3,7 +3,7 @@ import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } 
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { AppError, badRequest } from '../errors.js';
-import { withDidSnapshot } from './didResolver.js';
+import { withVerificationSnapshot } from './verificationSnapshot.js';
 import { assertProcessable, isObject } from './jsonLimits.js';
 import { credentialFromSdJwtVcClaims, SD_HASH_ALGORITHM, SD_JWT_VC_FORMAT } from './sdJwtVc.js';
 import { isVerifiedJwsAlg, JWS_KEY_ALGORITHMS, verifyCompactJws, type JsonObject } from './vcLibrary.js';
@@ -55,7 +55,7 @@ const hashOf = (text: string) => crypto.createHash('sha256').update(text, 'ascii
  *  - validity: nbf and exp; status: the Token Status List entry, read from this service's own lists.
  */
 export function verifySdJwtVc(deps: SdJwtVcVerifyDeps, compact: string, options: SdJwtVcVerifyOptions = {}): Promise<SdJwtVcVerification> {
-  return withDidSnapshot(() => verifyOnce(deps, compact, options));
+  return withVerificationSnapshot(() => verifyOnce(deps, compact, options));
 }
 
 async function verifyOnce(deps: SdJwtVcVerifyDeps, compact: string, options: SdJwtVcVerifyOptions): Promise<SdJwtVcVerification> {

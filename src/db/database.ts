@@ -45,6 +45,13 @@ export interface Database {
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /**
+   * A value that changes whenever a committed write may have changed what a read returns, or undefined when there is
+   * no cheaper way to know than reading (PostgreSQL, or while a transaction is open on the connection). Caches keyed by
+   * a version read from the database (DID documents, status lists) read the version again only when the stamp differs
+   * from the one taken before their last read.
+   */
+  changeStamp(): string | undefined;
+  /**
    * Inside a transaction, waits until no other transaction holds the lock named `name`, and holds it until this one
    * ends: how appends to one organisation's audit chain are kept in line across instances.
    */

@@ -7,12 +7,14 @@ import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { createDidResolver, findVerificationMethod, isAuthorisedFor, withDidSnapshot, type DidDocument } from '../../src/credentials/didResolver.js';
+import { createDidResolver, findVerificationMethod, isAuthorisedFor, type DidDocument } from '../../src/credentials/didResolver.js';
+import { withVerificationSnapshot } from '../../src/credentials/verificationSnapshot.js';
 
 const ED25519_DID_KEY = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 const P256_DID_KEY = 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169';
 const P384_DID_KEY = 'did:key:z82Lkrogud14LqQWb3jQWT6pzQ8pRmWvBYVN91w3gGGXtjrxQ4yWQQZqPF8guEskYfH8Z1E';
 const HOSTED = 'did:web:passerelle.test:orgs:ofppt-casa';
+const OTHER_HOSTED = 'did:web:passerelle.test:orgs:cfpa-dakar';
 
 const documentOf = (did: string, fragment = 'key-1'): DidDocument => ({
   '@context': ['https://www.w3.org/ns/did/v1'], id: did,
@@ -69,18 +71,44 @@ t.test('the service\'s own did:web: loaded once per version, its version read ea
 t.test('inside a snapshot each DID is resolved once; outside, every time', async (t) => {
   const hosted = hostedDids();
   const resolveDid = createDidResolver({ localDids: hosted.localDids, resolveRemote: false });
-  const [a, b] = await withDidSnapshot(async () => [await resolveDid(HOSTED), await withDidSnapshot(() => resolveDid(HOSTED))]);
+  const [a, b] = await withVerificationSnapshot(async () => [await resolveDid(HOSTED), await withVerificationSnapshot(() => resolveDid(HOSTED))]);
   t.equal(a, b, 'the same document');
   t.equal(hosted.reads.versions, 1, 'one version read in a snapshot, nested ones included');
   await resolveDid(HOSTED);
   await resolveDid(HOSTED);
   t.equal(hosted.reads.versions, 3, 'one per resolution outside');
   const failing = createDidResolver({ localDids: { version: async () => { hosted.reads.versions++; return undefined; }, document: async () => undefined }, resolveRemote: false });
-  await withDidSnapshot(async () => {
+  await withVerificationSnapshot(async () => {
     await t.rejects(failing(HOSTED), { code: 'did-unresolvable' }, 'a failure');
     await t.rejects(failing(HOSTED), { code: 'did-unresolvable' }, 'the same failure');
   });
   t.equal(hosted.reads.versions, 4, 'a failed resolution is not repeated in a snapshot');
+});
+
+t.test('with a change stamp, the version is read again only once the stamp has changed', async (t) => {
+  const hosted = hostedDids();
+  let stamp: string | undefined = 'a';
+  let stamps = 0;
+  const resolveDid = createDidResolver({ localDids: { ...hosted.localDids, changeStamp: () => { stamps++; return stamp; } }, resolveRemote: false });
+  const first = await resolveDid(HOSTED);
+  await resolveDid(HOSTED);
+  t.same(hosted.reads, { versions: 1, documents: 1 }, 'same stamp: no second version read');
+  stamp = 'b';
+  t.equal(await resolveDid(HOSTED), first, 'new stamp, same version: the kept document');
+  t.equal(hosted.reads.versions, 2, 'new stamp: the version read again');
+  hosted.versions.set(HOSTED, 2);
+  stamp = 'c';
+  t.not(await resolveDid(HOSTED), first, 'new stamp, new version: loaded again');
+  t.same(hosted.reads, { versions: 3, documents: 2 }, 'one version read, one load');
+  stamp = undefined;
+  await resolveDid(HOSTED);
+  await resolveDid(HOSTED);
+  t.equal(hosted.reads.versions, 5, 'no stamp (PostgreSQL, a transaction open): read every time');
+  stamp = 'd';
+  stamps = 0;
+  hosted.versions.set(OTHER_HOSTED, 1);
+  await withVerificationSnapshot(async () => { await resolveDid(HOSTED); await resolveDid(OTHER_HOSTED); });
+  t.equal(stamps, 1, 'one stamp per snapshot');
 });
 
 t.test('remote did:web, when enabled: over HTTPS, bounded in time and size, the document\'s id checked', async (t) => {

@@ -63,19 +63,23 @@ t.test('a revocation is seen by the next verification, on the same instance and 
   }
 });
 
-t.test('the issuer\'s DID document is loaded once per version, and its version read on every verification', async (t) => {
+t.test('the issuer\'s DID document is loaded once per version; its version read again only when the database may have changed', async (t) => {
   const [ctx] = await buildTestApps(t, 1);
   const { auth, slug } = await ctx!.issuer();
   const credential = await issueOn(ctx!, auth, 'eddsa-jcs-2022');
+  // The first verification signs the status list and stores it: a write.
+  t.equal((await verifyOn(ctx!, credential)).verified, true, 'first verification');
   const organisations = ctx!.services.repos.organisations;
   const calls = { documents: 0, versions: 0 };
   const byDid = organisations.byDid.bind(organisations);
   const keysVersionOf = organisations.keysVersionOf.bind(organisations);
   organisations.byDid = (did) => { calls.documents++; return byDid(did); };
   organisations.keysVersionOf = (did) => { calls.versions++; return keysVersionOf(did); };
-  for (let i = 0; i < 3; i++) t.equal((await verifyOn(ctx!, credential)).verified, true, `verification ${i + 1}`);
-  t.same(calls, { documents: 1, versions: 3 }, 'one load, one version read per verification');
+  for (let i = 0; i < 3; i++) t.equal((await verifyOn(ctx!, credential)).verified, true, `verification ${i + 2}`);
+  // SQLite's change stamp (data_version and this connection's writes) says nothing was committed; PostgreSQL has none.
+  const sqlite = ctx!.services.database.dialect === 'sqlite';
+  t.same(calls, { documents: 0, versions: sqlite ? 0 : 3 }, sqlite ? 'nothing committed: no version read' : 'one version read per verification');
   t.equal((await ctx!.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx!.admin })).statusCode, 200, 'rotated');
   t.equal((await verifyOn(ctx!, credential)).verified, true, 'verifies after the rotation');
-  t.same(calls, { documents: 2, versions: 4 }, 'loaded again after the rotation');
+  t.same(calls, { documents: 1, versions: sqlite ? 1 : 4 }, 'version read and document loaded again after the rotation');
 });

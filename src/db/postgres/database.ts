@@ -57,6 +57,11 @@ export class PostgresDatabase implements Database {
     return this.connection.db.transaction((tx) => this.scope.run(tx as unknown as PgHandle, work));
   }
 
+  /** Other instances' commits cannot be known without a round trip to the server: versions are read every time. */
+  changeStamp(): undefined {
+    return undefined;
+  }
+
   async lockForTransaction(name: string): Promise<void> {
     const tx = this.scope.current();
     if (!tx) throw new Error('lockForTransaction is only meaningful inside a transaction');
