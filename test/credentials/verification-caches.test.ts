@@ -69,17 +69,19 @@ t.test('the issuer\'s DID document is loaded once per version; its version read 
   const credential = await issueOn(ctx!, auth, 'eddsa-jcs-2022');
   // The first verification signs the status list and stores it: a write.
   t.equal((await verifyOn(ctx!, credential)).verified, true, 'first verification');
-  const organisations = ctx!.services.repos.organisations;
-  const calls = { documents: 0, versions: 0 };
+  const { organisations, statusLists } = ctx!.services.repos;
+  const calls = { documents: 0, versions: 0, listVersions: 0 };
   const byDid = organisations.byDid.bind(organisations);
   const keysVersionOf = organisations.keysVersionOf.bind(organisations);
+  const listVersion = statusLists.version.bind(statusLists);
   organisations.byDid = (did) => { calls.documents++; return byDid(did); };
   organisations.keysVersionOf = (did) => { calls.versions++; return keysVersionOf(did); };
+  statusLists.version = (id) => { calls.listVersions++; return listVersion(id); };
   for (let i = 0; i < 3; i++) t.equal((await verifyOn(ctx!, credential)).verified, true, `verification ${i + 2}`);
   // SQLite's change stamp (data_version and this connection's writes) says nothing was committed; PostgreSQL has none.
   const sqlite = ctx!.services.database.dialect === 'sqlite';
-  t.same(calls, { documents: 0, versions: sqlite ? 0 : 3 }, sqlite ? 'nothing committed: no version read' : 'one version read per verification');
+  t.same(calls, { documents: 0, versions: sqlite ? 0 : 3, listVersions: sqlite ? 0 : 3 }, sqlite ? 'nothing committed: no version read' : 'versions read every time');
   t.equal((await ctx!.app.inject({ method: 'POST', url: `/orgs/${slug}/keys/rotate`, headers: ctx!.admin })).statusCode, 200, 'rotated');
   t.equal((await verifyOn(ctx!, credential)).verified, true, 'verifies after the rotation');
-  t.same(calls, { documents: 1, versions: sqlite ? 1 : 4 }, 'version read and document loaded again after the rotation');
+  t.same(calls, { documents: 1, versions: sqlite ? 1 : 4, listVersions: sqlite ? 1 : 4 }, 'versions read and the document loaded again after the rotation');
 });
