@@ -8,6 +8,7 @@ import { ISSUE_FORMATS, JWS_ALGS, issueCredential, issuesVc11Jwt, walletCannotHo
 import { SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
 import { verifyCredential, verifyPresentation, type VerificationResult } from '../credentials/verify.js';
 import { BATCH_LIMITS, inOrder, jsonLinesOf, type JsonLine } from '../credentials/batchVerify.js';
+import { withVerificationSnapshot } from '../credentials/verificationSnapshot.js';
 import { assertWellFormedUnicode } from '../http/wellFormedJson.js';
 import { errorHandler, itemProblemOf, problemOf, PROBLEM_CONTENT_TYPE } from '../http/problems.js';
 import { STATUS_PURPOSES } from '../credentials/statusLists.js';
@@ -224,8 +225,14 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
         if (inputs.length > BATCH_LIMITS.credentials) {
           throw new AppError('too-many-credentials', 413, `One request verifies at most ${BATCH_LIMITS.credentials.toLocaleString('en')} credentials (got ${inputs.length.toLocaleString('en')}); send them in several requests, or as JSON Lines (Content-Type: application/jsonl)`);
         }
-        const results: Array<Record<string, unknown>> = [];
-        for await (const answer of inOrder(inputs, (input) => batchAnswerOf(input, options, request.log), BATCH_LIMITS.inFlight)) results.push(answer);
+        // One snapshot for the whole request: each issuer's DID resolved once and one change stamp taken, so that the
+        // batch is answered against one state of its issuers' keys and status lists (a JSON Lines stream, which may
+        // run for minutes, takes one per credential).
+        const results = await withVerificationSnapshot(async () => {
+          const answers: Array<Record<string, unknown>> = [];
+          for await (const answer of inOrder(inputs, (input) => batchAnswerOf(input, options, request.log), BATCH_LIMITS.inFlight)) answers.push(answer);
+          return answers;
+        });
         return { verified: results.every((r) => r.verified === true), results };
       }
       if ((jsonBodyBytes.get(request) ?? 0) > BATCH_LIMITS.credentialBytes) {

@@ -44,6 +44,23 @@ const shown = (entries: JsonLine[]) => entries.map((e) => ('error' in e ? [e.lin
 
 const checkOf = (result: Json, id: string) => (result.checks as Json[]).find((c) => c.id === id);
 
+t.test('a JSON batch is answered against one state of its issuers: one change stamp, the issuer\'s DID resolved once', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const inputs = [];
+  for (let i = 0; i < 3; i++) inputs.push(await issue(ctx, auth, plainCredential(), { format: 'eddsa-jcs-2022' }));
+  const { database, repos: { organisations } } = ctx.services;
+  const calls = { stamps: 0, keysVersions: 0 };
+  const changeStamp = database.changeStamp.bind(database);
+  const keysVersionOf = organisations.keysVersionOf.bind(organisations);
+  database.changeStamp = () => { calls.stamps++; return changeStamp(); };
+  organisations.keysVersionOf = (did) => { calls.keysVersions++; return keysVersionOf(did); };
+  const response = await ctx.app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredentials: inputs } });
+  t.equal(response.json().verified, true, 'all verified');
+  t.equal(calls.stamps, 1, 'one stamp for the batch');
+  t.ok(calls.keysVersions <= 1, 'at most one version read of the issuer\'s keys');
+});
+
 t.test('a JSON batch answers each credential in order, each on its own', async (t) => {
   const ctx = await buildTestApp(t);
   const c = await mixedCredentials(ctx);
