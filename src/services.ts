@@ -12,6 +12,7 @@ import { createDidResolver, type DidResolver } from './credentials/didResolver.j
 import { createDocumentLoader, type DocumentLoader } from './credentials/documentLoader.js';
 import { StatusListService } from './credentials/statusLists.js';
 import { StatusChecker } from './credentials/statusCheck.js';
+import { keptAccreditations, type IssuerAccreditations } from './trust/trustCheck.js';
 import { createLocalResources } from './credentials/relatedResources.js';
 import { SchemaValidator } from './credentials/schemaCheck.js';
 import { sharedVerifyPool } from './credentials/verifyPool.js';
@@ -60,6 +61,8 @@ export interface Services {
   oid4vci: Oid4vciIssuerService;
   /** Hash-chained log of each organisation's issuances, status changes, keys, tokens, accreditations, assessments. */
   audit: AuditLog;
+  /** Issuers' accreditations as trust answers read them: kept while the database's change stamp holds (trustCheck.ts). */
+  trustAccreditations: IssuerAccreditations;
   /** Writes issued credentials with their audit entries, concurrent issuances in one transaction. */
   issuanceRecorder: IssuanceRecorder;
   close(): Promise<void>;
@@ -128,6 +131,7 @@ export async function createServices(config: Config, now: () => Date = () => new
     }),
     sharePresenter: new SharePresenter({ repo: repos.wallet, keyStore, documentLoader, now }),
     audit,
+    trustAccreditations: keptAccreditations(repos.accreditations, () => database.changeStamp()),
     issuanceRecorder: new IssuanceRecorder({ database, credentials: repos.credentials, audit }),
     close: () => {
       stopSweepingAttemptCounters();

@@ -6,7 +6,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import { authorise, isBootstrapAdmin } from '../orgs/tokens.js';
 import { ISSUE_FORMATS, JWS_ALGS, issueCredential, issuesVc11Jwt, walletCannotHoldVc11Jwt, type IssueOptions } from '../credentials/issue.js';
 import { SD_JWT_VC_FORMAT } from '../credentials/sdJwtVc.js';
-import { verifyCredential, verifyPresentation, type VerificationResult } from '../credentials/verify.js';
+import { verifyCredential, verifyPresentation, type VerificationResult, type VerifyDeps } from '../credentials/verify.js';
 import { BATCH_LIMITS, inOrder, jsonLinesOf, type JsonLine } from '../credentials/batchVerify.js';
 import { withVerificationSnapshot } from '../credentials/verificationSnapshot.js';
 import { assertWellFormedUnicode } from '../http/wellFormedJson.js';
@@ -52,7 +52,7 @@ const VERIFY_DESCRIPTION = 'One credential (`verifiableCredential`): 200 when ve
   + 'each with its `line` number; a line that is not JSON or too long gets its own `problem`; a body past its limits ends with a last line whose problem says so.';
 
 export default async function credentialRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  const trustDeps = { accreditations: services.repos.accreditations, now: services.now };
+  const trustDeps = { accreditations: services.trustAccreditations, now: services.now };
   app.post<{ Body: { credential: unknown; options?: IssueOptions & { achievement?: string } } }>('/credentials/issue', {
     schema: {
       tags: ['credentials'], summary: 'Issue (sign) a credential as the token\'s organisation', security: [{ bearer: [] }],
@@ -137,10 +137,16 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
     return body;
   }
 
+  /** Verifies and answers in one snapshot: the trust answer reads the issuer's accreditations with the verification's stamp. */
+  const verifiedAnswerOf = (deps: VerifyDeps, input: unknown, options: VerifyOptions) => withVerificationSnapshot(async () => {
+    const result = await verifyCredential(deps, input);
+    return { result, answer: await answerOf(result, options) };
+  });
+
   /** One credential of a batch: its answer, or the problem that kept it from being verified (the others go on). */
   async function batchAnswerOf(input: unknown, options: VerifyOptions, log: FastifyBaseLogger): Promise<Record<string, unknown>> {
     try {
-      return await answerOf(await verifyCredential(services.batchVerifyDeps, input), options);
+      return (await verifiedAnswerOf(services.batchVerifyDeps, input, options)).answer;
     } catch (error) {
       return failedAnswer(error, log);
     }
@@ -238,8 +244,8 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
       if ((jsonBodyBytes.get(request) ?? 0) > BATCH_LIMITS.credentialBytes) {
         throw new AppError('body-too-large', 413, 'One credential may take at most 1 MB; several go in verifiableCredentials (up to 16 MB) or JSON Lines');
       }
-      const result = await verifyCredential(services.requestVerifyDeps, body.verifiableCredential);
-      return reply.status(verificationStatus(result.verified)).send(await answerOf(result, options));
+      const { result, answer } = await verifiedAnswerOf(services.requestVerifyDeps, body.verifiableCredential, options);
+      return reply.status(verificationStatus(result.verified)).send(answer);
     });
   });
 

@@ -58,7 +58,7 @@ export default async function presentationRequestRoutes(app: FastifyInstance, { 
     ...(oid4vpX509 ? { x509: loadX509Signer(oid4vpX509, baseUrl) } : {}),
   });
   const reportDeps: ReportDeps = {
-    verifyDeps: services.requestVerifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
+    verifyDeps: services.requestVerifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.trustAccreditations,
   };
   // Counted in the database like failed guesses, so that every instance counts the same creations.
   const creations = new SourceBudget(databaseAttemptCounter(services.database, 'presentation-request-creations', CREATIONS_PER_ADDRESS.windowMs),

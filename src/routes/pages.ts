@@ -31,7 +31,7 @@ export async function parsePastedCredential(text: string): Promise<unknown> {
 export default async function pageRoutes(app: FastifyInstance, { services }: { services: Services }) {
   await registerPageSupport(app);
   const reportDeps: ReportDeps = {
-    verifyDeps: services.requestVerifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.repos.accreditations,
+    verifyDeps: services.requestVerifyDeps, organisationByDid: (did) => services.repos.organisations.byDid(did), accreditations: services.trustAccreditations,
   };
 
   const ctxOf = (request: FastifyRequest) => pageContext(request, '/verify');

@@ -1,5 +1,7 @@
 import type { LocalisedText } from '../db/schema.js';
 import type { Accreditation, AccreditationRepository } from '../db/repositories/accreditations.js';
+import { BoundedCache } from '../credentials/boundedCache.js';
+import { snapshotStamp } from '../credentials/verificationSnapshot.js';
 import { IMPORTED_ORIGIN_PREFIX } from './trustedIssuerList.js';
 import { claimsOf } from './credentialClaims.js';
 import { describeScope, scopeCovers, type CredentialClaims, type Scope, type ScopeType } from './scope.js';
@@ -61,7 +63,7 @@ function describeClaims(claims: CredentialClaims): string {
   return parts.length > 0 ? parts.join(', ') : 'no framework level or occupation';
 }
 
-export async function evaluateTrust(deps: { accreditations: AccreditationRepository }, input: {
+export async function evaluateTrust(deps: { accreditations: IssuerAccreditations }, input: {
   credential?: JsonObject; signatureValid: boolean; now: Date; lang?: string;
 }): Promise<TrustResult> {
   const lang = input.lang ?? 'en';
@@ -106,8 +108,31 @@ export async function evaluateTrust(deps: { accreditations: AccreditationReposit
   return answer(false, `Not accredited for what this credential claims (${describeClaims(claims)}): ${issuer} is accredited for ${scopes.join(', ')}`, issuer);
 }
 
+/** Where the trust answer reads an issuer's accreditations. */
+export type IssuerAccreditations = Pick<AccreditationRepository, 'ofIssuer'>;
+
+/**
+ * An issuer's accreditations kept between trust answers, read again only once the database's change stamp
+ * (Database.changeStamp, taken once per verification snapshot) differs from the one taken before they were read:
+ * every verification answered over HTTP asks for them. Without a stamp (PostgreSQL) they are read every time.
+ */
+export function keptAccreditations(repository: IssuerAccreditations, changeStamp: () => string | undefined): IssuerAccreditations {
+  // An issuer's accreditations are a few rows; the cache is bounded because issuers come from requests.
+  const kept = new BoundedCache<string, { stamp: string; held: Accreditation[] }>(10_000);
+  return {
+    async ofIssuer(issuerDid) {
+      const stamp = snapshotStamp(changeStamp);
+      const entry = kept.get(issuerDid);
+      if (stamp !== undefined && entry?.stamp === stamp) return entry.held;
+      const held = await repository.ofIssuer(issuerDid);
+      if (stamp !== undefined) kept.set(issuerDid, { stamp, held });
+      return held;
+    },
+  };
+}
+
 /** The trust answer for a verification result: evaluated only when the proof and the issuer's key check out. */
-export function trustOfVerification(deps: { accreditations: AccreditationRepository; now: () => Date }, result: {
+export function trustOfVerification(deps: { accreditations: IssuerAccreditations; now: () => Date }, result: {
   checks: Array<{ id: string; valid: boolean }>; credential?: JsonObject;
 }, lang?: string): Promise<TrustResult> {
   const signatureValid = ['proof', 'issuer'].every((id) => result.checks.find((c) => c.id === id)?.valid === true);

@@ -7,8 +7,7 @@ import { holderNamedIn, nameMatches, type HolderNamed } from '../credentials/hol
 import { verifyCredential, type Check, type VerificationResult, type VerifyDeps } from '../credentials/verify.js';
 import { mappingOfCredential, recognitionForCredential, type CredentialMapping, type CredentialRecognition } from '../frameworks/credentialMapping.js';
 import type { Organisation } from '../db/repositories/organisations.js';
-import type { AccreditationRepository } from '../db/repositories/accreditations.js';
-import { nameIn, trustOfVerification, type TrustResult } from '../trust/trustCheck.js';
+import { nameIn, trustOfVerification, type IssuerAccreditations, type TrustResult } from '../trust/trustCheck.js';
 import { issuerIdOf, summariseCredential, type CredentialSummary } from './credentialText.js';
 
 type JsonObject = Record<string, unknown>;
@@ -63,7 +62,7 @@ export interface ReportDeps {
   verifyDeps: VerifyDeps;
   organisationByDid: (did: string) => Promise<Organisation | undefined>;
   /** Accreditations of issuers by recognition authorities; reported on their own, never part of the signature verdict. */
-  accreditations?: AccreditationRepository;
+  accreditations?: IssuerAccreditations;
 }
 
 const ISO_DATE = /\d{4}-\d{2}-\d{2}T[0-9:.]+Z/;

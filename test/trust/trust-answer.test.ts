@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Accreditation } from '../../src/db/repositories/accreditations.js';
-import { evaluateTrust, nameIn, trustOfVerification } from '../../src/trust/trustCheck.js';
+import { evaluateTrust, keptAccreditations, nameIn, trustOfVerification } from '../../src/trust/trustCheck.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 // The trust answer word for word, from accreditations written straight into the repository: what an employer reads.
@@ -159,4 +159,20 @@ t.test('trust is evaluated only when both the proof and the issuer\'s key check 
   }, { both: true, badProof: false, badIssuerKey: false, noIssuerCheck: false });
   const inFrench = await trustOfVerification(deps, { checks: [{ id: 'proof', valid: true }, { id: 'issuer', valid: true }], credential: credential() }, 'fr');
   t.equal(inFrench.accreditations[0]?.scope.label, 'EQF level 3');
+});
+
+t.test('the trust answer keeps an issuer\'s accreditations while nothing is committed, and sees a new one at once', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { services } = ctx;
+  let reads = 0;
+  const repository = services.repos.accreditations;
+  const counted = { ofIssuer: (issuerDid: string) => { reads++; return repository.ofIssuer(issuerDid); } };
+  const kept = keptAccreditations(counted, () => services.database.changeStamp());
+  const answer = () => evaluateTrust({ accreditations: kept }, { credential: credential(), signatureValid: true, now: new Date('2026-11-30T12:00:00.000Z') });
+  t.equal((await answer()).valid, false, 'not accredited yet');
+  t.equal((await answer()).valid, false, 'still not');
+  // SQLite: nothing committed between the two answers, one read; PostgreSQL has no stamp, a read each time.
+  t.equal(reads, services.database.dialect === 'sqlite' ? 1 : 2, 'read again only without a stamp');
+  await repository.insert(accreditation({}));
+  t.equal((await answer()).valid, true, 'the accreditation just granted is seen by the next answer');
 });
