@@ -2,8 +2,8 @@
  * One verification sees one state of the issuers it reads. It resolves the issuer's DID several times (the issuer
  * check, the proof's verification method, its controller): inside `withVerificationSnapshot` each DID is resolved
  * once and the same document answers the others. And the database's change stamp (Database.changeStamp) is taken
- * once, before any read: the kept DID documents and status lists whose versions were read since that stamp are used
- * without reading their versions again.
+ * once, before any read: the kept DID documents and status lists whose versions were read since that stamp, and the
+ * issuers' accreditations read since it (trustCheck.ts), are used without reading them again.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 

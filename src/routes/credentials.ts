@@ -232,8 +232,8 @@ export default async function credentialRoutes(app: FastifyInstance, { services 
           throw new AppError('too-many-credentials', 413, `One request verifies at most ${BATCH_LIMITS.credentials.toLocaleString('en')} credentials (got ${inputs.length.toLocaleString('en')}); send them in several requests, or as JSON Lines (Content-Type: application/jsonl)`);
         }
         // One snapshot for the whole request: each issuer's DID resolved once and one change stamp taken, so that the
-        // batch is answered against one state of its issuers' keys and status lists (a JSON Lines stream, which may
-        // run for minutes, takes one per credential).
+        // batch is answered against one state of its issuers' keys, status lists and accreditations (a JSON Lines
+        // stream, which may run for minutes, takes one per credential).
         const results = await withVerificationSnapshot(async () => {
           const answers: Array<Record<string, unknown>> = [];
           for await (const answer of inOrder(inputs, (input) => batchAnswerOf(input, options, request.log), BATCH_LIMITS.inFlight)) answers.push(answer);

@@ -63,6 +63,9 @@ function describeClaims(claims: CredentialClaims): string {
   return parts.length > 0 ? parts.join(', ') : 'no framework level or occupation';
 }
 
+/** Where the trust answer reads an issuer's accreditations. */
+export type IssuerAccreditations = Pick<AccreditationRepository, 'ofIssuer'>;
+
 export async function evaluateTrust(deps: { accreditations: IssuerAccreditations }, input: {
   credential?: JsonObject; signatureValid: boolean; now: Date; lang?: string;
 }): Promise<TrustResult> {
@@ -107,9 +110,6 @@ export async function evaluateTrust(deps: { accreditations: IssuerAccreditations
   const scopes = [...new Set(held.map((a) => `${describeScope(scopeOf(a), lang)} (by ${nameIn(a.authorityName, lang)})`))];
   return answer(false, `Not accredited for what this credential claims (${describeClaims(claims)}): ${issuer} is accredited for ${scopes.join(', ')}`, issuer);
 }
-
-/** Where the trust answer reads an issuer's accreditations. */
-export type IssuerAccreditations = Pick<AccreditationRepository, 'ofIssuer'>;
 
 /**
  * An issuer's accreditations kept between trust answers, read again only once the database's change stamp
