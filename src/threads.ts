@@ -1,7 +1,7 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
- * Starts a worker thread on a module. Under tsx (how the service, the scripts and the tests run), a worker must
+ * Starts a worker thread on a module. Under tsx (how the scripts and the tests run the source), a worker must
  * register tsx itself before it can import a TypeScript entry: Node 20 does not hand the main thread's module hooks on
  * to workers.
  */

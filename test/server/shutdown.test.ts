@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -18,12 +18,15 @@ const ADMIN = 'shutdown-test-admin-token-0123456789';
 
 interface Server { child: ChildProcess; base: string; dir: string; output: () => string; exited: Promise<number | null> }
 
-/** `npm start` as an operator runs it (src/server.ts in a child process), on a SQLite database of its own. */
+// `npm start` runs the compiled service: built once here (scripts/build.ts), as it does.
+t.before(() => { execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: root, stdio: 'inherit' }); });
+
+/** `npm start` as an operator runs it (dist/server.js in a child process), on a SQLite database of its own. */
 async function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'passerelle-shutdown-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', PASSERELLE_BASE_URL: base, PASSERELLE_DATA_DIR: path.join(dir, 'data'),
