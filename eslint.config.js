@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/db/migrations/', 'src/db/migrations-postgres/', '.passerelle/', 'keys/', 'eslint.config.js', 'stryker.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'src/db/migrations/', 'src/db/migrations-postgres/', '.passerelle/', 'keys/', 'eslint.config.js', 'stryker.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
