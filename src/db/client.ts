@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { projectRoot, type Config } from '../config.js';
 import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from './database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
@@ -55,6 +57,7 @@ export class SqliteDatabase implements Database {
   private readonly scope = new TransactionScope<true>();
   private turns: Promise<unknown> = Promise.resolve();
   private stampStatements: { dataVersion: BetterSqlite3.Statement; totalChanges: BetterSqlite3.Statement } | undefined;
+  private readonly insertStatements = new Map<SQLiteTable, { run(placeholders: Record<string, unknown>): unknown }>();
 
   constructor(readonly sqlite: BetterSqlite3.Database, private readonly db: Db) {}
 
@@ -112,6 +115,18 @@ export class SqliteDatabase implements Database {
         if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
         throw error;
       }
+    });
+  }
+
+  insertRows<Table extends SQLiteTable>(table: Table, rows: Array<Table['$inferInsert']>): Promise<void> {
+    return this.transaction(async () => {
+      let statement = this.insertStatements.get(table);
+      if (!statement) {
+        const placeholders = Object.fromEntries(Object.keys(getTableColumns(table)).map((column) => [column, sql.placeholder(column)]));
+        statement = this.db.insert(table).values(placeholders as Table['$inferInsert']).prepare();
+        this.insertStatements.set(table, statement);
+      }
+      for (const row of rows) statement.run(row);
     });
   }
 

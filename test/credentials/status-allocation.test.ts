@@ -1,7 +1,7 @@
 import t from 'tap';
 import { buildTestApp, plainCredential, sqlCount, sqlRun } from '../helpers/app.js';
 import { decodeBitstring, encodeBitstring, isBitSet } from '../../src/credentials/bitstring.js';
-import { STATUS_LIST_SIZE } from '../../src/credentials/statusLists.js';
+import { STATUS_LIST_FILL_LIMIT, STATUS_LIST_SIZE, StatusListService } from '../../src/credentials/statusLists.js';
 
 t.test('1,000 concurrent issuances allocate 1,000 distinct status indexes', async (t) => {
   const ctx = await buildTestApp(t);
@@ -57,13 +57,49 @@ t.test('a full list is never reused: the next credential opens a new list', asyn
   t.not(second.credentialStatus.statusListCredential, first.credentialStatus.statusListCredential);
 });
 
+t.test('a list takes entries until 15/16 of it is allocated, then the next credential opens a new list', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth } = await ctx.issuer();
+  const issue = async () => (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
+  const first = await issue();
+  t.equal(STATUS_LIST_SIZE * STATUS_LIST_FILL_LIMIT, 122_880);
+  await sqlRun(ctx.services, 'update status_lists set allocated = 122879');
+  t.equal((await issue()).credentialStatus.statusListCredential, first.credentialStatus.statusListCredential, 'the last entry under the limit');
+  t.not((await issue()).credentialStatus.statusListCredential, first.credentialStatus.statusListCredential, 'at the limit: a new list');
+});
+
+t.test('a list whose draws find nothing free is left for a new one, never drawn from forever', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { auth, slug } = await ctx.issuer();
+  const first = (await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } })).json().verifiableCredential;
+  const crowdedListId = new URL(first.credentialStatus.statusListCredential).pathname.split('/').pop()!;
+  // Its counter says there is room, but every entry went to other processes meanwhile.
+  const statusLists = Object.create(ctx.services.repos.statusLists) as typeof ctx.services.repos.statusLists;
+  let drawsOnCrowdedList = 0;
+  statusLists.isIndexTaken = async (listId, index) => {
+    if (listId !== crowdedListId) return ctx.services.repos.statusLists.isIndexTaken(listId, index);
+    drawsOnCrowdedList++;
+    return true;
+  };
+  const { repos, keyStore, documentLoader, now } = ctx.services;
+  const service = new StatusListService({ statusLists, credentials: repos.credentials, organisations: repos.organisations, keyStore, documentLoader, baseUrl: 'http://passerelle.test', now });
+  const organisation = (await repos.organisations.bySlug(slug))!;
+  const [reservation] = await service.reserve(organisation, ['revocation']);
+  t.not(reservation!.listId, crowdedListId, 'reserved on another list');
+  const draws = drawsOnCrowdedList;
+  t.ok(draws > 0 && draws <= 256, 'at most 256 draws on the crowded list');
+  const [next] = await service.reserve(organisation, ['revocation']);
+  t.equal(next!.listId, reservation!.listId, 'the next reservation goes to the new list');
+  t.equal(drawsOnCrowdedList, draws, 'without drawing on the crowded list again');
+});
+
 t.test('an index reserved by an issuance in progress counts as taken until it is released', async (t) => {
   const ctx = await buildTestApp(t);
   const { auth, slug } = await ctx.issuer();
   await ctx.app.inject({ method: 'POST', url: '/credentials/issue', headers: auth, payload: { credential: plainCredential(), options: { issuer: 'organisation' } } });
   const organisation = (await ctx.services.repos.organisations.bySlug(slug))!;
-  // One index left, as 131,071 issuances would leave it.
-  await sqlRun(ctx.services, 'update status_lists set allocated = size - 1');
+  // One entry left under the fill limit, as 122,879 issuances would leave it.
+  await sqlRun(ctx.services, `update status_lists set allocated = ${STATUS_LIST_SIZE * STATUS_LIST_FILL_LIMIT - 1}`);
   const reserve = async () => (await ctx.services.statusLists.reserve(organisation, ['revocation']))[0]!;
   const last = await reserve();
   const meanwhile = await reserve();

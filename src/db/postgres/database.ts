@@ -1,5 +1,6 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from '../database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from '../migrationJournal.js';
 import { openPostgres, postgresMigrationsFolder, type PostgresConnection, type PostgresOptions } from './connect.js';
@@ -55,6 +56,16 @@ export class PostgresDatabase implements Database {
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.scope.current()) return work();
     return this.connection.db.transaction((tx) => this.scope.run(tx as unknown as PgHandle, work));
+  }
+
+  insertRows<Table extends SQLiteTable>(table: Table, rows: Array<Table['$inferInsert']>): Promise<void> {
+    // Well below PostgreSQL's 65,535 parameters per statement, whatever the table's width.
+    const rowsPerStatement = Math.max(1, Math.floor(20_000 / Object.keys(getTableColumns(table)).length));
+    return this.transaction(async () => {
+      for (let i = 0; i < rows.length; i += rowsPerStatement) {
+        await this.query((db) => db.insert(table).values(rows.slice(i, i + rowsPerStatement)));
+      }
+    });
   }
 
   /** Other instances' commits cannot be known without a round trip to the server: versions are read every time. */

@@ -70,8 +70,7 @@ export class BatchRepository extends Repository {
     const { batches, batchRows } = this.t;
     return this.transaction(async () => {
       await this.query((db) => db.insert(batches).values(batch));
-      // SQLite caps bound variables per statement; 11 columns x 100 rows stays well below it.
-      for (let i = 0; i < rows.length; i += 100) await this.query((db) => db.insert(batchRows).values(rows.slice(i, i + 100)));
+      await this.database.insertRows(batchRows, rows);
     });
   }
 
