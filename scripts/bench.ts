@@ -27,8 +27,7 @@
  * (scripts/bench/batchVerify.ts), prints both per second and per CPU second, and puts its target, with the ceiling the
  * scaling gives, in place of the one of the same name in bench-report.json (about 3 minutes).
  * BENCH_ONLY=batch-issuance does the same for batch issuance: the machine's scaling, then BENCH_BATCH_THROUGHPUT rows
- * (default 4,000) through POST /batches with one worker on one core and with two on two, in BENCH_ROUNDS rounds (about
- * 3 minutes).
+ * (default 4,000) through POST /batches with one worker and with two, in BENCH_ROUNDS rounds (about 3 minutes).
  *
  * Every target comparing two of something (workers, cores, instances) with one carries `ceiling`: what the bare
  * library gains from a second process on the second core in the same run, and `ofCeiling`, the measured value as a
@@ -139,8 +138,8 @@ async function measureScaling() {
 /** The service's key secret in the bench deployment (the setup's keys are kept in plain text, so that the bare library can
  * sign with the same seed, and are still read). */
 const KEY_SECRET = 'a bench deployment key secret, not for any other use';
-const startBenchServer = (workers: number, options: { script?: string; cores?: number } = {}) =>
-  startServer({ ...env, PASSERELLE_KEY_SECRET: KEY_SECRET, PASSERELLE_WORKERS: String(workers) }, options);
+const startBenchServer = (workers: number, script?: string) =>
+  startServer({ ...env, PASSERELLE_KEY_SECRET: KEY_SECRET, PASSERELLE_WORKERS: String(workers) }, script);
 
 function serverPids(child: ChildProcess): number[] {
   let children: number[] = [];
@@ -200,7 +199,7 @@ const bareHttpVerifyName = (format: Format) => `bare fastify verify ${format} (1
  */
 async function bareHttpVerify(requests: Map<Format, HttpRequest>) {
   log(`\nThe floor of HTTP here: the same requests to verifyCredential behind a bare fastify route (${connections} connections, ${httpSeconds} s)`);
-  const server = await startBenchServer(1, { script: 'scripts/bench/bareHttpServer.ts' });
+  const server = await startBenchServer(1, 'scripts/bench/bareHttpServer.ts');
   try {
     for (const [format, request] of requests) {
       const figures = await httpFigures(server, request);
@@ -300,9 +299,7 @@ async function issueBatch(count: number, seed: string, auth: Record<string, stri
 const WARM_UP_ROWS_PER_WORKER = 500;
 
 async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<BatchFigures> {
-  // One core per worker, as batch verification and the machine's scaling compare one core with two: unpinned, a
-  // single worker's garbage collection and compiler threads took 10-15% of its CPU on the otherwise idle second core.
-  const server = await startBenchServer(workers, { cores: Math.min(workers, os.cpus().length) });
+  const server = await startBenchServer(workers);
   try {
     const auth = { authorization: `Bearer ${issueToken}` };
     const idleLargestProcessRssMb = await largestProcessRssMb(serverPids(server));
@@ -353,17 +350,17 @@ const combined = (runs: BatchFigures[]): BatchFigures => ({
 });
 
 /**
- * Batch issuance through POST /batches. Throughput: the same number of rows with one worker on one core and with two
- * on two (BENCH_BATCH_THROUGHPUT, 4,000: long enough that start-up and the last rows' tail weigh little, short enough to keep
+ * Batch issuance through POST /batches. Throughput: the same number of rows with one worker and with two
+ * (BENCH_BATCH_THROUGHPUT, 4,000: long enough that start-up and the last rows' tail weigh little, short enough to keep
  * the bench's length), in ROUNDS rounds (measure.ts), each a fresh server of each kind, the order alternating: a
  * single pair of runs measured the machine's drift as often as the workers. The target is the median of the rounds'
  * ratios. Memory (`memory`): one
  * BENCH_BATCH-row batch (10,000) with two workers.
  */
 async function batchIssuance(options: { memory: boolean; ratioToBaseline?: (opsPerSec: number) => number }) {
-  log(`\nBatch issuance end to end: from sending POST /batches (CSV) to the batch's finishedAt; ${batchThroughputCount.toLocaleString('en')} rows with one worker on one core and with ${threads} on ${threads}, ${ROUNDS} round(s), for throughput${options.memory ? `, ${batchCount.toLocaleString('en')} for memory` : ''}`);
+  log(`\nBatch issuance end to end: from sending POST /batches (CSV) to the batch's finishedAt; ${batchThroughputCount.toLocaleString('en')} rows with one worker and with ${threads}, ${ROUNDS} round(s), for throughput${options.memory ? `, ${batchCount.toLocaleString('en')} for memory` : ''}`);
   const batchRow = (result: BatchFigures, workers: number, purpose: string): Row => ({
-    ...result, name: `batch ${result.ops} rows, PASSERELLE_WORKERS=${workers}${workers === 1 ? ' (one core)' : ''}${purpose}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue',
+    ...result, name: `batch ${result.ops} rows, PASSERELLE_WORKERS=${workers}${purpose}`, group: 'batch', format: 'eddsa-rdfc-2022', op: 'issue',
     ...(options.ratioToBaseline ? { baseline: 'baseline issue eddsa-rdfc-2022', ratio: options.ratioToBaseline(result.opsPerSec) } : {}),
   });
   const singles: BatchFigures[] = [];
@@ -628,7 +625,7 @@ const report = {
   notes: [
     'Ratios compare each figure with the bare-library loop measured in the same run (baseline rows).',
     'The baseline verify uses a stub checkStatus; the service also checks the status list, the issuer DID and the dates.',
-    `Batch issuance goes through POST /batches and is timed from sending the upload to the batch's finishedAt; with several workers each issues its share of the rows. Throughput compares ${batchThroughputCount} rows with one worker and with ${threads}, the server pinned to as many cores as it has workers (taskset), in ${ROUNDS} rounds, the order alternating; its target is the median of the rounds' ratios; memory is read in the ${batchCount}-row batch.`,
+    `Batch issuance goes through POST /batches and is timed from sending the upload to the batch's finishedAt; with several workers each issues its share of the rows. Throughput compares ${batchThroughputCount} rows with one worker and with ${threads} in ${ROUNDS} rounds, the order alternating; its target is the median of the rounds' ratios; memory is read in the ${batchCount}-row batch.`,
     'Targets comparing two workers, cores or instances with one carry `ceiling`: the bare library loop (baseline eddsa-rdfc-2022 verify) in two processes at once, each pinned to its core, against one, in this run (`ceilingRawEd25519` the same for the raw Ed25519 loop); `ofCeiling` is the measured value as a fraction of it. The HTTP-vs-in-process target carries its own: verifyCredential behind a bare fastify route (scripts/bench/bareHttpServer.ts) against in-process verify.',
     'HTTP runs share the 2 cores with autocannon itself.',
     typeof postgres === 'string'

@@ -12,18 +12,14 @@ let built = false;
 
 /**
  * Starts the compiled service, or a bench script run through tsx, with `env`; resolves once it says it is listening.
- * `cores`: the process and its children (cluster workers, threads) pinned to the first `cores` cores.
  */
-export async function startServer(env: Record<string, string | undefined>, options: { script?: string; cores?: number } = {}): Promise<ChildProcess> {
-  const { script, cores } = options;
+export async function startServer(env: Record<string, string | undefined>, script?: string): Promise<ChildProcess> {
   if (!script && !built) {
     execFileSync(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts')], { cwd: projectRoot, stdio: 'inherit' });
     built = true;
   }
   const entry = script ? ['--import', 'tsx', path.join(projectRoot, script)] : [path.join(projectRoot, 'dist/server.js')];
-  const command = [process.execPath, ...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), ...entry];
-  if (cores) command.unshift('taskset', '-c', Array.from({ length: cores }, (_, core) => core).join(','));
-  const child = spawn(command[0]!, command.slice(1), {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), ...entry], {
     cwd: projectRoot, env: { ...process.env, ...env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
