@@ -93,10 +93,12 @@ async function service(job: Extract<Job, { kind: 'service' }>): Promise<JobResul
 async function statusList(job: Extract<Job, { kind: 'statusList' }>): Promise<JobResult> {
   const { issueCredential } = await import('../../src/credentials/issue.js');
   const { verifyCredential } = await import('../../src/credentials/verify.js');
+  const { STATUS_LIST_FILL_LIMIT } = await import('../../src/credentials/statusLists.js');
   const { services, organisation } = await serviceContext(job.env, job.orgSlug);
   // Bulk-written straight into the SQLite file: the bench runs on the embedded database.
   const { sqlite } = services.database as SqliteDatabase;
-  const size = Math.max(131_072, 2 ** Math.ceil(Math.log2(job.entries + 1024)));
+  // Large enough that the entries leave it open for one more (under its fill limit): 2,097,152 for 1,000,000 entries.
+  const size = Math.max(131_072, 2 ** Math.ceil(Math.log2((job.entries + 1024) / STATUS_LIST_FILL_LIMIT)));
   const listId = crypto.randomUUID();
   const now = new Date().toISOString();
   const setupStart = performance.now();
