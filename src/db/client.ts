@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { projectRoot, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { TransactionScope, type Database, type Db, type PreparableSelect, type PreparedSelect } from './database.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrationJournal.js';
 import { sqliteTables } from './tables.js';
@@ -19,7 +20,8 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 const LOCK_POLL_MS = 1;
 
-export const sqliteMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations');
+// Beside this module: src/db/migrations for the source, dist/db/migrations (copied by the build) for the compiled service.
+export const sqliteMigrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** The embedded database's file, in the configuration's data folder. */
 export const sqliteFileOf = (config: Pick<Config, 'dataDir'>) => path.join(config.dataDir, 'passerelle.db');

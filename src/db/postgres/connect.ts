@@ -1,12 +1,12 @@
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import { projectRoot } from '../../config.js';
 import { postgresTables } from './tables.js';
 import { MIGRATIONS_TABLE } from '../migrationJournal.js';
 
-export const postgresMigrationsFolder = path.join(projectRoot, 'src', 'db', 'migrations-postgres');
+// Beside this module's folder, in the source and in the compiled service alike (see sqliteMigrationsFolder).
+export const postgresMigrationsFolder = fileURLToPath(new URL('../migrations-postgres', import.meta.url));
 
 /**
  * The key of the session-level advisory lock held while migrations are applied: instances starting together take
