@@ -59,7 +59,7 @@ export interface UploadLimits {
 
 export class ConfigError extends Error {}
 
-/** Every variable, its default and what it does: the README's configuration table mirrors this list. */
+/** Every variable, its default and what it does: the README's tables name these and no others (test/config-and-keys.test.ts). */
 export const configDocs = [
   ['PORT', '3000', 'TCP port to listen on'],
   ['HOST', '127.0.0.1', 'interface to bind (0.0.0.0 to accept connections from other machines)'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, configDocs, loadConfig, projectRoot } from '../src/config.js';
 import { KeyStore } from '../src/keys/keyStore.js';
 import { FileKeyVault } from '../src/keys/fileKeyVault.js';
 
@@ -64,4 +64,11 @@ t.test('a key id is never reused: creating it again fails and leaves the first k
 
 t.test('without PASSERELLE_KEY_SECRET, PostgreSQL mode is refused, saying what to set', async (t) => {
   t.throws(() => loadConfig({ PASSERELLE_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }), { message: /PASSERELLE_DATABASE_URL needs PASSERELLE_KEY_SECRET/ });
+});
+
+t.test('the README documents every configuration variable, and no other', async (t) => {
+  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  // Table rows start with the variable in backticks (two variables share a row: `A` / `B`).
+  const documented = new Set([...readme.matchAll(/^\| `([A-Z][A-Z_0-9]+)`(?: \/ `([A-Z][A-Z_0-9]+)`)? \|/gm)].flatMap((m) => [m[1]!, ...(m[2] ? [m[2]] : [])]));
+  t.same([...documented].sort(), configDocs.map(([name]) => name).sort(), "the tables name configDocs' variables");
 });
