@@ -308,16 +308,16 @@ async function runBatchOverHttp(workers: number, count: number, seed: string): P
     await issueBatch(WARM_UP_ROWS_PER_WORKER * workers, `${seed}-warm-up`, auth);
     // CPU of the server's processes from the upload to the completed batch (NaN should one of them be gone).
     const cpuPids = serverPids(server);
-    const cpuBefore = await cpuSecondsOfPids(cpuPids).catch(() => NaN);
-    const perProcessBefore = await Promise.all(cpuPids.map((pid) => cpuSecondsOfPids([pid]).catch(() => NaN)));
+    const processCpu = () => Promise.all(cpuPids.map((pid) => cpuSecondsOfPids([pid]).catch(() => NaN)));
+    const perProcessBefore = await processCpu();
     const threadsBefore = await threadCpuSecondsOfPids(cpuPids).catch(() => ({ main: NaN, other: NaN }));
     const machineBefore = machineCpuTicks();
     const { sentAt, finishedAt } = await issueBatch(count, seed, auth);
     const machine = machineCpuShares(machineBefore);
     const seconds = (finishedAt - sentAt) / 1000;
-    const cpuSeconds = await cpuSecondsOfPids(cpuPids).catch(() => NaN) - cpuBefore;
+    const perProcess = (await processCpu()).map((cpu, i) => cpu - perProcessBefore[i]!);
+    const cpuSeconds = perProcess.reduce((sum, cpu) => sum + cpu, 0);
     const threadsAfter = await threadCpuSecondsOfPids(cpuPids).catch(() => ({ main: NaN, other: NaN }));
-    const perProcess = await Promise.all(cpuPids.map(async (pid, i) => (await cpuSecondsOfPids([pid]).catch(() => NaN)) - perProcessBefore[i]!));
     log(`      CPU of the server's processes: ${(threadsAfter.main - threadsBefore.main).toFixed(2)} s on main threads, ${(threadsAfter.other - threadsBefore.other).toFixed(2)} s on their other threads (garbage collection, compiler); the machine ${machine}`);
     // With workers, the primary (first) checkpoints the SQLite log; the worker that took the upload issues fewer rows.
     if (perProcess.length > 1) log(`      per process: primary ${perProcess[0]!.toFixed(2)} s, workers ${perProcess.slice(1).map((cpu) => cpu.toFixed(2)).join(' and ')} s`);
