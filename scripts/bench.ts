@@ -294,9 +294,13 @@ async function issueBatch(count: number, seed: string, auth: Record<string, stri
 /**
  * Rows of the batch each server issues before the measured one, per worker. Every worker process warms up on its own
  * (V8's compilation, the ESCO/ISCO catalogue loaded on first use), so two workers get twice the rows: each then has
- * issued about as many as one worker alone before the measurement starts.
+ * issued about as many as one worker alone before the measurement starts. After 500 rows V8 was still optimising
+ * (about 50 TurboFan and 50-70 Maglev compilations a second in each worker during the measured batch, V8's --log-code):
+ * one worker compiles on the idle second core, two take it from each other, so the measurement was of start-up as much
+ * as of scaling (1.48-1.65x with 500 rows, 1.79-1.83x with 2,000, back to back on one machine). 2,000 rows per worker,
+ * as many as each of two workers issues in the measured batch, leave a fraction of that compiling.
  */
-const WARM_UP_ROWS_PER_WORKER = 500;
+const WARM_UP_ROWS_PER_WORKER = 2_000;
 
 async function runBatchOverHttp(workers: number, count: number, seed: string): Promise<BatchFigures> {
   const server = await startBenchServer(workers);
